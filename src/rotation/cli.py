@@ -1,0 +1,217 @@
+"""The ``rotation`` command.
+
+::
+
+    rotation data fetch [KEY ...]                 download from FRED, Ken French, Yahoo
+    rotation data import PATH ... [--dataset KEY] [--end [KEY=]DATE ...]
+    rotation data status [--json]                 what is in the store
+    rotation data verify                          recompute checksums
+    rotation data list                            the catalog
+    rotation run [NOTEBOOK ...] [-p NAME=VALUE ...] [-f params.yaml] [--jobs N] [--out DIR]
+    rotation results [RUN_DIR]                    print the results.json of a run
+
+Global options: ``--offline`` (same as ROTATION_OFFLINE=1) and ``--data-dir DIR``
+(same as ROTATION_DATA_DIR). Exit codes: 0 ok, 1 something failed or was rejected,
+2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from rotation.errors import RotationError
+
+__all__ = ["main", "build_parser"]
+
+
+def _print_table(rows: list[dict], columns: list[str]) -> None:
+    if not rows:
+        print("(nothing)")
+        return
+    frame = pd.DataFrame(rows, columns=columns)
+    with pd.option_context("display.max_colwidth", 90, "display.width", 200, "display.max_rows", 500):
+        print(frame.to_string(index=False))
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from rotation.data.fetch import fetch
+
+    report = fetch(args.keys or None, timeout=args.timeout, retry_count=args.retries, progress=not args.quiet)
+    rows = [{"file": r.remote, "status": r.status, "detail": r.detail} for r in report.rows]
+    print()
+    _print_table(rows, ["file", "status", "detail"])
+    counts = {s: sum(r.status == s for r in report.rows) for s in ("added", "updated", "unchanged", "failed")}
+    print("\n" + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0 if report.ok else 1
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from rotation.data.importer import import_paths, parse_end_option
+
+    ends = parse_end_option(args.end or [])
+    report = import_paths(args.paths, dataset=args.dataset, end=ends or None)
+    rows = [{"file": r.file, "status": r.status, "detail": r.detail} for r in report.rows]
+    _print_table(rows, ["file", "status", "detail"])
+    print("\n" + ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items())))
+    if not report.ok:
+        print(f"\n{len(report.rejected)} file(s) rejected; the others were imported. Fix or remove the rejected files and import again.",
+              file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from rotation.data.store import Store
+
+    store = Store()
+    rows = store.status(check=True)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(f"store: {store.root}")
+        _print_table(rows, ["key", "source", "remote_id", "rows", "first", "last", "age_days", "checksum_ok"])
+        if not rows:
+            print("The store is empty: run `rotation data fetch` (online) or `rotation data import DIR` (offline).")
+    return 0 if all(r["checksum_ok"] for r in rows) else 1
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from rotation.data.store import Store
+
+    store = Store()
+    problems = store.verify()
+    n = len(store.manifest()["datasets"])
+    if not problems:
+        print(f"ok: {n} datasets in {store.root}, every checksum matches")
+        return 0
+    for p in problems:
+        print(str(p), file=sys.stderr)
+    print(f"\n{len(problems)} problem(s) in {store.root}", file=sys.stderr)
+    return 1
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from rotation.data.catalog import CATALOG
+
+    rows = [{"key": d.key, "source": d.source, "remote_id": d.remote_id, "freq": d.frequency, "units": d.units}
+            for d in CATALOG.values()]
+    _print_table(rows, ["key", "source", "remote_id", "freq", "units"])
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import yaml
+
+    from rotation.runner import run_notebooks
+
+    params: dict[str, object] = {}
+    if args.file:
+        try:
+            loaded = yaml.safe_load(Path(args.file).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            print(f"error: cannot read parameters file {args.file}: {exc}", file=sys.stderr)
+            return 2
+        if not isinstance(loaded, dict):
+            print(f"error: parameters file {args.file} must hold a mapping name: value", file=sys.stderr)
+            return 2
+        params.update(loaded)
+    for item in args.param or []:
+        if "=" not in item:
+            print(f"error: -p takes NAME=VALUE, got {item!r}", file=sys.stderr)
+            return 2
+        k, v = item.split("=", 1)
+        params[k.strip()] = v
+    summary = run_notebooks(args.notebooks or None, params=params, out=Path(args.out) if args.out else None,
+                            jobs=args.jobs, kernel_name=args.kernel, progress=not args.quiet)
+    print(summary.to_text())
+    return 0 if summary.ok else 1
+
+
+def _cmd_results(args: argparse.Namespace) -> int:
+    from rotation import config
+
+    run = Path(args.run) if args.run else None
+    if run is None:
+        runs = sorted(p for p in config.runs_dir().glob("*") if p.is_dir())
+        if not runs:
+            print(f"no runs in {config.runs_dir()}; run `rotation run` first", file=sys.stderr)
+            return 1
+        run = runs[-1]
+    found = sorted(run.glob("*/results.json"))
+    if not found:
+        print(f"no results.json under {run}", file=sys.stderr)
+        return 1
+    for f in found:
+        print(f"== {f.parent.name} ({f})")
+        print(f.read_text(encoding="utf-8"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rotation", description="Small- vs large-cap research: data and notebooks.")
+    p.add_argument("--offline", action="store_true", help="never touch the network (same as ROTATION_OFFLINE=1)")
+    p.add_argument("--data-dir", help="the local store (same as ROTATION_DATA_DIR; default: data/ in the project)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="fetch, import, inspect and verify the local data store")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    f = dsub.add_parser("fetch", help="download datasets (all when no KEY is given)")
+    f.add_argument("keys", nargs="*", metavar="KEY", help="dataset keys or remote ids, e.g. DGS10 IWM Portfolios_Formed_on_ME")
+    f.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    f.add_argument("--retries", type=int, default=3, help="retries per file, with a doubling pause (default 3)")
+    f.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    f.set_defaults(func=_cmd_fetch)
+    i = dsub.add_parser("import", help="import original downloaded files (folders are searched recursively)")
+    i.add_argument("paths", nargs="+", metavar="PATH")
+    i.add_argument("--dataset", help="what the given FILE is, when its name does not say (e.g. Portfolios_Formed_on_ME_Daily)")
+    i.add_argument("--end", action="append", metavar="[KEY=]DATE",
+                   help="drop observations after DATE (all files, or KEY=DATE for one); repeatable. Use it to cut an intraday last row")
+    i.set_defaults(func=_cmd_import)
+    s = dsub.add_parser("status", help="what is in the store")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_cmd_status)
+    v = dsub.add_parser("verify", help="recompute every checksum")
+    v.set_defaults(func=_cmd_verify)
+    li = dsub.add_parser("list", help="the catalog of datasets")
+    li.set_defaults(func=_cmd_list)
+
+    r = sub.add_parser("run", help="execute notebooks with papermill into a run folder")
+    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names like 00_data_overview or paths; none means all")
+    r.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    r.add_argument("-f", "--file", help="YAML file of parameters")
+    r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    r.add_argument("--out", help="run folder (default runs/<timestamp>)")
+    r.add_argument("--kernel", help="Jupyter kernel name (default: 'rotation' if registered, else python3)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_cmd_run)
+
+    res = sub.add_parser("results", help="print the results.json files of a run (default: the latest)")
+    res.add_argument("run", nargs="?", help="run folder")
+    res.set_defaults(func=_cmd_results)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.offline:
+        os.environ["ROTATION_OFFLINE"] = "1"
+    if args.data_dir:
+        os.environ["ROTATION_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    try:
+        return int(args.func(args) or 0)
+    except RotationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

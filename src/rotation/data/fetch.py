@@ -1,0 +1,123 @@
+"""Fetch datasets from their live sources into the store (``rotation data fetch``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import requests
+
+from rotation import config
+from rotation.data import catalog, sources
+from rotation.data.processing import process
+from rotation.data.store import Store
+from rotation.errors import OfflineError, RotationError
+
+__all__ = ["fetch", "FetchReport", "FetchRow", "remote_files_for"]
+
+
+@dataclass(frozen=True)
+class FetchRow:
+    remote: str
+    status: str  # added, updated, unchanged, failed
+    detail: str = ""
+    datasets: tuple[str, ...] = ()
+
+
+@dataclass
+class FetchReport:
+    rows: list[FetchRow] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FetchRow]:
+        return [r for r in self.rows if r.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([r.__dict__ for r in self.rows], columns=["remote", "status", "detail", "datasets"])
+
+
+def remote_files_for(keys: Iterable[str] | None) -> list[catalog.RemoteFile]:
+    """The remote files that hold the given dataset keys / remote ids (all when None), in catalog order."""
+    if not keys:
+        return list(catalog.REMOTE_FILES.values())
+    wanted: list[catalog.RemoteFile] = []
+    for k in keys:
+        rf = None
+        for cand in catalog.REMOTE_FILES.values():
+            if cand.remote_id.lower() == k.lower() or cand.name.lower() == k.lower():
+                rf = cand
+                break
+        if rf is None:
+            d = catalog.get(k)
+            rf = catalog.remote_file(d.source, d.remote_id)
+        if rf not in wanted:
+            wanted.append(rf)
+    return wanted
+
+
+def fetch(
+    keys: Iterable[str] | None = None,
+    store: Store | None = None,
+    *,
+    session: requests.Session | None = None,
+    timeout: float = 30.0,
+    retry_count: int = 3,
+    pause: float = 0.5,
+    progress: bool = True,
+) -> FetchReport:
+    """Download datasets and store them; a failure leaves the store as it was.
+
+    Parameters
+    ----------
+    keys : iterable of str, optional
+        Dataset keys (``DGS10``, ``size_vw_monthly``) or remote ids
+        (``Portfolios_Formed_on_ME``); all catalog files when None.
+    store : Store, optional
+    session, timeout, retry_count, pause
+        Passed to :func:`rotation.data.sources.download`.
+    progress : bool
+        Show a progress bar over the files.
+
+    Raises
+    ------
+    OfflineError
+        When offline mode (``ROTATION_OFFLINE=1``) is on.
+    """
+    if config.offline():
+        raise OfflineError(
+            "offline mode (ROTATION_OFFLINE) is on, so `fetch` will not touch the network. "
+            "Unset ROTATION_OFFLINE to download, or import downloaded files with `rotation data import DIR`."
+        )
+    store = store or Store()
+    files = remote_files_for(keys)
+    report = FetchReport()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(files, desc="fetch", unit="file")
+    for rf in files:
+        if bar is not None:
+            bar.set_postfix_str(rf.name)
+        try:
+            dl = sources.download(rf.source, rf.remote_id, session=session, timeout=timeout, retry_count=retry_count, pause=pause)
+            proc = process(rf.source, rf.remote_id, dl.data, dl.url)
+            res = store.commit(rf.source, rf.remote_id, dl.raw_name, dl.data, proc.frames, proc.meta, origin=dl.url, how="fetch")
+            detail = ""
+            if proc.meta.get("dropped_unclosed_rows"):
+                detail = "dropped the bar of a session that had not closed"
+            report.rows.append(FetchRow(rf.name, res.status, detail, res.datasets))
+        except RotationError as exc:
+            report.rows.append(FetchRow(rf.name, "failed", str(exc)))
+        except (OSError, ValueError) as exc:
+            report.rows.append(FetchRow(rf.name, "failed", f"{type(exc).__name__}: {exc}"))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return report

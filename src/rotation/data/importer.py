@@ -1,0 +1,246 @@
+"""Import a folder of original downloads into the store (``rotation data import DIR``).
+
+Files are recognised by name (the same names the sources publish):
+
+* Ken French: ``<dataset>.CSV``/``.csv`` or ``<dataset>_CSV.zip`` (``F-F_Research_Data_Factors_CSV.zip``);
+* FRED: ``<SERIES_ID>.csv`` (``DGS10.csv``);
+* prices: ``<TICKER>.csv`` with ``^`` written ``IDX_`` (``IDX_RUT.csv`` is ``^RUT``).
+
+Anything after a double underscore in the name is ignored, so a re-saved copy can
+keep a note in its name (``Portfolios_Formed_on_ME_Daily__reformatted.csv``). A file
+with any other name can be imported by naming its dataset (``--dataset``).
+
+When several files in one import are the same remote file (a CSV and its zip, an
+older and a newer vintage), the one whose data ends latest is imported and the others
+are reported as superseded. Each file is validated on its own: a bad file is
+rejected with the reason and the good ones are still imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from rotation.data import catalog
+from rotation.data.processing import Processed, process
+from rotation.data.store import Store
+from rotation.errors import ParameterError, RotationError
+
+__all__ = ["identify", "import_paths", "ImportReport", "ImportRow"]
+
+_DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """Outcome for one file: status is added, updated, unchanged, rejected, skipped or superseded."""
+
+    file: str
+    remote: str | None
+    status: str
+    detail: str = ""
+    datasets: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    rows: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.status == "rejected"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.rows:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([r.__dict__ for r in self.rows], columns=["file", "remote", "status", "detail", "datasets"])
+
+
+def _lookup() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for rf in catalog.REMOTE_FILES.values():
+        if rf.source == "prices":
+            table[catalog.price_filename(rf.remote_id, "")[:-1].lower()] = (rf.source, rf.remote_id)
+        table.setdefault(rf.remote_id.lower(), (rf.source, rf.remote_id))
+    return table
+
+
+_LOOKUP = _lookup()
+
+
+def identify(path: Path | str) -> tuple[str, str] | None:
+    """``(source, remote_id)`` of a file from its name, or None when the name is not recognised."""
+    name = Path(path).name
+    lower = name.lower()
+    for suf in ("_csv.zip", ".zip", ".csv", ".txt", ".json"):
+        if lower.endswith(suf):
+            name = name[: -len(suf)]
+            break
+    else:
+        return None
+    stem = name.split("__", 1)[0]
+    return _LOOKUP.get(stem.lower())
+
+
+def _resolve_dataset(name: str) -> tuple[str, str]:
+    """Accept a dataset key, a remote id, or ``source/remote_id``."""
+    if "/" in name and name.split("/", 1)[0] in catalog.SOURCES:
+        src, rid = name.split("/", 1)
+        return catalog.remote_file(src, rid).source, rid
+    for rf in catalog.REMOTE_FILES.values():
+        if rf.remote_id.lower() == name.lower():
+            return rf.source, rf.remote_id
+    d = catalog.get(name)  # raises with suggestions
+    return d.source, d.remote_id
+
+
+def _candidates(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise ParameterError(f"import path {str(p)!r} does not exist. Give a folder of downloaded files or a file.")
+    return out
+
+
+def _last_date(proc: Processed) -> pd.Timestamp:
+    lasts = [obj.index[-1] for obj in proc.frames.values() if len(obj)]
+    return max(lasts) if lasts else pd.Timestamp.min
+
+
+def import_paths(
+    paths: Iterable[Path | str],
+    store: Store | None = None,
+    dataset: str | None = None,
+    end: Mapping[str, str] | str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Import original files (folders are searched recursively) into the store.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Files or folders of original downloads.
+    store : Store, optional
+        Default: the store at :func:`rotation.config.data_dir`.
+    dataset : str, optional
+        Treat every given *file* as this remote file (a dataset key such as
+        ``size_vw_daily`` or a remote id such as ``Portfolios_Formed_on_ME_Daily``),
+        for files whose name does not say what they are.
+    end : str or mapping, optional
+        Drop observations after this date: one date for every file, or a mapping of
+        dataset key / remote id -> date (``{"IWM": "2026-07-10"}``) with an optional
+        ``"*"`` default. Use it to cut an intraday last row.
+
+    Returns
+    -------
+    ImportReport
+        One row per file; ``report.ok`` is False when any file was rejected.
+    """
+    store = store or Store()
+    paths = [Path(p) for p in paths]
+    ends = _normalise_end(end)
+    report = ImportReport()
+    forced = _resolve_dataset(dataset) if dataset else None
+    if forced and any(p.is_dir() for p in paths):
+        raise ParameterError("--dataset names what ONE file is; give file paths with it, not a folder.")
+
+    # 1. parse every recognised file
+    parsed: dict[tuple[str, str], list[tuple[Path, bytes, Processed]]] = {}
+    for path in _candidates(paths):
+        ident = forced or identify(path)
+        if ident is None:
+            if path.suffix.lower() in _DATA_SUFFIXES:
+                report.rows.append(
+                    ImportRow(str(path), None, "skipped",
+                              "name not recognised as a catalog file; if you know what it is, import it with --dataset KEY")
+                )
+            continue
+        source, remote_id = ident
+        if progress:
+            progress(path.name)
+        try:
+            data = path.read_bytes()
+            proc = process(source, remote_id, data, path.name, end=_end_for(ends, source, remote_id))
+        except RotationError as exc:
+            report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", str(exc)))
+            continue
+        except (OSError, ValueError) as exc:
+            report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", f"{path.name}: {exc}"))
+            continue
+        parsed.setdefault(ident, []).append((path, data, proc))
+
+    # 2. one file per remote file: the one that ends latest (ties: zip, then name order)
+    for (source, remote_id), items in sorted(parsed.items()):
+        items.sort(key=lambda it: (_last_date(it[2]), it[0].suffix.lower() == ".zip", str(it[0])))
+        path, data, proc = items[-1]
+        for other, _, oproc in items[:-1]:
+            report.rows.append(
+                ImportRow(str(other), f"{source}/{remote_id}", "superseded",
+                          f"{path.name} has data to {_last_date(proc).date()} (this file: to {_last_date(oproc).date()})")
+            )
+        raw_name = path.name
+        try:
+            res = store.commit(source, remote_id, raw_name, data, proc.frames, proc.meta, origin=str(path.resolve()), how="import")
+        except RotationError as exc:
+            report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", str(exc)))
+            continue
+        detail = ""
+        if proc.skipped:
+            detail = f"tables not in this file: {', '.join(proc.skipped)}"
+        report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", res.status, detail, res.datasets))
+    return report
+
+
+def _normalise_end(end: Mapping[str, str] | str | None) -> dict[str, pd.Timestamp]:
+    if end is None:
+        return {}
+    if isinstance(end, str):
+        end = {"*": end}
+    out = {}
+    for k, v in end.items():
+        try:
+            out[k] = pd.Timestamp(v)
+        except (ValueError, TypeError) as exc:
+            raise ParameterError(f"end date {v!r} for {k!r} is not a date; use YYYY-MM-DD") from exc
+    return out
+
+
+def _end_for(ends: Mapping[str, pd.Timestamp], source: str, remote_id: str) -> pd.Timestamp | None:
+    if not ends:
+        return None
+    names = {remote_id.lower(), *(k.lower() for k in catalog.remote_file(source, remote_id).datasets)}
+    for k, v in ends.items():
+        if k.lower() in names:
+            return v
+    return ends.get("*")
+
+
+def parse_end_option(values: Iterable[str]) -> dict[str, str]:
+    """Parse CLI ``--end`` values: ``DATE`` (all files) or ``KEY=DATE``."""
+    out: dict[str, str] = {}
+    for v in values:
+        if "=" in v:
+            k, date = v.split("=", 1)
+            out[k.strip()] = date.strip()
+        else:
+            out["*"] = v.strip()
+    return out
+
+
+_ = re  # keep import for future name rules
