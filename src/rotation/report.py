@@ -213,9 +213,10 @@ def record(name: str, value: T) -> T:
     key = _check_name(name)
     converted = to_jsonable(value, key)
     with _lock:
-        _values[key] = converted
+        updated = {**_values, key: converted}
         if _writing_enabled():
-            _write_atomic(Path.cwd() / RESULTS_FILE, _dump(_values))
+            _write_atomic(Path.cwd() / RESULTS_FILE, _dump(updated))
+        _values[key] = converted  # only once the file (if any) has been written
     return value
 
 

@@ -80,7 +80,7 @@ def _check_returns(x: object, name: str, *, allow_frame: bool = True) -> None:
     bad = values <= -1.0
     if bad.any():
         raise ParameterError(
-            f"{name} must be decimal simple returns greater than -1 (-100%); got {values[bad].ravel()[0]!r}"
+            f"{name} must be decimal simple returns greater than -1 (-100%); got {float(values[bad].ravel()[0])!r}"
         )
 
 
@@ -91,11 +91,17 @@ def _check_positive_levels(x: object, name: str, *, allow_frame: bool = True) ->
     values = x.to_numpy(dtype=float, na_value=np.nan)
     bad = values <= 0.0
     if bad.any():
-        raise ParameterError(f"{name} must be positive price/wealth levels; got {values[bad].ravel()[0]!r}")
+        raise ParameterError(f"{name} must be positive price/wealth levels; got {float(values[bad].ravel()[0])!r}")
+
+
+def _shown(value: object) -> object:
+    """Numpy scalars shown as plain Python values in error messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _check_int(value: object, name: str, *, minimum: int) -> int:
     """Return ``value`` as int; raise unless it is an integer >= ``minimum``."""
+    value = _shown(value)
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise ParameterError(f"{name} must be an integer >= {minimum}; got {value!r}")
     if int(value) < minimum:
@@ -113,6 +119,7 @@ def _check_real(
     high_open: bool = False,
 ) -> float:
     """Return ``value`` as float; raise unless it is a finite real number in the stated interval."""
+    value = _shown(value)
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
         raise ParameterError(f"{name} must be a finite number; got {value!r}")
     v = float(value)

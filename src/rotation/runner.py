@@ -52,6 +52,7 @@ __all__ = [
     "list_notebooks",
     "resolve_notebook",
     "notebook_parameters",
+    "parse_parameters_source",
     "coerce_parameters",
     "plan_parameters",
     "resolve_kernel",

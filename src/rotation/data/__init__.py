@@ -9,8 +9,8 @@ Public API::
 Units and alignment are documented once, in ``data/README.md``.
 """
 
-from rotation.data.api import PROXIES, Proxy, load, small_large, store_summary
+from rotation.data.api import PROXIES, Proxy, coverage, load, small_large, store_summary
 from rotation.data.catalog import CATALOG, Dataset
 from rotation.data.store import Store
 
-__all__ = ["load", "small_large", "PROXIES", "Proxy", "CATALOG", "Dataset", "Store", "store_summary"]
+__all__ = ["load", "small_large", "coverage", "PROXIES", "Proxy", "CATALOG", "Dataset", "Store", "store_summary"]

@@ -13,7 +13,7 @@ from rotation.data import catalog
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
 
-__all__ = ["load", "small_large", "Proxy", "PROXIES", "store_summary", "compound"]
+__all__ = ["load", "small_large", "Proxy", "PROXIES", "store_summary", "compound", "coverage"]
 
 
 def _as_ts(value: Any, name: str) -> pd.Timestamp | None:
@@ -238,3 +238,33 @@ def store_summary(store: Store | None = None) -> list[dict[str, Any]]:
     store = store or Store()
     cols = ("key", "source", "remote_id", "rows", "first", "last", "sha256", "raw_sha256", "acquired_at")
     return [{c: r[c] for c in cols} for r in store.status(check=False)]
+
+
+def coverage(store: Store | None = None) -> pd.DataFrame:
+    """One row per catalog dataset: whether it is stored, rows, first and last date, as-of.
+
+    Columns: key, source, remote_id, frequency, units, stored (bool), rows, first, last,
+    acquired_at (when it was fetched or imported), acquired_by. Datasets not in the store
+    have ``stored=False`` and missing values elsewhere.
+    """
+    store = store or Store()
+    stored = {r["key"]: r for r in store.status(check=False)}
+    rows = []
+    for d in catalog.CATALOG.values():
+        r = stored.get(d.key)
+        rows.append(
+            {
+                "key": d.key,
+                "source": d.source,
+                "remote_id": d.remote_id,
+                "frequency": d.frequency,
+                "units": d.units,
+                "stored": r is not None,
+                "rows": r["rows"] if r else pd.NA,
+                "first": pd.Timestamp(r["first"]) if r else pd.NaT,
+                "last": pd.Timestamp(r["last"]) if r else pd.NaT,
+                "acquired_at": r["acquired_at"] if r else None,
+                "acquired_by": r["acquired_by"] if r else None,
+            }
+        )
+    return pd.DataFrame(rows)
