@@ -20,3 +20,45 @@ def raw_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"{RAW_DIR_SKIP_REASON} (ROTATION_RAW_DIR={env!r} is not a folder)")
     return path
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT_CUTS = ROOT / "tests" / "snapshot-cuts.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never touch the network or the project's own data/ store."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ROTATION_OFFLINE", "1")
+        mp.setenv("MPLBACKEND", "Agg")
+        mp.setenv("ROTATION_DATA_DIR", str(tmp_path_factory.mktemp("empty-store")))
+        mp.setenv("ROTATION_RUNS_DIR", str(tmp_path_factory.mktemp("runs")))
+        yield
+
+
+def snapshot_end_options() -> dict[str, str]:
+    """The ``--end KEY=DATE`` cuts CI applies to the snapshot's intraday last rows."""
+    from rotation.data.importer import parse_end_option
+
+    words = SNAPSHOT_CUTS.read_text(encoding="utf-8").split()
+    return parse_end_option(w for w in words if w != "--end")
+
+
+@pytest.fixture(scope="session")
+def snapshot_store_dir(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the whole snapshot imported once (as CI does), for read-only use."""
+    from rotation.data.importer import import_paths
+    from rotation.data.store import Store
+
+    root = tmp_path_factory.mktemp("snapshot-store")
+    report = import_paths([raw_dir], store=Store(root), end=snapshot_end_options())
+    assert report.ok, report.to_frame().query("status == 'rejected'").to_string()
+    return root
+
+
+@pytest.fixture
+def snapshot_env(snapshot_store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point ROTATION_DATA_DIR at the imported snapshot store for this test (kernels inherit it)."""
+    monkeypatch.setenv("ROTATION_DATA_DIR", str(snapshot_store_dir))
+    return snapshot_store_dir

@@ -224,15 +224,15 @@ class Store:
             raw_target = self.root / raw_rel
             raw_target.parent.mkdir(parents=True, exist_ok=True)
             tmp = _tmp_path(raw_target)
-            tmp.write_bytes(raw_bytes)
             staged.append((tmp, raw_target))
+            tmp.write_bytes(raw_bytes)
             for key, obj in frames.items():
                 target = self.processed_path(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = _tmp_path(target)
+                staged.append((tmp, target))
                 frame = obj.to_frame(name=key) if isinstance(obj, pd.Series) else obj
                 frame.to_parquet(tmp, engine="pyarrow", index=True)
-                staged.append((tmp, target))
                 ds = catalog.get(key)
                 idx = frame.index
                 entries[key] = {
@@ -258,31 +258,46 @@ class Store:
                     tmp.unlink()
             raise
 
-        # 2. rename into place, then the manifest (the commit point)
-        for tmp, target in staged:
-            os.replace(tmp, target)
+        # 2. rename into place, then the manifest (the commit point); on failure put
+        #    back the previous bytes of every target so nothing visible changes
+        previous = {t: (t.read_bytes() if t.exists() else None) for t in (*(t for _, t in staged), self.manifest_path)}
         old_raw = prev.get("path") if prev else None
-        for key in prev.get("datasets", []) if prev else []:
-            if key not in frames:
+        dropped = [key for key in (prev.get("datasets", []) if prev else []) if key not in frames]
+        try:
+            for tmp, target in staged:
+                os.replace(tmp, target)
+            for key in dropped:
                 manifest["datasets"].pop(key, None)
+            manifest["remote_files"][name] = {
+                "source": source,
+                "remote_id": remote_id,
+                "path": raw_rel,
+                "sha256": raw_sha,
+                "bytes": len(raw_bytes),
+                "origin": origin,
+                "acquired_by": how,
+                "acquired_at": _now(),
+                "options": options,
+                "datasets": sorted(frames),
+                "meta": {k: v for k, v in meta.items() if k != "end"},
+                "versions": _versions(),
+            }
+            manifest["datasets"].update(entries)
+            self._write_manifest(manifest)
+        except BaseException:
+            for tmp, _ in staged:
                 with contextlib.suppress(FileNotFoundError):
-                    self.processed_path(key).unlink()
-        manifest["remote_files"][name] = {
-            "source": source,
-            "remote_id": remote_id,
-            "path": raw_rel,
-            "sha256": raw_sha,
-            "bytes": len(raw_bytes),
-            "origin": origin,
-            "acquired_by": how,
-            "acquired_at": _now(),
-            "options": options,
-            "datasets": sorted(frames),
-            "meta": {k: v for k, v in meta.items() if k != "end"},
-            "versions": _versions(),
-        }
-        manifest["datasets"].update(entries)
-        self._write_manifest(manifest)
+                    tmp.unlink()
+            for target, old in previous.items():
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        target.unlink(missing_ok=True)
+                    elif not target.exists() or target.read_bytes() != old:
+                        atomic_write_bytes(target, old)
+            raise
+        for key in dropped:
+            with contextlib.suppress(FileNotFoundError):
+                self.processed_path(key).unlink()
         if old_raw and old_raw != raw_rel:
             with contextlib.suppress(FileNotFoundError):
                 (self.root / old_raw).unlink()
