@@ -50,3 +50,11 @@ def test_no_snapshot_file_is_committed(raw_dir: Path):
     hits = [t.decode() for t in tracked if t and (ROOT / t.decode()).is_file()
             and hashlib.sha256((ROOT / t.decode()).read_bytes()).hexdigest() in snap]
     assert not hits, f"snapshot files committed into the project: {hits}"
+
+
+def test_data_readme_lists_every_catalog_key():
+    from rotation.data.catalog import CATALOG
+
+    text = (ROOT / "data" / "README.md").read_text()
+    missing = [k for k in CATALOG if f"`{k}`" not in text]
+    assert not missing, f"data/README.md does not document: {missing}"

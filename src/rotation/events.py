@@ -334,7 +334,8 @@ def blowoff_statistic(
     window: int,
     threshold: float,
     method: Literal["quantile", "zscore"] = "quantile",
-    min_history: int = 252,
+    *,
+    min_history: int,
 ) -> pd.DataFrame:
     """The pieces behind :func:`blowoff_signals`, for inspection.
 
@@ -376,7 +377,8 @@ def blowoff_signals(
     window: int,
     threshold: float,
     method: Literal["quantile", "zscore"] = "quantile",
-    min_history: int = 252,
+    *,
+    min_history: int,
 ) -> pd.Series:
     """Unusually large run-ups ("blow-offs") judged against their own past only.
 
@@ -395,9 +397,10 @@ def blowoff_signals(
         (linear interpolation) of ``move_s`` for ``s < t``.
         ``"zscore"``: signal when ``(move_t - mean) / std > threshold`` with the
         expanding mean and std (ddof=1) of ``move_s``, ``s < t``.
-    min_history : int, default 252
+    min_history : int, keyword-only, required
         Number of past (non-NaN) moves required before any signal (>= 1; >= 2 for
-        ``"zscore"``). Give it explicitly to match the data frequency.
+        ``"zscore"``), e.g. 252 for a year of daily data. No default: it depends on
+        the data frequency.
 
     Returns
     -------
@@ -412,7 +415,7 @@ def blowoff_signals(
     periods), so the effective history is much shorter than its length suggests.
     Signals cluster: pass them through :func:`merge_episodes`.
     """
-    stat = blowoff_statistic(returns, window, threshold, method, min_history)
+    stat = blowoff_statistic(returns, window, threshold, method, min_history=min_history)
     return stat["signal"].rename(returns.name)
 
 
@@ -661,6 +664,8 @@ def event_forward_table(
         No inference: see :func:`rotation.inference.event_mean_ci`.
     """
     _check_returns(returns, "returns", allow_frame=False)
+    if isinstance(horizons, np.ndarray):
+        horizons = horizons.tolist()
     if isinstance(horizons, (str, bytes)) or not isinstance(horizons, Sequence) or len(horizons) == 0:
         raise ParameterError(f"horizons must be a non-empty sequence of integers; got {horizons!r}")
     hs = [_check_int(h, "horizons", minimum=1) for h in horizons]
