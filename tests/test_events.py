@@ -257,7 +257,7 @@ def test_blowoff_signals_no_look_ahead(method, threshold, t):
 )
 def test_blowoff_signals_rejects(kwargs, match):
     with pytest.raises(ParameterError, match=match):
-        blowoff_signals(_s([0.01] * 10), 2, **kwargs)
+        blowoff_signals(_s([0.01] * 10), 2, **{"min_history": 5, **kwargs})
 
 
 # --------------------------------------------------------------------------- giveback

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -101,8 +102,12 @@ def line_chart(
     logy: bool = False,
     hline: float | None = None,
     shade: Sequence[tuple[pd.Timestamp, pd.Timestamp]] | None = None,
+    percent: bool = False,
 ) -> Axes:
-    """Lines over time with title, y label (say the unit), source caption and optional shading."""
+    """Lines over time with title, y label (say the unit), source caption and optional shading.
+
+    ``percent=True`` labels the y axis in percent (the data stay decimal: 0.05 is shown as 5%).
+    """
     ax = _ax(ax)
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     for col in frame.columns:
@@ -114,6 +119,9 @@ def line_chart(
         ax.axhline(hline, color=PALETTE["neutral"], lw=0.8, ls="--")
     if logy:
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    if percent:
+        ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
@@ -160,6 +168,7 @@ def bar_with_ci(
     ax.bar(pos, est, color=color or PALETTE["relative"], alpha=0.85)
     ax.errorbar(pos, est, yerr=err, fmt="none", ecolor="black", capsize=4, lw=1)
     ax.set_xticks(pos, [str(v) for v in table[x]])
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
@@ -180,6 +189,7 @@ def hist_with_marker(
     """Histogram of a history with a vertical line at one value (e.g. the latest)."""
     ax = _ax(ax)
     sns.histplot(values.dropna(), ax=ax, bins=50, color=PALETTE["relative"], alpha=0.6)
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
     ax.axvline(marker, color=PALETTE["highlight"], lw=2, label=marker_label)
     ax.set_title(title)
     ax.set_xlabel(xlabel)

@@ -90,7 +90,7 @@ def fetch(
     """
     if config.offline():
         raise OfflineError(
-            "offline mode (ROTATION_OFFLINE) is on, so `fetch` will not touch the network. "
+            "offline mode (ROTATION_OFFLINE) is on, so `rotation data fetch` will not touch the network. "
             "Unset ROTATION_OFFLINE to download, or import downloaded files with `rotation data import DIR`."
         )
     store = store or Store()

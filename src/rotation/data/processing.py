@@ -178,7 +178,7 @@ def process(
             meta["adj_close_from"] = "adj_close"
         order = [c for c in ("open", "high", "low", "close", "adj_close", "volume") if c in df.columns]
         df = df[order].astype("float64")
-        df.index = pd.DatetimeIndex(df.index, name="date")
+        df.index = pd.DatetimeIndex(df.index, name="date").as_unit("ns")  # Yahoo JSON parses to [us]
         df = _cut(df, end_ts)
         if df.empty:
             raise ValidationError(source_name, "no price rows left (all are after --end?)")
