@@ -213,3 +213,44 @@ def test_hac_ols_rejects(regression_data, kwargs, match):
     args = {"y": y, "X": X, **kwargs}
     with pytest.raises(ParameterError, match=match):
         hac_ols(**args)
+
+
+# ---------------------------------------------------------------- event_study
+def test_event_study_against_hand_computation():
+    import numpy as np
+    import pandas as pd
+
+    from rotation.events import forward_returns
+    from rotation.inference import event_study
+
+    rng = np.random.default_rng(3)
+    idx = pd.date_range("2000-01-31", periods=120, freq="ME")
+    r = pd.Series(rng.normal(0.005, 0.03, 120), index=idx)
+    ev = pd.Series(False, index=idx)
+    ev.iloc[[5, 30, 55, 80, 110]] = True
+    table = event_study(r, ev, [1, 3], reps=500, seed=1)
+    for h in (1, 3):
+        fwd = forward_returns(r, h)
+        expected_events = fwd[ev].dropna()
+        assert table.loc[h, "n_events"] == len(expected_events)
+        assert table.loc[h, "mean_event"] == pytest.approx(expected_events.mean())
+        assert table.loc[h, "mean_all"] == pytest.approx(fwd.dropna().mean())
+        assert table.loc[h, "diff"] == pytest.approx(expected_events.mean() - fwd.dropna().mean())
+        assert table.loc[h, "diff_lower"] <= table.loc[h, "diff"] <= table.loc[h, "diff_upper"]
+    # event at index 110 has no complete 12-period window
+    assert event_study(r, ev, [12], reps=200).loc[12, "n_events"] == 4
+    again = event_study(r, ev, [1, 3], reps=500, seed=1)
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_event_study_rejects_bad_horizons():
+    import pandas as pd
+
+    from rotation.errors import ParameterError
+    from rotation.inference import event_study
+
+    idx = pd.date_range("2000-01-31", periods=10, freq="ME")
+    r = pd.Series(0.01, index=idx)
+    ev = pd.Series(False, index=idx)
+    with pytest.raises(ParameterError, match="horizons"):
+        event_study(r, ev, [0])

@@ -57,3 +57,49 @@ def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok"
     assert (tmp_path / "run" / "index.html").exists()
+
+
+REQUIRED_01 = [
+    "proxy", "sample.start", "sample.end",
+    "latest.1y", "latest.3y", "latest.5y", "latest.1y_percentile", "latest.3y_percentile", "latest.5y_percentile",
+    "breakouts.n_episodes", "breakouts.fwd6m.mean", "breakouts.fwd6m.ci", "breakouts.fwd12m.mean", "breakouts.fwd12m.ci",
+    "breakouts.false_rate", "blowoff.n", "blowoff.mean_fwd_3m", "level2000.breaks", "level2000.failures",
+]
+
+
+@pytest.mark.notebook
+def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path):
+    """CI runs 01 for Ken French and IWM/SPY through the `rotation run` command; a re-run is byte-identical."""
+    from rotation.cli import main
+
+    for proxy in ("ff30_vw", "iwm_spy"):
+        out = tmp_path / proxy
+        code = main(["run", "01_relative_strength", "-p", f"proxy={proxy}", "--out", str(out), "--kernel", "python3", "-q"])
+        assert code == 0, (out / "01_relative_strength" / "manifest.json").read_text()
+        res = json.loads((out / "01_relative_strength" / "results.json").read_text())
+        missing = [k for k in REQUIRED_01 if k not in res]
+        assert not missing, f"results.json lacks {missing}"
+        assert res["proxy"] == proxy
+        lo, hi = res["breakouts.fwd12m.ci"]
+        assert lo <= res["breakouts.fwd12m.mean"] <= hi
+        assert 0 <= res["breakouts.false_rate"] <= 1
+    # the 2,000-level study reads ^RUT whatever the proxy
+    a = json.loads((tmp_path / "ff30_vw" / "01_relative_strength" / "results.json").read_text())
+    b = json.loads((tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_text())
+    assert a["level2000.breaks"] == b["level2000.breaks"]
+    assert a["sample.start"] == "1926-07-31" and b["sample.start"].startswith("2000-")
+
+    again = tmp_path / "again"
+    assert main(["run", "01_relative_strength", "-p", "proxy=iwm_spy", "--out", str(again), "--kernel", "python3", "-q"]) == 0
+    first = (tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_bytes()
+    assert (again / "01_relative_strength" / "results.json").read_bytes() == first
+
+
+def test_run_refuses_unknown_and_mistyped_parameters(tmp_path: Path, capsys):
+    from rotation.cli import main
+
+    assert main(["run", "01_relative_strength", "-p", "proxi=iwm_spy", "--out", str(tmp_path / "x")]) == 1
+    assert "unknown parameter 'proxi'" in capsys.readouterr().err
+    assert main(["run", "01_relative_strength", "-p", "breakout_lookback=twelve", "--out", str(tmp_path / "y")]) == 1
+    assert "must be int" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
