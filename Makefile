@@ -44,8 +44,8 @@ test: setup
 	MPLBACKEND=Agg $(BIN)/python -m pytest
 
 bench: setup
-	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_data.py
-	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_notebooks.py
+	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_data.py
+	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_notebooks.py
 
 clean-runs:
 	rm -rf runs
