@@ -31,12 +31,17 @@ __all__ = ["main", "build_parser"]
 
 
 def _print_table(rows: list[dict], columns: list[str]) -> None:
+    """Left-aligned plain-text table (the last column is not padded)."""
     if not rows:
         print("(nothing)")
         return
-    frame = pd.DataFrame(rows, columns=columns)
-    with pd.option_context("display.max_colwidth", 90, "display.width", 200, "display.max_rows", 500):
-        print(frame.to_string(index=False))
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    fmt = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths, strict=True)).rstrip()  # noqa: E731
+    print(fmt(columns))
+    print(fmt(["-" * w for w in widths]))
+    for row in cells:
+        print(fmt(row))
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -56,13 +61,24 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     ends = parse_end_option(args.end or [])
     report = import_paths(args.paths, dataset=args.dataset, end=ends or None)
-    rows = [{"file": r.file, "status": r.status, "detail": r.detail} for r in report.rows]
+    rows = [{"file": _short(r.file, args.paths), "status": r.status, "detail": r.detail} for r in report.rows]
     _print_table(rows, ["file", "status", "detail"])
     print("\n" + ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items())))
     if not report.ok:
         print(f"\n{len(report.rejected)} file(s) rejected; the others were imported. Fix or remove the rejected files and import again.",
               file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _short(path: str, roots: list[str]) -> str:
+    """A path relative to the import folder it was found in, for readable tables."""
+    p = Path(path)
+    for root in roots:
+        try:
+            return str(p.relative_to(Path(root)))
+        except ValueError:
+            continue
+    return path
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -205,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["ROTATION_DATA_DIR"] = str(Path(args.data_dir).resolve())
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # e.g. `rotation data status | head`
+        return 0
     except RotationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

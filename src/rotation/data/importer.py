@@ -18,7 +18,6 @@ rejected with the reason and the good ones are still imported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,5 +241,3 @@ def parse_end_option(values: Iterable[str]) -> dict[str, str]:
             out["*"] = v.strip()
     return out
 
-
-_ = re  # keep import for future name rules
