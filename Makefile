@@ -1,11 +1,13 @@
 # rotation: two commands on a fresh machine with Python 3.11.
 #   make run                     set up, get the data if the store is empty, run every notebook
 #   make run RAW_DIR=/path       same, importing original downloaded files instead of fetching
+#                                (END_FILE=tests/snapshot-cuts.txt cuts the snapshot's intraday rows)
 #   make test                    the test suite (set ROTATION_RAW_DIR to run the snapshot tests)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 RAW_DIR ?=
+END_FILE ?=
 IMPORT_FLAGS ?=
 RUN_FLAGS ?=
 JOBS ?= 1
@@ -25,7 +27,7 @@ setup: $(BIN)/.installed
 # Import RAW_DIR when given; otherwise fetch everything if the store has no manifest yet.
 data: setup
 ifneq ($(strip $(RAW_DIR)),)
-	$(BIN)/rotation data import "$(RAW_DIR)" $(IMPORT_FLAGS)
+	$(BIN)/rotation data import "$(RAW_DIR)" $(if $(END_FILE),--end-file "$(END_FILE)") $(IMPORT_FLAGS)
 else
 	@if $(BIN)/python -c 'import sys; from rotation.data import Store; sys.exit(0 if Store().manifest()["datasets"] else 1)'; then \
 		echo "data store present (refresh with: make fetch)"; \

@@ -19,9 +19,9 @@ def raw_dir() -> Path:
 
 
 def snapshot_ends() -> dict[str, str]:
-    from rotation.data.importer import parse_end_option
+    from rotation.data.importer import read_end_file
 
-    return parse_end_option(w for w in CUTS.read_text().split() if w != "--end")
+    return read_end_file(CUTS)
 
 
 def fresh_store_dir() -> Path:

@@ -39,10 +39,9 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory):
 
 def snapshot_end_options() -> dict[str, str]:
     """The ``--end KEY=DATE`` cuts CI applies to the snapshot's intraday last rows."""
-    from rotation.data.importer import parse_end_option
+    from rotation.data.importer import read_end_file
 
-    words = SNAPSHOT_CUTS.read_text(encoding="utf-8").split()
-    return parse_end_option(w for w in words if w != "--end")
+    return read_end_file(SNAPSHOT_CUTS)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 ::
 
     rotation data fetch [KEY ...]                 download from FRED, Ken French, Yahoo
-    rotation data import PATH ... [--dataset KEY] [--end [KEY=]DATE ...]
+    rotation data import PATH ... [--dataset KEY] [--end [KEY=]DATE ...] [--end-file FILE]
     rotation data status [--json]                 what is in the store
     rotation data verify                          recompute checksums
     rotation data list                            the catalog
@@ -57,9 +57,10 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rotation.data.importer import import_paths, parse_end_option
+    from rotation.data.importer import import_paths, parse_end_option, read_end_file
 
-    ends = parse_end_option(args.end or [])
+    ends = read_end_file(args.end_file) if args.end_file else {}
+    ends.update(parse_end_option(args.end or []))
     report = import_paths(args.paths, dataset=args.dataset, end=ends or None)
     rows = [{"file": _short(r.file, args.paths), "status": r.status, "detail": r.detail} for r in report.rows]
     _print_table(rows, ["file", "status", "detail"])
@@ -187,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--dataset", help="what the given FILE is, when its name does not say (e.g. Portfolios_Formed_on_ME_Daily)")
     i.add_argument("--end", action="append", metavar="[KEY=]DATE",
                    help="drop observations after DATE (all files, or KEY=DATE for one); repeatable. Use it to cut an intraday last row")
+    i.add_argument("--end-file", metavar="FILE",
+                   help="a file of end dates, one KEY=DATE per line (e.g. tests/snapshot-cuts.txt for the offline snapshot)")
     i.set_defaults(func=_cmd_import)
     s = dsub.add_parser("status", help="what is in the store")
     s.add_argument("--json", action="store_true")

@@ -386,3 +386,27 @@ def test_report_frame(imported):
     assert list(frame.columns) == ["file", "remote", "status", "detail", "datasets"]
     assert len(frame) == len(report.rows)
     assert set(frame["status"]) == {"added", "skipped", "superseded"}
+
+
+def test_read_end_file(tmp_path):
+    from rotation.data.importer import read_end_file
+    from rotation.errors import ParameterError
+
+    f = tmp_path / "cuts.txt"
+    f.write_text("# comment\n^RUT=2026-02-20\n\n2026-01-01  # default for all\n")
+    assert read_end_file(f) == {"^RUT": "2026-02-20", "*": "2026-01-01"}
+    f.write_text("^RUT = 2026\n")
+    with pytest.raises(ParameterError, match=r"cuts.txt:1: expected KEY=DATE"):
+        read_end_file(f)
+    with pytest.raises(ParameterError, match="cannot read the end-date file"):
+        read_end_file(tmp_path / "missing.txt")
+
+
+def test_snapshot_cuts_name_catalog_datasets():
+    from pathlib import Path
+
+    from rotation.data.catalog import CATALOG
+    from rotation.data.importer import read_end_file
+
+    cuts = read_end_file(Path(__file__).resolve().parents[1] / "snapshot-cuts.txt")
+    assert cuts and all(k in CATALOG for k in cuts)

@@ -29,7 +29,7 @@ from rotation.data.processing import Processed, process
 from rotation.data.store import Store
 from rotation.errors import ParameterError, RotationError
 
-__all__ = ["identify", "import_paths", "ImportReport", "ImportRow"]
+__all__ = ["identify", "import_paths", "ImportReport", "ImportRow", "parse_end_option", "read_end_file"]
 
 _DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
 
@@ -228,6 +228,24 @@ def _end_for(ends: Mapping[str, pd.Timestamp], source: str, remote_id: str) -> p
         if k.lower() in names:
             return v
     return ends.get("*")
+
+
+def read_end_file(path: Path | str) -> dict[str, str]:
+    """Read a file of end dates: one ``KEY=DATE`` (or a bare ``DATE`` for every file) per line; ``#`` comments."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ParameterError(f"cannot read the end-date file {str(p)!r}: {exc}") from exc
+    words = []
+    for n, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if " " in line:
+            raise ParameterError(f"{p}:{n}: expected KEY=DATE or DATE, got {line!r}")
+        words.append(line)
+    return parse_end_option(words)
 
 
 def parse_end_option(values: Iterable[str]) -> dict[str, str]:

@@ -1,0 +1,528 @@
+"""Regressions of returns on a factor: rolling HAC betas, sub-period tables, predictive regressions.
+
+Conventions
+-----------
+* ``y`` is a per-period return (decimal, e.g. the small-minus-large relative return
+  ``(1+rs)/(1+rl)-1``) and ``X`` holds regressors stamped at the same dates (e.g. the
+  dollar index's percentage change over the same period, decimal). A value stamped
+  ``t`` is known at the close of ``t``.
+* Series are aligned on their index (inner join) and rows with a NaN in any column
+  used are dropped jointly, unless a docstring says otherwise.
+* Every standard error is HAC (Newey-West, Bartlett kernel) from ``statsmodels``
+  ``OLS(...).fit(cov_type="HAC", cov_kwds={"maxlags": k})``; the lags used are
+  reported next to the estimates. Intervals are normal-based at level ``1 - alpha``.
+* Invalid arguments raise :class:`rotation.errors.ParameterError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from rotation.errors import ParameterError
+from rotation.inference import RegressionResult, hac_ols, newey_west_lags
+from rotation.returns import _check_int, _check_pandas, _check_real
+
+__all__ = [
+    "OOSResult",
+    "rolling_hac_betas",
+    "sensitivity_table",
+    "predictive_regression",
+    "forward_sum",
+    "oos_r2",
+    "change_regimes",
+    "regime_table",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+def _as_frame(X: object, name: str = "X") -> pd.DataFrame:
+    """A regressor Series/DataFrame as a float DataFrame (a Series keeps its name, or ``"x"``)."""
+    if isinstance(X, pd.Series):
+        _check_pandas(X, name, allow_frame=False)
+        return X.to_frame(name=X.name if X.name is not None else "x").astype(float)
+    if isinstance(X, pd.DataFrame):
+        _check_pandas(X, name)
+        if X.shape[1] == 0:
+            raise ParameterError(f"{name} must have at least one column; got an empty DataFrame")
+        if "const" in X.columns:
+            raise ParameterError(f"{name} must not contain a column named 'const' (the intercept is added for you)")
+        return X.astype(float)
+    raise ParameterError(f"{name} must be a pandas Series or DataFrame; got {type(X).__name__}")
+
+
+def _check_y(y: object, name: str = "y") -> pd.Series:
+    if not isinstance(y, pd.Series):
+        raise ParameterError(f"{name} must be a pandas Series; got {type(y).__name__}")
+    _check_pandas(y, name, allow_frame=False)
+    return y.astype(float)
+
+
+def _yname(y: pd.Series, columns: pd.Index) -> str:
+    name = str(y.name) if y.name is not None else "y"
+    return "__y__" if name in columns else name
+
+
+# --------------------------------------------------------------------------- rolling HAC betas
+def rolling_hac_betas(
+    y: pd.Series,
+    X: pd.Series | pd.DataFrame,
+    window: int,
+    maxlags: int | None = None,
+    alpha: float = 0.05,
+    min_nobs: int | None = None,
+) -> pd.DataFrame:
+    """Rolling OLS slopes with HAC (Newey-West) standard errors and confidence bands.
+
+    Parameters
+    ----------
+    y : pd.Series
+        Dependent variable, e.g. monthly small-minus-large relative returns (decimal).
+    X : pd.Series or pd.DataFrame
+        Regressors stamped like ``y`` (e.g. the dollar's percentage change over the same
+        period, decimal). ``X`` is reindexed to ``y``'s index (dates of ``X`` that ``y``
+        lacks are ignored). A constant is always added; do not include one.
+    window : int
+        Rows of ``y``'s index in each window (>= 3): the estimate stamped ``t`` uses rows
+        ``t-window+1 .. t`` (trailing, so it is known at the close of ``t``).
+    maxlags : int, optional
+        Bartlett-kernel lags of the HAC covariance (>= 0). Default:
+        ``inference.newey_west_lags(window)``, the same for every window.
+    alpha : float, default 0.05
+        Bands at level ``1 - alpha`` (normal critical value, as statsmodels' HAC).
+    min_nobs : int, optional
+        Complete rows (no NaN in ``y`` or ``X``) a window needs for an estimate;
+        default ``window`` (complete windows only). Must be > number of regressors + 1
+        and <= ``window``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed like ``y``. For each regressor ``name``: ``name`` (slope),
+        ``name_se`` (HAC standard error), ``name_lower``, ``name_upper`` (interval), plus
+        ``nobs`` (complete rows used). Rows without enough data (the first
+        ``window - 1`` and windows with fewer than ``min_nobs`` complete rows) are NaN
+        (``nobs`` is still filled).
+
+    Notes
+    -----
+    ``statsmodels.regression.rolling.RollingOLS`` offers no HAC covariance, so every
+    window is refitted with ``sm.OLS(y_w, [1, X_w]).fit(cov_type="HAC",
+    cov_kwds={"maxlags": maxlags})``; the point estimates equal ``RollingOLS``'s.
+    """
+    yv = _check_y(y)
+    Xf = _as_frame(X)
+    w = _check_int(window, "window", minimum=3)
+    a = _check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
+    k = Xf.shape[1] + 1
+    mn = w if min_nobs is None else _check_int(min_nobs, "min_nobs", minimum=k + 1)
+    if mn > w:
+        raise ParameterError(f"min_nobs must be <= window ({w}); got {mn}")
+    if mn <= k:
+        raise ParameterError(f"window must be > number of regressors + 1 ({k}); got window={w}")
+    lags = newey_west_lags(w) if maxlags is None else _check_int(maxlags, "maxlags", minimum=0)
+
+    Xa = Xf.reindex(yv.index)
+    names = [str(c) for c in Xf.columns]
+    Xc = sm.add_constant(Xa.to_numpy(dtype=float), has_constant="add")
+    yarr = yv.to_numpy(dtype=float)
+    ok = ~np.isnan(yarr) & ~np.isnan(Xc).any(axis=1)
+    n = len(yarr)
+    est = np.full((n, len(names)), np.nan)
+    se = np.full((n, len(names)), np.nan)
+    lo = np.full((n, len(names)), np.nan)
+    hi = np.full((n, len(names)), np.nan)
+    nobs = np.full(n, np.nan)
+    csum = np.concatenate([[0], np.cumsum(ok)])
+    for t in range(w - 1, n):
+        s = t - w + 1
+        cnt = int(csum[t + 1] - csum[s])
+        nobs[t] = cnt
+        if cnt < mn:
+            continue
+        m = ok[s : t + 1]
+        fit = sm.OLS(yarr[s : t + 1][m], Xc[s : t + 1][m]).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+        ci = np.asarray(fit.conf_int(alpha=a))
+        est[t] = fit.params[1:]
+        se[t] = fit.bse[1:]
+        lo[t] = ci[1:, 0]
+        hi[t] = ci[1:, 1]
+    cols: dict[str, np.ndarray] = {}
+    for j, nm in enumerate(names):
+        cols[nm] = est[:, j]
+        cols[f"{nm}_se"] = se[:, j]
+        cols[f"{nm}_lower"] = lo[:, j]
+        cols[f"{nm}_upper"] = hi[:, j]
+    cols["nobs"] = nobs
+    out = pd.DataFrame(cols, index=yv.index)
+    out.attrs = {"window": w, "maxlags": lags, "alpha": a, "cov_type": "HAC"}
+    return out
+
+
+# --------------------------------------------------------------------------- sub-period table
+_TABLE_COLS = ["coef", "std_err", "t", "p_value", "ci_lower", "ci_upper", "rsquared", "nobs", "maxlags", "start", "end"]
+
+
+def sensitivity_table(
+    y: pd.Series,
+    X: pd.Series | pd.DataFrame,
+    periods: dict[str, tuple[str | None, str | None]] | None = None,
+    maxlags: int | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """One HAC regression of ``y`` on ``X`` (with a constant) per sub-period, as a tidy table.
+
+    Parameters
+    ----------
+    y : pd.Series
+        Dependent variable (e.g. relative returns, decimal).
+    X : pd.Series or pd.DataFrame
+        Regressors stamped like ``y`` (contemporaneous unless you shift them).
+    periods : dict, optional
+        ``{label: (start, end)}`` with inclusive date bounds; ``None`` leaves a side
+        open. Default ``{"full sample": (None, None)}``. Periods may overlap.
+    maxlags : int, optional
+        HAC lags; default the Newey-West rule on each period's own observation count
+        (``inference.newey_west_lags(nobs)``).
+    alpha : float, default 0.05
+        Interval level ``1 - alpha``.
+
+    Returns
+    -------
+    pd.DataFrame
+        MultiIndex ``(period, term)`` (terms: ``const`` then the regressors), columns
+        ``coef, std_err, t, p_value, ci_lower, ci_upper, rsquared, nobs, maxlags, start,
+        end`` where ``start``/``end`` are the first and last dates actually used. A period
+        with too few complete rows (<= number of regressors + 1) gets NaN estimates
+        and its ``nobs``; ``start``/``end`` are then NaT when it has no rows.
+    """
+    yv = _check_y(y)
+    Xf = _as_frame(X)
+    a = _check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
+    if maxlags is not None:
+        _check_int(maxlags, "maxlags", minimum=0)
+    if periods is None:
+        periods = {"full sample": (None, None)}
+    if not isinstance(periods, dict) or not periods:
+        raise ParameterError(f"periods must be a non-empty dict {{label: (start, end)}}; got {periods!r}")
+    yname = _yname(yv, Xf.columns)
+    data = pd.concat([yv.rename(yname), Xf], axis=1, join="inner").dropna()
+    terms = ["const", *[str(c) for c in Xf.columns]]
+    rows: list[dict[str, Any]] = []
+    for label, bounds in periods.items():
+        if not isinstance(bounds, tuple) or len(bounds) != 2:
+            raise ParameterError(f"periods[{label!r}] must be a (start, end) tuple; got {bounds!r}")
+        try:
+            s = pd.Timestamp(bounds[0]) if bounds[0] is not None else None
+            e = pd.Timestamp(bounds[1]) if bounds[1] is not None else None
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"periods[{label!r}] bounds must be dates like '2008-01-01' or None; got {bounds!r}") from exc
+        if s is not None and e is not None and s > e:
+            raise ParameterError(f"periods[{label!r}]: start {s.date()} is after end {e.date()}")
+        mask = np.ones(len(data), dtype=bool)
+        if s is not None:
+            mask &= data.index >= s
+        if e is not None:
+            mask &= data.index <= e
+        sub = data.loc[mask]
+        n = len(sub)
+        first = sub.index[0] if n else pd.NaT
+        last = sub.index[-1] if n else pd.NaT
+        if n <= len(terms):
+            for term in terms:
+                rows.append({"period": label, "term": term, "coef": np.nan, "std_err": np.nan, "t": np.nan,
+                             "p_value": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "rsquared": np.nan,
+                             "nobs": n, "maxlags": np.nan, "start": first, "end": last})
+            continue
+        res = hac_ols(sub[yname], sub.drop(columns=[yname]), maxlags=maxlags, alpha=a)
+        frame = res.to_frame()
+        for term in terms:
+            r = frame.loc[term]
+            rows.append({"period": label, "term": term, **{c: float(r[c]) for c in frame.columns},
+                         "rsquared": res.rsquared, "nobs": res.nobs, "maxlags": res.maxlags,
+                         "start": first, "end": last})
+    out = pd.DataFrame(rows).set_index(["period", "term"])[_TABLE_COLS]
+    return out
+
+
+# --------------------------------------------------------------------------- predictive regressions
+def forward_sum(y: pd.Series, horizon: int) -> pd.Series:
+    """Sum of ``y`` over the next ``horizon`` rows, stamped at the row before them.
+
+    ``out[t] = y[t+1] + ... + y[t+horizon]`` (rows of ``y``'s index); NaN when any of
+    them is missing or runs past the end. Returns are summed, not compounded.
+    """
+    yv = _check_y(y)
+    h = _check_int(horizon, "horizon", minimum=1)
+    return yv.rolling(h, min_periods=h).sum().shift(-h).rename(f"{yv.name or 'y'}_fwd{h}")
+
+
+def _predictive_data(y: pd.Series, x: pd.Series, horizon: int, lag: int) -> tuple[pd.DataFrame, str, str]:
+    yv = _check_y(y)
+    xv = _check_y(x, "x")
+    h = _check_int(horizon, "horizon", minimum=1)
+    lg = _check_int(lag, "lag", minimum=1)
+    both = pd.concat([yv.rename("__y__"), xv.rename("__x__")], axis=1, join="inner")
+    target = both["__y__"].rolling(h, min_periods=h).sum().shift(-h)
+    xname = str(xv.name) if xv.name is not None else "x"
+    xs = both["__x__"].shift(lg - 1)
+    data = pd.DataFrame({"target": target, xname: xs}, index=both.index)
+    return data, "target", xname
+
+
+def predictive_regression(
+    y: pd.Series,
+    x: pd.Series,
+    horizon: int = 1,
+    lag: int = 1,
+    maxlags: int | None = None,
+) -> RegressionResult:
+    """Does ``x`` known at ``t`` predict the sum of ``y`` over ``t+1 .. t+horizon``?
+
+    Parameters
+    ----------
+    y : pd.Series
+        Per-period returns (decimal), e.g. monthly relative returns.
+    x : pd.Series
+        Predictor stamped at ``t`` and known at the close of ``t`` (e.g. the dollar's
+        percentage change over month ``t`` or over the 3 months ending at ``t``).
+        ``y`` and ``x`` are inner-joined on their index first; "rows" below are the
+        rows of that joined index.
+    horizon : int, default 1
+        ``h`` >= 1: the dependent variable at ``t`` is ``y[t+1] + ... + y[t+h]``
+        (summed simple returns).
+    lag : int, default 1
+        ``lag`` >= 1. With ``lag=1`` the regressor at ``t`` is ``x[t]``; with ``lag=L``
+        it is ``x[t-(L-1)]``, i.e. ``L - 1`` extra rows of delay (e.g. for data
+        published with a delay). ``lag=1`` already means "known before the forecast
+        window starts".
+    maxlags : int, optional
+        HAC lags. Default ``max(horizon - 1, newey_west_lags(nobs))``.
+
+    Returns
+    -------
+    RegressionResult
+        Regressor named after ``x`` (``"x"`` if unnamed) plus ``"const"``.
+
+    Notes
+    -----
+    With ``h > 1`` consecutive dependent observations share ``h - 1`` periods, so the
+    errors are MA(h-1) under the null of no predictability; plain OLS standard errors
+    would be far too small. The default HAC covariance uses at least ``h - 1`` lags,
+    which covers that overlap (Newey-West with the Bartlett kernel; with few
+    non-overlapping periods the t-statistic is still oversized -- compare with the
+    non-overlapping ``h = 1`` regression).
+    """
+    data, yn, xn = _predictive_data(y, x, horizon, lag)
+    data = data.dropna()
+    k = 2
+    if len(data) <= k:
+        raise ParameterError(f"y and x must give more than {k} complete (target, predictor) rows; got {len(data)}")
+    if maxlags is None:
+        lags = max(int(horizon) - 1, newey_west_lags(len(data)))
+    else:
+        lags = _check_int(maxlags, "maxlags", minimum=0)
+    return hac_ols(data[yn], data[[xn]], maxlags=lags)
+
+
+@dataclass(frozen=True, eq=False)
+class OOSResult:
+    """Out-of-sample R² of a predictive regression against the historical mean.
+
+    Attributes
+    ----------
+    r2 : float
+        ``1 - mse_model / mse_mean`` (Campbell-Thompson 2008); > 0 means the
+        regression beat the expanding historical mean out of sample.
+    n_forecasts : int
+    mse_model, mse_mean : float
+        Mean squared forecast errors (decimal return units squared).
+    forecasts : pd.DataFrame
+        Indexed by forecast origin ``t``: ``actual`` (sum of ``y`` over ``t+1..t+h``),
+        ``model`` (regression forecast), ``mean`` (historical-mean forecast), ``n_train``
+        (training pairs used), ``beta`` (slope estimated at ``t``).
+    horizon, min_train : int
+    """
+
+    r2: float
+    n_forecasts: int
+    mse_model: float
+    mse_mean: float
+    forecasts: pd.DataFrame = field(repr=False)
+    horizon: int = 1
+    min_train: int = 120
+
+    def to_dict(self) -> dict[str, Any]:
+        """Scalars only."""
+        return {"r2": self.r2, "n_forecasts": self.n_forecasts, "mse_model": self.mse_model,
+                "mse_mean": self.mse_mean, "horizon": self.horizon, "min_train": self.min_train}
+
+
+def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -> OOSResult:
+    """Expanding-window out-of-sample R² of the predictive regression of :func:`predictive_regression`.
+
+    Parameters
+    ----------
+    y, x : pd.Series
+        As in :func:`predictive_regression` with ``lag=1`` (inner-joined; ``x[t]`` is
+        known at the close of ``t``).
+    horizon : int, default 1
+        Target at origin ``t``: ``y[t+1] + ... + y[t+h]``.
+    min_train : int, default 120
+        Complete training pairs needed before the first forecast (>= 3).
+
+    Returns
+    -------
+    OOSResult
+
+    Notes
+    -----
+    At each origin ``t`` (a row with ``x[t]`` and a realised target) the regression
+    ``target_s = a + b x_s`` is fitted by OLS on the pairs whose target window has
+    ended by ``t``, i.e. ``s + h <= t`` (rows), so nothing after ``t`` is used. The
+    forecast is ``a + b x_t``; the benchmark is the mean of the same training targets.
+    ``R²_OOS = 1 - sum (actual - model)² / sum (actual - mean)²`` over all origins.
+    Forecast errors at ``h > 1`` overlap; R² is a point estimate without a test.
+    """
+    data, yn, xn = _predictive_data(y, x, horizon, 1)
+    h = int(horizon)
+    mt = _check_int(min_train, "min_train", minimum=3)
+    tgt = data[yn].to_numpy(dtype=float)
+    xv = data[xn].to_numpy(dtype=float)
+    n = len(data)
+    pair_ok = ~np.isnan(tgt) & ~np.isnan(xv)
+    rows = []
+    # cumulative sums over complete pairs for a fast, exact expanding OLS
+    c = np.where(pair_ok, 1.0, 0.0)
+    tz = np.where(pair_ok, tgt, 0.0)
+    xz = np.where(pair_ok, xv, 0.0)
+    cn, sx, sy, sxx, sxy = (np.cumsum(v) for v in (c, xz, tz, xz * xz, xz * tz))
+    for t in range(n):
+        if not pair_ok[t]:
+            continue
+        last = t - h  # last training row: its target window t-h+1..t has ended by t
+        if last < 0:
+            continue
+        m = cn[last]
+        if m < mt:
+            continue
+        mx, my = sx[last] / m, sy[last] / m
+        vxx = sxx[last] / m - mx * mx
+        if vxx <= 1e-18 * max(1.0, sxx[last] / m):
+            continue
+        b = (sxy[last] / m - mx * my) / vxx
+        a0 = my - b * mx
+        rows.append((data.index[t], tgt[t], a0 + b * xv[t], my, int(m), b))
+    if not rows:
+        raise ParameterError(
+            f"min_train ({mt}) leaves no out-of-sample forecasts: only {int(pair_ok.sum())} complete "
+            f"(target, predictor) pairs at horizon {h}"
+        )
+    fc = pd.DataFrame(rows, columns=["date", "actual", "model", "mean", "n_train", "beta"]).set_index("date")
+    mse_m = float(np.mean((fc["actual"] - fc["model"]) ** 2))
+    mse_b = float(np.mean((fc["actual"] - fc["mean"]) ** 2))
+    r2 = 1.0 - mse_m / mse_b if mse_b > 0 else float("nan")
+    return OOSResult(float(r2), len(fc), mse_m, mse_b, fc, h, mt)
+
+
+# --------------------------------------------------------------------------- regimes
+def change_regimes(
+    level: pd.Series,
+    window: int,
+    lower: float,
+    upper: float,
+    labels: tuple[str, str, str] = ("weakening", "neutral", "strengthening"),
+) -> pd.Series:
+    """Label each period by the trailing percentage change of a level (e.g. the dollar index).
+
+    Parameters
+    ----------
+    level : pd.Series
+        Positive levels at a regular frequency (e.g. month-end dollar index).
+    window : int
+        ``w`` >= 1: the change at ``t`` is ``level[t] / level[t-w] - 1`` (rows), which uses
+        data up to ``t`` only.
+    lower, upper : float
+        Decimal thresholds, ``lower <= upper``: change ``<= lower`` -> ``labels[0]``;
+        ``>= upper`` -> ``labels[2]``; in between -> ``labels[1]``.
+    labels : tuple of 3 str
+        Names of the falling, middle and rising regimes.
+
+    Returns
+    -------
+    pd.Series
+        Object dtype, indexed like ``level``, named ``"regime"``; NaN for the first ``w``
+        rows and where the change is undefined. The label at ``t`` depends only on
+        ``level[t-w]`` and ``level[t]``, so it is known at the close of ``t``; compare it
+        with returns from ``t+1`` on (e.g. ``y.shift(-1)``).
+    """
+    lv = _check_y(level, "level")
+    if (lv.dropna() <= 0).any():
+        raise ParameterError("level must be positive index levels; got a value <= 0")
+    w = _check_int(window, "window", minimum=1)
+    lo = _check_real(lower, "lower")
+    hi = _check_real(upper, "upper")
+    if lo > hi:
+        raise ParameterError(f"lower must be <= upper; got lower={lo!r}, upper={hi!r}")
+    if not (isinstance(labels, tuple) and len(labels) == 3 and all(isinstance(s, str) for s in labels)):
+        raise ParameterError(f"labels must be a tuple of three strings; got {labels!r}")
+    chg = lv / lv.shift(w) - 1.0
+    out = pd.Series(np.where(chg <= lo, labels[0], np.where(chg >= hi, labels[2], labels[1])), index=lv.index,
+                    dtype=object)
+    return out.where(chg.notna()).rename("regime")
+
+
+def regime_table(
+    returns: pd.Series,
+    regimes: pd.Series,
+    order: list[str] | tuple[str, ...] | None = None,
+    maxlags: int | None = None,
+) -> pd.DataFrame:
+    """Mean, HAC t-statistic and hit rate of ``returns`` within each regime.
+
+    Parameters
+    ----------
+    returns : pd.Series
+        Returns already aligned to the regime dates the way you intend (e.g. the
+        *next* period's return ``y.shift(-1)`` next to a label known at ``t``).
+    regimes : pd.Series
+        Labels on the same index (NaN = unlabelled, dropped).
+    order : sequence of str, optional
+        Row order; default sorted labels. Labels with no observation give NaN rows.
+    maxlags : int, optional
+        HAC lags for the mean's standard error (regression on a constant); default the
+        Newey-West rule on each regime's observation count.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by regime: ``n``, ``mean``, ``std_err`` (HAC), ``t``, ``p_value``,
+        ``hit_rate`` (share of returns > 0), ``maxlags``.
+
+    Notes
+    -----
+    A regime's observations are treated as one contiguous sample (the HAC kernel runs
+    over their order in time, with gaps between spells ignored).
+    """
+    r = _check_y(returns, "returns")
+    if not isinstance(regimes, pd.Series):
+        raise ParameterError(f"regimes must be a pandas Series; got {type(regimes).__name__}")
+    both = pd.concat([r.rename("r"), regimes.rename("regime")], axis=1, join="inner").dropna()
+    labs = list(order) if order is not None else sorted(both["regime"].unique())
+    rows = []
+    for lab in labs:
+        v = both.loc[both["regime"] == lab, "r"].astype(float)
+        row: dict[str, Any] = {"regime": lab, "n": len(v), "mean": float(v.mean()) if len(v) else np.nan,
+                               "hit_rate": float((v > 0).mean()) if len(v) else np.nan}
+        if len(v) >= 3:
+            res = hac_ols(v, pd.Series(1.0, index=v.index, name="const"), maxlags=maxlags, add_constant=False)
+            row.update(std_err=float(res.bse["const"]), t=float(res.tvalues["const"]),
+                       p_value=float(res.pvalues["const"]), maxlags=res.maxlags)
+        else:
+            row.update(std_err=np.nan, t=np.nan, p_value=np.nan, maxlags=np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("regime")[["n", "mean", "std_err", "t", "p_value", "hit_rate", "maxlags"]]
