@@ -167,7 +167,9 @@ def bar_with_ci(
     err = np.vstack([est - table[lower].to_numpy(dtype=float), table[upper].to_numpy(dtype=float) - est])
     ax.bar(pos, est, color=color or PALETTE["relative"], alpha=0.85)
     ax.errorbar(pos, est, yerr=err, fmt="none", ecolor="black", capsize=4, lw=1)
-    ax.set_xticks(pos, [str(v) for v in table[x]])
+    labels = [str(v) for v in table[x]]
+    crowded = len(labels) > 6 or max((len(v) for v in labels), default=0) > 10
+    ax.set_xticks(pos, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     ax.set_title(title)
