@@ -99,7 +99,9 @@ def event_window_paths(
     return out
 
 
-def mean_path_with_bands(paths: pd.DataFrame, reps: int = 2000, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
+def mean_path_with_bands(
+    paths: pd.DataFrame, reps: int = 2000, alpha: float = 0.05, seed: int = 0, min_events: int = 2
+) -> pd.DataFrame:
     """Mean event path with an iid bootstrap band over events.
 
     Parameters
@@ -111,14 +113,17 @@ def mean_path_with_bands(paths: pd.DataFrame, reps: int = 2000, alpha: float = 0
         Band level ``1 - alpha``.
     seed : int, default 0
         ``arch.bootstrap.IIDBootstrap(seed=...)``: same seed, same band.
+    min_events : int, default 2
+        Fewer events than this (>= 2) give a NaN band: resampling two or three paths
+        only reshuffles them and its percentiles are not a meaningful interval.
 
     Returns
     -------
     pd.DataFrame
         Same index as ``paths``; columns ``mean`` (across events), ``lower``/``upper``
         (pointwise ``alpha/2`` and ``1-alpha/2`` percentiles of the mean over ``reps``
-        resamples of whole event paths, with replacement) and ``n`` (events). With one
-        event the band is NaN; with none every column but ``n`` is NaN.
+        resamples of whole event paths, with replacement) and ``n`` (events). With fewer
+        than ``min_events`` events the band is NaN; with none every column but ``n`` is NaN.
 
     Notes
     -----
@@ -131,6 +136,7 @@ def mean_path_with_bands(paths: pd.DataFrame, reps: int = 2000, alpha: float = 0
     r = _check_int(reps, "reps", minimum=1)
     al = _check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
     s = _check_int(seed, "seed", minimum=0)
+    me = _check_int(min_events, "min_events", minimum=2)
     arr = paths.to_numpy(dtype=float).T  # events x periods
     n = arr.shape[0]
     out = pd.DataFrame(index=paths.index, columns=["mean", "lower", "upper", "n"], dtype=float)
@@ -140,7 +146,7 @@ def mean_path_with_bands(paths: pd.DataFrame, reps: int = 2000, alpha: float = 0
     if np.isnan(arr).any():
         raise ParameterError("paths must not contain NaN; build them with event_window_paths")
     out["mean"] = arr.mean(axis=0)
-    if n >= 2:
+    if n >= me:
         stats = IIDBootstrap(arr, seed=s).apply(lambda x: x.mean(axis=0), reps=r)
         out["lower"] = np.percentile(stats, 100 * al / 2, axis=0)
         out["upper"] = np.percentile(stats, 100 * (1 - al / 2), axis=0)
