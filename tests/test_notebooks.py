@@ -103,3 +103,16 @@ def test_run_refuses_unknown_and_mistyped_parameters(tmp_path: Path, capsys):
     assert main(["run", "01_relative_strength", "-p", "breakout_lookback=twelve", "--out", str(tmp_path / "y")]) == 1
     assert "must be int" in capsys.readouterr().err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_the_same_parameters(path: Path, caplog):
+    """`papermill --help-notebook` must see every parameter (a quote or '=' in a comment breaks its parser)."""
+    import papermill
+
+    from rotation.runner import notebook_parameters
+
+    with caplog.at_level("WARNING"):
+        inferred = papermill.inspect_notebook(str(path))
+    assert set(inferred) == set(notebook_parameters(path))
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
