@@ -91,10 +91,23 @@ def yahoo_chart(raw_dir: Path, market_time: str = "13:14") -> bytes:
     return json.dumps(doc).encode()
 
 
+_REAL_YAHOO_SESSION = sources.yahoo_session
+
+
+def _requests_session_for_yahoo():
+    """`responses` intercepts `requests` only, so the mocked Yahoo endpoint gets a requests session."""
+    import requests
+
+    session = requests.Session()
+    session.headers["User-Agent"] = sources.USER_AGENT
+    return session
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("ROTATION_DATA_DIR", str(tmp_path / "default_store"))
     monkeypatch.delenv("ROTATION_OFFLINE", raising=False)
+    monkeypatch.setattr(sources, "yahoo_session", _requests_session_for_yahoo)
 
 
 @pytest.fixture(scope="module")
@@ -404,3 +417,69 @@ def test_load_missing_dataset_online_fetches_it(tmp_path, bodies, mock):
     assert len(mock.calls) == 1
     load("DGS10", store=store)
     assert len(mock.calls) == 1  # now in the store: no second download
+
+
+# ---------------------------------------------------------------- Yahoo session and retries
+def test_default_yahoo_session_impersonates_a_browser():
+    from curl_cffi import requests as curl_requests
+
+    session = _REAL_YAHOO_SESSION()
+    try:
+        assert isinstance(session, curl_requests.Session)
+    finally:
+        session.close()
+
+
+class _FakeResponse:
+    def __init__(self, status: int, body: bytes = b"{}"):
+        self.status_code = status
+        self.content = body
+        self.headers = {}
+
+
+class _FlakySession:
+    """Raises a curl_cffi error, then answers 429, then 200."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.calls = 0
+
+    def get(self, url, params=None, headers=None, timeout=None):
+        self.calls += 1
+        a = self.answers.pop(0)
+        if isinstance(a, Exception):
+            raise a
+        return a
+
+    def close(self):
+        pass
+
+
+def test_yahoo_reader_retries_curl_errors_and_429():
+    from curl_cffi.requests.exceptions import Timeout
+
+    from rotation.data.sources import YahooChartReader
+
+    sess = _FlakySession([Timeout("timed out"), _FakeResponse(429), _FakeResponse(200, b"ok")])
+    reader = YahooChartReader("IWM", start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
+                              retry_count=2, pause=0, session=sess)
+    assert reader._get_response(reader.url, params=reader.params).content == b"ok"
+    assert sess.calls == 3
+
+
+def test_yahoo_reader_gives_up_with_the_reason():
+    from pandas_datareader._utils import RemoteDataError
+
+    from rotation.data.sources import YahooChartReader
+
+    sess = _FlakySession([_FakeResponse(429), _FakeResponse(429)])
+    reader = YahooChartReader("IWM", start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
+                              retry_count=1, pause=0, session=sess)
+    with pytest.raises(RemoteDataError, match=r"HTTP 429 Too Many Requests.*rotation data import DIR"):
+        reader._get_response(reader.url, params=reader.params)
+    sess404 = _FlakySession([_FakeResponse(404)])
+    reader = YahooChartReader("NOPE", start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
+                              retry_count=3, pause=0, session=sess404)
+    with pytest.raises(RemoteDataError, match="is 'NOPE' a Yahoo symbol"):
+        reader._get_response(reader.url, params=reader.params)
+    assert sess404.calls == 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from pandas_datareader.fred import FredReader
 from rotation.data import catalog
 from rotation.errors import FetchError, ParseError
 
-__all__ = ["Download", "download", "YahooChartReader", "read_yahoo_chart", "HISTORY_START", "USER_AGENT"]
+__all__ = ["Download", "download", "YahooChartReader", "yahoo_session", "read_yahoo_chart", "HISTORY_START", "USER_AGENT"]
 
 #: Every reader asks for the full history from this date.
 HISTORY_START = dt.datetime(1900, 1, 1)
@@ -50,7 +51,17 @@ class Download:
 
 
 class YahooChartReader(_BaseReader):
-    """Daily bars for one Yahoo Finance symbol from the chart API, as raw JSON bytes."""
+    """Daily bars for one Yahoo Finance symbol from the chart API, as raw JSON bytes.
+
+    ``session`` may be a ``requests.Session`` or, assigned after construction, any object
+    with the same ``get``/``close`` API (the default is a ``curl_cffi`` session).
+    """
+
+    def __init__(self, symbols: str, *args: Any, session: Any = None, **kwargs: Any) -> None:
+        plain = session is None or isinstance(session, requests.Session)
+        super().__init__(symbols, *args, session=session if plain else None, **kwargs)
+        if not plain:
+            self.session = session
 
     @property
     def url(self) -> str:
@@ -68,10 +79,56 @@ class YahooChartReader(_BaseReader):
             "includeAdjustedClose": "true",
         }
 
+    def _get_response(self, url: str, params: Any = None, headers: Any = None) -> Any:
+        """GET with retries and a doubling pause, for ``requests`` and ``curl_cffi`` sessions alike.
 
-def _configure(reader: _BaseReader) -> _BaseReader:
+        pandas-datareader's loop only catches ``requests`` exceptions; the default Yahoo
+        session is a ``curl_cffi`` one (see :func:`yahoo_session`), whose errors are
+        ``OSError`` subclasses.
+        """
+        pause = self.pause
+        last = ""
+        for attempt in range(self.retry_count + 1):
+            try:
+                response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+            except (requests.RequestException, OSError) as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status_code == 200:
+                    return response
+                last = f"HTTP {response.status_code}"
+                if response.status_code == 429:
+                    last += (" Too Many Requests: Yahoo is rate-limiting this address; wait a few minutes and "
+                             "retry, or import price files you downloaded (`rotation data import DIR`)")
+                elif response.status_code == 404:
+                    last += f" Not Found: is {self.symbols!r} a Yahoo symbol?"
+                    break
+            if attempt < self.retry_count:
+                time.sleep(pause)
+                pause *= self.pause_multiplier
+        raise RemoteDataError(f"Unable to read URL: {url}\n{last}")
+
+
+def yahoo_session() -> Any:
+    """The default session for Yahoo: ``curl_cffi`` impersonating Chrome.
+
+    Since 2025 Yahoo answers plain ``requests`` clients with HTTP 429 (the reason the
+    ``yfinance`` package moved to ``curl_cffi``). Falls back to a ``requests`` session
+    with a browser User-Agent if ``curl_cffi`` is not installed.
+    """
+    try:
+        from curl_cffi import requests as curl_requests
+    except ImportError:  # pragma: no cover - curl_cffi is a declared dependency
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        return session
+    return curl_requests.Session(impersonate="chrome")
+
+
+def _configure(reader: _BaseReader, browser_headers: bool = True) -> _BaseReader:
     reader.pause_multiplier = 2.0  # 0.5 s, 1 s, 2 s ... between retries
-    reader.headers = {"User-Agent": USER_AGENT}
+    # curl_cffi sends the headers of the browser it impersonates; a custom User-Agent would give it away
+    reader.headers = {"User-Agent": USER_AGENT} if browser_headers else None
     return reader
 
 
@@ -114,7 +171,11 @@ def download(
         reader = _configure(FamaFrenchReader(remote_id, **kw))
         url, params, raw_name = reader.url, None, f"{remote_id}_CSV.zip"
     elif source == "prices":
-        reader = _configure(YahooChartReader(remote_id, **kw))
+        own = session is None
+        reader = _configure(YahooChartReader(remote_id, **kw), browser_headers=not own)
+        if own:  # pandas-datareader only accepts a requests.Session in __init__; swap it in afterwards
+            reader.session.close()
+            reader.session = yahoo_session()
         url, params, raw_name = reader.url, reader.params, catalog.price_filename(remote_id, "json")
     else:  # pragma: no cover
         raise FetchError(f"unknown source {source!r}")
@@ -127,7 +188,8 @@ def download(
     except requests.RequestException as exc:
         raise FetchError(f"download of {source} {remote_id!r} failed: {shown}: {exc}") from exc
     finally:
-        reader.close()
+        if session is None:  # close only what we opened; an injected session stays usable
+            reader.close()
     if not data:
         raise FetchError(f"download of {source} {remote_id!r} returned an empty body: {shown}")
     expected = response.headers.get("Content-Length")
