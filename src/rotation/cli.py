@@ -23,7 +23,6 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
 
 from rotation.errors import RotationError
 

@@ -443,7 +443,7 @@ def test_famafrench_bad_rows(data, exc, pattern):
 
 def test_famafrench_error_line_is_the_same_for_every_line_ending():
     data = _ff_bad("192607,   abc,  -2.55")
-    for k, v in _eol_variants(data).items():
+    for v in _eol_variants(data).values():
         with pytest.raises(ParseError, match=_loc("bad.CSV", 5)):
             read_famafrench(v, "bad.CSV")
 

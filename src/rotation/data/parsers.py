@@ -456,7 +456,7 @@ def _parse_ff_table(source: str, lines: list[str], hpos: int, end: int, title: s
                 "download it again",
                 line=int(linenos[p]),
                 column=lab,
-            )
+            ) from None
         values = np.column_stack(cols) if cols else np.empty((len(df), 0))
 
     raw_dates = df[0].astype("str").str.strip()

@@ -387,7 +387,7 @@ class Store:
         """Recompute every checksum; return the problems found (empty when all is well)."""
         manifest = self.manifest()
         problems: list[Problem] = []
-        for name, rf in sorted(manifest["remote_files"].items()):
+        for _name, rf in sorted(manifest["remote_files"].items()):
             p = self.root / rf["path"]
             fix = _fix_for(rf)
             if not p.exists():
@@ -425,5 +425,5 @@ def _fix_for(rf: Mapping[str, Any]) -> str:
     keys = catalog.REMOTE_FILES.get(f"{src}/{rid}")
     key = keys.datasets[0] if keys and keys.datasets else rid
     origin = rf.get("origin")
-    how = f"`rotation data import {origin}`" if rf.get("acquired_by") == "import" and origin else f"`rotation data import DIR`"
+    how = f"`rotation data import {origin}`" if rf.get("acquired_by") == "import" and origin else "`rotation data import DIR`"
     return f"re-create it with `rotation data fetch {key}` (online) or {how} (offline)"
