@@ -13,7 +13,7 @@ import pytest
 
 from rotation import report
 from rotation.errors import ParameterError, RotationError
-from rotation.report import record, reset, results
+from rotation.report import describe_ci, pct, record, reset, results
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +147,24 @@ def test_other_rotation_run_values_do_not_write(tmp_path, monkeypatch):
     monkeypatch.setenv("ROTATION_RUN", "0")
     record("a", 1)
     assert not (tmp_path / "results.json").exists()
+
+
+# --------------------------------------------------------------------------- formatting for findings cells
+@pytest.mark.parametrize(
+    "value, kwargs, expected",
+    [
+        pytest.param(0.0123, {}, "+1.2%", id="positive"),
+        pytest.param(-0.5, {"digits": 0}, "-50%", id="negative"),
+        pytest.param(0.25, {"sign": False}, "25.0%", id="unsigned"),
+        pytest.param(math.nan, {}, "n/a", id="nan"),
+    ],
+)
+def test_pct(value, kwargs, expected):
+    assert pct(value, **kwargs) == expected
+
+
+def test_describe_ci_says_whether_zero_is_excluded():
+    assert describe_ci(0.012, -0.004, 0.03) == "+1.2% (95% CI -0.4% to +3.0%; not significant)"
+    assert describe_ci(0.02, 0.01, 0.03).endswith("; significant)")
+    assert describe_ci(-0.02, -0.03, -0.01).endswith("; significant)")
+    assert "too few observations" in describe_ci(0.01, math.nan, math.nan)
