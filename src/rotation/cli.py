@@ -50,8 +50,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     rows = [{"file": r.remote, "status": r.status, "detail": r.detail} for r in report.rows]
     print()
     _print_table(rows, ["file", "status", "detail"])
-    counts = {s: sum(r.status == s for r in report.rows) for s in ("added", "updated", "unchanged", "failed")}
-    print("\n" + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print("\n" + ", ".join(f"{v} {k}" for k, v in report.counts().items()))
     return 0 if report.ok else 1
 
 

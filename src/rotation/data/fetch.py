@@ -37,6 +37,10 @@ class FetchReport:
     def ok(self) -> bool:
         return not self.failed
 
+    def counts(self) -> dict[str, int]:
+        """Files per status: added, updated, unchanged, failed (every status shown, zeros included)."""
+        return {s: sum(r.status == s for r in self.rows) for s in ("added", "updated", "unchanged", "failed")}
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.__dict__ for r in self.rows], columns=["remote", "status", "detail", "datasets"])
 
