@@ -483,3 +483,23 @@ def test_yahoo_reader_gives_up_with_the_reason():
     with pytest.raises(RemoteDataError, match="is 'NOPE' a Yahoo symbol"):
         reader._get_response(reader.url, params=reader.params)
     assert sess404.calls == 1
+
+
+# --------------------------------------------------------------------------- DFEDTAR
+def test_fetch_dfedtar_in_fred_layout_matches_the_spreadsheet_copy(tmp_path, raw_dir, mock):
+    """FRED serves DFEDTAR with ISO dates; the snapshot copy has M/D/YYYY dates. Both give one series."""
+    snap = (raw_dir / "fred/DFEDTAR.csv").read_bytes()
+    iso = pd.read_csv(raw_dir / "fred/DFEDTAR.csv", dtype=str)
+    iso["DATE"] = pd.to_datetime(iso["DATE"], format="%m/%d/%Y").dt.strftime("%Y-%m-%d")
+    body = ("observation_date,DFEDTAR\n" + "".join(f"{d},{v}\n" for d, v in iso.itertuples(index=False))).encode()
+    assert body != snap
+    mock.add(responses.GET, re.compile(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?id=DFEDTAR$"),
+             body=body, status=200)
+    fetched = Store(tmp_path / "fetched")
+    report = fetch(["DFEDTAR"], store=fetched, pause=0, progress=False, retry_count=1)
+    assert report.ok, report.to_frame().to_string()
+    imported = Store(tmp_path / "imported")
+    assert import_paths([raw_dir / "fred/DFEDTAR.csv"], store=imported).ok
+    a, b = load("DFEDTAR", store=fetched), load("DFEDTAR", store=imported)
+    pd.testing.assert_series_equal(a, b)
+    assert a.index[0] == pd.Timestamp("1982-09-27") and a.index[-1] == pd.Timestamp("2008-12-15")

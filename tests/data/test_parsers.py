@@ -487,6 +487,7 @@ FRED_FACTS = [
     ("NFCI", 2891, "1971-01-08", "2026-05-29", 0, 0.596),
     ("BAMLH0A0HYM2", 7664, "1996-12-31", "2025-12-30", 93, 3.13),
     ("SP500", 2609, "2016-05-02", "2026-04-30", 95, 2081.43),
+    ("DFEDTAR", 9577, "1982-09-27", "2008-12-15", 0, 10.25),  # M/D/YYYY dates
 ]
 
 
@@ -531,6 +532,12 @@ def test_fred_header_variants(header):
     assert s.index[1] == _ts("2020-01-03")
 
 
+def test_fred_us_dates_are_month_first():
+    s = read_fred(b"DATE,DFEDTAR\n9/27/1982,10.25\n12/31/1982,8.5\n1/1/1983,8.5\n", "DFEDTAR.csv")
+    assert list(s.index) == [_ts("1982-09-27"), _ts("1982-12-31"), _ts("1983-01-01")]
+    assert s.tolist() == [10.25, 8.5, 8.5]
+
+
 def test_fred_names():
     text = b"date,value\n2020-01-01,1\n"
     assert read_fred(text, "data/raw/M2SL.csv").name == "M2SL"
@@ -557,6 +564,10 @@ def test_fred_names():
                      r"^f\.csv \(line 3, column 'DGS10'\): value 'n/a' is not a number", id="non-numeric"),
         pytest.param(b"DATE,DGS10\n2020-01-01,1\n01/02/2020,2\n", ParseError,
                      r"^f\.csv \(line 3, column 'DATE'\): date '01/02/2020' is not a YYYY-MM-DD date", id="bad-date"),
+        pytest.param(b"DATE,DGS10\n1/31/2020,1\n2020-02-01,2\n", ParseError,
+                     r"^f\.csv \(line 3, column 'DATE'\): date '2020-02-01' is not a M/D/YYYY date", id="mixed-formats"),
+        pytest.param(b"DATE,DGS10\n12/1/2020,1\n13/1/2020,2\n", ParseError,
+                     r"^f\.csv \(line 3, column 'DATE'\): date '13/1/2020' is not a M/D/YYYY date", id="day-first"),
         pytest.param(b"DATE,DGS10\n2020-01-01,1\n2020-01-0", ParseError, r"^f\.csv \(line 3\): row has 1 cells",
                      id="truncated"),
         pytest.param(b"DATE,DGS10\n2020-01-01,1\n2020-01-02,1,3\n", ParseError, r"^f\.csv \(line 3\): row has 3 cells",

@@ -246,6 +246,8 @@ _fred("T10Y2Y", "D", "percentage points", "10-year minus 2-year Treasury yield s
 _fred("T10YIE", "D", "percent per year", "10-year breakeven inflation rate", _PCT)
 _fred("DFF", "D", "percent per year", "Effective federal funds rate, daily", _PCT)
 _fred("FEDFUNDS", "M", "percent per year", "Effective federal funds rate, monthly average", _PCT)
+_fred("DFEDTAR", "D", "percent per year",
+      "Federal funds target rate, single target (1982-09-27 to 2008-12-15; discontinued, then DFEDTARU/DFEDTARL)", _PCT)
 _fred("DFEDTARU", "D", "percent per year", "Federal funds target range, upper limit (from 2008-12-16)", _PCT)
 _fred("DFEDTARL", "D", "percent per year", "Federal funds target range, lower limit (from 2008-12-16)", _PCT)
 _fred("BAA10Y", "D", "percentage points", "Moody's Baa corporate yield minus 10-year Treasury", _PCT)

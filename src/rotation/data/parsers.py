@@ -535,11 +535,29 @@ def _body_rows(lines: list[str], source: str, ncell: int, header_desc: str) -> l
     return rows
 
 
+_US_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
+def _fred_date_format(raw_dates: pd.Series) -> tuple[str, str]:
+    """``(strptime format, readable name)`` of a FRED file's dates, set by its first date.
+
+    FRED itself writes ISO ``YYYY-MM-DD``. A copy saved from a spreadsheet in a US locale
+    writes ``M/D/YYYY`` (``9/27/1982``): that is read as month/day/year. Day/month files are
+    not guessed: read as M/D they fail on the first day above 12 or on non-increasing dates.
+    """
+    first = str(raw_dates.iloc[0]) if len(raw_dates) else ""
+    if _US_DATE.fullmatch(first):
+        return "%m/%d/%Y", "M/D/YYYY"
+    return "%Y-%m-%d", "YYYY-MM-DD"
+
+
 def read_fred(data: bytes, source: str, series_id: str | None = None) -> pd.Series:
     """Parse a FRED series CSV.
 
     Accepts the fredgraph layout (``observation_date,ID``), the older ``DATE,ID``, and
     re-saved ``date,value`` / ``Date,Value`` headers, quoted or not (``"Date","TWEXBMTH"``).
+    Dates are ISO ``YYYY-MM-DD`` (FRED's own) or ``M/D/YYYY`` (a copy saved from a US-locale
+    spreadsheet, e.g. the snapshot's DFEDTAR); the first date sets the format for the file.
 
     Parameters
     ----------
@@ -606,13 +624,15 @@ def read_fred(data: bytes, source: str, series_id: str | None = None) -> pd.Seri
     linenos = np.arange(2, 2 + len(rows))
     frame = pd.DataFrame(rows, columns=["date", "value"], dtype=str)
     raw_dates = frame["date"].str.strip()
-    dates = pd.to_datetime(raw_dates, format="%Y-%m-%d", errors="coerce")
+    fmt, fname = _fred_date_format(raw_dates)
+    dates = pd.to_datetime(raw_dates, format=fmt, errors="coerce")
     nat = dates.isna().to_numpy()
     if nat.any():
         p = int(np.flatnonzero(nat)[0])
         raise ParseError(
             source,
-            f"date {raw_dates.iloc[p]!r} is not a YYYY-MM-DD date",
+            f"date {raw_dates.iloc[p]!r} is not a {fname} date (the file's first date sets its format; "
+            "FRED writes YYYY-MM-DD, a spreadsheet-saved copy M/D/YYYY)",
             line=int(linenos[p]),
             column=date_label,
         )
