@@ -220,6 +220,27 @@ def record(name: str, value: T) -> T:
     return value
 
 
+def note_read(dataset: str, *, sha256: str, first: Any, last: Any, rows: int) -> None:
+    """Note that ``dataset`` was read from the store (provenance at read time).
+
+    Called by :func:`rotation.data.load` for every dataset it returns. The run manifest lists
+    exactly these reads (not the store as it is after the run).
+
+    Parameters
+    ----------
+    dataset : str
+        Catalog key (``"DGS10"``).
+    sha256 : str
+        Checksum of the processed file that was read (as verified on read).
+    first, last : date-like
+        First and last date of the data as stored (before any ``start``/``end`` slice).
+    rows : int
+        Rows stored.
+    """
+    # Placeholder: the runner work (evidence-spine issue) implements the in-notebook record.
+    return None
+
+
 def results() -> dict[str, Any]:
     """A (deep) copy of everything recorded in this process."""
     with _lock:
