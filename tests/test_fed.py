@@ -205,3 +205,37 @@ def test_near_recession_window():
     assert list(got) == [True, False, True, False, True]
     assert got.name == "recession"
     assert list(fed.near_recession(ev, usrec, months=0)) == [False, False, False, False, True]
+
+
+# --------------------------------------------------------------------------- the official target
+def test_official_target_redates_range_moves_to_the_decision_day():
+    single = steps("2008-11-01", "2008-12-15", {"2008-12-01": 1.0}, 1.5)
+    upper = steps("2008-12-16", "2009-12-31", {"2009-06-18": 0.5}, 0.25)  # effective the day after a 06-17 decision
+    path = fed.official_target(single, upper)
+    assert path.name == "policy_target" and path.index.is_unique and path.index.is_monotonic_increasing
+    assert path["2008-12-15"] == 1.0 and path["2008-12-16"] == 0.25  # the range's first day keeps its date
+    assert path["2009-06-17"] == 0.5 and path["2009-06-16"] == 0.25
+    assert path.index[-1] == pd.Timestamp("2009-12-30")
+    with pytest.raises(ParameterError, match="decision_lag_days"):
+        fed.official_target(single, upper, decision_lag_days=-1)
+    with pytest.raises(ParameterError, match="DFEDTAR"):
+        fed.official_target(single.iloc[:0], upper)
+
+
+FOMC_FACTS = {  # the FOMC record (decision dates)
+    "last_hike": ["1995-02-01", "2006-06-29", "2023-07-26"],
+    "first_cut": ["1998-09-29", "2007-09-18", "2019-07-31", "2024-09-18"],
+}
+
+
+@pytest.mark.snapshot
+def test_turning_points_of_the_official_target_match_the_fomc_record(snapshot_env):
+    from rotation.data import load
+
+    path = fed.official_target(load("DFEDTAR"), load("DFEDTARU"))
+    tp = fed.turning_points(path)
+    for kind, dates in FOMC_FACTS.items():
+        found = set(events(tp, kind))
+        assert set(dates) <= found, f"{kind}: missing {sorted(set(dates) - found)}"
+    # no turning point before the published target exists
+    assert tp["date"].min() >= pd.Timestamp("1982-09-27")

@@ -22,7 +22,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.returns import _check_int, _check_pandas, _check_real
 
-__all__ = ["policy_rate", "quantize_with_hysteresis", "turning_points", "near_recession", "TURNING_POINT_KINDS"]
+__all__ = ["official_target", "policy_rate", "quantize_with_hysteresis", "turning_points", "near_recession", "TURNING_POINT_KINDS"]
 
 #: The kinds of event :func:`turning_points` returns, in the order used to sort same-day events.
 TURNING_POINT_KINDS: tuple[str, ...] = ("first_hike", "last_hike", "first_cut", "pause_start")
@@ -76,6 +76,53 @@ def quantize_with_hysteresis(x: pd.Series, step: float = 0.25, hysteresis: float
             level = round(v / st) * st
         out[i] = level
     return pd.Series(out, index=s.index, name=s.name)
+
+
+def official_target(target: pd.Series, range_upper: pd.Series, decision_lag_days: int = 1) -> pd.Series:
+    """The Fed's official policy target from 1982, dated by decision: DFEDTAR, then the range's upper limit.
+
+    Parameters
+    ----------
+    target : pd.Series
+        FRED DFEDTAR: the single federal funds target, percent, every calendar day from
+        1982-09-27 to 2008-12-15, changing on the day the new target took effect (from 1994
+        that is the day of the FOMC announcement).
+    range_upper : pd.Series
+        FRED DFEDTARU: the upper limit of the target range, percent, every calendar day from
+        2008-12-16, changing on the day the new range takes **effect**, which is the day after
+        the FOMC decision (2019-07-31 decision, effective 2019-08-01).
+    decision_lag_days : int, default 1
+        Days between a range decision and its effective date; range-era changes after the first
+        day are re-dated this many days earlier so that every move is dated by its decision.
+
+    Returns
+    -------
+    pd.Series
+        Named ``"policy_target"``, percent, daily, starting 1982-09-27. ``target`` up to its last
+        date, then ``range_upper`` (re-dated). Before 1982 there is no published target: a path
+        inferred from the effective rate (:func:`policy_rate`) is a different, noisier object and
+        is never mixed into this one.
+
+    Notes
+    -----
+    A value dated ``t`` was announced by the end of day ``t`` (the announcement comes during the
+    trading day), so a monthly signal at the month end that contains ``t`` is known at that month end.
+    """
+    tgt = _check_dated_series(target, "target").dropna()
+    upr = _check_dated_series(range_upper, "range_upper").dropna()
+    lag = _check_int(decision_lag_days, "decision_lag_days", minimum=0)
+    if tgt.empty or upr.empty:
+        raise ParameterError("target (DFEDTAR) and range_upper (DFEDTARU) must each hold at least one value; "
+                             "load them with rotation.data.load('DFEDTAR') and load('DFEDTARU')")
+    first = upr.index[0]
+    redated = upr.copy()
+    shift = pd.Timedelta(days=lag)
+    redated.index = redated.index.where(redated.index == first, redated.index - shift)
+    redated = redated[~redated.index.duplicated(keep="last")]
+    out = pd.concat([tgt.loc[tgt.index < first], redated.loc[redated.index >= first]]).sort_index()
+    out = out[~out.index.duplicated(keep="last")].rename("policy_target")
+    out.index.name = "date"
+    return out
 
 
 def policy_rate(
