@@ -1,0 +1,158 @@
+"""Null benchmarks: what a rule would report on data with no predictability.
+
+A rate such as "50% of breakouts failed" means little until it is set against the rate the
+same rule produces on paths where nothing is predictable. :func:`null_distribution` builds
+those paths with a block bootstrap of the observed returns (``arch``'s stationary bootstrap:
+short-run autocorrelation and volatility clustering are kept, any link between a signal and
+what follows it beyond a block is broken), applies the statistic to each path, and compares
+the observed value with the resulting distribution.
+
+Deterministic for a given ``seed``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
+
+from rotation.errors import ParameterError
+
+__all__ = ["NullComparison", "null_distribution"]
+
+
+@dataclass(frozen=True)
+class NullComparison:
+    """An observed statistic against its distribution under a no-predictability null.
+
+    Attributes
+    ----------
+    observed : float
+        The statistic on the data.
+    null_mean, null_median : float
+        Centre of the null distribution.
+    null_lower, null_upper : float
+        Its central ``1 - alpha`` range (percentiles).
+    percentile : float
+        Share of null draws at or below ``observed`` (0-1).
+    p_greater, p_less : float
+        One-sided p-values ``(1 + #{null >= observed}) / (1 + n)`` and the mirror image.
+    n_valid : int
+        Null draws where the statistic was defined (a path can have no events).
+    reps, block_size, seed : int
+    method : str
+        ``"stationary"`` or ``"circular"`` block bootstrap.
+    label, units : str
+    """
+
+    observed: float
+    null_mean: float
+    null_median: float
+    null_lower: float
+    null_upper: float
+    percentile: float
+    p_greater: float
+    p_less: float
+    n_valid: int
+    reps: int
+    block_size: int
+    seed: int
+    method: str
+    alpha: float = 0.05
+    label: str = ""
+    units: str = ""
+
+    def summary(self) -> str:
+        return (f"{self.label or 'statistic'}: observed {self.observed:.4g} against a null median of "
+                f"{self.null_median:.4g} ({1 - self.alpha:.0%} range {self.null_lower:.4g} to {self.null_upper:.4g}); "
+                f"percentile {self.percentile:.0%}, p(greater) = {self.p_greater:.3f}, p(less) = {self.p_less:.3f}. "
+                f"Null: {self.method} block bootstrap of the returns, expected block {self.block_size}, "
+                f"{self.n_valid} of {self.reps} paths usable, seed {self.seed}.")
+
+    def to_record(self) -> dict[str, Any]:
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+
+
+def null_distribution(
+    data: pd.Series | pd.DataFrame,
+    statistic: Callable[[Any], float],
+    *,
+    block_size: int,
+    reps: int = 500,
+    seed: int = 0,
+    method: str = "stationary",
+    alpha: float = 0.05,
+    label: str = "",
+    units: str = "",
+) -> NullComparison:
+    """Compare ``statistic(data)`` with its values on block-bootstrapped copies of ``data``.
+
+    Parameters
+    ----------
+    data : pd.Series or pd.DataFrame
+        Returns (rows are periods; a DataFrame's rows are resampled together, so a small/large
+        pair keeps its contemporaneous correlation). Resampled rows keep the original index, so a
+        statistic that uses dates sees the same calendar.
+    statistic : callable
+        ``f(data_like) -> float``; NaN when undefined on a path (those draws are dropped and
+        counted out of ``n_valid``).
+    block_size : int
+        Expected (stationary) or fixed (circular) block length in periods, >= 1. Use at least the
+        horizon over which the rule looks ahead.
+    reps : int
+        Bootstrap paths (>= 19).
+    seed : int
+    method : {"stationary", "circular"}
+    alpha : float
+        For the reported central range of the null.
+
+    Returns
+    -------
+    NullComparison
+    """
+    if not isinstance(data, (pd.Series, pd.DataFrame)):
+        raise ParameterError(f"data must be a pandas Series or DataFrame of returns; got {type(data).__name__}")
+    if not callable(statistic):
+        raise ParameterError(f"statistic must be a function of the data returning a float; got {statistic!r}")
+    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1:
+        raise ParameterError(f"block_size must be an integer >= 1; got {block_size!r}")
+    if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 19:
+        raise ParameterError(f"reps must be an integer >= 19; got {reps!r}")
+    if method not in ("stationary", "circular"):
+        raise ParameterError(f"method must be 'stationary' or 'circular'; got {method!r}")
+    if not 0 < alpha < 1:
+        raise ParameterError(f"alpha must be between 0 and 1; got {alpha!r}")
+    clean = data.dropna()
+    if len(clean) < 2 * block_size:
+        raise ParameterError(f"data has {len(clean)} complete rows; need at least 2 * block_size = {2 * block_size}")
+    observed = float(statistic(clean))
+    cls = StationaryBootstrap if method == "stationary" else CircularBlockBootstrap
+    bs = cls(int(block_size), clean.to_numpy(), seed=int(seed))
+    values = np.empty(int(reps))
+    for i, (pos, _kw) in enumerate(bs.bootstrap(int(reps))):
+        arr = pos[0]
+        path = (pd.Series(arr, index=clean.index, name=clean.name) if isinstance(clean, pd.Series)
+                else pd.DataFrame(arr, index=clean.index, columns=clean.columns))
+        values[i] = float(statistic(path))
+    valid = values[np.isfinite(values)]
+    n = len(valid)
+    if n == 0 or not math.isfinite(observed):
+        nan = math.nan
+        return NullComparison(observed, nan, nan, nan, nan, nan, nan, nan, n, int(reps), int(block_size), int(seed),
+                              method, alpha, label, units)
+    return NullComparison(
+        observed=observed,
+        null_mean=float(valid.mean()),
+        null_median=float(np.median(valid)),
+        null_lower=float(np.quantile(valid, alpha / 2)),
+        null_upper=float(np.quantile(valid, 1 - alpha / 2)),
+        percentile=float((valid <= observed).mean()),
+        p_greater=float((1 + (valid >= observed).sum()) / (1 + n)),
+        p_less=float((1 + (valid <= observed).sum()) / (1 + n)),
+        n_valid=n, reps=int(reps), block_size=int(block_size), seed=int(seed), method=method, alpha=alpha,
+        label=label, units=units,
+    )
