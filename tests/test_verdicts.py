@@ -55,8 +55,15 @@ def both_proxies(sign=1):
                         kind="mechanism"),
                      "supported", "R7", id="supported-mechanism-tested"),
         pytest.param(ev(POS, eff(0.005, -0.01, 0.02)), "not supported", "R5", id="not-significant"),
-        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
+        pytest.param(ev(NEG_MECH, eff(0.3, 0.1, 0.5), [Check("proxy", eff(0.2, 0.0, 0.4, label="iwm"))]),
+                     "not supported", "R4", id="association-cannot-contradict-a-mechanism"),
+        pytest.param(ev(NEG_MECH, eff(0.3, 0.1, 0.5), [Check("proxy", eff(0.2, 0.0, 0.4, label="iwm"))],
+                        kind="mechanism"),
+                     "contradicted", "R3", id="mechanism-test-against"),
+        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), both_proxies(-1) + [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
                      "contradicted", "R3", id="contradicted"),
+        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
+                     "not supported", "R4", id="against-on-one-proxy-only"),
         pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(0.01, -0.01, 0.02))]),
                      "not supported", "R4", id="against-but-unstable"),
         pytest.param(ev(POS, eff(0.02, 0.01, 0.03, nobs=6)), "inconclusive", "R2", id="too-few"),
@@ -85,13 +92,14 @@ def test_all_statuses_covered_by_the_cases_above():
 
 
 @pytest.mark.parametrize(
-    "value,status", [(0.10, "partly supported"), (0.5, "not supported"), (0.9, "contradicted")],
+    "value,status", [(0.10, "supported"), (0.5, "not supported"), (0.9, "contradicted")],
 )
 def test_state_against_thresholds(value, status):
     # underwhelming: expected -1, a percentile <= 1/3 is "for"
-    h = Effect(label="3-year relative return percentile", estimate=value, units="percentile (0-1)",
+    h = Effect(label="1-year relative return percentile", estimate=value, units="percentile (0-1)",
                thresholds=(1 / 3, 2 / 3), nobs=1100)
-    v = decide(ev("underwhelming", h, kind="descriptive"))
+    other = Effect(label="iwm_spy", estimate=value, units="percentile (0-1)", thresholds=(1 / 3, 2 / 3), nobs=300)
+    v = decide(ev("underwhelming", h, [Check("proxy", other)], kind="descriptive"))
     assert v.status == status
 
 

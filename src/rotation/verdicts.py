@@ -13,8 +13,8 @@ The rules are applied in this order; the first that matches decides (the same te
 
 R1. not testable: the claim cannot be tested with free data (the claim says why).
 R2. inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no interval where one is needed.
-R3. contradicted: the headline effect is significant against the claim and every robustness check (sub-periods, proxies, controls) has the same sign as it.
-R4. not supported: the headline effect is significant against the claim but a robustness check has the other sign.
+R3. contradicted: the headline effect is significant against the claim, every robustness check (sub-periods, proxies, controls) has the same sign as it, and the evidence covers what the claim names.
+R4. not supported: the headline effect is significant against the claim but a robustness check has the other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a mechanism and the evidence is only an association (which can neither confirm nor refute a channel).
 R5. not supported: the headline effect is not significant (its interval includes the null, or its threshold is not reached).
 R6. partly supported: the headline effect is significant for the claim, but a robustness check has the other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a mechanism and the evidence is only an association.
 R7. supported: the headline effect is significant for the claim, every robustness check has the same sign, and the evidence covers what the claim names.
@@ -61,10 +61,12 @@ RUBRIC: dict[str, str] = {
     "R1": "not testable: the claim cannot be tested with free data (the claim says why).",
     "R2": "inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no interval "
           "where one is needed.",
-    "R3": "contradicted: the headline effect is significant against the claim and every robustness check "
-          "(sub-periods, proxies, controls) has the same sign as it.",
+    "R3": "contradicted: the headline effect is significant against the claim, every robustness check "
+          "(sub-periods, proxies, controls) has the same sign as it, and the evidence covers what the claim names.",
     "R4": "not supported: the headline effect is significant against the claim but a robustness check has the "
-          "other sign.",
+          "other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a "
+          "mechanism and the evidence is only an association (which can neither "
+          "confirm nor refute a channel).",
     "R5": "not supported: the headline effect is not significant (its interval includes the null, or its "
           "threshold is not reached).",
     "R6": "partly supported: the headline effect is significant for the claim, but a robustness check has the "
@@ -397,7 +399,17 @@ def decide(evidence: Evidence) -> Verdict:
     flipped = [chk for chk in evidence.checks if chk.effect.sign() != hs]
     flip_text = [f"{chk.kind} check '{chk.effect.label}' has the other sign ({describe_effect(chk.effect)})"
                  for chk in flipped]
+    untested = c.names_mechanism and evidence.kind != "mechanism"
+    untested_text = ("the claim names a mechanism and the evidence is an association, not a test of that "
+                     "mechanism")
+    one_proxy = c.general and not any(chk.kind == "proxy" for chk in evidence.checks)
+    one_proxy_text = "the claim is about small caps in general but only one proxy was tested"
     if d == "against":
+        if untested or one_proxy:
+            return verdict("not supported", "R4",
+                           [f"the headline effect is significant against the claim: {describe_effect(h)}"]
+                           + ([untested_text] if untested else []) + ([one_proxy_text] if one_proxy else [])
+                           + flip_text)
         if not flipped:
             return verdict("contradicted", "R3",
                            [f"the headline effect is significant against the claim: {describe_effect(h)}"]
@@ -410,10 +422,10 @@ def decide(evidence: Evidence) -> Verdict:
 
     reasons = [f"the headline effect is significant for the claim: {describe_effect(h)}"]
     caps = list(flip_text)
-    if c.general and not any(chk.kind == "proxy" for chk in evidence.checks):
-        caps.append("the claim is about small caps in general but only one proxy was tested")
-    if c.names_mechanism and evidence.kind != "mechanism":
-        caps.append("the claim names a mechanism and the evidence is an association, not a test of that mechanism")
+    if one_proxy:
+        caps.append(one_proxy_text)
+    if untested:
+        caps.append(untested_text)
     if caps:
         return verdict("partly supported", "R6", reasons + caps)
     return verdict("supported", "R7", reasons + ([f"all {len(evidence.checks)} robustness checks share its sign"]
