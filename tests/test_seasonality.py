@@ -103,3 +103,38 @@ def test_trailing_at_uses_only_data_up_to_the_date():
 def test_bad_window_definitions(kw, match):
     with pytest.raises(ParameterError, match=match):
         ss.year_end_windows(calendar(), **kw)
+
+
+def _monthly(n=480, seed=0, jan=0.02):
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("1960-01-31", periods=n, freq="ME", name="date")
+    return pd.Series(rng.normal(0, 0.03, n), index=idx) + jan * (idx.month == 1)
+
+
+def test_month_dummy_regression_matches_statsmodels_and_group_means():
+    import statsmodels.api as sm
+
+    y = _monthly()
+    table, joint = ss.month_of_year_means(y, maxlags=6)
+    np.testing.assert_allclose(table["estimate"].to_numpy(), y.groupby(y.index.month).mean().to_numpy())
+    X = pd.get_dummies(y.index.month).astype(float).set_index(y.index)
+    ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": 6})
+    np.testing.assert_allclose(table["std_err"].to_numpy(), ref.bse.to_numpy())
+    # the joint test by hand: R b ~ chi2(11) with the HAC covariance
+    R = np.hstack([np.eye(11), -np.ones((11, 1))])
+    rb = R @ ref.params.to_numpy()
+    stat = float(rb @ np.linalg.solve(R @ ref.cov_params().to_numpy() @ R.T, rb))
+    assert joint["statistic"] == pytest.approx(stat) and joint["df"] == 11 and joint["p_value"] < 1e-3
+    assert list(table.columns[:7]) == ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs"]
+
+
+def test_january_dummy_and_eras():
+    y = _monthly(jan=0.03)
+    jan = pd.Series((y.index.month == 1).astype(float), index=y.index)
+    row = ss.dummy_effect(y, jan, maxlags=6)
+    assert row["estimate"] == pytest.approx(y[y.index.month == 1].mean() - y[y.index.month != 1].mean())
+    assert row["ci_lower"] > 0 and row["n_dummy"] == 40
+    eras = ss.by_era(y, jan, {"early": (None, "1979-12-31"), "late": ("1980-01-01", None)}, maxlags=6)
+    assert list(eras.index) == ["early", "late"] and (eras["nobs"] == 240).all()
+    with pytest.raises(ParameterError, match="constant"):
+        ss.dummy_effect(y, jan * 0, maxlags=6)

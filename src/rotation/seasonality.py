@@ -223,3 +223,113 @@ def trailing_at(returns: pd.Series, dates: pd.DatetimeIndex | pd.Series, periods
     pos = r.index.searchsorted(d, side="right") - 1
     vals = np.where(pos >= 0, roll.to_numpy()[np.clip(pos, 0, None)], np.nan)
     return pd.Series(vals, index=d, name=f"trailing_{n}")
+
+
+# --------------------------------------------------------------------------------------
+# Statistics
+# --------------------------------------------------------------------------------------
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_dummies(index: pd.DatetimeIndex) -> pd.DataFrame:
+    """12 indicator columns ``Jan..Dec`` (float 0/1) for a monthly index."""
+    idx = _check_daily_index(index, "index")
+    return pd.DataFrame({m: (idx.month == i + 1).astype(float) for i, m in enumerate(MONTHS)}, index=idx)
+
+
+def year_differences(window: pd.Series, others: pd.Series, window_ends: pd.Series) -> pd.Series:
+    """Per year: the window's return minus the mean return of the other same-length windows that end
+    in the 12 months up to that window's end (the same year's benchmark, so slow-moving level
+    differences between decades cancel).
+
+    Parameters
+    ----------
+    window : pd.Series
+        Window returns indexed by year (e.g. :func:`window_returns` column).
+    others : pd.Series
+        Same-length window returns indexed by end date (:func:`same_length_windows` with ``exclude``).
+    window_ends : pd.Series
+        End date of each year's window, indexed by year.
+    """
+    out = {}
+    for y, end in window_ends.items():
+        if y not in window.index or not np.isfinite(window.loc[y]):
+            continue
+        seg = others[(others.index > end - pd.DateOffset(years=1)) & (others.index <= end)]
+        if len(seg):
+            out[y] = float(window.loc[y]) - float(seg.mean())
+    return pd.Series(out, name="window minus other windows", dtype=float).rename_axis("year")
+
+
+def _vocabulary(params: pd.Series, bse: pd.Series, tvalues: pd.Series, pvalues: pd.Series, ci: pd.DataFrame,
+                nobs: pd.Series | int) -> pd.DataFrame:
+    return pd.DataFrame({"estimate": params, "std_err": bse, "t": tvalues, "p_value": pvalues,
+                         "ci_lower": ci.iloc[:, 0], "ci_upper": ci.iloc[:, 1], "nobs": nobs})
+
+
+def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> tuple[pd.DataFrame, dict]:
+    """Mean return by calendar month from a regression on 12 month dummies (no constant), HAC errors,
+    and a joint Wald test that all 12 means are equal.
+
+    Parameters
+    ----------
+    returns : pd.Series
+        Monthly decimal returns (e.g. small-minus-large), month-end dates.
+    maxlags : int
+        Newey-West lags (statsmodels ``cov_type="HAC"``, ``maxlags``).
+
+    Returns
+    -------
+    (table, joint)
+        ``table``: rows ``Jan..Dec`` in the vocabulary ``estimate, std_err, t, p_value, ci_lower,
+        ci_upper, nobs`` (+ ``median``, ``share_positive``); ``joint``: ``{"statistic", "df", "p_value",
+        "test"}`` of H0: all months equal (Wald chi-square with the HAC covariance).
+    """
+    import statsmodels.api as sm
+
+    y = returns.dropna().astype(float)
+    if len(y) < 24:
+        raise ParameterError(f"returns has {len(y)} monthly observations; need at least 24 (two of each month)")
+    X = month_dummies(pd.DatetimeIndex(y.index))
+    fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
+    counts = X.sum().astype(int)
+    table = _vocabulary(fit.params, fit.bse, fit.tvalues, fit.pvalues, fit.conf_int(alpha), counts)
+    grouped = y.groupby(y.index.month)
+    table["median"] = grouped.median().set_axis(MONTHS).reindex(table.index)
+    table["share_positive"] = grouped.apply(lambda s: float((s > 0).mean())).set_axis(MONTHS).reindex(table.index)
+    R = np.zeros((11, 12))
+    for i in range(11):
+        R[i, i], R[i, 11] = 1.0, -1.0
+    w = fit.wald_test(R, scalar=True, use_f=False)
+    joint = {"statistic": float(w.statistic), "df": 11, "p_value": float(w.pvalue),
+             "test": f"Wald chi2(11), H0: all 12 monthly means equal; HAC covariance, {int(maxlags)} lags"}
+    return table, joint
+
+
+def dummy_effect(returns: pd.Series, dummy: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> pd.Series:
+    """``returns = a + b * dummy + e``: ``b`` (the dummy periods' mean minus the others') with HAC errors.
+
+    Returns one row (pd.Series) in the vocabulary, plus ``n_dummy`` and ``mean_other``.
+    """
+    import statsmodels.api as sm
+
+    data = pd.concat({"y": returns.astype(float), "d": dummy.astype(float)}, axis=1).dropna()
+    if data["d"].nunique() < 2:
+        raise ParameterError("dummy is constant on the sample: nothing to compare")
+    fit = sm.OLS(data["y"], sm.add_constant(data["d"])).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
+    ci = fit.conf_int(alpha)
+    return pd.Series({"estimate": float(fit.params["d"]), "std_err": float(fit.bse["d"]), "t": float(fit.tvalues["d"]),
+                      "p_value": float(fit.pvalues["d"]), "ci_lower": float(ci.loc["d", 0]),
+                      "ci_upper": float(ci.loc["d", 1]), "nobs": int(len(data)), "n_dummy": int(data["d"].sum()),
+                      "mean_other": float(fit.params["const"])})
+
+
+def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | None, str | None]],
+           maxlags: int = 12, alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`dummy_effect` in each era (``{"to 1981": (None, "1981-12-31"), ...}``, inclusive bounds)."""
+    rows = {}
+    for name, (a, b) in eras.items():
+        sel = returns.loc[a:b]
+        if sel.dropna().shape[0] >= 24:
+            rows[name] = dummy_effect(sel, dummy.reindex(sel.index), maxlags, alpha)
+    return pd.DataFrame(rows).T.rename_axis("era")
