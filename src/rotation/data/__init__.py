@@ -12,5 +12,7 @@ Units and alignment are documented once, in ``data/README.md``.
 from rotation.data.api import PROXIES, Proxy, coverage, load, small_large, store_summary
 from rotation.data.catalog import CATALOG, Dataset
 from rotation.data.store import Store
+from rotation.data.timing import as_known, load_known, release_lag
 
-__all__ = ["load", "small_large", "coverage", "PROXIES", "Proxy", "CATALOG", "Dataset", "Store", "store_summary"]
+__all__ = ["load", "small_large", "coverage", "PROXIES", "Proxy", "CATALOG", "Dataset", "Store", "store_summary",
+           "as_known", "load_known", "release_lag"]

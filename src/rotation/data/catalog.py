@@ -102,6 +102,14 @@ class Dataset:
         Plausible range of values as loaded (inclusive); values outside it reject the file.
     price_basis : str
         Prices only: "total return" (dividend-adjusted ETF close) or "price only" (index level).
+    release_lag_days : int or None
+        Typical calendar days between an observation's date (as stored: the end of the period it
+        describes) and its first publication. 0 for market data known at the close. None when the
+        value is only known with hindsight (NBER recession dates). Used by
+        :func:`rotation.data.timing.as_known` so a signal at t uses only values published by t.
+    revised : bool
+        The series' history is revised after first publication (FRED serves the latest vintage, so
+        earlier values include revisions nobody had at the time: a look-ahead the lag cannot remove).
     """
 
     key: str
@@ -117,6 +125,8 @@ class Dataset:
     valid_range: tuple[float, float] | None = None
     price_basis: str = ""
     optional: bool = False
+    release_lag_days: int | None = 0
+    revised: bool = False
 
     @property
     def terms(self) -> str:
@@ -269,6 +279,25 @@ _fred("UMCSENT", "M", "index, 1966:Q1 = 100", "University of Michigan consumer s
 _fred("VIXCLS", "D", "index points (annualised implied vol, percent)", "CBOE VIX close", (0, 1e3))
 _fred("SP500", "D", "index points", "S&P 500 index level (FRED keeps only the last 10 years)", (0, 1e6))
 _fred("NASDAQCOM", "D", "index points", "NASDAQ Composite index level", (0, 1e7))
+
+# Typical publication lags (calendar days after the stored date, i.e. after the end of the period
+# described) and whether history is revised. Sources: the release calendars of BLS (employment
+# situation: first Friday of the next month; CPI: mid-month), BEA (GDP advance estimate: about 30
+# days after the quarter), the Federal Reserve (G.17 industrial production: mid-month; H.4.1 on
+# Thursday for Wednesday; H.6 money stock: about four weeks), the Chicago Fed (NFCI: Wednesday for
+# the week ending the previous Friday, whole history re-estimated weekly), the Labor Department
+# (claims: Thursday for the week ending Saturday), NBER (recession dates: months to years later).
+_FRED_TIMING: dict[str, tuple[int | None, bool]] = {
+    "UNRATE": (7, True), "PAYEMS": (7, True), "CPIAUCSL": (15, True), "INDPRO": (17, True),
+    "GDPC1": (30, True), "M2SL": (28, True), "ICSA": (5, True), "WALCL": (1, False),
+    "NFCI": (5, True), "UMCSENT": (0, True), "USREC": (None, True),
+    "FEDFUNDS": (1, False), "TWEXBMTH": (1, False), "TWEXMMTH": (1, False),
+}
+_FRED[:] = [
+    Dataset(**{**d.__dict__, "release_lag_days": _FRED_TIMING.get(d.key, (0, False))[0],
+               "revised": _FRED_TIMING.get(d.key, (0, False))[1]})
+    for d in _FRED
+]
 
 # --------------------------------------------------------------------------- prices
 _PRICES: list[Dataset] = []
