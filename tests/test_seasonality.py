@@ -138,3 +138,19 @@ def test_january_dummy_and_eras():
     assert list(eras.index) == ["early", "late"] and (eras["nobs"] == 240).all()
     with pytest.raises(ParameterError, match="constant"):
         ss.dummy_effect(y, jan * 0, maxlags=6)
+
+
+def test_window_study_finds_a_planted_year_end_effect_and_not_a_null_one():
+    idx = pd.bdate_range("1990-01-01", "2019-12-31", name="date")
+    rng = np.random.default_rng(2)
+    small = pd.Series(rng.normal(0.0, 0.01, len(idx)), index=idx)
+    w = ss.year_end_windows(idx, 5, 2)
+    for _, row in w.iterrows():
+        small.loc[row["start"]:row["end"]] += 0.004  # +0.4% a day in the window
+    df = pd.DataFrame({"small": small, "large": pd.Series(rng.normal(0.0, 0.01, len(idx)), index=idx)})
+    out = ss.window_study(df, w, reps=500, seed=1)
+    assert list(out.columns[:7]) == ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs"]
+    assert out.loc["small", "ci_lower"] > 0.015 and out.loc["small", "nobs"] == 29
+    assert out.loc["large", "ci_lower"] < 0 < out.loc["large", "ci_upper"]
+    again = ss.window_study(df, w, reps=500, seed=1)
+    pd.testing.assert_frame_equal(out, again)

@@ -333,3 +333,72 @@ def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | Non
         if sel.dropna().shape[0] >= 24:
             rows[name] = dummy_effect(sel, dummy.reindex(sel.index), maxlags, alpha)
     return pd.DataFrame(rows).T.rename_axis("era")
+
+
+def _normal_p(t: float) -> float:
+    from scipy.stats import norm
+
+    return float(2 * norm.sf(abs(t))) if np.isfinite(t) else float("nan")
+
+
+def window_study(
+    returns: pd.DataFrame,
+    windows: pd.DataFrame,
+    *,
+    reps: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Each column's return in the calendar windows against all other windows of the same length.
+
+    For every complete window (year) ``y``: ``d_y`` = the window's compounded return minus the mean
+    return of the other same-length windows ending in the 12 months up to it
+    (:func:`year_differences`). The estimate is the mean of ``d_y`` over years with an iid bootstrap
+    over years (``arch.bootstrap.IIDBootstrap``, seeded): years are the independent units, the
+    daily windows inside a year are not.
+
+    Parameters
+    ----------
+    returns : pd.DataFrame
+        Daily decimal returns, e.g. columns ``small``, ``large``, ``relative``.
+    windows : pd.DataFrame
+        :func:`year_end_windows` or :func:`calendar_windows`; incomplete windows are left out.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per column of ``returns``, in the vocabulary ``estimate, std_err, t, p_value,
+        ci_lower, ci_upper, nobs`` (years) for the difference, plus ``mean_window``,
+        ``median_window``, ``share_positive`` (years with a positive window return) and
+        ``share_positive_other`` (the same share over all other same-length windows: the rate noise
+        alone would give).
+    """
+    from arch.bootstrap import IIDBootstrap
+
+    if not isinstance(returns, pd.DataFrame):
+        raise ParameterError(f"returns must be a DataFrame of daily returns; got {type(returns).__name__}")
+    wr = window_returns(returns, windows)
+    ok = wr["complete"].astype(bool)
+    if ok.sum() < 5:
+        raise ParameterError(f"only {int(ok.sum())} complete windows in the data; need at least 5 years")
+    wr, wins = wr[ok], windows[ok]
+    length = int(wins["days"].mode().iloc[0])
+    rows = {}
+    for i, col in enumerate(returns.columns):
+        others = same_length_windows(returns[col].dropna(), length, exclude=windows)
+        d = year_differences(wr[col], others, wins["end"]).dropna()
+        bs = IIDBootstrap(d.to_numpy(), seed=int(seed) + i)
+        stats = bs.apply(np.mean, reps=int(reps)).ravel()
+        est, se = float(d.mean()), float(stats.std(ddof=1))
+        rows[col] = {
+            "estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
+            "p_value": _normal_p(est / se) if se > 0 else np.nan,
+            "ci_lower": float(np.percentile(stats, 100 * alpha / 2)),
+            "ci_upper": float(np.percentile(stats, 100 * (1 - alpha / 2))),
+            "nobs": int(len(d)),
+            "mean_window": float(wr[col].mean()), "median_window": float(wr[col].median()),
+            "share_positive": float((wr[col] > 0).mean()), "share_positive_other": float((others > 0).mean()),
+        }
+    out = pd.DataFrame(rows).T
+    out.index.name = "series"
+    return out.astype(float).astype({"nobs": int})
