@@ -154,3 +154,17 @@ def test_window_study_finds_a_planted_year_end_effect_and_not_a_null_one():
     assert out.loc["large", "ci_lower"] < 0 < out.loc["large", "ci_upper"]
     again = ss.window_study(df, w, reps=500, seed=1)
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_january_conditioning_uses_only_december_and_earlier():
+    y = _monthly(600, seed=4)
+    table, years = ss.january_after_prior_year(y, reps=200, seed=0)
+    assert list(table.index) == ["lagged", "led", "lagged minus led"]
+    assert table.loc["lagged minus led", "estimate"] == pytest.approx(
+        table.loc["lagged", "estimate"] - table.loc["led", "estimate"])
+    # perturb everything from January 2000 on: the prior for January 2000 (known in December 1999) is unchanged
+    z = y.copy()
+    z[z.index >= "2000-01-01"] += 0.05
+    _, years2 = ss.january_after_prior_year(z, reps=200, seed=0)
+    assert years.loc[2000, "prior"] == years2.loc[2000, "prior"]
+    assert years.loc[2000, "january"] != years2.loc[2000, "january"]

@@ -402,3 +402,60 @@ def window_study(
     out = pd.DataFrame(rows).T
     out.index.name = "series"
     return out.astype(float).astype({"nobs": int})
+
+
+def january_after_prior_year(
+    monthly: pd.Series,
+    *,
+    prior_months: int = 12,
+    split: float = 0.0,
+    reps: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """January relative returns conditioned on the trailing relative return at the end of December.
+
+    The conditioning variable for January of year ``y`` is the compounded relative return over the
+    ``prior_months`` months ending in December ``y-1`` (:func:`trailing_at`): known before January
+    starts, so the split uses no data from January or later.
+
+    Returns
+    -------
+    (table, years)
+        ``table``: rows ``"lagged"`` (prior <= ``split``), ``"led"`` (prior > ``split``) and
+        ``"lagged minus led"``, in the vocabulary (``estimate`` = mean January return, or the
+        difference; iid bootstrap over years, seeded), plus ``median`` and ``share_positive``.
+        ``years``: per year, ``january`` and ``prior``.
+    """
+    from arch.bootstrap import IIDBootstrap
+
+    m = monthly.dropna().astype(float)
+    jan = m[m.index.month == 1]
+    decs = jan.index - pd.offsets.MonthEnd(1)
+    prior = trailing_at(m, decs, prior_months)
+    years = pd.DataFrame({"january": jan.to_numpy(), "prior": prior.to_numpy()},
+                         index=pd.Index(jan.index.year, name="year")).dropna()
+    lag = years.loc[years["prior"] <= split, "january"].to_numpy()
+    led = years.loc[years["prior"] > split, "january"].to_numpy()
+    if min(len(lag), len(led)) < 3:
+        raise ParameterError(f"split {split} leaves {len(lag)} lagged and {len(led)} led years; need 3 of each")
+    rows = {}
+    rng = np.random.default_rng(int(seed))
+    seeds = [int(v) for v in rng.integers(0, 2**32, size=2)]
+    sims = {}
+    for name, arr, s in (("lagged", lag, seeds[0]), ("led", led, seeds[1])):
+        sims[name] = IIDBootstrap(arr, seed=s).apply(np.mean, reps=int(reps)).ravel()
+        rows[name] = (float(arr.mean()), sims[name], len(arr), float(np.median(arr)), float((arr > 0).mean()))
+    diff = sims["lagged"] - sims["led"]
+    rows["lagged minus led"] = (float(lag.mean() - led.mean()), diff, len(lag) + len(led), np.nan, np.nan)
+    out = {}
+    for name, (est, sim, n, med, pos) in rows.items():
+        se = float(sim.std(ddof=1))
+        out[name] = {"estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
+                     "p_value": _normal_p(est / se) if se > 0 else np.nan,
+                     "ci_lower": float(np.percentile(sim, 100 * alpha / 2)),
+                     "ci_upper": float(np.percentile(sim, 100 * (1 - alpha / 2))),
+                     "nobs": int(n), "median": med, "share_positive": pos}
+    table = pd.DataFrame(out).T.astype(float).astype({"nobs": int})
+    table.index.name = "prior year"
+    return table, years
