@@ -130,8 +130,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
     Claim("january_effect", _SEASON,
           "January is traditionally a strong month for small caps (the January effect)",
           "Small-minus-large returns are higher in January than in other months, in recent eras too.",
-          "04_seasonality", "January vs other months, month-dummy HAC regression, by era",
-          names_mechanism=True),
+          "04_seasonality", "January vs other months, month-dummy HAC regression, by era (the tax-loss "
+          "channel only indirectly: January after a lagging year)"),
     Claim("late_cycle", _ECON,
           "Small caps have often shown strong performance in late-cycle environments",
           "Small-minus-large returns are higher in the late phase of expansions than in other phases.",

@@ -13,11 +13,11 @@ The rules are applied in this order; the first that matches decides (the same te
 
 R1. not testable: the claim cannot be tested with free data (the claim says why).
 R2. inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no interval where one is needed.
-R3. contradicted: the headline effect is significant against the claim, every robustness check (sub-periods, proxies, controls) has the same sign as it, and the evidence covers what the claim names.
-R4. not supported: the headline effect is significant against the claim but a robustness check has the other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a mechanism and the evidence is only an association (which can neither confirm nor refute a channel).
+R3. contradicted: the headline effect is significant against the claim, every robustness check (sub-periods, proxies, controls) has the same sign as it, a claim about small caps in general is significant in the same direction on a second proxy, and the evidence covers what the claim names.
+R4. not supported: the headline effect is significant against the claim but a robustness check has the other sign, or a claim about small caps in general is not significant in the same direction on a second proxy, or the claim names a mechanism and the evidence is only an association (which can neither confirm nor refute a channel).
 R5. not supported: the headline effect is not significant (its interval includes the null, or its threshold is not reached).
-R6. partly supported: the headline effect is significant for the claim, but a robustness check has the other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a mechanism and the evidence is only an association.
-R7. supported: the headline effect is significant for the claim, every robustness check has the same sign, and the evidence covers what the claim names.
+R6. partly supported: the headline effect is significant for the claim, but a robustness check has the other sign, or a claim about small caps in general is not significant in the same direction on a second proxy, or the claim names a mechanism and the evidence is only an association.
+R7. supported: the headline effect is significant for the claim, every robustness check has the same sign, a claim about small caps in general is significant in the same direction on a second proxy, and the evidence covers what the claim names.
 
 *Significant* means: the interval excludes the null value (0 unless stated), or, when the
 headline carries a p-value adjusted for the several tests that decide the claim
@@ -58,22 +58,38 @@ EvidenceKind = Literal["association", "mechanism", "descriptive"]
 Direction = Literal["for", "against", "neutral"]
 
 RUBRIC: dict[str, str] = {
-    "R1": "not testable: the claim cannot be tested with free data (the claim says why).",
-    "R2": "inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no interval "
-          "where one is needed.",
-    "R3": "contradicted: the headline effect is significant against the claim, every robustness check "
-          "(sub-periods, proxies, controls) has the same sign as it, and the evidence covers what the claim names.",
-    "R4": "not supported: the headline effect is significant against the claim but a robustness check has the "
-          "other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a "
-          "mechanism and the evidence is only an association (which can neither "
-          "confirm nor refute a channel).",
-    "R5": "not supported: the headline effect is not significant (its interval includes the null, or its "
-          "threshold is not reached).",
-    "R6": "partly supported: the headline effect is significant for the claim, but a robustness check has the "
-          "other sign, or a claim about small caps in general was tested on one proxy only, or the claim names a "
-          "mechanism and the evidence is only an association.",
-    "R7": "supported: the headline effect is significant for the claim, every robustness check has the same sign, "
-          "and the evidence covers what the claim names.",
+    "R1": (
+        "not testable: the claim cannot be tested with free data (the claim says why)."
+    ),
+    "R2": (
+        "inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no interval "
+        "where one is needed."
+    ),
+    "R3": (
+        "contradicted: the headline effect is significant against the claim, every robustness check "
+        "(sub-periods, proxies, controls) has the same sign as it, a claim about small caps in general is "
+        "significant in the same direction on a second proxy, and the evidence covers what the claim names."
+    ),
+    "R4": (
+        "not supported: the headline effect is significant against the claim but a robustness check has the "
+        "other sign, or a claim about small caps in general is not significant in the same direction on a "
+        "second proxy, or the claim names a mechanism and the evidence is only an association (which can "
+        "neither confirm nor refute a channel)."
+    ),
+    "R5": (
+        "not supported: the headline effect is not significant (its interval includes the null, or its "
+        "threshold is not reached)."
+    ),
+    "R6": (
+        "partly supported: the headline effect is significant for the claim, but a robustness check has the "
+        "other sign, or a claim about small caps in general is not significant in the same direction on a "
+        "second proxy, or the claim names a mechanism and the evidence is only an association."
+    ),
+    "R7": (
+        "supported: the headline effect is significant for the claim, every robustness check has the same "
+        "sign, a claim about small caps in general is significant in the same direction on a second proxy, "
+        "and the evidence covers what the claim names."
+    ),
 }
 
 
@@ -167,6 +183,23 @@ class Effect:
             nobs=int(r["nobs"]) if get("nobs") is not None and _finite(float(r["nobs"])) else None,
             median=get("median"), share_positive=get("share_positive"), **kw,
         )
+
+    @classmethod
+    def from_row(cls, label: str, row: Any, units: str, **kw: Any) -> Effect:
+        """An Effect from a table row in the project's vocabulary (``estimate, ci_lower, ci_upper, p_value,
+        nobs`` and, when present, ``median``, ``share_positive``); missing fields are None."""
+        def get(k: str) -> Any:
+            try:
+                v = row[k]
+            except (KeyError, IndexError):
+                return None
+            return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else v
+
+        fields = {k: get(k) for k in ("ci_lower", "ci_upper", "p_value", "median", "share_positive")}
+        fields.update({k: v for k, v in kw.items()})
+        nobs = get("nobs")
+        return cls(label=label, estimate=float(row["estimate"]), units=units,
+                   nobs=None if nobs is None else int(nobs), **fields)
 
     @property
     def has_interval(self) -> bool:
@@ -402,8 +435,12 @@ def decide(evidence: Evidence) -> Verdict:
     untested = c.names_mechanism and evidence.kind != "mechanism"
     untested_text = ("the claim names a mechanism and the evidence is an association, not a test of that "
                      "mechanism")
-    one_proxy = c.general and not any(chk.kind == "proxy" for chk in evidence.checks)
-    one_proxy_text = "the claim is about small caps in general but only one proxy was tested"
+    proxies = [chk for chk in evidence.checks if chk.kind == "proxy"]
+    one_proxy = c.general and not any(chk.effect.direction(sign, evidence.alpha) == d for chk in proxies)
+    one_proxy_text = ("the claim is about small caps in general but only one proxy was tested" if not proxies else
+                      "the claim is about small caps in general but the effect is not significant in the same "
+                      "direction on the second proxy ("
+                      + "; ".join(f"{chk.effect.label}: {describe_effect(chk.effect)}" for chk in proxies) + ")")
     if d == "against":
         if untested or one_proxy:
             return verdict("not supported", "R4",
