@@ -459,3 +459,51 @@ def january_after_prior_year(
     table = pd.DataFrame(out).T.astype(float).astype({"nobs": int})
     table.index.name = "prior year"
     return table, years
+
+
+def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+    """Mean cumulative return path across years with a bootstrap band over years.
+
+    Parameters
+    ----------
+    paths : pd.DataFrame
+        Rows are years, columns trading-day offsets (:func:`turn_of_year_paths`), values daily
+        decimal returns.
+
+    Returns
+    -------
+    pd.DataFrame
+        Per offset: ``estimate`` (mean cumulative return from the first offset, compounded),
+        ``ci_lower``, ``ci_upper`` (percentiles of the same statistic over years resampled with
+        replacement, ``arch.bootstrap.IIDBootstrap``, seeded), ``median`` and ``nobs`` (years).
+    """
+    from arch.bootstrap import IIDBootstrap
+
+    if not isinstance(paths, pd.DataFrame) or paths.empty:
+        raise ParameterError("paths must be a non-empty DataFrame of years x trading-day offsets")
+    cum = np.expm1(np.log1p(paths.astype(float)).cumsum(axis=1)).dropna()
+    arr = cum.to_numpy()
+    sims = IIDBootstrap(arr, seed=int(seed)).apply(lambda a: a.mean(axis=0), reps=int(reps))
+    out = pd.DataFrame({
+        "estimate": arr.mean(axis=0),
+        "ci_lower": np.percentile(sims, 100 * alpha / 2, axis=0),
+        "ci_upper": np.percentile(sims, 100 * (1 - alpha / 2), axis=0),
+        "median": np.median(arr, axis=0),
+        "nobs": len(arr),
+    }, index=paths.columns)
+    return out
+
+
+def rolling_month_effect(monthly: pd.Series, years: int = 20, month: int = 1) -> pd.Series:
+    """Rolling ``years``-year mean of (``month``'s return minus the mean of the other months), by year.
+
+    Each year contributes its ``month`` return minus the mean of its other months with data; the
+    rolling mean needs ``years`` complete years. Indexed by the last year of each window.
+    """
+    n = _check_count(years, "years", minimum=2, maximum=200)
+    m = monthly.dropna().astype(float)
+    frame = pd.DataFrame({"r": m.to_numpy(), "year": m.index.year, "is_month": m.index.month == int(month)})
+    target = frame[frame["is_month"]].groupby("year")["r"].mean()
+    other = frame[~frame["is_month"]].groupby("year")["r"].mean()
+    per_year = (target - other).dropna()
+    return per_year.rolling(n, min_periods=n).mean().dropna().rename(f"{MONTHS[int(month) - 1]} minus other months")
