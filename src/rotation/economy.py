@@ -174,6 +174,7 @@ def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxl
         A label per month end, known at ``t`` (NaN: no state, dropped).
     horizon : int
         Forward months; the forward return at ``t`` covers ``t+1..t+h`` (:func:`forward_compounded`).
+        0: the same month's return (a contemporaneous description, e.g. by NBER phase).
     maxlags : int, optional
         Newey-West lags; default ``max(horizon - 1, 12)`` (overlapping windows need at least h-1).
 
@@ -183,7 +184,7 @@ def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxl
         One row per state: the vocabulary, ``nobs`` (months), ``median``, ``share_positive`` and
         ``n_spells`` (separate runs of the state: the number of roughly independent episodes).
     """
-    fwd = forward_compounded(returns, horizon)
+    fwd = _monthly(returns, "returns") if horizon == 0 else forward_compounded(returns, horizon)
     data = pd.concat({"y": fwd, "s": states}, axis=1, join="inner").dropna()
     if data.empty:
         raise ParameterError("returns and states share no month with a complete forward window")
@@ -207,7 +208,7 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
 
     Returns one row in the vocabulary (``estimate`` = b) plus ``nobs``, ``n_state`` and ``n_spells``.
     """
-    fwd = forward_compounded(returns, horizon)
+    fwd = _monthly(returns, "returns") if horizon == 0 else forward_compounded(returns, horizon)
     data = pd.concat({"y": fwd, "d": in_state.astype(float)}, axis=1, join="inner").dropna()
     if data["d"].nunique() < 2:
         raise ParameterError("in_state is constant on the sample: nothing to compare")

@@ -62,3 +62,14 @@ def test_the_catalog_states_a_lag_for_every_fred_series():
             assert d.release_lag_days is None or d.release_lag_days >= 0, d.key
     assert release_lag("UNRATE") == 7 and release_lag("DGS10") == 0 and release_lag("USREC") is None
     assert catalog.get("NFCI").revised and not catalog.get("DGS10").revised
+
+
+def test_lag_overrides_are_checked():
+    from rotation.data.timing import lag_overrides
+
+    assert lag_overrides(["UNRATE:10", "icsa=6"]) == {"UNRATE": 10, "ICSA": 6}
+    assert lag_overrides([]) == {}
+    with pytest.raises(ParameterError, match="KEY:DAYS"):
+        lag_overrides(["UNRATE-10"])
+    with pytest.raises(Exception, match="Did you mean: UNRATE"):
+        lag_overrides(["UNRAT=10"])

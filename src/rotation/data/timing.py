@@ -107,3 +107,15 @@ def load_known(key: str, freq: str = "ME", *, lag_days: int | None = None, start
     lag = d.release_lag_days if lag_days is None else lag_days
     out = as_known(load(key), lag, freq, allow_hindsight=allow_hindsight, name=key)
     return out.loc[start:end]
+
+
+def lag_overrides(items: list[str] | None) -> dict[str, int]:
+    """Parse ``["UNRATE:10", "ICSA=6"]`` (a notebook parameter) into ``{key: days}``, checking each key and value."""
+    out: dict[str, int] = {}
+    for item in items or []:
+        key, sep, days = str(item).replace("=", ":", 1).partition(":")
+        if not sep or not days.strip().isdigit():
+            raise ParameterError(f"release lag override {item!r} must be KEY:DAYS with whole days, e.g. 'UNRATE:10'")
+        d = catalog.get(key.strip())  # raises with close matches
+        out[d.key] = int(days)
+    return out

@@ -1,0 +1,36 @@
+"""Notebook 05 (economy) runs on the snapshot for two proxies, is deterministic, and publishes its verdicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+NB = "05_economy"
+
+
+def _run(main, out: Path, *extra: str) -> dict:
+    code = main(["run", NB, *extra, "--out", str(out), "--kernel", "python3", "-q"])
+    assert code == 0, (out / NB / "manifest.json").read_text()
+    return json.loads((out / NB / "results.json").read_text())
+
+
+@pytest.mark.notebook
+def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path):
+    from rotation import verdicts
+    from rotation.cli import main
+
+    res = _run(main, tmp_path / "a")
+    for claim in ("late_cycle", "economic_resilience", "recession_risk"):
+        v = res[f"verdicts.{claim}"]
+        assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
+        h = v["headline"]
+        assert h["ci_lower"] <= h["estimate"] <= h["ci_upper"]
+    # macro series are aligned to publication: the last known UNRATE month end is after its last stamp
+    assert res["sample"]["macro_last_known"]["UNRATE"] >= "2026-07-31"
+    assert res["turning_points"]["NBER peak"]["n"] >= 10
+    _run(main, tmp_path / "b")
+    assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
+    etf = _run(main, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", 'release_lags=["UNRATE:10"]')
+    assert etf["sample"]["proxy"] == "iwm_spy" and etf["sample"]["start"].startswith("2000-")
