@@ -206,7 +206,8 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
                      alpha: float = 0.05) -> pd.Series:
     """Forward return in the state minus outside it: ``fwd = a + b * in_state``, HAC (see :func:`state_table`).
 
-    Returns one row in the vocabulary (``estimate`` = b) plus ``nobs``, ``n_state`` and ``n_spells``.
+    Returns one row in the vocabulary (``estimate`` = b) plus ``nobs``, ``n_state``, ``n_spells`` and,
+    for the months in the state, ``median_state`` and ``share_positive_state`` of the forward return.
     """
     fwd = _monthly(returns, "returns") if horizon == 0 else forward_compounded(returns, horizon)
     data = pd.concat({"y": fwd, "d": in_state.astype(float)}, axis=1, join="inner").dropna()
@@ -219,8 +220,11 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
     fit, _ = _hac(data["y"], sm.add_constant(data["d"]), lags, alpha)
     row = _vocab(fit, alpha).loc["d"]
     runs = spells(data["d"].astype(int))
+    inside = data.loc[data["d"] == 1, "y"]
     return pd.concat([row, pd.Series({"nobs": int(len(data)), "n_state": int(data["d"].sum()),
-                                      "n_spells": int(runs.get(1, 0))})])
+                                      "n_spells": int(runs.get(1, 0)),
+                                      "median_state": float(inside.median()),
+                                      "share_positive_state": float((inside > 0).mean())})])
 
 
 def interaction_regression(returns: pd.Series, market: pd.Series, indicator: pd.Series, *, maxlags: int = 12,

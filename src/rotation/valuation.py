@@ -23,7 +23,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 
-__all__ = ["SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
+__all__ = ["factor_alphas", "hac_mean", "SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
            "predictive_forecast", "expanding_quantile_state"]
 
 SMALL = ("SMALL LoBM", "ME1 BM2", "SMALL HiBM")
@@ -136,7 +136,7 @@ def predictive_forecast(y: pd.Series, x: pd.Series, horizon: int, x_now: float, 
     The same regression as :func:`rotation.regressions.predictive_regression` (summed simple returns,
     predictor known at ``t``, HAC with at least ``h - 1`` lags); returns the slope and the predicted
     mean with its interval (``estimate, std_err, ci_lower, ci_upper``), ``slope``, ``slope_t``,
-    ``nobs``, ``lags``.
+    ``slope_p``, ``slope_row`` (the slope in the vocabulary), ``nobs``, ``lags``.
     """
     import statsmodels.api as sm
     from scipy.stats import norm
@@ -155,9 +155,13 @@ def predictive_forecast(y: pd.Series, x: pd.Series, horizon: int, x_now: float, 
     est = float(fit.params.to_numpy() @ g)
     se = float(np.sqrt(g @ fit.cov_params().to_numpy() @ g))
     z = norm.ppf(1 - alpha / 2)
+    ci = fit.conf_int(alpha).loc["x"]
+    slope_row = {"estimate": float(fit.params["x"]), "std_err": float(fit.bse["x"]), "t": float(fit.tvalues["x"]),
+                 "p_value": float(fit.pvalues["x"]), "ci_lower": float(ci.iloc[0]), "ci_upper": float(ci.iloc[1]),
+                 "nobs": int(fit.nobs)}
     return {"estimate": est, "std_err": se, "ci_lower": est - z * se, "ci_upper": est + z * se, "x": float(x_now),
-            "slope": float(fit.params["x"]), "slope_t": float(fit.tvalues["x"]), "slope_p": float(fit.pvalues["x"]),
-            "slope_ci": [float(v) for v in fit.conf_int(alpha).loc["x"]], "nobs": int(fit.nobs), "lags": lags}
+            "slope": slope_row["estimate"], "slope_t": slope_row["t"], "slope_p": slope_row["p_value"],
+            "slope_row": slope_row, "nobs": int(fit.nobs), "lags": lags}
 
 
 def expanding_quantile_state(x: pd.Series, q: float = 0.8, min_periods: int = 120) -> pd.Series:
@@ -166,3 +170,47 @@ def expanding_quantile_state(x: pd.Series, q: float = 0.8, min_periods: int = 12
     s = x.astype(float)
     cut = s.expanding(min_periods=min_periods).quantile(q)
     return (s >= cut).astype(float).where(cut.notna())
+
+
+def hac_mean(x: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> pd.Series:
+    """Mean of a return series with a HAC (Newey-West) interval, plus ``median`` and ``share_positive``."""
+    import statsmodels.api as sm
+
+    y = x.dropna().astype(float)
+    if len(y) < 3:
+        raise ParameterError(f"{x.name or 'series'} has {len(y)} observations; need at least 3")
+    fit = sm.OLS(y, np.ones(len(y))).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
+    ci = fit.conf_int(alpha)
+    return pd.Series({"estimate": float(fit.params.iloc[0]), "std_err": float(fit.bse.iloc[0]),
+                      "t": float(fit.tvalues.iloc[0]), "p_value": float(fit.pvalues.iloc[0]),
+                      "ci_lower": float(ci.iloc[0, 0]), "ci_upper": float(ci.iloc[0, 1]), "nobs": int(len(y)),
+                      "median": float(y.median()), "share_positive": float((y > 0).mean())})
+
+
+def factor_alphas(series: dict[str, pd.Series], factors: pd.DataFrame, control_sets: dict[str, list[str]],
+                  maxlags: int = 12, alpha: float = 0.05) -> pd.DataFrame:
+    """Intercepts (alphas) of each series regressed on each set of factors, HAC errors.
+
+    Rows ``(series, controls)`` in the vocabulary, plus one ``<factor> loading`` column per factor used.
+    Each regression uses the months where the series and all its factors exist.
+    """
+    import statsmodels.api as sm
+
+    rows = {}
+    for name, y in series.items():
+        for label, cols in control_sets.items():
+            missing = [c for c in cols if c not in factors]
+            if missing:
+                raise ParameterError(f"control set {label!r} names factors {missing} not in the factor table "
+                                     f"(columns: {list(factors.columns)})")
+            d = pd.concat([y.rename("__y__"), factors[cols]], axis=1).dropna()
+            fit = sm.OLS(d["__y__"], sm.add_constant(d[cols])).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
+            ci = fit.conf_int(alpha)
+            rows[(name, label)] = {"estimate": float(fit.params["const"]), "std_err": float(fit.bse["const"]),
+                                   "t": float(fit.tvalues["const"]), "p_value": float(fit.pvalues["const"]),
+                                   "ci_lower": float(ci.loc["const", 0]), "ci_upper": float(ci.loc["const", 1]),
+                                   "nobs": int(fit.nobs),
+                                   **{f"{c} loading": float(fit.params[c]) for c in cols}}
+    out = pd.DataFrame(rows).T
+    out.index.names = ["series", "controls"]
+    return out
