@@ -49,6 +49,10 @@ def test_drawdown_episodes_need_a_new_high_and_no_look_ahead():
     assert list(cut["date"]) == [r.index[3]]
     with pytest.raises(ParameterError, match="threshold"):
         se.drawdown_episodes(r, 10)
+    # with a 3-week peak window the old high drops out: a fall from the recent high counts again
+    r2 = pd.Series([1.2, 1.0, 1.0, 1.0, 1.0, 0.85, 0.8], index=weeks(7))
+    assert list(se.drawdown_episodes(r2, 0.10)["date"]) == [r2.index[1]]
+    assert list(se.drawdown_episodes(r2, 0.10, window=3)["date"]) == [r2.index[1], r2.index[5]]
 
 
 def test_breadth_with_missing_early_history():

@@ -108,12 +108,13 @@ def quadrant(level: float, momentum: float) -> str | None:
     return "improving" if momentum >= 100 else "lagging"
 
 
-def drawdown_episodes(ratio: pd.Series, threshold: float) -> pd.DataFrame:
-    """Dates when a ratio first falls ``threshold`` below its running peak: the end of a leadership run.
+def drawdown_episodes(ratio: pd.Series, threshold: float, window: int | None = None) -> pd.DataFrame:
+    """Dates when a ratio first falls ``threshold`` below its peak: the end of a leadership run.
 
     An episode starts on the first date the ratio is at least ``threshold`` (decimal, e.g. 0.10)
-    below its highest level to date; the next episode needs a new running high first. Known at ``t``
-    (the running peak uses closes up to ``t``).
+    below its peak, the highest close over the last ``window`` periods (None: since the start); the
+    next episode needs the ratio to set a new peak first. Known at ``t`` (the peak uses closes up to
+    ``t``).
 
     Returns
     -------
@@ -124,14 +125,20 @@ def drawdown_episodes(ratio: pd.Series, threshold: float) -> pd.DataFrame:
     th = float(threshold)
     if not 0 < th < 1:
         raise ParameterError(f"threshold must be a decimal drawdown between 0 and 1 (0.10 is 10%); got {threshold!r}")
-    rows, armed = [], True
-    peak, peak_date = -np.inf, None
-    for d, v in r.items():
-        if v > peak:
-            armed = armed or v > peak  # a new high re-arms the rule
-            peak, peak_date = v, d
-        if armed and v / peak - 1 <= -th:
-            rows.append({"date": d, "peak_date": peak_date, "drawdown": v / peak - 1})
+    if window is None:
+        peak = r.cummax()
+    else:
+        w = _whole(window, "window", 2, 100_000)
+        peak = r.rolling(w, min_periods=1).max()
+    at_peak = r >= peak
+    rows, armed, last_peak = [], True, None
+    vals, pk, ap = r.to_numpy(), peak.to_numpy(), at_peak.to_numpy()
+    for i, d in enumerate(r.index):
+        if ap[i]:
+            armed, last_peak = True, d
+        dd = vals[i] / pk[i] - 1
+        if armed and dd <= -th:
+            rows.append({"date": d, "peak_date": last_peak, "drawdown": dd})
             armed = False
     return pd.DataFrame(rows, columns=["date", "peak_date", "drawdown"])
 
@@ -162,9 +169,9 @@ def breadth(sector_returns: pd.DataFrame, benchmark_returns: pd.Series, min_sect
     sr = sector_returns.astype(float)
     b = benchmark_returns.reindex(sr.index).astype(float)
     n = sr.notna().sum(axis=1)
-    beat = sr.gt(b, axis=0).where(sr.notna())
-    out = pd.DataFrame({"share_beating": beat.sum(axis=1) / n, "ew_minus_bench": sr.mean(axis=1) - b,
-                        "n_sectors": n})
+    beat = sr.gt(b, axis=0).astype(float).where(sr.notna())
+    out = pd.DataFrame({"share_beating": beat.sum(axis=1) / n.where(n > 0).astype(float),
+                        "ew_minus_bench": sr.mean(axis=1) - b, "n_sectors": n})
     ok = (n >= ms) & b.notna()
     out.loc[~ok, ["share_beating", "ew_minus_bench"]] = np.nan
     return out
