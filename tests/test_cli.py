@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
+import os
+import re
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -91,16 +95,17 @@ def test_verify_reports_corrupt_processed_file(small_store):
     assert code == 0
     assert "ok: 2 datasets" in out
 
-    target = small_store / "processed/IWM.parquet"
+    rel = Store(small_store).manifest()["datasets"]["IWM"]["path"]
+    target = small_store / rel
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
 
     code, out, err = run(["data", "verify"])
     assert code == 1
-    assert "processed/IWM.parquet" in err
+    assert rel in err
     assert "does not match its checksum" in err
-    assert "rotation data fetch IWM" in err and "rotation data import" in err
+    assert "rotation data rebuild" in err  # the raw file is intact: rebuild from it
     assert "1 problem(s)" in err
     assert "DGS10" not in err
 
@@ -111,19 +116,23 @@ def test_verify_reports_corrupt_processed_file(small_store):
     assert rows["DGS10"]["checksum_ok"] is True
 
 
-def test_verify_reports_missing_raw_file(small_store):
-    (small_store / "raw/fred/DGS10.csv").unlink()
+def test_verify_reports_missing_raw_file(small_store, raw_dir):
+    rel = Store(small_store).manifest()["remote_files"]["fred/DGS10"]["path"]
+    (small_store / rel).unlink()
     code, _, err = run(["data", "verify"])
     assert code == 1
-    assert "raw/fred/DGS10.csv: raw file is missing" in err
+    assert f"{rel}: raw file is missing" in err
+    assert f"rotation data import {(raw_dir / 'fred/DGS10.csv').resolve()}`" in err
 
 
 def test_corrupt_manifest_exit_1(small_store):
     (small_store / "manifest.json").write_text("{ not json")
     code, _, err = run(["data", "verify"])
     assert code == 1
-    assert err.startswith("error: the store manifest")
-    assert "rotation data import" in err
+    assert err.startswith("manifest.json: the store manifest") and "not valid JSON" in err
+    assert "rotation data rebuild" in err
+    code, _, err = run(["data", "status"])
+    assert code == 1 and err.startswith("error: the store manifest") and "Traceback" not in err
 
 
 def test_import_folder_with_bad_file_exit_1(raw_dir, tmp_path):
@@ -201,3 +210,108 @@ def test_bad_usage_exit_2(argv):
     with pytest.raises(SystemExit) as info:
         run(argv)
     assert info.value.code == 2
+
+
+# --------------------------------------------------------------------------- repairs that work
+def _frames(store: Store) -> dict:
+    m = store.manifest()
+    return {k: (e["sha256"], e["rows"], e["last"]) for k, e in m["datasets"].items()}
+
+
+def test_rebuild_after_truncated_manifest_restores_identical_data(raw_dir, tmp_path):
+    code, _, err = run(["data", "import", raw_dir / "prices/IWM.csv", raw_dir / "fred/DGS10.csv",
+                        raw_dir / "famafrench/F-F_Research_Data_Factors_CSV.zip", "--end", "IWM=2026-07-10"])
+    assert code == 0, err
+    store = Store(tmp_path / "store")
+    before = _frames(store)
+    text = store.manifest_path.read_text()
+    store.manifest_path.write_text(text[: len(text) // 2])
+    code, _, err = run(["data", "import", raw_dir / "fred/DGS10.csv"])  # a writer refuses, with the repair
+    assert code == 1 and "rotation data rebuild" in err and "Traceback" not in err
+    code, out, err = run(["data", "rebuild"])
+    assert code == 0, err
+    assert _frames(store) == before  # same bytes (sha256), rows and last date, the IWM cut included
+    assert before["IWM"][2] == "2026-07-10"
+    code, out, _ = run(["data", "verify"])
+    assert code == 0 and out.startswith("ok: 4 datasets")
+
+
+def test_advised_repair_of_a_deleted_processed_file_restores_the_cut(raw_dir, tmp_path):
+    code, _, err = run(["data", "import", raw_dir / "prices/IWM.csv", "--end", "IWM=2026-07-10"])
+    assert code == 0, err
+    store = Store(tmp_path / "store")
+    before = _frames(store)
+    (store.root / store.manifest()["datasets"]["IWM"]["path"]).unlink()
+    code, _, err = run(["data", "verify"])
+    assert code == 1 and "rotation data rebuild" in err
+    assert run(["data", "rebuild"])[0] == 0
+    assert _frames(store) == before
+    assert store.read("IWM").index[-1] == pd.Timestamp("2026-07-10")
+
+
+def test_advised_reimport_of_a_damaged_raw_file_restores_the_cut(raw_dir, tmp_path):
+    src = tmp_path / "downloads"
+    src.mkdir()
+    (src / "IWM.csv").write_bytes((raw_dir / "prices/IWM.csv").read_bytes())
+    assert run(["data", "import", src / "IWM.csv", "--end", "IWM=2026-07-10"])[0] == 0
+    store = Store(tmp_path / "store")
+    before = _frames(store)
+    raw = store.root / store.manifest()["remote_files"]["prices/IWM"]["path"]
+    raw.write_bytes(b"damaged")
+    code, _, err = run(["data", "verify"])
+    assert code == 1
+    advice = re.search(r"`rotation data import ([^`]+)`", err).group(1).split()
+    assert "--end" in advice
+    assert run(["data", "import", *advice])[0] == 0
+    assert _frames(store) == before
+    assert run(["data", "verify"])[0] == 0
+
+
+# --------------------------------------------------------------------------- clear errors
+def test_non_utf8_end_file_is_a_message(raw_dir, tmp_path):
+    bad = tmp_path / "cuts.txt"
+    bad.write_bytes(b"IWM=2026-07-10\n\xff\xfe\n")
+    code, _, err = run(["data", "import", raw_dir / "prices/IWM.csv", "--end-file", bad])
+    assert code == 1
+    assert err.startswith(f"error: the end-date file '{bad}' is not UTF-8") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("errno_", "words"), [(errno.ENOSPC, "No space left"), (errno.EROFS, "Read-only file system")],
+                         ids=["disk-full", "read-only"])
+def test_import_into_an_unwritable_store_keeps_the_table_and_the_store(raw_dir, tmp_path, monkeypatch, errno_, words):
+    assert run(["data", "import", raw_dir / "fred/DGS10.csv"])[0] == 0
+    store = Store(tmp_path / "store")
+    before = {p: p.read_bytes() for p in store.root.rglob("*") if p.is_file() and p.name != ".lock"}
+    import rotation.data.store as store_mod
+
+    def refuse(path, data, **kw):
+        raise OSError(errno_, os.strerror(errno_), str(path))
+
+    monkeypatch.setattr(store_mod, "_write_new", refuse)
+    code, out, err = run(["data", "import", raw_dir / "prices/IWM.csv", raw_dir / "fred/T10Y2Y.csv"])
+    assert code == 1
+    assert "IWM.csv" in out and "T10Y2Y.csv" in out and "not imported" in out  # the per-file table is printed
+    assert err.strip().startswith("error: could not write") and words in err and str(store.root) in err
+    assert "Fix:" in err and "Traceback" not in err
+    after = {p: p.read_bytes() for p in store.root.rglob("*") if p.is_file() and p.name != ".lock"}
+    assert after == before
+
+
+def test_store_files_are_readable_by_others(raw_dir, tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert run(["data", "import", raw_dir / "fred/DGS10.csv"])[0] == 0
+    finally:
+        os.umask(old)
+    root = tmp_path / "store"
+    for p in [root / "manifest.json", *root.rglob("*.parquet"), *root.glob("raw/*/*/*")]:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
+
+
+def test_status_shows_observation_age_and_stale(small_store):
+    code, out, err = run(["data", "status", "--json"])
+    rows = {r["key"]: r for r in json.loads(out)}
+    assert rows["IWM"]["last"] == "2026-07-13"
+    today = pd.Timestamp.now(tz="UTC").date()
+    assert rows["IWM"]["age_days"] == (today - pd.Timestamp("2026-07-13").date()).days
+    assert rows["IWM"]["stale"] is (rows["IWM"]["age_days"] > 14)

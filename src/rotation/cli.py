@@ -6,6 +6,7 @@
     rotation data import PATH ... [--dataset KEY] [--end [KEY=]DATE ...] [--end-file FILE]
     rotation data status [--json]                 what is in the store
     rotation data verify                          recompute checksums
+    rotation data rebuild                         re-create processed/ and the manifest from raw/
     rotation data list                            the catalog
     rotation run [NOTEBOOK ...] [-p NAME=VALUE ...] [-f params.yaml] [--jobs N] [--out DIR]
     rotation results [RUN_DIR]                    print the results.json of a run
@@ -46,7 +47,8 @@ def _print_table(rows: list[dict], columns: list[str]) -> None:
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from rotation.data.fetch import fetch
 
-    report = fetch(args.keys or None, timeout=args.timeout, retry_count=args.retries, progress=not args.quiet)
+    report = fetch(args.keys or None, timeout=args.timeout, retry_count=args.retries, progress=not args.quiet,
+                   max_seconds=args.max_time)
     rows = [{"file": r.remote, "status": r.status, "detail": r.detail} for r in report.rows]
     print()
     _print_table(rows, ["file", "status", "detail"])
@@ -63,7 +65,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     rows = [{"file": _short(r.file, args.paths), "status": r.status, "detail": r.detail} for r in report.rows]
     _print_table(rows, ["file", "status", "detail"])
     print("\n" + ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items())))
-    if not report.ok:
+    if report.error:
+        print(f"\nerror: {report.error}", file=sys.stderr)
+    elif not report.ok:
         print(f"\n{len(report.rejected)} file(s) rejected; the others were imported. Fix or remove the rejected files and import again.",
               file=sys.stderr)
     return 0 if report.ok else 1
@@ -74,9 +78,10 @@ def _short(path: str, roots: list[str]) -> str:
     p = Path(path)
     for root in roots:
         try:
-            return str(p.relative_to(Path(root)))
+            rel = p.relative_to(Path(root))
         except ValueError:
             continue
+        return str(rel) if rel.parts else p.name
     return path
 
 
@@ -89,9 +94,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
     else:
         print(f"store: {store.root}")
-        _print_table(rows, ["key", "source", "remote_id", "rows", "first", "last", "age_days", "checksum_ok"])
+        _print_table(rows, ["key", "source", "remote_id", "rows", "first", "last", "age_days", "stale", "checksum_ok"])
         if not rows:
             print("The store is empty: run `rotation data fetch` (online) or `rotation data import DIR` (offline).")
+        else:
+            stale = [r["key"] for r in rows if r["stale"]]
+            print("\nage_days: days since the last observation. "
+                  + (f"stale (a newer observation is overdue for its frequency): {', '.join(stale)}; "
+                     "refresh with `rotation data fetch KEY`" if stale else "No dataset is stale for its frequency."))
     return 0 if all(r["checksum_ok"] for r in rows) else 1
 
 
@@ -100,14 +110,35 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     store = Store()
     problems = store.verify()
-    n = len(store.manifest()["datasets"])
+    removed = store.clean() if not problems else None  # leftovers of an interrupted writer (if none is active)
+    if removed:
+        print(f"removed {len(removed)} file(s) left by an interrupted import or fetch (the manifest did not name them)")
     if not problems:
-        print(f"ok: {n} datasets in {store.root}, every checksum matches")
+        n = len(store.manifest()["datasets"])
+        left = store.leftovers()
+        if left:
+            print(f"note: {len(left)} file(s) not named by the manifest (an import or fetch is running, or was "
+                  "interrupted); readers never see them and the next import removes them")
+        print(f"ok: {n} datasets in {store.root}, every checksum matches (the manifest's own included)")
         return 0
     for p in problems:
         print(str(p), file=sys.stderr)
     print(f"\n{len(problems)} problem(s) in {store.root}", file=sys.stderr)
     return 1
+
+
+def _cmd_rebuild(args: argparse.Namespace) -> int:
+    from rotation.data.store import Store
+
+    store = Store()
+    rows = [{"raw file": p, "remote": r, "status": st} for p, r, st in store.rebuild()]
+    _print_table(rows, ["raw file", "remote", "status"])
+    n = len(store.manifest()["datasets"])
+    problems = store.verify()
+    print(f"\nrebuilt {n} datasets in {store.root} from raw/" + ("" if not problems else f"; {len(problems)} problem(s) remain"))
+    for p in problems:
+        print(str(p), file=sys.stderr)
+    return 0 if not problems else 1
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -179,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("keys", nargs="*", metavar="KEY", help="dataset keys or remote ids, e.g. DGS10 IWM Portfolios_Formed_on_ME")
     f.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
     f.add_argument("--retries", type=int, default=3, help="retries per file, with a doubling pause (default 3)")
+    f.add_argument("--max-time", type=float, default=900.0, metavar="SECONDS",
+                   help="give up after this many seconds in all (default 900); it also stops after 3 connection failures in a row")
     f.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=_cmd_fetch)
     i = dsub.add_parser("import", help="import original downloaded files (folders are searched recursively)")
@@ -194,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_status)
     v = dsub.add_parser("verify", help="recompute every checksum")
     v.set_defaults(func=_cmd_verify)
+    rb = dsub.add_parser("rebuild", help="re-create processed/ and the manifest from the raw files (repairs a damaged store)")
+    rb.set_defaults(func=_cmd_rebuild)
     li = dsub.add_parser("list", help="the catalog of datasets")
     li.set_defaults(func=_cmd_list)
 
@@ -226,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except RotationError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a filesystem refusal outside the store's own handling: no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"error: {exc.strerror or exc}{where}. Fix: check the path exists, is writable and the disk has space.",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -163,9 +163,10 @@ def test_fetch_keeps_raw_bytes_and_matches_import(fetched, bodies, raw_dir, tmp_
         assert (fetched.root / rf["path"]).read_bytes() == bodies[rid], remote
         assert rf["acquired_by"] == "fetch"
         assert rf["origin"].startswith("http")
-    assert m["fred/DGS10"]["path"] == "raw/fred/DGS10.csv"
-    assert m["famafrench/F-F_Research_Data_Factors"]["path"] == "raw/famafrench/F-F_Research_Data_Factors_CSV.zip"
-    assert m["prices/IWM"]["path"] == "raw/prices/IWM.json"
+    assert re.fullmatch(r"raw/fred/[0-9a-f]{16}/DGS10\.csv", m["fred/DGS10"]["path"])
+    assert re.fullmatch(r"raw/famafrench/[0-9a-f]{16}/F-F_Research_Data_Factors_CSV\.zip",
+                        m["famafrench/F-F_Research_Data_Factors"]["path"])
+    assert re.fullmatch(r"raw/prices/[0-9a-f]{16}/IWM\.json", m["prices/IWM"]["path"])
     assert m["fred/DGS10"]["origin"] == "https://fred.stlouisfed.org/graph/fredgraph.csv?id=DGS10"
 
     imported = Store(tmp_path / "imported")
@@ -224,7 +225,7 @@ def test_fetch_of_new_body_is_updated(fetched, bodies, mock):
     serve(mock, bodies, DGS10={"body": shorter, "status": 200})
     report = run_fetch(fetched, ["DGS10"])
     assert [r.status for r in report.rows] == ["updated"]
-    assert (fetched.root / "raw/fred/DGS10.csv").read_bytes() == shorter
+    assert (fetched.root / fetched.manifest()["remote_files"]["fred/DGS10"]["path"]).read_bytes() == shorter
     assert fetched.verify() == []
 
 
@@ -325,7 +326,7 @@ def test_retry_after_500_succeeds(tmp_path, bodies, mock):
     assert [r.status for r in report.rows] == ["added"]
     assert first.call_count == 1 and second.call_count == 1
     assert len(mock.calls) == 2
-    assert (store.root / "raw/fred/DGS10.csv").read_bytes() == bodies["DGS10"]
+    assert (store.root / store.manifest()["remote_files"]["fred/DGS10"]["path"]).read_bytes() == bodies["DGS10"]
 
 
 def test_retry_after_timeout_succeeds(tmp_path, bodies, mock):
@@ -438,14 +439,16 @@ class _FakeResponse:
 
 
 class _FlakySession:
-    """Raises a curl_cffi error, then answers 429, then 200."""
+    """Answers (or raises) from a list, one item per request."""
 
     def __init__(self, answers):
         self.answers = list(answers)
         self.calls = 0
+        self.timeouts = []
 
     def get(self, url, params=None, headers=None, timeout=None):
         self.calls += 1
+        self.timeouts.append(timeout)
         a = self.answers.pop(0)
         if isinstance(a, Exception):
             raise a
@@ -455,34 +458,80 @@ class _FlakySession:
         pass
 
 
+def _yahoo(symbol, sess, retry_count):
+    from rotation.data.sources import YahooChartReader
+
+    return YahooChartReader(symbol, start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
+                            retry_count=retry_count, pause=0, timeout=12.0, session=sess)
+
+
+def test_yahoo_reader_is_no_pandas_datareader_subclass():
+    from pandas_datareader.base import _BaseReader
+
+    from rotation.data.sources import YahooChartReader
+
+    assert not issubclass(YahooChartReader, _BaseReader)
+
+
 def test_yahoo_reader_retries_curl_errors_and_429():
     from curl_cffi.requests.exceptions import Timeout
 
-    from rotation.data.sources import YahooChartReader
-
     sess = _FlakySession([Timeout("timed out"), _FakeResponse(429), _FakeResponse(200, b"ok")])
-    reader = YahooChartReader("IWM", start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
-                              retry_count=2, pause=0, session=sess)
-    assert reader._get_response(reader.url, params=reader.params).content == b"ok"
+    assert _yahoo("IWM", sess, 2).fetch().content == b"ok"
     assert sess.calls == 3
+    assert sess.timeouts == [(10.0, 12.0)] * 3  # (connect, read) seconds on every request
 
 
 def test_yahoo_reader_gives_up_with_the_reason():
-    from pandas_datareader._utils import RemoteDataError
-
-    from rotation.data.sources import YahooChartReader
+    from rotation.errors import FetchError
 
     sess = _FlakySession([_FakeResponse(429), _FakeResponse(429)])
-    reader = YahooChartReader("IWM", start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
-                              retry_count=1, pause=0, session=sess)
-    with pytest.raises(RemoteDataError, match=r"HTTP 429 Too Many Requests.*rotation data import DIR"):
-        reader._get_response(reader.url, params=reader.params)
+    with pytest.raises(FetchError, match=r"failed after 2 attempts.*HTTP 429 Too Many Requests.*rotation data import DIR"):
+        _yahoo("IWM", sess, 1).fetch()
     sess404 = _FlakySession([_FakeResponse(404)])
-    reader = YahooChartReader("NOPE", start=pd.Timestamp("2000-01-01"), end=pd.Timestamp("2001-01-01"),
-                              retry_count=3, pause=0, session=sess404)
-    with pytest.raises(RemoteDataError, match="is 'NOPE' a Yahoo symbol"):
-        reader._get_response(reader.url, params=reader.params)
+    with pytest.raises(FetchError, match="is 'NOPE \\(a Yahoo symbol\\)' the right name"):
+        _yahoo("NOPE", sess404, 3).fetch()
     assert sess404.calls == 1
+
+
+# --------------------------------------------------------------------------- no network
+def test_fetch_gives_up_fast_without_a_network(tmp_path, mock):
+    """DNS failures on every request: one 'no network' error after 3 attempts, not 4 tries x every file."""
+    import time
+
+    from rotation.data.sources import NoNetworkError
+
+    for rid, url in ((r"DGS10", r"https://fred\.stlouisfed\.org/.*"), ("ff", r"https?://mba\.tuck\.dartmouth\.edu/.*"),
+                     ("yahoo", r"https://query1\.finance\.yahoo\.com/.*")):
+        mock.add(responses.GET, re.compile(url),
+                 body=requests.exceptions.ConnectionError("simulated: Failed to resolve host (Name or service not known)"))
+    store = Store(tmp_path / "store")
+    t0 = time.monotonic()
+    with pytest.raises(NoNetworkError, match=r"no network: 3 connection attempts in a row failed.*Failed to resolve.*"
+                                             r"`rotation data import DIR`.*--offline"):
+        fetch(None, store=store, pause=0.5, progress=False, retry_count=3)
+    assert time.monotonic() - t0 < 30
+    assert len(mock.calls) == 3
+    assert snapshot(store.root) == {}
+
+
+def test_fetch_time_is_bounded(tmp_path, mock):
+    from rotation.data.sources import NoNetworkError
+
+    mock.add(responses.GET, re.compile(r"https?://.*"), body="busy", status=503)
+    with pytest.raises(NoNetworkError, match=r"time limit"):
+        fetch(None, store=Store(tmp_path / "store"), pause=0.2, progress=False, retry_count=50, max_seconds=1.0)
+
+
+def test_cli_fetch_without_network_is_one_message(tmp_path, mock, capsys, monkeypatch):
+    from rotation.cli import main
+
+    mock.add(responses.GET, re.compile(r"https?://.*"), body=requests.exceptions.ConnectionError("simulated: connection refused"))
+    monkeypatch.setattr(sources, "yahoo_session", _requests_session_for_yahoo)
+    code = main(["--data-dir", str(tmp_path / "store"), "data", "fetch", "-q", "DGS10", "IWM"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: no network:") and "Traceback" not in err
 
 
 # --------------------------------------------------------------------------- DFEDTAR

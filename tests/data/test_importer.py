@@ -323,7 +323,9 @@ def test_bad_files_are_rejected_good_ones_imported(raw_dir, bad_folder, tmp_path
         if path != "manifest.json":
             assert after[path] == data, path
     new_files = set(after) - set(before)
-    assert new_files == {"raw/fred/T10Y2Y.csv", "processed/T10Y2Y.parquet"}
+    t10 = store.manifest()["remote_files"]["fred/T10Y2Y"]["path"]
+    assert re.fullmatch(r"raw/fred/[0-9a-f]{16}/T10Y2Y\.csv", t10)
+    assert new_files == {t10, str(Path(t10).parent / ".import.json"), store.manifest()["datasets"]["T10Y2Y"]["path"]}
     manifest_after = store.manifest()
     for section in ("remote_files", "datasets"):
         for key, entry in manifest_before[section].items():
@@ -351,7 +353,7 @@ def test_end_cuts_the_last_row(raw_dir, tmp_path):
     assert frame.index[-1] == pd.Timestamp("2026-07-10")
     assert store.manifest()["datasets"]["IWM"]["last"] == "2026-07-10"
     assert store.manifest()["remote_files"]["prices/IWM"]["options"] == {"end": "2026-07-10"}
-    raw_before = (store.root / "raw/prices/IWM.csv").read_bytes()
+    raw_before = (store.root / store.manifest()["remote_files"]["prices/IWM"]["path"]).read_bytes()
     assert raw_before == iwm.read_bytes()  # the original is kept whole
 
     report = import_paths([iwm], store=store, end={"IWM": "2026-07-10"})

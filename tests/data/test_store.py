@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.data.store import Store, sha256_bytes
+from rotation.data.store import MANIFEST_VERSION, Store, sha256_bytes
 from rotation.errors import DatasetNotFoundError, StoreError
 
 
@@ -25,7 +26,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def temp_files(root: Path) -> list[str]:
-    return [p for p in snapshot(root) if p.endswith(".tmp") or Path(p).name.startswith(".")]
+    return [p for p in snapshot(root) if p.endswith(".tmp") or Path(p).name.startswith(".")
+            and Path(p).name not in (".import.json", ".lock")]
 
 
 def _dates(n: int, start: str = "2020-01-02") -> pd.DatetimeIndex:
@@ -81,7 +83,7 @@ def store(tmp_path) -> Store:
 
 # --------------------------------------------------------------------------- round trip
 def test_new_store_is_empty(store):
-    assert store.manifest() == {"version": 1, "remote_files": {}, "datasets": {}}
+    assert store.manifest() == {"version": MANIFEST_VERSION, "remote_files": {}, "datasets": {}}
     assert store.status() == []
     assert store.verify() == []
     assert not store.has("DGS10")
@@ -127,7 +129,7 @@ def test_manifest_fields(store):
     rf = m["remote_files"]["fred/DGS10"]
     assert rf["sha256"] == hashlib.sha256(raw).hexdigest() == sha256_bytes(raw) == res.raw_sha256
     assert rf["bytes"] == len(raw)
-    assert rf["path"] == "raw/fred/DGS10.csv"
+    assert re.fullmatch(r"raw/fred/[0-9a-f]{16}/DGS10\.csv", rf["path"])  # content-addressed folder, original name
     assert (store.root / rf["path"]).read_bytes() == raw
     assert rf["datasets"] == ["DGS10"]
     assert rf["acquired_by"] == "import"
@@ -199,7 +201,7 @@ def test_failed_commit_leaves_store_byte_identical(store, monkeypatch, target, c
         monkeypatch.setattr(pd.DataFrame, "to_parquet", _fail_on_call(pd.DataFrame.to_parquet, call, target))
     else:
         monkeypatch.setattr(os, "replace", _fail_on_call(os.replace, call, target))
-    with pytest.raises(OSError, match="simulated failure"):
+    with pytest.raises(StoreError, match=r"simulated failure.*Nothing was changed.*Fix: make .* writable"):
         commit_ff3(store, raw=b"ff3 v2", offset=0.5)
     monkeypatch.undo()
     after = snapshot(store.root)
@@ -216,9 +218,9 @@ def test_failed_commit_leaves_store_byte_identical(store, monkeypatch, target, c
 
 def test_failed_first_commit_leaves_no_files(store, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, "to_parquet", _fail_on_call(pd.DataFrame.to_parquet, 1, "to_parquet"))
-    with pytest.raises(OSError, match="simulated failure"):
+    with pytest.raises(StoreError, match="simulated failure"):
         commit_iwm(store)
-    assert snapshot(store.root) == {}
+    assert [p for p in snapshot(store.root) if p != ".lock"] == []
     assert not store.has("IWM")
 
 
@@ -243,25 +245,30 @@ def test_verify_reports_each_problem_by_path(filled):
     dgs10_raw.write_bytes(dgs10_raw.read_bytes()[:10])
     annual.unlink()
 
+    iwm_rel, dgs10_rel = m["datasets"]["IWM"]["path"], m["remote_files"]["fred/DGS10"]["path"]
+    annual_rel = m["datasets"]["ff3_annual"]["path"]
     problems = {p.path: p for p in filled.verify()}
-    assert set(problems) == {"processed/IWM.parquet", "raw/fred/DGS10.csv", "processed/ff3_annual.parquet"}
-    assert "does not match its checksum" in problems["processed/IWM.parquet"].problem
-    assert "truncated" in problems["raw/fred/DGS10.csv"].problem
-    assert "missing" in problems["processed/ff3_annual.parquet"].problem
+    assert set(problems) == {iwm_rel, dgs10_rel, annual_rel, m["datasets"]["DGS10"]["path"]} - {m["datasets"]["DGS10"]["path"]}
+    assert "does not match its checksum" in problems[iwm_rel].problem
+    assert "truncated" in problems[dgs10_rel].problem
+    assert "missing" in problems[annual_rel].problem
     for p in problems.values():
-        assert "rotation data fetch" in p.fix
-        assert "rotation data import" in p.fix
         assert p.path in str(p)
-    assert "rotation data fetch IWM" in problems["processed/IWM.parquet"].fix
-    assert "rotation data fetch DGS10" in problems["raw/fred/DGS10.csv"].fix
+    # a processed file whose raw file is intact is repaired from raw/ ...
+    assert "rotation data rebuild" in problems[iwm_rel].fix
+    assert "rotation data rebuild" in problems[annual_rel].fix
+    # ... a damaged raw file needs the original again: the import it came from (store: origin "test")
+    assert "rotation data import test" in problems[dgs10_rel].fix
 
 
 def test_verify_reports_modified_raw_of_same_size(filled):
-    raw = filled.root / "raw/prices/IWM.csv"
+    rel = filled.manifest()["remote_files"]["prices/IWM"]["path"]
+    raw = filled.root / rel
     data = raw.read_bytes()
     raw.write_bytes(data[:-2] + b"9\n")
     (problem,) = filled.verify()
-    assert problem.path == "raw/prices/IWM.csv"
+    assert problem.path == rel
+    assert "rotation data fetch IWM" in problem.fix
     assert "checksum" in problem.problem
 
 
@@ -279,7 +286,7 @@ def test_status_checksum_ok(filled):
 
 
 def test_status_raw_modified_marks_its_datasets(filled):
-    raw = filled.root / "raw/famafrench/F-F_Research_Data_Factors_CSV.zip"
+    raw = filled.root / filled.manifest()["remote_files"]["famafrench/F-F_Research_Data_Factors"]["path"]
     raw.write_bytes(b"edited")
     rows = {r["key"]: r for r in filled.status()}
     assert rows["ff3_monthly"]["checksum_ok"] is False
@@ -289,7 +296,7 @@ def test_status_raw_modified_marks_its_datasets(filled):
 
 def test_modified_store_is_not_unchanged_on_recommit(filled):
     """A damaged store is repaired by committing the same bytes again."""
-    p = filled.root / "processed/DGS10.parquet"
+    p = filled.root / filled.manifest()["datasets"]["DGS10"]["path"]
     p.write_bytes(b"garbage")
     assert commit_fred(filled).status == "updated"
     assert filled.verify() == []
@@ -297,17 +304,17 @@ def test_modified_store_is_not_unchanged_on_recommit(filled):
 
 
 def test_read_corrupt_parquet_raises_store_error(filled):
-    (filled.root / "processed/IWM.parquet").write_bytes(b"not parquet")
-    with pytest.raises(StoreError, match=r"IWM\.parquet.*cannot be read.*rotation data verify"):
+    (filled.root / filled.manifest()["datasets"]["IWM"]["path"]).write_bytes(b"not parquet")
+    with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256.*rotation data rebuild"):
         filled.read("IWM")
 
 
 @pytest.mark.parametrize(
     ("text", "pattern"),
     [
-        pytest.param('{"version": 1, "remote_files": {', r"not valid JSON.*rotation data import.*rotation data fetch", id="truncated-json"),
-        pytest.param("\xff\xfe garbage", r"not valid JSON.*rotation data import", id="not-utf8"),
-        pytest.param('{"version": 99, "remote_files": {}, "datasets": {}}', r"version 99.*delete", id="wrong-version"),
+        pytest.param('{"version": 1, "remote_files": {', r"not valid JSON.*rotation data rebuild", id="truncated-json"),
+        pytest.param("\xff\xfe garbage", r"not valid JSON.*rotation data rebuild", id="not-utf8"),
+        pytest.param('{"version": 99, "remote_files": {}, "datasets": {}}', r"version 99.*rotation data rebuild", id="wrong-version"),
     ],
 )
 def test_corrupt_manifest_raises_store_error(filled, text, pattern):
@@ -317,8 +324,8 @@ def test_corrupt_manifest_raises_store_error(filled, text, pattern):
         filled.manifest()
     with pytest.raises(StoreError, match=pattern):
         filled.read("DGS10")
-    with pytest.raises(StoreError, match=pattern):
-        filled.verify()
+    (problem,) = filled.verify()
+    assert problem.path == "manifest.json" and "rotation data rebuild" in problem.fix
 
 
 def test_manifest_is_sorted_json(filled):

@@ -55,10 +55,15 @@ def load(
     ------
     DatasetNotFoundError
         Unknown key (with suggestions), or not in the store and offline.
+    StoreError
+        The stored file does not match its checksum (or the manifest its own); the
+        message names the dataset and the repair command.
 
     Notes
     -----
-    When the dataset is missing and offline mode is off, it is fetched first.
+    When the dataset is missing and offline mode is off, it is fetched first. Every call
+    reports what it read (checksum, first and last date, rows of the whole stored dataset)
+    to :func:`rotation.report.note_read`, for the run's provenance.
     """
     d = catalog.get(key)
     store = store or Store()
@@ -71,7 +76,8 @@ def load(
         report = fetch([d.key], store=store, progress=False)
         if not report.ok:
             raise DatasetNotFoundError(store.missing_message(d.key) + f" (fetching it failed: {report.failed[0].detail})")
-    obj = store.read(d.key)
+    obj, entry = store.read_verified(d.key)  # sha256 checked against the manifest it was read from
+    _note_read(d.key, obj, entry["sha256"])
     if s is not None or e is not None:
         idx = obj.index
         mask = np.ones(len(idx), dtype=bool)
@@ -81,6 +87,15 @@ def load(
             mask &= idx <= e
         obj = obj.loc[mask]
     return obj
+
+
+def _note_read(key: str, obj: pd.DataFrame | pd.Series, sha256: str) -> None:
+    """Report a verified read (before any start/end slice) to :func:`rotation.report.note_read`."""
+    from rotation.report import note_read
+
+    idx = obj.index
+    note_read(key, sha256=sha256, first=idx[0].date().isoformat() if len(idx) else None,
+              last=idx[-1].date().isoformat() if len(idx) else None, rows=int(len(obj)))
 
 
 def compound(returns: pd.Series | pd.DataFrame, rule: str) -> pd.Series | pd.DataFrame:

@@ -72,9 +72,15 @@ def fetch(
     timeout: float = 30.0,
     retry_count: int = 3,
     pause: float = 0.5,
+    max_connection_failures: int = 3,
+    max_seconds: float | None = 900.0,
     progress: bool = True,
 ) -> FetchReport:
-    """Download datasets and store them; a failure leaves the store as it was.
+    """Download datasets and store them as one transaction; a failure leaves the store as it was.
+
+    Every file is downloaded and parsed first (a file that fails is reported and left
+    as it was); the good ones are then published together (see
+    :meth:`rotation.data.store.Store.transaction`).
 
     Parameters
     ----------
@@ -83,7 +89,13 @@ def fetch(
         (``Portfolios_Formed_on_ME``); all catalog files when None.
     store : Store, optional
     session, timeout, retry_count, pause
-        Passed to :func:`rotation.data.sources.download`.
+        Passed to :func:`rotation.data.sources.download` (seconds per request, retries per
+        file, first pause in seconds).
+    max_connection_failures : int
+        Connection failures in a row (DNS, refused, connect timeout) after which the
+        network is taken as down and the fetch stops.
+    max_seconds : float or None
+        Time budget of the downloads, seconds (None: no bound).
     progress : bool
         Show a progress bar over the files.
 
@@ -91,6 +103,8 @@ def fetch(
     ------
     OfflineError
         When offline mode (``ROTATION_OFFLINE=1``) is on.
+    NoNetworkError
+        The network is down or the time budget is spent; nothing was stored.
     """
     if config.offline():
         raise OfflineError(
@@ -100,28 +114,41 @@ def fetch(
     store = store or Store()
     files = remote_files_for(keys)
     report = FetchReport()
+    network = sources.Network(max_connection_failures=max_connection_failures, max_seconds=max_seconds)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(files, desc="fetch", unit="file")
-    for rf in files:
+    got: list[tuple[catalog.RemoteFile, sources.Download, object]] = []
+    try:
+        for rf in files:
+            if bar is not None:
+                bar.set_postfix_str(rf.name)
+            try:
+                dl = sources.download(rf.source, rf.remote_id, session=session, timeout=timeout,
+                                      retry_count=retry_count, pause=pause, network=network)
+                got.append((rf, dl, process(rf.source, rf.remote_id, dl.data, dl.url)))
+            except sources.NoNetworkError:
+                raise
+            except RotationError as exc:
+                report.rows.append(FetchRow(rf.name, "failed", str(exc)))
+            except (OSError, ValueError) as exc:
+                report.rows.append(FetchRow(rf.name, "failed", f"{type(exc).__name__}: {exc}"))
+            if bar is not None:
+                bar.update(1)
+    finally:
         if bar is not None:
-            bar.set_postfix_str(rf.name)
-        try:
-            dl = sources.download(rf.source, rf.remote_id, session=session, timeout=timeout, retry_count=retry_count, pause=pause)
-            proc = process(rf.source, rf.remote_id, dl.data, dl.url)
-            res = store.commit(rf.source, rf.remote_id, dl.raw_name, dl.data, proc.frames, proc.meta, origin=dl.url, how="fetch")
-            detail = ""
-            if proc.meta.get("dropped_unclosed_rows"):
-                detail = "dropped the bar of a session that had not closed"
-            report.rows.append(FetchRow(rf.name, res.status, detail, res.datasets))
-        except RotationError as exc:
-            report.rows.append(FetchRow(rf.name, "failed", str(exc)))
-        except (OSError, ValueError) as exc:
-            report.rows.append(FetchRow(rf.name, "failed", f"{type(exc).__name__}: {exc}"))
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+            bar.close()
+    if got:
+        failed = report.rows
+        report.rows = []
+        with store.transaction() as tx:
+            for rf, dl, proc in got:
+                res = tx.stage(rf.source, rf.remote_id, dl.raw_name, dl.data, proc.frames, proc.meta,
+                               origin=dl.url, how="fetch")
+                detail = "dropped the bar of a session that had not closed" if proc.meta.get("dropped_unclosed_rows") else ""
+                report.rows.append(FetchRow(rf.name, res.status, detail, res.datasets))
+        order = {rf.name: i for i, rf in enumerate(files)}
+        report.rows = sorted([*report.rows, *failed], key=lambda r: order[r.remote])
     return report

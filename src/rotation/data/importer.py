@@ -27,7 +27,7 @@ import pandas as pd
 from rotation.data import catalog
 from rotation.data.processing import Processed, process
 from rotation.data.store import Store
-from rotation.errors import ParameterError, RotationError
+from rotation.errors import ParameterError, RotationError, StoreError
 
 __all__ = ["identify", "import_paths", "ImportReport", "ImportRow", "parse_end_option", "read_end_file"]
 
@@ -36,7 +36,7 @@ _DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
 
 @dataclass(frozen=True)
 class ImportRow:
-    """Outcome for one file: status is added, updated, unchanged, rejected, skipped or superseded."""
+    """Outcome for one file: status is added, updated, unchanged, rejected, skipped, superseded or not imported."""
 
     file: str
     remote: str | None
@@ -47,7 +47,10 @@ class ImportRow:
 
 @dataclass
 class ImportReport:
+    """One row per file, and ``error`` when the store could not be written (then nothing was imported)."""
+
     rows: list[ImportRow] = field(default_factory=list)
+    error: str | None = None
 
     @property
     def rejected(self) -> list[ImportRow]:
@@ -55,7 +58,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.rejected
+        return not self.rejected and self.error is None
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -184,7 +187,9 @@ def import_paths(
             continue
         parsed.setdefault(ident, []).append((path, data, proc))
 
-    # 2. one file per remote file: the one that ends latest (ties: zip, then name order)
+    # 2. one file per remote file: the one that ends latest (ties: zip, then name order),
+    #    all published together by one transaction (a failure leaves the store as it was)
+    chosen = []
     for (source, remote_id), items in sorted(parsed.items()):
         items.sort(key=lambda it: (_last_date(it[2]), it[0].suffix.lower() == ".zip", str(it[0])))
         path, data, proc = items[-1]
@@ -193,16 +198,24 @@ def import_paths(
                 ImportRow(str(other), f"{source}/{remote_id}", "superseded",
                           f"{path.name} has data to {_last_date(proc).date()} (this file: to {_last_date(oproc).date()})")
             )
-        raw_name = path.name
-        try:
-            res = store.commit(source, remote_id, raw_name, data, proc.frames, proc.meta, origin=str(path.resolve()), how="import")
-        except RotationError as exc:
-            report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", str(exc)))
-            continue
-        detail = ""
-        if proc.skipped:
-            detail = f"tables not in this file: {', '.join(proc.skipped)}"
-        report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", res.status, detail, res.datasets))
+        chosen.append((source, remote_id, path, data, proc))
+    if not chosen:
+        return report
+    staged: list[ImportRow] = []
+    try:
+        with store.transaction() as tx:
+            for source, remote_id, path, data, proc in chosen:
+                res = tx.stage(source, remote_id, path.name, data, proc.frames, proc.meta,
+                               origin=str(path.resolve()), how="import")
+                detail = f"tables not in this file: {', '.join(proc.skipped)}" if proc.skipped else ""
+                staged.append(ImportRow(str(path), f"{source}/{remote_id}", res.status, detail, res.datasets))
+    except StoreError as exc:
+        report.error = str(exc)
+        for source, remote_id, path, _, _ in chosen:
+            report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "not imported",
+                                         "the store could not be written (see the error); nothing was changed"))
+        return report
+    report.rows.extend(staged)
     return report
 
 
@@ -237,6 +250,11 @@ def read_end_file(path: Path | str) -> dict[str, str]:
         lines = p.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise ParameterError(f"cannot read the end-date file {str(p)!r}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            f"the end-date file {str(p)!r} is not UTF-8 text (byte {exc.start}: {exc.reason}); it should hold one "
+            "KEY=DATE per line, e.g. IWM=2026-07-10. Fix: save it as plain UTF-8 text."
+        ) from exc
     words = []
     for n, line in enumerate(lines, 1):
         line = line.split("#", 1)[0].strip()

@@ -1,16 +1,25 @@
 """Live sources: small reader objects that download one original file each.
 
-* FRED: :class:`pandas_datareader.fred.FredReader` (``fredgraph.csv?id=<SERIES>``).
-* Ken French: :class:`pandas_datareader.famafrench.FamaFrenchReader` (``<dataset>_CSV.zip``).
+* FRED: ``fredgraph.csv?id=<SERIES>`` (the URL of :class:`pandas_datareader.fred.FredReader`).
+* Ken French: ``<dataset>_CSV.zip`` (the URL of :class:`pandas_datareader.famafrench.FamaFrenchReader`).
 * Prices: :class:`YahooChartReader`, Yahoo Finance's chart API (the JSON endpoint the
-  ``yfinance`` package uses), with split/dividend-adjusted closes. pandas-datareader 0.11
-  no longer ships a Yahoo or Stooq reader, so this one is built on its ``_BaseReader``.
+  ``yfinance`` package uses), with split/dividend-adjusted closes, over a ``curl_cffi``
+  session (:func:`yahoo_session`). pandas-datareader 0.11 no longer ships a Yahoo reader.
 
-The readers only download bytes: we keep the original file, and parse it with our
-own parsers (pandas-datareader's Fama-French parser breaks on the 2025 layout,
-its issue 1007). Every reader gets an explicit ``start`` (pandas-datareader's
-default is five years ago), a timeout and retries with a growing pause, and a
-failure raises :class:`rotation.errors.FetchError` naming the URL and the cause.
+The readers only build a URL and its query: every request goes through one retry
+loop, :func:`get`, with an explicit :class:`RetryPolicy` (attempts, pause, backoff,
+connect and read timeouts), for ``requests`` and ``curl_cffi`` sessions alike. We
+keep the original file, and parse it with our own parsers (pandas-datareader's
+Fama-French parser breaks on the 2025 layout, its issue 1007). Every reader asks
+for the full history (an explicit ``start``; pandas-datareader's default is five
+years ago), and a failure raises :class:`rotation.errors.FetchError` naming the URL
+and the cause.
+
+A :class:`Network` shared by the requests of one fetch counts consecutive
+connection failures (DNS, refused, connect timeout): after
+``Network.max_connection_failures`` of them, or once the fetch's time budget is
+spent, :class:`NoNetworkError` stops the whole fetch with one message instead of
+trying every file.
 """
 
 from __future__ import annotations
@@ -24,19 +33,174 @@ from typing import Any
 
 import pandas as pd
 import requests
-from pandas_datareader._utils import RemoteDataError
-from pandas_datareader.base import _BaseReader
 from pandas_datareader.famafrench import FamaFrenchReader
 from pandas_datareader.fred import FredReader
 
 from rotation.data import catalog
 from rotation.errors import FetchError, ParseError
 
-__all__ = ["Download", "download", "YahooChartReader", "yahoo_session", "read_yahoo_chart", "HISTORY_START", "USER_AGENT"]
+__all__ = ["Download", "download", "get", "RetryPolicy", "Network", "NoNetworkError", "YahooChartReader",
+           "yahoo_session", "read_yahoo_chart", "HISTORY_START", "USER_AGENT"]
 
 #: Every reader asks for the full history from this date.
 HISTORY_START = dt.datetime(1900, 1, 1)
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) rotation-research/0.1 (+pandas-datareader)"
+#: HTTP statuses worth another attempt (rate limit, server trouble).
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+class NoNetworkError(FetchError):
+    """The network is unreachable (several connection failures in a row, or the fetch's time is up)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How one file's download is retried.
+
+    Attributes
+    ----------
+    retries : int
+        Attempts after the first.
+    pause : float
+        Seconds before the first retry; multiplied by ``backoff`` after each.
+    backoff : float
+        Pause multiplier (2: 0.5 s, 1 s, 2 s ...).
+    timeout : float
+        Seconds to wait for the server's answer (read timeout).
+    connect_timeout : float
+        Seconds to wait for a connection (at most ``timeout``).
+    """
+
+    retries: int = 3
+    pause: float = 0.5
+    backoff: float = 2.0
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+
+    @property
+    def timeouts(self) -> tuple[float, float]:
+        """``(connect, read)`` seconds, the form both ``requests`` and ``curl_cffi`` accept."""
+        return (min(self.connect_timeout, self.timeout), self.timeout)
+
+
+class Network:
+    """State shared by the requests of one fetch: consecutive connection failures and a deadline.
+
+    Parameters
+    ----------
+    max_connection_failures : int
+        Connection failures in a row (any file) after which the fetch stops.
+    max_seconds : float or None
+        Time budget of the whole fetch (wall clock); None for no bound.
+    """
+
+    def __init__(self, max_connection_failures: int = 3, max_seconds: float | None = 900.0) -> None:
+        self.max_connection_failures = max_connection_failures
+        self.max_seconds = max_seconds
+        self.started = time.monotonic()
+        self.consecutive = 0
+        self.last_error = ""
+
+    def remaining(self) -> float | None:
+        if self.max_seconds is None:
+            return None
+        return self.max_seconds - (time.monotonic() - self.started)
+
+    def check(self) -> None:
+        """Raise :class:`NoNetworkError` when the network looks down or the time is up."""
+        if self.consecutive >= self.max_connection_failures:
+            raise NoNetworkError(
+                f"no network: {self.consecutive} connection attempts in a row failed (last: {self.last_error}); "
+                "use `rotation data import DIR` with files downloaded elsewhere, or `--offline` to work with the "
+                "store as it is"
+            )
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise NoNetworkError(
+                f"no network: the fetch used its {self.max_seconds:.0f} s time limit (last error: "
+                f"{self.last_error or 'none'}); use `rotation data import DIR` or `--offline`, or raise --max-time"
+            )
+
+    def failed_to_connect(self, reason: str) -> None:
+        self.consecutive += 1
+        self.last_error = reason
+
+    def answered(self) -> None:
+        self.consecutive = 0
+
+
+def _is_connection_failure(exc: BaseException) -> bool:
+    """DNS failure, connection refused or connect timeout: the server was never reached."""
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return False
+    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ConnectTimeout)):
+        return True
+    try:
+        from curl_cffi.requests import exceptions as cx
+    except ImportError:  # pragma: no cover
+        return False
+    if isinstance(exc, cx.ReadTimeout):
+        return False
+    kinds = tuple(getattr(cx, n) for n in ("ConnectionError", "ConnectTimeout", "DNSError", "ProxyError") if hasattr(cx, n))
+    return isinstance(exc, kinds)
+
+
+def get(
+    session: Any,
+    url: str,
+    *,
+    params: Any = None,
+    headers: Any = None,
+    policy: RetryPolicy = RetryPolicy(),
+    network: Network | None = None,
+    what: str = "",
+) -> Any:
+    """GET ``url`` with ``policy``'s retries; return the HTTP 200 response.
+
+    ``session`` is a ``requests.Session``, a ``curl_cffi`` session, or anything with the
+    same ``get(url, params=, headers=, timeout=)``. Network errors and the statuses in
+    :data:`RETRY_STATUSES` are retried with a growing pause; 404 and other statuses are not.
+
+    Raises
+    ------
+    FetchError
+        After the last attempt, naming the URL, the attempts and the cause.
+    NoNetworkError
+        When ``network`` says the network is down or the fetch's time is up.
+    """
+    network = network or Network(max_seconds=None)
+    pause = policy.pause
+    last = ""
+    attempts = 0
+    for attempt in range(policy.retries + 1):
+        network.check()
+        attempts += 1
+        try:
+            response = session.get(url, params=params, headers=headers, timeout=policy.timeouts)
+        except (requests.RequestException, OSError) as exc:
+            last = f"{type(exc).__name__}: {exc}"
+            if _is_connection_failure(exc):
+                network.failed_to_connect(last)
+        else:
+            network.answered()
+            if response.status_code == 200:
+                return response
+            last = f"HTTP {response.status_code}"
+            if response.status_code == 429:
+                last += (" Too Many Requests: the server is rate-limiting this address; wait a few minutes and "
+                         "retry, or import files you downloaded (`rotation data import DIR`)")
+            elif response.status_code == 404:
+                last += f" Not Found: is {what or url!r} the right name?"
+                break
+            elif response.status_code not in RETRY_STATUSES:
+                break
+        if attempt < policy.retries:
+            network.check()
+            left = network.remaining()
+            time.sleep(pause if left is None else max(0.0, min(pause, left)))
+            pause *= policy.backoff
+    network.check()
+    raise FetchError(f"failed after {attempts} attempts: {url}: {last}")
 
 
 @dataclass(frozen=True)
@@ -50,18 +214,31 @@ class Download:
     data: bytes
 
 
-class YahooChartReader(_BaseReader):
+class YahooChartReader:
     """Daily bars for one Yahoo Finance symbol from the chart API, as raw JSON bytes.
 
-    ``session`` may be a ``requests.Session`` or, assigned after construction, any object
-    with the same ``get``/``close`` API (the default is a ``curl_cffi`` session).
+    Parameters
+    ----------
+    symbols : str
+        One Yahoo symbol (``"IWM"``, ``"^RUT"``).
+    start, end : datetime-like
+        First and last day asked for (``end`` inclusive).
+    retry_count, pause, timeout : optional
+        The :class:`RetryPolicy` (retries, first pause, read timeout).
+    session : optional
+        A ``requests`` or ``curl_cffi`` session; default :func:`yahoo_session`, closed by :meth:`close`.
     """
 
-    def __init__(self, symbols: str, *args: Any, session: Any = None, **kwargs: Any) -> None:
-        plain = session is None or isinstance(session, requests.Session)
-        super().__init__(symbols, *args, session=session if plain else None, **kwargs)
-        if not plain:
-            self.session = session
+    def __init__(self, symbols: str, start: Any = HISTORY_START, end: Any = None, *, retry_count: int = 3,
+                 pause: float = 0.5, timeout: float = 30.0, session: Any = None) -> None:
+        self.symbols = symbols
+        self.start = pd.Timestamp(start)
+        self.end = pd.Timestamp(end if end is not None else dt.datetime.now())
+        self.policy = RetryPolicy(retries=retry_count, pause=pause, timeout=timeout)
+        self._own = session is None
+        self.session = yahoo_session() if session is None else session
+        # curl_cffi sends the headers of the browser it impersonates; a custom User-Agent would give it away
+        self.headers = None if self._own else {"User-Agent": USER_AGENT}
 
     @property
     def url(self) -> str:
@@ -79,42 +256,24 @@ class YahooChartReader(_BaseReader):
             "includeAdjustedClose": "true",
         }
 
-    def _get_response(self, url: str, params: Any = None, headers: Any = None) -> Any:
-        """GET with retries and a doubling pause, for ``requests`` and ``curl_cffi`` sessions alike.
+    def fetch(self, network: Network | None = None) -> Any:
+        """The HTTP response (status 200) of the chart request, after the policy's retries."""
+        return get(self.session, self.url, params=self.params, headers=self.headers, policy=self.policy,
+                   network=network, what=f"{self.symbols} (a Yahoo symbol)")
 
-        pandas-datareader's loop only catches ``requests`` exceptions; the default Yahoo
-        session is a ``curl_cffi`` one (see :func:`yahoo_session`), whose errors are
-        ``OSError`` subclasses.
-        """
-        pause = self.pause
-        last = ""
-        for attempt in range(self.retry_count + 1):
-            try:
-                response = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-            except (requests.RequestException, OSError) as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            else:
-                if response.status_code == 200:
-                    return response
-                last = f"HTTP {response.status_code}"
-                if response.status_code == 429:
-                    last += (" Too Many Requests: Yahoo is rate-limiting this address; wait a few minutes and "
-                             "retry, or import price files you downloaded (`rotation data import DIR`)")
-                elif response.status_code == 404:
-                    last += f" Not Found: is {self.symbols!r} a Yahoo symbol?"
-                    break
-            if attempt < self.retry_count:
-                time.sleep(pause)
-                pause *= self.pause_multiplier
-        raise RemoteDataError(f"Unable to read URL: {url}\n{last}")
+    def close(self) -> None:
+        """Close the session if this reader opened it."""
+        if self._own:
+            self.session.close()
 
 
-def yahoo_session() -> Any:
-    """The default session for Yahoo: ``curl_cffi`` impersonating Chrome.
+def yahoo_session(timeout: float = 30.0) -> Any:
+    """The default session for Yahoo: ``curl_cffi`` impersonating Chrome, with a default timeout.
 
     Since 2025 Yahoo answers plain ``requests`` clients with HTTP 429 (the reason the
-    ``yfinance`` package moved to ``curl_cffi``). Falls back to a ``requests`` session
-    with a browser User-Agent if ``curl_cffi`` is not installed.
+    ``yfinance`` package moved to ``curl_cffi``). Retries are not left to the session:
+    :func:`get` applies one explicit :class:`RetryPolicy` to every source. Falls back to a
+    ``requests`` session with a browser User-Agent if ``curl_cffi`` is not installed.
     """
     try:
         from curl_cffi import requests as curl_requests
@@ -122,14 +281,7 @@ def yahoo_session() -> Any:
         session = requests.Session()
         session.headers["User-Agent"] = USER_AGENT
         return session
-    return curl_requests.Session(impersonate="chrome")
-
-
-def _configure(reader: _BaseReader, browser_headers: bool = True) -> _BaseReader:
-    reader.pause_multiplier = 2.0  # 0.5 s, 1 s, 2 s ... between retries
-    # curl_cffi sends the headers of the browser it impersonates; a custom User-Agent would give it away
-    reader.headers = {"User-Agent": USER_AGENT} if browser_headers else None
-    return reader
+    return curl_requests.Session(impersonate="chrome", timeout=timeout)
 
 
 def download(
@@ -140,6 +292,7 @@ def download(
     timeout: float = 30.0,
     retry_count: int = 3,
     pause: float = 0.5,
+    network: Network | None = None,
 ) -> Download:
     """Download one remote file's original bytes.
 
@@ -149,46 +302,59 @@ def download(
     remote_id : str
         Ken French dataset name, FRED series id or Yahoo ticker.
     session : requests.Session, optional
-        Injected session (caching, proxies, tests).
+        Injected session (caching, proxies, tests); default: a ``requests`` session for
+        FRED and Ken French, :func:`yahoo_session` for Yahoo.
     timeout : float
-        Seconds per HTTP request.
+        Seconds per HTTP request (read timeout; connecting gets at most 10 s).
     retry_count : int
         Retries after the first attempt; the pause doubles after each.
     pause : float
         Seconds before the first retry.
+    network : Network, optional
+        Shared by the downloads of one fetch (gives up when the network is down).
 
     Raises
     ------
     FetchError
         After the retries, naming the URL and the cause.
+    NoNetworkError
+        The network is down or the fetch's time is up.
     """
     catalog.remote_file(source, remote_id)
-    kw = dict(start=HISTORY_START, end=dt.datetime.now(), retry_count=retry_count, pause=pause, timeout=timeout, session=session)
+    kw = dict(start=HISTORY_START, end=dt.datetime.now(), retry_count=retry_count, pause=pause, timeout=timeout,
+              session=session)
+    policy = RetryPolicy(retries=retry_count, pause=pause, timeout=timeout)
+    headers: dict[str, str] | None = {"User-Agent": USER_AGENT}
     if source == "fred":
-        reader = _configure(FredReader(remote_id, **kw))
-        url, params, raw_name = reader.url, {"id": remote_id}, f"{remote_id}.csv"
+        url, params, raw_name = FredReader(remote_id, **kw).url, {"id": remote_id}, f"{remote_id}.csv"
     elif source == "famafrench":
-        reader = _configure(FamaFrenchReader(remote_id, **kw))
-        url, params, raw_name = reader.url, None, f"{remote_id}_CSV.zip"
+        url, params, raw_name = FamaFrenchReader(remote_id, **kw).url, None, f"{remote_id}_CSV.zip"
     elif source == "prices":
-        own = session is None
-        reader = _configure(YahooChartReader(remote_id, **kw), browser_headers=not own)
-        if own:  # pandas-datareader only accepts a requests.Session in __init__; swap it in afterwards
-            reader.session.close()
-            reader.session = yahoo_session()
+        reader = YahooChartReader(remote_id, **kw)
         url, params, raw_name = reader.url, reader.params, catalog.price_filename(remote_id, "json")
     else:  # pragma: no cover
         raise FetchError(f"unknown source {source!r}")
     shown = url + (f"?id={remote_id}" if source == "fred" else "")
     try:
-        response = reader._get_response(url, params=params, headers=reader.headers)
+        if source == "prices":
+            response = reader.fetch(network)
+        else:
+            own = session or requests.Session()
+            try:
+                response = get(own, url, params=params, headers=headers, policy=policy, network=network,
+                               what=f"{remote_id} (a {source} name)")
+            finally:
+                if session is None:
+                    own.close()
         data = response.content
-    except RemoteDataError as exc:
-        raise FetchError(f"download of {source} {remote_id!r} failed after {retry_count + 1} attempts: {shown}: {_first_line(exc)}") from exc
-    except requests.RequestException as exc:
+    except NoNetworkError:
+        raise
+    except FetchError as exc:
+        raise FetchError(f"download of {source} {remote_id!r} {str(exc).replace(url, shown, 1)}") from exc
+    except (requests.RequestException, OSError) as exc:
         raise FetchError(f"download of {source} {remote_id!r} failed: {shown}: {exc}") from exc
     finally:
-        if session is None:  # close only what we opened; an injected session stays usable
+        if source == "prices":
             reader.close()
     if not data:
         raise FetchError(f"download of {source} {remote_id!r} returned an empty body: {shown}")

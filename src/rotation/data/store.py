@@ -2,13 +2,34 @@
 
 Layout (under :func:`rotation.config.data_dir`)::
 
-    raw/<source>/<original file name>     byte-for-byte what was downloaded or imported
-    processed/<key>.parquet               one file per dataset, in the units of the catalog
-    manifest.json                         what is where, with sha256 checksums
+    raw/<source>/<id>/<original file name>    byte-for-byte what was downloaded or imported
+    raw/<source>/<id>/.import.json            how it was imported (remote file, cuts, origin)
+    processed/<key>-<sha256[:16]>.parquet     one file per dataset, in the units of the catalog
+    manifest.json                             what is where, with sha256 checksums (and its own)
+    .lock                                     held by the one writer (``filelock``)
 
-Every write goes to a temporary file in the same folder and is then renamed over
-the target (``os.replace``), and the manifest is written last. A fetch or import
-that fails before the commit leaves every file exactly as it was.
+The store is changed only in a :meth:`Store.transaction`, the unit of a whole
+``rotation data import`` or ``fetch``:
+
+1. the writer takes the store-wide lock (a second writer waits for it);
+2. every new file is written under a *new* name (content-addressed: ``<id>`` is a
+   digest of the raw bytes and the import options; processed names carry their
+   sha256), so nothing a reader can see changes;
+3. the new manifest is published by one atomic rename (``os.replace``) -- the
+   commit point;
+4. files the new manifest no longer names, and temporary files of a writer that
+   was killed, are removed.
+
+A reader (:meth:`Store.read`) opens the manifest once and reads the files it
+names, checking each file's sha256, so it sees the old store or the new one,
+never a mix; the manifest carries a checksum of its own content, so an edited
+value is detected too. A writer killed at any moment leaves the previous manifest
+in force; its leftover files are removed by the next writer (and reported by
+:meth:`Store.verify` until then). :meth:`Store.rebuild` re-creates ``processed/``
+and the manifest from ``raw/`` alone.
+
+Files are created with mode ``0666 & ~umask`` (0644 under the usual umask), so a
+shared store is readable by colleagues.
 """
 
 from __future__ import annotations
@@ -16,11 +37,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import json
 import os
-import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +50,18 @@ import pandas as pd
 
 from rotation import config
 from rotation.data import catalog
-from rotation.errors import DatasetNotFoundError, OfflineError, StoreError
+from rotation.errors import DatasetNotFoundError, OfflineError, RotationError, StoreError
 
-__all__ = ["Store", "CommitResult", "Problem", "sha256_bytes", "sha256_file", "atomic_write_bytes"]
+__all__ = ["Store", "Transaction", "CommitResult", "Problem", "sha256_bytes", "sha256_file", "atomic_write_bytes",
+           "staleness", "LOCK_TIMEOUT"]
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+#: Manifest versions this code reads (version 1: no manifest checksum, files named ``<key>.parquet``).
+READABLE_VERSIONS = (1, 2)
+#: Seconds a writer waits for another writer's lock before giving up.
+LOCK_TIMEOUT = 600.0
+SIDECAR = ".import.json"
+_TMP_SUFFIX = ".tmp"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -50,20 +79,25 @@ def sha256_file(path: Path) -> str:
 
 
 def _tmp_path(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    return Path(name)
+    """A fresh temporary name next to ``target`` (``.<name>.<random>.tmp``)."""
+    return target.parent / f".{target.name}.{secrets.token_hex(6)}{_TMP_SUFFIX}"
+
+
+def _write_new(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Create ``path`` (must not exist) with ``data``; mode 0666 & ~umask, as ``open`` creates files."""
+    with open(path, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        if sync:
+            os.fsync(fh.fileno())
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file and a rename."""
+    """Write ``data`` to ``target`` through a temporary file and a rename (mode 0666 & ~umask)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_path(target)
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_new(tmp, data)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -79,10 +113,34 @@ def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
     out = {}
-    for pkg in ("rotation", "pandas", "numpy", "pyarrow", "pandas-datareader"):
+    for pkg in ("rotation", "pandas", "numpy", "pyarrow"):
         with contextlib.suppress(md.PackageNotFoundError):
             out[pkg] = md.version(pkg)
     return out
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("utf-8")
+
+
+def manifest_checksum(manifest: Mapping[str, Any]) -> str:
+    """sha256 of the manifest's content without its ``checksum`` field (canonical JSON)."""
+    return sha256_bytes(_canonical({k: v for k, v in manifest.items() if k != "checksum"}))
+
+
+def _raw_id(raw_sha: str, source: str, remote_id: str, options: Mapping[str, Any]) -> str:
+    return sha256_bytes(_canonical([raw_sha, source, remote_id, dict(options)]))[:16]
+
+
+def _storage_error(exc: OSError, root: Path, doing: str) -> StoreError:
+    """A filesystem failure as a message naming the path and the fix."""
+    where = getattr(exc, "filename", None) or root
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    return StoreError(
+        f"could not {doing} in the store {root}: {reason} ({where}). Nothing was changed: the store is as it was. "
+        f"Fix: make {root} writable and free some space (or choose another store with --data-dir), then run the "
+        "command again."
+    )
 
 
 @dataclass(frozen=True)
@@ -108,46 +166,222 @@ class Problem:
         return f"{self.path}: {self.problem}. Fix: {self.fix}"
 
 
+@dataclass
+class Transaction:
+    """The changes of one import or fetch, published together by :meth:`Store.transaction`.
+
+    Use :meth:`stage` once per remote file. Nothing a reader sees changes until the
+    ``with`` block ends without an exception.
+    """
+
+    store: Store
+    base: dict[str, Any]
+    manifest: dict[str, Any]
+    created: list[Path] = field(default_factory=list)
+    replace_all: bool = False
+
+    def stage(
+        self,
+        source: str,
+        remote_id: str,
+        raw_name: str,
+        raw_bytes: bytes,
+        frames: Mapping[str, pd.DataFrame | pd.Series],
+        meta: Mapping[str, Any],
+        origin: str,
+        how: str,
+    ) -> CommitResult:
+        """Write one remote file and the datasets parsed from it under new names.
+
+        Parameters
+        ----------
+        source, remote_id : str
+            Which remote file (see :mod:`rotation.data.catalog`).
+        raw_name : str
+            Original file name, kept in ``raw/<source>/<id>/<raw_name>``.
+        raw_bytes : bytes
+            The original file, kept byte-for-byte.
+        frames : mapping of str to DataFrame or Series
+            Processed datasets by key, already validated.
+        meta : mapping
+            Extra facts for the manifest (vintage, ``end`` cut, dropped rows...). ``end``
+            is an import option: it is kept so a rebuild or repair reproduces the data.
+        origin : str
+            URL fetched or path imported.
+        how : {"fetch", "import"}
+
+        Raises
+        ------
+        StoreError
+            The filesystem refused a write (read-only, full); the message names the path.
+        """
+        store = self.store
+        manifest = self.manifest
+        name = f"{source}/{remote_id}"
+        raw_sha = sha256_bytes(raw_bytes)
+        end = meta.get("end")
+        options = {"end": None if end is None else str(pd.Timestamp(end).date())}
+        rid = _raw_id(raw_sha, source, remote_id, options)
+        raw_rel = f"raw/{source}/{rid}/{raw_name}"
+        prev = manifest["remote_files"].get(name)
+        if (
+            prev is not None
+            and prev.get("sha256") == raw_sha
+            and prev.get("options") == options
+            and prev.get("path") == raw_rel
+            and set(prev.get("datasets", [])) == set(frames)
+            and store._intact(prev, manifest)
+        ):
+            return CommitResult(name, "unchanged", tuple(frames), raw_rel, raw_sha)
+        acquired_at = _now()
+        try:
+            raw_dir = store.root / f"raw/{source}/{rid}"
+            self._mkdir(raw_dir)
+            self._put(raw_dir / raw_name, raw_bytes)
+            sidecar = {"source": source, "remote_id": remote_id, "raw_name": raw_name, "sha256": raw_sha,
+                       "options": options, "origin": origin, "acquired_by": how, "acquired_at": acquired_at}
+            self._put(raw_dir / SIDECAR, json.dumps(sidecar, indent=2, sort_keys=True).encode("utf-8") + b"\n",
+                      overwrite=True)
+            entries: dict[str, dict[str, Any]] = {}
+            self._mkdir(store.root / "processed")
+            for key, obj in frames.items():
+                frame = obj.to_frame(name=key) if isinstance(obj, pd.Series) else obj
+                buf = io.BytesIO()
+                frame.to_parquet(buf, engine="pyarrow", index=True)
+                data = buf.getvalue()
+                sha = sha256_bytes(data)
+                rel = f"processed/{_safe(key)}-{sha[:16]}.parquet"
+                self._put(store.root / rel, data)
+                ds = catalog.get(key)
+                idx = frame.index
+                entries[key] = {
+                    "source": source,
+                    "remote_id": remote_id,
+                    "remote_file": name,
+                    "path": rel,
+                    "sha256": sha,
+                    "bytes": len(data),
+                    "rows": int(len(frame)),
+                    "columns": [str(c) for c in frame.columns],
+                    "first": idx[0].date().isoformat() if len(idx) else None,
+                    "last": idx[-1].date().isoformat() if len(idx) else None,
+                    "frequency": ds.frequency,
+                    "units": ds.units,
+                    "shape": ds.shape,
+                    "raw_sha256": raw_sha,
+                    "acquired_at": acquired_at,
+                    "acquired_by": how,
+                }
+        except OSError as exc:
+            raise _storage_error(exc, store.root, f"write {raw_name}") from exc
+        for key in (prev.get("datasets", []) if prev else []):
+            if key not in frames:
+                manifest["datasets"].pop(key, None)
+        manifest["remote_files"][name] = {
+            "source": source,
+            "remote_id": remote_id,
+            "path": raw_rel,
+            "sha256": raw_sha,
+            "bytes": len(raw_bytes),
+            "origin": origin,
+            "acquired_by": how,
+            "acquired_at": acquired_at,
+            "options": options,
+            "datasets": sorted(frames),
+            "meta": {k: v for k, v in meta.items() if k != "end"},
+            "versions": _versions(),
+        }
+        manifest["datasets"].update(entries)
+        return CommitResult(name, "updated" if prev else "added", tuple(frames), raw_rel, raw_sha)
+
+    def _mkdir(self, path: Path) -> None:
+        missing = [p for p in (path, *path.parents) if not p.exists() and self.store.root in (p, *p.parents)]
+        path.mkdir(parents=True, exist_ok=True)
+        self.created.extend(reversed(missing))
+
+    def _put(self, target: Path, data: bytes, overwrite: bool = False) -> None:
+        """Write ``data`` at ``target`` unless the same bytes are there (a damaged copy is replaced)."""
+        existed = target.exists()
+        if existed and not overwrite and sha256_file(target) == sha256_bytes(data):
+            return
+        atomic_write_bytes(target, data)
+        if not existed:
+            self.created.append(target)
+
+    def rollback(self) -> None:
+        """Remove the files this transaction created (the published manifest never named them)."""
+        named = self.store._referenced(self.base)
+        for p in reversed(self.created):
+            with contextlib.suppress(OSError):
+                if p.is_dir():
+                    p.rmdir()  # only when empty
+                elif p.relative_to(self.store.root).as_posix() not in named:
+                    p.unlink()
+
+
 class Store:
     """The local data store rooted at ``root`` (default :func:`rotation.config.data_dir`)."""
 
     def __init__(self, root: Path | str | None = None) -> None:
         self.root = Path(root) if root is not None else config.data_dir()
+        self._filelock: Any = None  # one FileLock per Store, so nested use in one process re-enters it
 
     # ------------------------------------------------------------------ paths
     @property
     def manifest_path(self) -> Path:
         return self.root / "manifest.json"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".lock"
+
     def raw_dir(self, source: str) -> Path:
         return self.root / "raw" / source
 
-    def processed_path(self, key: str) -> Path:
-        safe = key.replace("^", "IDX_").replace("/", "_")
-        return self.root / "processed" / f"{safe}.parquet"
-
     # ------------------------------------------------------------------ manifest
+    @staticmethod
+    def empty_manifest() -> dict[str, Any]:
+        return {"version": MANIFEST_VERSION, "remote_files": {}, "datasets": {}}
+
     def manifest(self) -> dict[str, Any]:
-        """The manifest as a dict (an empty one when the store is new)."""
-        if not self.manifest_path.exists():
-            return {"version": MANIFEST_VERSION, "remote_files": {}, "datasets": {}}
+        """The manifest as a dict (an empty one when the store is new), its checksum verified.
+
+        Raises
+        ------
+        StoreError
+            The manifest is not valid JSON, has an unknown version, or its content does not
+            match its checksum (edited or damaged). The message gives the repair command.
+        """
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            text = self.manifest_path.read_bytes()
+        except FileNotFoundError:
+            return self.empty_manifest()
+        except OSError as exc:
+            raise StoreError(f"cannot read the store manifest {self.manifest_path}: {exc}. "
+                             "Fix: check the folder's permissions.") from exc
+        fix = (f"Fix: run `rotation data rebuild` (re-creates processed/ and the manifest from the raw files "
+               f"in {self.root / 'raw'}); if raw/ is damaged too, delete {self.root} and import or fetch again.")
+        try:
+            data = json.loads(text.decode("utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise StoreError(
-                f"the store manifest {self.manifest_path} is not valid JSON ({exc}). Fix: re-import the data "
-                "(`rotation data import DIR` or `rotation data fetch`), which rebuilds it; or delete the "
-                f"folder {self.root} and start again."
-            ) from exc
-        if data.get("version") != MANIFEST_VERSION:
-            raise StoreError(
-                f"the store manifest {self.manifest_path} has version {data.get('version')!r}, "
-                f"this rotation expects {MANIFEST_VERSION}. Fix: delete {self.root} and re-import."
-            )
+            raise StoreError(f"the store manifest {self.manifest_path} is not valid JSON ({exc}), "
+                             f"e.g. truncated. {fix}") from exc
+        if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
+            version = data.get("version") if isinstance(data, dict) else None
+            raise StoreError(f"the store manifest {self.manifest_path} has version {version!r}, this rotation "
+                             f"reads {READABLE_VERSIONS}. {fix}")
+        if data["version"] >= 2 and data.get("checksum") != manifest_checksum(data):
+            raise StoreError(f"the store manifest {self.manifest_path} does not match its own checksum: "
+                             f"it was edited or damaged after it was written. {fix}")
+        data.setdefault("remote_files", {})
+        data.setdefault("datasets", {})
         return data
 
     def _write_manifest(self, manifest: Mapping[str, Any]) -> None:
-        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        body = {k: v for k, v in manifest.items() if k != "checksum"}
+        body["version"] = MANIFEST_VERSION
+        body["checksum"] = manifest_checksum(body)
+        text = json.dumps(body, indent=2, sort_keys=True) + "\n"
         atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
 
     def has(self, key: str) -> bool:
@@ -170,7 +404,71 @@ class Store:
         )
         return f"dataset {key!r} is not in the local store {self.root}. {how}"
 
-    # ------------------------------------------------------------------ commit
+    # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the store-wide writer lock (``filelock``); wait up to ``timeout`` seconds for it.
+
+        Raises
+        ------
+        StoreError
+            Another writer held it for ``timeout`` seconds, or the lock file cannot be created.
+        """
+        from filelock import FileLock, Timeout
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if self._filelock is None:
+                self._filelock = FileLock(str(self.lock_path))
+            lock = self._filelock
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise StoreError(
+                f"another `rotation data import` or `fetch` has held the store lock {self.lock_path} for "
+                f"{timeout:.0f} s. Fix: wait for it to finish and run the command again (if no such process is "
+                "running, the lock is stale and is released automatically)."
+            ) from exc
+        except OSError as exc:
+            raise _storage_error(exc, self.root, "take the writer lock") from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextlib.contextmanager
+    def transaction(self, *, timeout: float = LOCK_TIMEOUT, replace_all: bool = False) -> Iterator[Transaction]:
+        """One writer's changes, published by one atomic manifest replace.
+
+        Takes the writer lock, removes leftovers of a killed writer, yields a
+        :class:`Transaction`; when the block ends without an exception, writes the new
+        manifest (the commit point) and removes the files it no longer names. On an
+        exception, the files written so far are removed and the store is as it was.
+
+        Parameters
+        ----------
+        timeout : float
+            Seconds to wait for another writer.
+        replace_all : bool
+            Start from an empty manifest instead of the current one (used by :meth:`rebuild`;
+            the current manifest may be unreadable).
+        """
+        with self.lock(timeout):
+            base = self.empty_manifest() if replace_all else self.manifest()
+            if not replace_all:
+                self._collect_garbage(base)
+            tx = Transaction(self, base, json.loads(json.dumps(base)), replace_all=replace_all)
+            try:
+                yield tx
+                if tx.manifest != base or replace_all:
+                    self._write_manifest(tx.manifest)
+            except BaseException as exc:
+                tx.rollback()
+                if isinstance(exc, OSError):
+                    raise _storage_error(exc, self.root, "write the manifest") from exc
+                raise
+            with contextlib.suppress(OSError):
+                self._collect_garbage(tx.manifest)
+
     def commit(
         self,
         source: str,
@@ -182,126 +480,62 @@ class Store:
         origin: str,
         how: str,
     ) -> CommitResult:
-        """Store one remote file and the datasets parsed from it, atomically.
+        """Store one remote file and the datasets parsed from it, as a transaction of its own.
 
-        Parameters
-        ----------
-        source, remote_id : str
-            Which remote file (see :mod:`rotation.data.catalog`).
-        raw_name : str
-            File name to keep the original under (``raw/<source>/<raw_name>``).
-        raw_bytes : bytes
-            The original file, kept byte-for-byte.
-        frames : mapping of str to DataFrame or Series
-            Processed datasets by key, already validated.
-        meta : mapping
-            Extra facts for the manifest (vintage, end cut, dropped rows...).
-        origin : str
-            URL fetched or path imported.
-        how : {"fetch", "import"}
+        See :meth:`Transaction.stage` for the parameters.
         """
-        manifest = self.manifest()
-        name = f"{source}/{remote_id}"
-        raw_sha = sha256_bytes(raw_bytes)
-        raw_rel = f"raw/{source}/{raw_name}"
-        prev = manifest["remote_files"].get(name)
-        options = {k: meta.get(k) for k in ("end",)}
+        with self.transaction() as tx:
+            return tx.stage(source, remote_id, raw_name, raw_bytes, frames, meta, origin, how)
 
-        if (
-            prev is not None
-            and prev.get("sha256") == raw_sha
-            and prev.get("options") == options
-            and prev.get("path") == raw_rel
-            and set(prev.get("datasets", [])) == set(frames)
-            and self._intact(prev, manifest)
-        ):
-            return CommitResult(name, "unchanged", tuple(frames), raw_rel, raw_sha)
+    # ------------------------------------------------------------------ housekeeping
+    def _referenced(self, manifest: Mapping[str, Any]) -> set[str]:
+        named = {e["path"] for e in manifest["datasets"].values()}
+        for rf in manifest["remote_files"].values():
+            named.add(rf["path"])
+            named.add(str(Path(rf["path"]).parent / SIDECAR))
+        return named
 
-        # 1. write every new file to a temporary name; nothing visible changes yet
-        staged: list[tuple[Path, Path]] = []
-        entries: dict[str, dict[str, Any]] = {}
-        try:
-            raw_target = self.root / raw_rel
-            raw_target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = _tmp_path(raw_target)
-            staged.append((tmp, raw_target))
-            tmp.write_bytes(raw_bytes)
-            for key, obj in frames.items():
-                target = self.processed_path(key)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = _tmp_path(target)
-                staged.append((tmp, target))
-                frame = obj.to_frame(name=key) if isinstance(obj, pd.Series) else obj
-                frame.to_parquet(tmp, engine="pyarrow", index=True)
-                ds = catalog.get(key)
-                idx = frame.index
-                entries[key] = {
-                    "source": source,
-                    "remote_id": remote_id,
-                    "remote_file": name,
-                    "path": str(target.relative_to(self.root)),
-                    "sha256": sha256_file(tmp),
-                    "rows": int(len(frame)),
-                    "columns": [str(c) for c in frame.columns],
-                    "first": idx[0].date().isoformat() if len(idx) else None,
-                    "last": idx[-1].date().isoformat() if len(idx) else None,
-                    "frequency": ds.frequency,
-                    "units": ds.units,
-                    "shape": ds.shape,
-                    "raw_sha256": raw_sha,
-                    "acquired_at": _now(),
-                    "acquired_by": how,
-                }
-        except BaseException:
-            for tmp, _ in staged:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
-            raise
+    def leftovers(self, manifest: Mapping[str, Any] | None = None) -> list[str]:
+        """Files under ``raw/`` and ``processed/`` that the manifest does not name, and temporary files.
 
-        # 2. rename into place, then the manifest (the commit point); on failure put
-        #    back the previous bytes of every target so nothing visible changes
-        previous = {t: (t.read_bytes() if t.exists() else None) for t in (*(t for _, t in staged), self.manifest_path)}
-        old_raw = prev.get("path") if prev else None
-        dropped = [key for key in (prev.get("datasets", []) if prev else []) if key not in frames]
-        try:
-            for tmp, target in staged:
-                os.replace(tmp, target)
-            for key in dropped:
-                manifest["datasets"].pop(key, None)
-            manifest["remote_files"][name] = {
-                "source": source,
-                "remote_id": remote_id,
-                "path": raw_rel,
-                "sha256": raw_sha,
-                "bytes": len(raw_bytes),
-                "origin": origin,
-                "acquired_by": how,
-                "acquired_at": _now(),
-                "options": options,
-                "datasets": sorted(frames),
-                "meta": {k: v for k, v in meta.items() if k != "end"},
-                "versions": _versions(),
-            }
-            manifest["datasets"].update(entries)
-            self._write_manifest(manifest)
-        except BaseException:
-            for tmp, _ in staged:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
-            for target, old in previous.items():
-                with contextlib.suppress(OSError):
-                    if old is None:
-                        target.unlink(missing_ok=True)
-                    elif not target.exists() or target.read_bytes() != old:
-                        atomic_write_bytes(target, old)
-            raise
-        for key in dropped:
+        They are what a killed or failed writer left behind (or an old version waiting to be
+        removed); readers never see them. The next writer removes them.
+        """
+        manifest = self.manifest() if manifest is None else manifest
+        named = self._referenced(manifest)
+        out = [p.name for p in self.root.glob(f".*{_TMP_SUFFIX}")] if self.root.exists() else []
+        for top in ("raw", "processed"):
+            base = self.root / top
+            if not base.exists():
+                continue
+            for p in base.rglob("*"):
+                if p.is_file() or p.is_symlink():
+                    rel = p.relative_to(self.root).as_posix()
+                    if rel not in named:
+                        out.append(rel)
+        return sorted(out)
+
+    def _collect_garbage(self, manifest: Mapping[str, Any]) -> list[str]:
+        """Remove :meth:`leftovers` and empty folders (call with the lock held)."""
+        removed = self.leftovers(manifest)
+        for rel in removed:
             with contextlib.suppress(FileNotFoundError):
-                self.processed_path(key).unlink()
-        if old_raw and old_raw != raw_rel:
-            with contextlib.suppress(FileNotFoundError):
-                (self.root / old_raw).unlink()
-        return CommitResult(name, "updated" if prev else "added", tuple(frames), raw_rel, raw_sha)
+                (self.root / rel).unlink()
+        for top in ("raw", "processed"):
+            base = self.root / top
+            if base.exists():
+                for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                    with contextlib.suppress(OSError):
+                        d.rmdir()
+        return removed
+
+    def clean(self, timeout: float = 0.0) -> list[str] | None:
+        """Remove leftovers if no writer is active (None when one is: they may be its files)."""
+        try:
+            with self.lock(timeout):
+                return self._collect_garbage(self.manifest())
+        except StoreError:
+            return None
 
     def _intact(self, remote_entry: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
         raw = self.root / remote_entry["path"]
@@ -318,39 +552,172 @@ class Store:
 
     # ------------------------------------------------------------------ read
     def read(self, key: str) -> pd.DataFrame | pd.Series:
-        """Read dataset ``key`` from the store (no date filtering)."""
+        """Read dataset ``key`` (no date filtering), its checksum verified; see :meth:`read_verified`."""
+        return self.read_verified(key)[0]
+
+    def read_verified(self, key: str) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
+        """Read dataset ``key`` from the files one manifest names, checking the file's sha256.
+
+        Returns
+        -------
+        (Series or DataFrame, dict)
+            The data and the manifest entry it was verified against.
+
+        Raises
+        ------
+        DatasetNotFoundError, OfflineError
+            Not in the store.
+        StoreError
+            The file is missing, unreadable, or does not match its checksum; the message
+            names the dataset, the file and the repair command.
+        """
         d = catalog.get(key)
-        manifest = self.manifest()
-        entry = manifest["datasets"].get(d.key)
-        if entry is None:
-            cls = OfflineError if config.offline() else DatasetNotFoundError
-            msg = self.missing_message(d.key)
-            if config.offline():
-                msg = "offline mode (ROTATION_OFFLINE) is on and " + msg
-            raise cls(msg)
-        path = self.root / entry["path"]
-        try:
-            frame = pd.read_parquet(path, engine="pyarrow")
-        except (OSError, ValueError) as exc:  # missing or corrupt parquet
+        for attempt in range(5):
+            manifest = self.manifest()
+            entry = manifest["datasets"].get(d.key)
+            if entry is None:
+                cls = OfflineError if config.offline() else DatasetNotFoundError
+                msg = self.missing_message(d.key)
+                if config.offline():
+                    msg = "offline mode (ROTATION_OFFLINE) is on and " + msg
+                raise cls(msg)
+            path = self.root / entry["path"]
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                # a writer may have published a new manifest and removed this file: read it again
+                if attempt < 4 and self._manifest_changed(manifest):
+                    continue
+                raise StoreError(f"the store file {path} of dataset {d.key!r} is missing. "
+                                 f"Fix: {self.repair_command(d.key, manifest)}") from None
+            except OSError as exc:
+                raise StoreError(f"the store file {path} of dataset {d.key!r} cannot be read ({exc}). "
+                                 "Fix: check the folder's permissions.") from exc
+            break
+        if sha256_bytes(data) != entry["sha256"]:
             raise StoreError(
-                f"the store file {path} for dataset {d.key!r} cannot be read ({exc}). "
-                f"Fix: run `rotation data verify`, then re-import or `rotation data fetch {d.key}`."
-            ) from exc
+                f"the store file {path} of dataset {d.key!r} does not match its sha256 in the manifest "
+                f"(modified or damaged on disk), so it is not used. Fix: {self.repair_command(d.key, manifest)}"
+            )
+        try:
+            frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+        except (OSError, ValueError) as exc:  # pragma: no cover - checksum matched a file that never parsed
+            raise StoreError(f"the store file {path} for dataset {d.key!r} cannot be read ({exc}). "
+                             f"Fix: {self.repair_command(d.key, manifest)}") from exc
         frame.index.name = "date"
         if d.shape == "series":
             s = frame.iloc[:, 0]
             s.name = d.key
-            return s
-        return frame
+            return s, entry
+        return frame, entry
+
+    def _manifest_changed(self, seen: Mapping[str, Any]) -> bool:
+        try:
+            now = self.manifest()
+        except StoreError:
+            return False
+        return manifest_checksum(now) != manifest_checksum(seen)
+
+    def repair_command(self, key: str, manifest: Mapping[str, Any] | None = None) -> str:
+        """The command that restores dataset ``key`` as it was (from raw/ when the raw file is intact)."""
+        manifest = self.manifest() if manifest is None else manifest
+        e = manifest["datasets"].get(key)
+        rf = manifest["remote_files"].get(e["remote_file"]) if e else None
+        if rf is not None:
+            raw = self.root / rf["path"]
+            if raw.exists() and sha256_file(raw) == rf["sha256"]:
+                return ("run `rotation data rebuild`, which re-creates it from its raw file "
+                        f"{rf['path']} with the same options")
+            return _fix_for(rf)
+        return "run `rotation data rebuild`"
+
+    # ------------------------------------------------------------------ rebuild
+    def rebuild(self, progress: Callable[[str], None] | None = None, timeout: float = LOCK_TIMEOUT) -> list[tuple[str, str, str]]:
+        """Re-create ``processed/`` and the manifest from ``raw/`` alone.
+
+        Every raw file is parsed again with the options it was imported with (kept next to
+        it in ``.import.json``, or in a version-1 manifest), so the rebuilt data are the
+        ones the original import produced. When one remote file has several raw copies
+        (an interrupted writer's), the one the current manifest names wins, else the one
+        acquired last. Works when the manifest is truncated or edited.
+
+        Returns
+        -------
+        list of (raw path, remote file, status)
+            status is ``rebuilt``, ``superseded`` or the reason the file was skipped.
+        """
+        from rotation.data.importer import identify
+        from rotation.data.processing import process
+
+        with self.lock(timeout):
+            try:
+                current = self.manifest()
+            except StoreError:
+                current = None
+            if current is None:
+                current = _loose_manifest(self.manifest_path)
+            by_path = {rf["path"]: rf for rf in current.get("remote_files", {}).values() if isinstance(rf, dict)}
+            groups: dict[str, list[tuple[int, str, Path, dict[str, Any]]]] = {}
+            out: list[tuple[str, str, str]] = []
+            raw_root = self.root / "raw"
+            files = sorted(p for p in raw_root.rglob("*") if p.is_file() and not p.name.startswith(".")) if raw_root.exists() else []
+            for p in files:
+                rel = p.relative_to(self.root).as_posix()
+                info: dict[str, Any] = {}
+                side = p.parent / SIDECAR
+                if side.exists():
+                    with contextlib.suppress(OSError, ValueError):
+                        info = json.loads(side.read_text(encoding="utf-8"))
+                old = by_path.get(rel, {})
+                source = info.get("source") or old.get("source")
+                remote_id = info.get("remote_id") or old.get("remote_id")
+                if not source or not remote_id:
+                    ident = identify(p)
+                    if ident is None:
+                        out.append((rel, "", "skipped: name not recognised and no .import.json"))
+                        continue
+                    source, remote_id = ident
+                rank = 2 if rel in by_path else 1
+                acquired = info.get("acquired_at") or old.get("acquired_at") or ""
+                merged = {"options": info.get("options") or old.get("options") or {},
+                          "origin": info.get("origin") or old.get("origin") or str(p),
+                          "how": info.get("acquired_by") or old.get("acquired_by") or "import",
+                          "acquired": acquired}
+                groups.setdefault(f"{source}/{remote_id}", []).append((rank, acquired, p, merged))
+            # the lock is re-entrant for this Store (filelock counts acquisitions)
+            with self.transaction(timeout=0, replace_all=True) as tx:
+                for name, items in sorted(groups.items()):
+                    items.sort(key=lambda it: (it[0], it[1], str(it[2])))
+                    *others, (_, _, p, info) = items
+                    for o in others:
+                        out.append((o[2].relative_to(self.root).as_posix(), name, "superseded"))
+                    source, remote_id = name.split("/", 1)
+                    if progress:
+                        progress(p.name)
+                    data = p.read_bytes()
+                    end = (info["options"] or {}).get("end")
+                    try:
+                        proc = process(source, remote_id, data, p.name, end=pd.Timestamp(end) if end else None)
+                    except (RotationError, ValueError) as exc:
+                        out.append((p.relative_to(self.root).as_posix(), name, f"skipped: {exc}"))
+                        continue
+                    tx.stage(source, remote_id, p.name, data, proc.frames, proc.meta, info["origin"], info["how"])
+                    out.append((p.relative_to(self.root).as_posix(), name, "rebuilt"))
+            with contextlib.suppress(OSError):
+                self._collect_garbage(self.manifest())
+        return out
 
     # ------------------------------------------------------------------ status / verify
-    def status(self, check: bool = True) -> list[dict[str, Any]]:
+    def status(self, check: bool = True, today: dt.date | None = None) -> list[dict[str, Any]]:
         """One row per catalog dataset that is in the store.
 
-        Columns: key, source, remote_id, rows, first, last, acquired_at, age_days, checksum_ok.
+        Columns: key, source, remote_id, rows, first, last, acquired_at, acquired_by,
+        age_days (calendar days from the last observation to ``today``), stale (True when
+        the next observation is overdue for the dataset's frequency, see :func:`staleness`),
+        sha256, raw_sha256, checksum_ok.
         """
         manifest = self.manifest()
-        now = dt.datetime.now(dt.UTC)
+        today = today or dt.datetime.now(dt.UTC).date()
         rows = []
         for key in catalog.CATALOG:
             e = manifest["datasets"].get(key)
@@ -364,7 +731,9 @@ class Store:
                 if rf is not None:
                     rp = self.root / rf["path"]
                     ok = ok and rp.exists() and sha256_file(rp) == rf["sha256"]
-            acquired = dt.datetime.fromisoformat(e["acquired_at"].replace("Z", "+00:00"))
+            d = catalog.get(key)
+            last = pd.Timestamp(e["last"]).date() if e.get("last") else None
+            age = (today - last).days if last else None
             rows.append(
                 {
                     "key": key,
@@ -375,7 +744,8 @@ class Store:
                     "last": e["last"],
                     "acquired_at": e["acquired_at"],
                     "acquired_by": e.get("acquired_by"),
-                    "age_days": round((now - acquired).total_seconds() / 86400, 1),
+                    "age_days": age,
+                    "stale": bool(last is not None and staleness(last, d.frequency, d.release_lag_days or 0, today)),
                     "sha256": e["sha256"],
                     "raw_sha256": e["raw_sha256"],
                     "checksum_ok": ok,
@@ -384,12 +754,22 @@ class Store:
         return rows
 
     def verify(self) -> list[Problem]:
-        """Recompute every checksum; return the problems found (empty when all is well)."""
-        manifest = self.manifest()
+        """Recompute every checksum (and the manifest's own); return the problems found (empty when all is well).
+
+        Leftover files of an interrupted writer are not problems (readers never see them);
+        see :meth:`leftovers`.
+        """
+        try:
+            manifest = self.manifest()
+        except StoreError as exc:
+            return [Problem("manifest.json", str(exc).split(" Fix: ")[0],
+                            "run `rotation data rebuild` (re-creates processed/ and the manifest from raw/)")]
         problems: list[Problem] = []
-        for _name, rf in sorted(manifest["remote_files"].items()):
+        raw_ok: dict[str, bool] = {}
+        for name, rf in sorted(manifest["remote_files"].items()):
             p = self.root / rf["path"]
             fix = _fix_for(rf)
+            raw_ok[name] = False
             if not p.exists():
                 problems.append(Problem(rf["path"], "raw file is missing", fix))
             elif p.stat().st_size != rf["bytes"]:
@@ -398,10 +778,13 @@ class Store:
                 )
             elif sha256_file(p) != rf["sha256"]:
                 problems.append(Problem(rf["path"], "raw file checksum does not match the manifest (modified)", fix))
+            else:
+                raw_ok[name] = True
         for key, e in sorted(manifest["datasets"].items()):
             p = self.root / e["path"]
             rf = manifest["remote_files"].get(e["remote_file"], {"source": e["source"], "remote_id": e["remote_id"]})
-            fix = _fix_for(rf)
+            fix = ("run `rotation data rebuild` (re-creates it from its raw file with the options it was imported with)"
+                   if raw_ok.get(e["remote_file"]) else _fix_for(rf))
             if not p.exists():
                 problems.append(Problem(e["path"], f"processed file of dataset {key!r} is missing", fix))
             elif sha256_file(p) != e["sha256"]:
@@ -410,6 +793,41 @@ class Store:
 
     def iter_datasets(self) -> Iterator[str]:
         yield from self.manifest()["datasets"]
+
+
+def staleness(last: dt.date, frequency: str, release_lag_days: int, today: dt.date) -> bool:
+    """True when a dataset whose last observation is dated ``last`` should have a newer one by ``today``.
+
+    The next observation is due at the end of the period after ``last``'s plus the
+    publication lag (``release_lag_days``, calendar days). A daily series is stale when
+    more than 10 business days have passed since that; weekly: 3 weeks; monthly and
+    quarterly: 2 months; annual: 6 months.
+    """
+    t, lt = pd.Timestamp(today), pd.Timestamp(last)
+    lag = pd.Timedelta(days=release_lag_days)
+    if frequency == "D":
+        return len(pd.bdate_range(lt + lag + pd.Timedelta(days=1), t)) > 10
+    if frequency == "W":
+        return t > lt + pd.Timedelta(weeks=1) + lag + pd.Timedelta(weeks=3)
+    offsets = pd.tseries.offsets
+    period, months = {"M": (offsets.MonthEnd, 2), "Q": (offsets.QuarterEnd, 2), "A": (offsets.YearEnd, 6)}.get(
+        frequency, (offsets.MonthEnd, 2))
+    grace = pd.DateOffset(months=months)
+    due = lt + period(0) + period(1) + lag  # the next period's end, plus the publication lag
+    return bool(t > due + grace)
+
+
+def _safe(key: str) -> str:
+    return key.replace("^", "IDX_").replace("/", "_")
+
+
+def _loose_manifest(path: Path) -> dict[str, Any]:
+    """Whatever of a damaged manifest can still be read (for :meth:`Store.rebuild`); empty if nothing."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _example_filename(d: catalog.Dataset) -> str:
@@ -421,9 +839,20 @@ def _example_filename(d: catalog.Dataset) -> str:
 
 
 def _fix_for(rf: Mapping[str, Any]) -> str:
+    """The command that re-creates a remote file's data as it was, cuts included."""
     src, rid = rf.get("source"), rf.get("remote_id")
     keys = catalog.REMOTE_FILES.get(f"{src}/{rid}")
     key = keys.datasets[0] if keys and keys.datasets else rid
     origin = rf.get("origin")
-    how = f"`rotation data import {origin}`" if rf.get("acquired_by") == "import" and origin else "`rotation data import DIR`"
-    return f"re-create it with `rotation data fetch {key}` (online) or {how} (offline)"
+    end = (rf.get("options") or {}).get("end")
+    cut = f" --end {rid}={end}" if end else ""
+    if rf.get("acquired_by") == "import" and origin:
+        named = "" if catalog.REMOTE_FILES and _identifies(origin, src, rid) else f" --dataset {rid}"
+        return f"re-import the original file: `rotation data import {origin}{named}{cut}`"
+    return f"re-create it with `rotation data fetch {key}` (online) or `rotation data import DIR{cut}` (offline)"
+
+
+def _identifies(path: str, source: Any, remote_id: Any) -> bool:
+    from rotation.data.importer import identify
+
+    return identify(path) == (source, remote_id)
