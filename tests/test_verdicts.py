@@ -181,3 +181,16 @@ def test_the_module_docstring_states_the_same_rubric():
     doc = " ".join(verdicts.__doc__.split())
     for rule, text in verdicts.RUBRIC.items():
         assert f"{rule}. {' '.join(text.split())}" in doc, rule
+
+
+def test_records_render_in_the_answer_box_and_the_scorecard():
+    v = decide(ev(POS, eff(0.02, 0.01, 0.03), both_proxies()))
+    rec = json.loads(json.dumps(v.to_record()))
+    html = verdicts.answer_box_html([rec], data_as_of="2026-02-28")
+    assert "Answer" in html and "supported" in html and "2026-02-28" in html and "+2.00%" in html
+    rows = verdicts.scorecard_rows({"01_relative_strength": {f"verdicts.{POS}": rec, "other": 1}})
+    assert len(rows) == len(claims.CLAIMS_LIST)
+    by_id = {r["claim_id"]: r for r in rows}
+    assert by_id[POS]["status"] == "supported" and by_id[POS]["notebook"] == "01_relative_strength"
+    assert by_id["short_squeeze"]["status"] == "not testable" and by_id["weaker_dollar"]["status"] == "not run"
+    assert verdicts.answer_box_html([]) == ""
