@@ -12,7 +12,7 @@ IMPORT_FLAGS ?=
 RUN_FLAGS ?=
 JOBS ?= 1
 
-.PHONY: setup data fetch run test bench clean-runs
+.PHONY: setup data fetch run test bench reliability clean-runs
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "rotation needs Python 3.11, found " + sys.version.split()[0] + "; set PYTHON=/path/to/python3.11"'
@@ -48,6 +48,10 @@ test: setup
 bench: setup
 	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_data.py
 	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_notebooks.py
+
+# Kills imports at random moments and runs concurrent imports/readers on the snapshot (needs ROTATION_RAW_DIR).
+reliability: setup
+	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python reliability.py
 
 clean-runs:
 	rm -rf runs

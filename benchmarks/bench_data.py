@@ -2,7 +2,8 @@
 
 Prints measured figures (no assertions): seconds to import the snapshot into an empty
 store, and milliseconds per `load(key)` for every stored dataset (median of 5), next to
-the targets (import < 10 s, every load < 100 ms). Run: `make bench` or
+the targets (import < 10 s, every load < 100 ms). A load reads the manifest, checks
+its checksum and the file's sha256, and parses the parquet file. Run: `make bench` or
 `ROTATION_RAW_DIR=... python benchmarks/bench_data.py`.
 """
 

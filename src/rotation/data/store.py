@@ -531,6 +531,8 @@ class Store:
 
     def clean(self, timeout: float = 0.0) -> list[str] | None:
         """Remove leftovers if no writer is active (None when one is: they may be its files)."""
+        if not self.root.exists():
+            return []
         try:
             with self.lock(timeout):
                 return self._collect_garbage(self.manifest())
