@@ -515,6 +515,19 @@ def test_fetch_gives_up_fast_without_a_network(tmp_path, mock):
     assert snapshot(store.root) == {}
 
 
+def test_connection_failures_are_told_from_slow_answers():
+    from curl_cffi.requests import exceptions as cx
+
+    from rotation.data.sources import _is_connection_failure
+
+    assert _is_connection_failure(requests.exceptions.ConnectionError("Failed to resolve host"))
+    assert _is_connection_failure(requests.exceptions.ConnectTimeout("proxy never answered"))
+    assert _is_connection_failure(cx.DNSError("Could not resolve host: fred.stlouisfed.org"))
+    assert _is_connection_failure(cx.Timeout("Connection timed out after 10001 milliseconds"))
+    assert not _is_connection_failure(requests.exceptions.ReadTimeout("read timed out"))
+    assert not _is_connection_failure(cx.Timeout("Operation timed out after 30000 milliseconds with 12 bytes received"))
+
+
 def test_fetch_time_is_bounded(tmp_path, mock):
     from rotation.data.sources import NoNetworkError
 

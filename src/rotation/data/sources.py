@@ -142,7 +142,10 @@ def _is_connection_failure(exc: BaseException) -> bool:
     if isinstance(exc, cx.ReadTimeout):
         return False
     kinds = tuple(getattr(cx, n) for n in ("ConnectionError", "ConnectTimeout", "DNSError", "ProxyError") if hasattr(cx, n))
-    return isinstance(exc, kinds)
+    if isinstance(exc, kinds):
+        return True
+    # curl reports a connect timeout as a plain Timeout (curl error 28, "Connection timed out after ... ms")
+    return isinstance(exc, cx.Timeout) and "connect" in str(exc).lower()
 
 
 def get(

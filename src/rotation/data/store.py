@@ -41,6 +41,7 @@ import io
 import json
 import os
 import secrets
+import shlex
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -849,8 +850,8 @@ def _fix_for(rf: Mapping[str, Any]) -> str:
     end = (rf.get("options") or {}).get("end")
     cut = f" --end {rid}={end}" if end else ""
     if rf.get("acquired_by") == "import" and origin:
-        named = "" if catalog.REMOTE_FILES and _identifies(origin, src, rid) else f" --dataset {rid}"
-        return f"re-import the original file: `rotation data import {origin}{named}{cut}`"
+        named = "" if _identifies(origin, src, rid) else f" --dataset {rid}"
+        return f"re-import the original file: `rotation data import {shlex.quote(str(origin))}{named}{cut}`"
     return f"re-create it with `rotation data fetch {key}` (online) or `rotation data import DIR{cut}` (offline)"
 
 
