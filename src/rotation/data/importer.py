@@ -213,7 +213,7 @@ def import_paths(
         report.error = str(exc)
         for source, remote_id, path, _, _ in chosen:
             report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "not imported",
-                                         "the store could not be written (see the error); nothing was changed"))
+                                         "nothing was imported (see the error below); the store is as it was"))
         return report
     report.rows.extend(staged)
     return report
