@@ -218,3 +218,35 @@ def test_files_respect_umask(raw_dir, tmp_path):
         os.umask(old)
     modes = {p.name: oct(p.stat().st_mode & 0o777) for p in Path(st.root).rglob("*") if p.is_file() and p.name != ".lock"}
     assert set(modes.values()) == {"0o640"}, modes
+
+
+# --------------------------------------------------------------------------- kill -9
+@pytest.mark.parametrize("delay", [0.0, 0.15, 0.3])
+def test_kill_9_during_the_commit_leaves_the_old_or_the_new_store(store, raw_dir, delay):
+    """SIGKILL an import once its first new file appears (the commit phase): old or new, never a mix."""
+    import signal
+    import time
+
+    old = {k: e["sha256"] for k, e in store.manifest()["datasets"].items()}
+    def files() -> set[Path]:
+        return {p for top in ("raw", "processed") for p in (store.root / top).rglob("*") if p.is_file()}
+
+    before = files()
+    env = {**os.environ, "ROTATION_DATA_DIR": str(store.root), "ROTATION_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "rotation.cli", "data", "import", *(str(raw_dir / r) for r in RAW),
+                             "--end", "2015-12-31"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while proc.poll() is None and not (files() - before):
+        time.sleep(0.001)
+    time.sleep(delay)
+    finished = proc.poll() is not None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not finished or delay > 0  # with no delay the kill lands inside the commit phase
+    st = Store(store.root)
+    now = {k: e["sha256"] for k, e in st.manifest()["datasets"].items()}
+    assert st.verify() == []
+    if now != old:  # the commit point was passed: every dataset is new
+        assert all(now[k] != old[k] for k in old) and set(now) == set(old)
+        assert st.manifest()["datasets"]["IWM"]["last"] == "2015-12-31"
+    st.clean(timeout=5)
+    assert st.leftovers() == []
