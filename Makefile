@@ -1,9 +1,24 @@
-# rotation: two commands on a fresh machine with Python 3.11.
+# rotation: two commands on a fresh machine with Python 3.11, 3.12 or 3.13.
 #   make run                     set up, get the data if the store is empty, run every notebook
 #   make run RAW_DIR=/path       same, importing original downloaded files instead of fetching
 #                                (END_FILE=tests/snapshot-cuts.txt cuts the snapshot's intraday rows)
 #   make test                    the test suite (set ROTATION_RAW_DIR to run the snapshot tests)
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+#   make kernel                  register the environment as a Jupyter kernel for your own JupyterLab/Hub
+#   make which-python            print the Python a new .venv would use
+# Supported Python versions, newest first. A new .venv uses the newest one installed: pythonX.Y on
+# PATH (a pyenv shim counts only if it runs), else pyenv's versions/X.Y*/bin/pythonX.Y. PYTHON=... overrides.
+PY_VERSIONS ?= 3.13 3.12 3.11
+find_python = for v in $(PY_VERSIONS); do \
+	  for p in "$$(command -v python$$v)" "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$$v*/bin/python$$v; do \
+	    [ -x "$$p" ] && "$$p" -c "" >/dev/null 2>&1 && { echo "$$p"; exit 0; }; \
+	  done; \
+	done
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell $(find_python))
+endif
+# $(call check_python,FIX): exits with a message naming the version found and FIX unless it is 3.11-3.13.
+check_python = import sys; v = sys.version_info[:2]; sys.exit(None if (3, 11) <= v <= (3, 13) else "rotation supports Python 3.11-3.13; found %d.%d at %s; $(1)" % (v + (sys.executable,)))
+KERNEL_NAME ?= rotation
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 RAW_DIR ?=
@@ -12,11 +27,13 @@ IMPORT_FLAGS ?=
 RUN_FLAGS ?=
 JOBS ?= 1
 
-.PHONY: setup data fetch run test bench reliability clean-runs
+.PHONY: setup data fetch run test kernel which-python bench reliability clean-runs
 
 $(BIN)/.installed: pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "rotation needs Python 3.11, found " + sys.version.split()[0] + "; set PYTHON=/path/to/python3.11"'
+	@test -x $(BIN)/python || test -n "$(PYTHON)" || { echo "rotation needs Python 3.11, 3.12 or 3.13 and found none (looked for $(addprefix python,$(PY_VERSIONS)) on PATH and under pyenv); install one or set PYTHON=/path/to/python3.13" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -c '$(call check_python,install 3.13 or set PYTHON=/path/to/python3.13)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c '$(call check_python,remove $(VENV) and run make again to recreate it with a supported Python)'
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name rotation --display-name "Python (rotation)" >/dev/null
@@ -44,6 +61,14 @@ run: data
 
 test: setup
 	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+# The kernel in your user Jupyter folder (--user), so a JupyterLab or JupyterHub outside this
+# project's .venv lists "Python (rotation)"; setup's --sys-prefix kernel is seen only by .venv's own Jupyter.
+kernel: setup
+	$(BIN)/python -m ipykernel install --user --name $(KERNEL_NAME) --display-name "Python ($(KERNEL_NAME))"
+
+which-python:
+	@test -n "$(PYTHON)" && echo "$(PYTHON)" || { echo "no Python $(PY_VERSIONS) found on PATH or under pyenv" >&2; exit 1; }
 
 bench: setup
 	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_data.py
