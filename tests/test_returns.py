@@ -230,3 +230,34 @@ def test_annualize_return(total, n, ppy, expected):
 def test_annualize_return_rejects_total_loss():
     with pytest.raises(ParameterError, match=r"total_return must be > -1; got -1\.0"):
         annualize_return(-1.0, 10, 252)
+
+
+# --------------------------------------------------------------------------- compound: the one primitive
+def test_compound_modes_agree_with_products() -> None:
+    from rotation.returns import compound, forward_returns, to_period_returns
+
+    idx = pd.bdate_range("2021-01-01", periods=60)
+    r = pd.Series(np.random.default_rng(3).normal(0.0005, 0.01, len(idx)), index=idx, name="r")
+    assert compound(r) == pytest.approx(float(np.prod(1 + r) - 1), rel=1e-12)
+    roll = compound(r, 5)
+    assert roll.iloc[:4].isna().all()
+    assert roll.iloc[10] == pytest.approx(float(np.prod(1 + r.iloc[6:11]) - 1), rel=1e-12)
+    monthly = compound(r, freq="ME")
+    ref = (1 + r).resample("ME").prod(min_count=1) - 1
+    pd.testing.assert_series_equal(monthly, ref, rtol=1e-12)
+    pd.testing.assert_series_equal(to_period_returns(r, "ME"), monthly)
+    cum = compound(r, cumulative=True)
+    assert cum.iloc[-1] == pytest.approx(compound(r), rel=1e-12)
+    fwd = forward_returns(r, 5)
+    assert fwd.iloc[10] == pytest.approx(roll.iloc[15], rel=1e-15)
+    assert fwd.iloc[-5:].isna().all()
+
+
+def test_compound_rejects_two_modes() -> None:
+    from rotation.returns import compound
+
+    r = pd.Series([0.1, 0.2], index=pd.date_range("2020-01-31", periods=2, freq="ME"))
+    with pytest.raises(ParameterError, match="at most one of window, freq, cumulative"):
+        compound(r, 2, freq="ME")
+    with pytest.raises(ParameterError, match="freq must be one of"):
+        compound(r, freq="D")

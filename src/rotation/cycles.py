@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.returns import _check_pandas, _check_real
+from rotation._checks import _check_pandas, _check_real
 
 __all__ = ["find_swings", "PHASE_COLUMNS"]
 

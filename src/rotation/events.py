@@ -26,15 +26,16 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.returns import (
+from rotation._checks import (
     _check_choice,
+    _check_events,
     _check_int,
     _check_pandas,
     _check_positive_levels,
     _check_real,
     _check_returns,
-    relative_returns,
 )
+from rotation.returns import compound, forward_relative_returns, forward_returns
 
 __all__ = [
     "OutcomeRate",
@@ -86,25 +87,6 @@ class OutcomeRate:
 
 
 # --------------------------------------------------------------------------- helpers
-def _check_events(events: object, index: pd.Index, name: str = "events") -> np.ndarray:
-    """Integer positions (in ``index``) of the True entries of a boolean Series."""
-    if not isinstance(events, pd.Series):
-        raise ParameterError(f"{name} must be a boolean pandas Series; got {type(events).__name__}")
-    if not pd.api.types.is_bool_dtype(events.dtype) or events.isna().any():
-        raise ParameterError(f"{name} must be a boolean Series without NA; got dtype {events.dtype}")
-    dates = events.index[events.to_numpy(dtype=bool)]
-    missing = dates.difference(index)
-    if len(missing):
-        raise ParameterError(f"{name} has True dates not in the data's index; first is {missing[0]!r}")
-    return np.sort(index.get_indexer(dates))
-
-
-def _compound_rolling(returns: pd.Series | pd.DataFrame, window: int) -> pd.Series | pd.DataFrame:
-    """Compounded return over ``t-window+1..t`` (NaN until ``window`` valid values)."""
-    return np.expm1(np.log1p(returns).rolling(window, min_periods=window).sum())
-
-
-# --------------------------------------------------------------------------- breakouts
 def breakout_reference(level: pd.Series, lookback: int, rule: Literal["high", "ma"] = "high") -> pd.Series:
     """The reference a breakout at ``t`` must clear.
 
@@ -199,45 +181,6 @@ def merge_episodes(signals: pd.Series, gap: int) -> pd.Series:
             out[p] = True
         last = p
     return pd.Series(out, index=signals.index, name=signals.name)
-
-
-# --------------------------------------------------------------------------- forward returns
-def forward_returns(returns: pd.Series | pd.DataFrame, horizon: int) -> pd.Series | pd.DataFrame:
-    """Compounded return over the **next** ``horizon`` periods: at ``t``, ``prod_{s=t+1..t+h}(1+r_s) - 1``.
-
-    Parameters
-    ----------
-    returns : pd.Series or pd.DataFrame
-        Decimal simple returns.
-    horizon : int
-        Number of periods ahead (>= 1).
-
-    Returns
-    -------
-    pd.Series or pd.DataFrame
-        Same shape/index/name, decimals. Excludes ``r_t`` itself: a signal at the close
-        of ``t`` can be paired with the value at ``t``. NaN where ``t+horizon`` is
-        past the end, or where any return in ``t+1..t+horizon`` is NaN.
-
-    Notes
-    -----
-    Values at neighbouring dates overlap by ``horizon-1`` periods; use HAC errors
-    with ``maxlags >= horizon-1`` (:func:`rotation.inference.hac_ols`) or a block
-    bootstrap for inference.
-    """
-    _check_returns(returns, "returns")
-    h = _check_int(horizon, "horizon", minimum=1)
-    return _compound_rolling(returns, h).shift(-h)
-
-
-def forward_relative_returns(small: pd.Series, large: pd.Series, horizon: int) -> pd.Series:
-    """Forward compounded relative return of small vs large caps over ``t+1..t+horizon``.
-
-    ``prod(1+rs)/prod(1+rl) - 1`` over the next ``horizon`` periods, on the common
-    dates (inner join, NaN rows dropped — see :func:`rotation.returns.relative_returns`).
-    Named ``"relative_return"``.
-    """
-    return forward_returns(relative_returns(small, large), horizon)
 
 
 # --------------------------------------------------------------------------- false breakouts
@@ -357,7 +300,7 @@ def blowoff_statistic(
     else:
         q = _check_real(threshold, "threshold")
         mh = _check_int(min_history, "min_history", minimum=2)
-    move = _compound_rolling(returns, w)
+    move = compound(returns, w)
     past = move.shift(1).expanding(min_periods=mh)
     out = pd.DataFrame({"move": move}, index=returns.index)
     if method == "quantile":

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.returns import _check_int, _check_pandas, _check_real
+from rotation._checks import _check_int, _check_pandas, _check_real
 
 __all__ = ["official_target", "policy_rate", "quantize_with_hysteresis", "turning_points", "near_recession", "TURNING_POINT_KINDS"]
 

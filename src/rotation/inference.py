@@ -21,8 +21,7 @@ import statsmodels.api as sm
 from arch.bootstrap import CircularBlockBootstrap, IIDBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
-from rotation.events import _check_events
-from rotation.returns import _check_choice, _check_int, _check_real
+from rotation._checks import _check_choice, _check_events, _check_int, _check_real
 
 __all__ = [
     "BootstrapCI",

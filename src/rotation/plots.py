@@ -16,6 +16,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from rotation.returns import compound
+
 __all__ = [
     "set_theme",
     "PALETTE",
@@ -141,7 +143,7 @@ def log_wealth_chart(
     colors: Mapping[str, str] | None = None,
 ) -> Axes:
     """Growth of $1 from decimal simple returns, on a log scale."""
-    wealth = (1.0 + returns.fillna(0.0)).cumprod()
+    wealth = 1.0 + compound(returns.fillna(0.0), cumulative=True)
     colors = colors or {"small": PALETTE["small"], "large": PALETTE["large"]}
     return line_chart(wealth, ax, title=title, ylabel="growth of $1 (log scale)", source=source, colors=colors,
                       logy=True, shade=shade)

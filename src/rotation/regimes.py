@@ -22,7 +22,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.inference import BootstrapCI, bootstrap_diff_ci, hac_ols
-from rotation.returns import _check_choice, _check_int, _check_pandas, _check_real
+from rotation._checks import _check_choice, _check_int, _check_pandas, _check_real
 
 __all__ = [
     "label_by_thresholds",

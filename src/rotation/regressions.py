@@ -26,7 +26,7 @@ from scipy import stats
 
 from rotation.errors import ParameterError
 from rotation.inference import RegressionResult, hac_ols, newey_west_lags
-from rotation.returns import _check_int, _check_pandas, _check_real
+from rotation._checks import _check_int, _check_pandas, _check_real
 
 __all__ = [
     "OOSResult",

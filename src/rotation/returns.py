@@ -10,27 +10,37 @@ Conventions
 * Output shape follows input shape: a Series gives a Series (or a scalar for
   summary functions), a DataFrame gives a DataFrame. Index and name are preserved
   unless the docstring says otherwise.
-* Nothing here looks ahead unless its name says so (``forward_*`` lives in
-  :mod:`rotation.events`).
+* Nothing here looks ahead unless its name says so: ``forward_*`` at ``t`` covers
+  ``t+1..t+h`` (the only functions here that use data after ``t``).
+* Compounding has one home, :func:`compound` (``expm1`` of summed ``log1p``): periods,
+  rolling windows, running wealth and forward returns all go through it.
 * Invalid arguments raise :class:`rotation.errors.ParameterError` with a message
   naming the argument, the rule and the offending value.
 
-The private ``_check_*`` helpers are shared by :mod:`rotation.cycles`,
-:mod:`rotation.events` and :mod:`rotation.inference`.
+Input checks live in :mod:`rotation._checks` (one internal home for every module).
 """
 
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
+from rotation._checks import (
+    _check_int,
+    _check_pandas,
+    _check_positive_levels,
+    _check_real,
+    _check_returns,
+)
 from rotation.errors import ParameterError
 
 __all__ = [
+    "compound",
+    "forward_returns",
+    "forward_relative_returns",
     "simple_returns",
     "cumulative_returns",
     "log_relative_strength",
@@ -51,100 +61,115 @@ PandasT = TypeVar("PandasT", pd.Series, pd.DataFrame)
 PERIOD_FREQS: dict[str, str] = {"W": "W-FRI", "W-FRI": "W-FRI", "ME": "ME", "QE": "QE", "YE": "YE"}
 
 
-# --------------------------------------------------------------------------- validation helpers
-def _check_pandas(x: object, name: str, *, allow_frame: bool = True) -> None:
-    """Raise unless ``x`` is a Series (or DataFrame) with a sorted, unique index."""
-    allowed: tuple[type, ...] = (pd.Series, pd.DataFrame) if allow_frame else (pd.Series,)
-    if not isinstance(x, allowed):
-        kinds = "a pandas Series or DataFrame" if allow_frame else "a pandas Series"
-        raise ParameterError(f"{name} must be {kinds}; got {type(x).__name__}")
-    idx = x.index
-    if not idx.is_unique:
-        dup = idx[idx.duplicated()][0]
-        raise ParameterError(f"{name} must have a unique index; got duplicate label {dup!r}")
-    if not idx.is_monotonic_increasing:
-        raise ParameterError(f"{name} must have an increasing (sorted) index; sort it with .sort_index()")
-    try:
-        values = x.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name} must hold numeric values; got dtype(s) {x.dtypes if isinstance(x, pd.DataFrame) else x.dtype}") from exc
-    if np.isinf(values).any():
-        raise ParameterError(f"{name} must not contain infinite values; got inf")
-
-
-def _check_returns(x: object, name: str, *, allow_frame: bool = True) -> None:
-    """Raise unless ``x`` holds decimal simple returns (> -1, NaN allowed)."""
-    _check_pandas(x, name, allow_frame=allow_frame)
-    assert isinstance(x, (pd.Series, pd.DataFrame))
-    values = x.to_numpy(dtype=float, na_value=np.nan)
-    bad = values <= -1.0
-    if bad.any():
-        raise ParameterError(
-            f"{name} must be decimal simple returns greater than -1 (-100%); got {float(values[bad].ravel()[0])!r}"
-        )
-
-
-def _check_positive_levels(x: object, name: str, *, allow_frame: bool = True) -> None:
-    """Raise unless ``x`` holds positive levels (NaN allowed)."""
-    _check_pandas(x, name, allow_frame=allow_frame)
-    assert isinstance(x, (pd.Series, pd.DataFrame))
-    values = x.to_numpy(dtype=float, na_value=np.nan)
-    bad = values <= 0.0
-    if bad.any():
-        raise ParameterError(f"{name} must be positive price/wealth levels; got {float(values[bad].ravel()[0])!r}")
-
-
-def _shown(value: object) -> object:
-    """Numpy scalars shown as plain Python values in error messages."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _check_int(value: object, name: str, *, minimum: int) -> int:
-    """Return ``value`` as int; raise unless it is an integer >= ``minimum``."""
-    value = _shown(value)
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ParameterError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    if int(value) < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
-def _check_real(
-    value: object,
-    name: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> float:
-    """Return ``value`` as float; raise unless it is a finite real number in the stated interval."""
-    value = _shown(value)
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ParameterError(f"{name} must be a finite number; got {value!r}")
-    v = float(value)
-    lo_txt = "" if low is None else ("> " if low_open else ">= ") + f"{low:g}"
-    hi_txt = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
-    rule = " and ".join(t for t in (lo_txt, hi_txt) if t)
-    if low is not None and (v <= low if low_open else v < low):
-        raise ParameterError(f"{name} must be {rule}; got {value!r}")
-    if high is not None and (v >= high if high_open else v > high):
-        raise ParameterError(f"{name} must be {rule}; got {value!r}")
-    return v
-
-
-def _check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ParameterError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
-    return str(value)
-
-
 def _align_pair(small: pd.Series, large: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Inner-join two return Series on their dates and drop rows where either is NaN."""
     _check_returns(small, "small", allow_frame=False)
     _check_returns(large, "large", allow_frame=False)
     both = pd.concat([small.rename("small"), large.rename("large")], axis=1, join="inner").dropna()
     return both["small"], both["large"]
+
+
+# --------------------------------------------------------------------------- compounding (the one primitive)
+def compound(
+    returns: PandasT,
+    window: int | None = None,
+    *,
+    freq: str | None = None,
+    cumulative: bool = False,
+) -> PandasT | float:
+    """Compound decimal simple returns: ``prod(1 + r) - 1``, computed as ``expm1(sum(log1p(r)))``.
+
+    The one compounding primitive of the package: :func:`to_period_returns`,
+    :func:`cumulative_returns`, :func:`rolling_relative_return`, :func:`forward_returns`,
+    :func:`rotation.data.small_large` and the plots all call it.
+
+    Parameters
+    ----------
+    returns : pd.Series or pd.DataFrame
+        Decimal simple returns (> -1), sorted index.
+    window : int, optional
+        Rolling: the value at ``t`` compounds ``t-window+1..t`` (known at ``t``); NaN until
+        ``window`` non-NaN values are in the window, and wherever one of them is NaN.
+    freq : str, optional
+        Calendar periods (a key or value of :data:`PERIOD_FREQS`, e.g. ``"ME"``, ``"W-FRI"``;
+        needs a ``DatetimeIndex``): each period's non-NaN returns compounded, stamped at
+        the calendar period end; a period with no non-NaN return is NaN (not 0).
+    cumulative : bool, default False
+        Running total: the value at ``t`` compounds everything up to ``t`` (NaN returns
+        skipped, and left NaN in the output).
+
+    Returns
+    -------
+    pd.Series, pd.DataFrame or float
+        With none of ``window``/``freq``/``cumulative``: the total over the whole sample
+        (a float for a Series, one value per column for a DataFrame; NaN skipped).
+        Otherwise the same kind of object as ``returns``, decimals.
+    """
+    _check_returns(returns, "returns")
+    modes = sum(x for x in (window is not None, freq is not None, bool(cumulative)))
+    if modes > 1:
+        raise ParameterError(
+            f"compound takes at most one of window, freq, cumulative; got window={window!r}, freq={freq!r}, "
+            f"cumulative={cumulative!r}"
+        )
+    logs = np.log1p(returns)
+    if window is not None:
+        w = _check_int(window, "window", minimum=1)
+        return np.expm1(logs.rolling(w, min_periods=w).sum())
+    if freq is not None:
+        rule = PERIOD_FREQS.get(freq) if isinstance(freq, str) else None
+        if rule is None:
+            raise ParameterError(f"freq must be one of {', '.join(repr(k) for k in PERIOD_FREQS)}; got {freq!r}")
+        if not isinstance(returns.index, pd.DatetimeIndex):
+            raise ParameterError(
+                f"returns must have a DatetimeIndex to be compounded by period; got {type(returns.index).__name__}"
+            )
+        grouped = logs.resample(rule)
+        return np.expm1(grouped.sum()).where(grouped.count() > 0)
+    if cumulative:
+        return np.expm1(logs.cumsum())
+    total = np.expm1(logs.sum())
+    return float(total) if isinstance(returns, pd.Series) else total
+
+
+def forward_returns(returns: PandasT, horizon: int) -> PandasT:
+    """Compounded return over the **next** ``horizon`` periods: at ``t``, ``prod_{s=t+1..t+h}(1+r_s) - 1``.
+
+    Looks ahead by design (the name says so): pair it with a signal known at ``t``.
+
+    Parameters
+    ----------
+    returns : pd.Series or pd.DataFrame
+        Decimal simple returns.
+    horizon : int
+        Number of periods ahead (>= 1).
+
+    Returns
+    -------
+    pd.Series or pd.DataFrame
+        Same shape/index/name, decimals. Excludes ``r_t`` itself: a signal at the close
+        of ``t`` can be paired with the value at ``t``. NaN where ``t+horizon`` is
+        past the end, or where any return in ``t+1..t+horizon`` is NaN.
+
+    Notes
+    -----
+    Values at neighbouring dates overlap by ``horizon-1`` periods; use HAC errors
+    with ``maxlags >= horizon-1`` (:func:`rotation.inference.hac_ols`) or a block
+    bootstrap for inference.
+    """
+    _check_returns(returns, "returns")
+    h = _check_int(horizon, "horizon", minimum=1)
+    return compound(returns, h).shift(-h)
+
+
+def forward_relative_returns(small: pd.Series, large: pd.Series, horizon: int) -> pd.Series:
+    """Forward compounded relative return of small vs large caps over ``t+1..t+horizon``.
+
+    ``prod(1+rs)/prod(1+rl) - 1`` over the next ``horizon`` periods, on the common
+    dates (inner join, NaN rows dropped — see :func:`relative_returns`).
+    Named ``"relative_return"``.
+    """
+    return forward_returns(relative_returns(small, large), horizon)
 
 
 # --------------------------------------------------------------------------- returns
@@ -195,7 +220,7 @@ def cumulative_returns(returns: PandasT, starting_value: float = 1.0) -> PandasT
     """
     _check_returns(returns, "returns")
     sv = _check_real(starting_value, "starting_value", low=0.0, low_open=True)
-    return sv * (1.0 + returns).cumprod()
+    return sv * (1.0 + compound(returns, cumulative=True))
 
 
 def log_relative_strength(small: pd.Series, large: pd.Series) -> pd.Series:
@@ -268,8 +293,8 @@ def rolling_relative_return(small: pd.Series, large: pd.Series, window: int, per
     w = _check_int(window, "window", minimum=1)
     ppy = _check_real(periods_per_year, "periods_per_year", low=0.0, low_open=True)
     rel = relative_returns(small, large)
-    log_r = np.log1p(rel).rolling(w, min_periods=w).sum()
-    return np.expm1(log_r * (ppy / w)).rename("rolling_relative_return")
+    total = compound(rel, w)
+    return np.expm1(np.log1p(total) * (ppy / w)).rename("rolling_relative_return")
 
 
 def drawdown(wealth_or_ratio: PandasT) -> PandasT:
@@ -318,14 +343,9 @@ def to_period_returns(returns: PandasT, freq: str) -> PandasT:
     Partial first/last periods are compounded over the days available.
     """
     _check_returns(returns, "returns")
-    rule = PERIOD_FREQS.get(freq) if isinstance(freq, str) else None
-    if rule is None:
+    if not isinstance(freq, str) or freq not in ("W", "W-FRI", "ME", "QE", "YE"):
         raise ParameterError(f"freq must be one of 'W', 'ME', 'QE', 'YE'; got {freq!r}")
-    if not isinstance(returns.index, pd.DatetimeIndex):
-        raise ParameterError(
-            f"returns must have a DatetimeIndex to be compounded by period; got {type(returns.index).__name__}"
-        )
-    return (1.0 + returns).resample(rule).prod(min_count=1) - 1.0
+    return compound(returns, freq=freq)
 
 
 # --------------------------------------------------------------------------- percentiles

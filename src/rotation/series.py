@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.returns import _check_choice, _check_positive_levels
+from rotation._checks import _check_choice, _check_positive_levels
 
 __all__ = ["period_levels", "chain_indexes"]
 

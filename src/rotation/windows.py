@@ -21,7 +21,7 @@ import pandas as pd
 from arch.bootstrap import IIDBootstrap
 
 from rotation.errors import ParameterError
-from rotation.returns import _check_int, _check_real, _check_returns
+from rotation._checks import _check_int, _check_real, _check_returns
 
 __all__ = ["event_window_paths", "mean_path_with_bands"]
 

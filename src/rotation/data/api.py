@@ -101,13 +101,12 @@ def _note_read(key: str, obj: pd.DataFrame | pd.Series, sha256: str) -> None:
 def compound(returns: pd.Series | pd.DataFrame, rule: str) -> pd.Series | pd.DataFrame:
     """Compound simple returns to periods (``"W-FRI"``, ``"ME"``...), stamped at period end.
 
-    A period with no observation is NaN (not 0). Used by :func:`small_large` only;
-    analysis code uses :func:`rotation.returns.to_period_returns`.
+    A period with no observation is NaN (not 0). Used by :func:`small_large` only; a thin
+    call of the package's one compounding primitive, :func:`rotation.returns.compound`.
     """
-    logs = np.log1p(returns)
-    grouped = logs.resample(rule)
-    out = np.expm1(grouped.sum())
-    return out.where(grouped.count() > 0)
+    from rotation.returns import compound as _compound
+
+    return _compound(returns, freq=rule)
 
 
 @dataclass(frozen=True)
