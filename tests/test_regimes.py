@@ -97,30 +97,51 @@ def test_regime_stats_matches_independent_computation():
     r = monthly(rng.normal(0.002, 0.03, 120), name="rel")
     level = monthly(np.cumsum(rng.normal(0, 0.3, 120)) + 4)
     lab = regimes.rate_regimes(level, 3, 4.0, 0.2)
-    table = regimes.regime_stats(r, lab, lag=1)
+    table = regimes.regime_stats(r, lab, lag=1).table
     assert list(table.index) == list(regimes.RATE_REGIMES)
     nxt = r.shift(-1)  # the return after the label's month
     for name in regimes.RATE_REGIMES:
         y = nxt[(lab == name).to_numpy()].dropna()
-        assert table.loc[name, "n"] == len(y)
-        assert table.loc[name, "mean"] == pytest.approx(y.mean())
-        assert table.loc[name, "hit_rate"] == pytest.approx((y > 0).mean())
+        assert table.loc[name, "nobs"] == len(y)
+        assert table.loc[name, "estimate"] == pytest.approx(y.mean())
+        assert table.loc[name, "share_positive"] == pytest.approx((y > 0).mean())
         if len(y) < 3:
-            assert np.isnan(table.loc[name, "t_stat"])
+            assert np.isnan(table.loc[name, "t"])
             continue
         ref = hac_ols(y.rename("y"), pd.Series(1.0, index=y.index, name="c"), add_constant=False)
-        assert table.loc[name, "t_stat"] == pytest.approx(ref.tvalues.iloc[0])
+        assert table.loc[name, "t"] == pytest.approx(ref.tvalues.iloc[0])
         assert table.loc[name, "maxlags"] == ref.maxlags
-    assert table["n"].sum() == len(regimes.lagged_pairs(r, lab, 1))
+    assert table["nobs"].sum() == len(regimes.lagged_pairs(r, lab, 1))
+
+
+def test_regime_stats_std_err_and_interval_match_statsmodels_hac():
+    import statsmodels.api as sm
+    from scipy import stats
+
+    rng = np.random.default_rng(8)
+    r = monthly(rng.normal(0.002, 0.03, 150), name="rel")
+    lab = pd.Series(np.where(np.arange(150) % 20 < 12, "a", "b"), index=r.index)
+    res = regimes.regime_stats(r, lab, lag=1, maxlags=4)
+    assert res.method.kind == "HAC" and res.method.lags == 4 and "maxlags=4" in res.summary()
+    pairs = regimes.lagged_pairs(r, lab, 1)
+    for name in ("a", "b"):
+        y = pairs.loc[pairs["label"] == name, "ret"].to_numpy()
+        fit = sm.OLS(y, np.ones_like(y)).fit(cov_type="HAC", cov_kwds={"maxlags": 4})
+        row = res.table.loc[name]
+        assert row["std_err"] == pytest.approx(fit.bse[0], rel=1e-12)
+        assert row["t"] == pytest.approx(fit.tvalues[0], rel=1e-12)
+        z = stats.norm.ppf(0.975)
+        assert row["ci_lower"] == pytest.approx(y.mean() - z * fit.bse[0], rel=1e-10)
+        assert row["ci_upper"] == pytest.approx(y.mean() + z * fit.bse[0], rel=1e-10)
 
 
 def test_regime_stats_small_and_empty_regimes():
     r = monthly([0.01, -0.02, 0.03, 0.04, 0.05])
     lab = pd.Series(pd.Categorical(["x", "x", "x", "x", "y"], categories=["x", "y", "z"]), index=r.index)
-    t = regimes.regime_stats(r, lab, lag=0)
-    assert t.loc["z", "n"] == 0 and np.isnan(t.loc["z", "mean"])
-    assert t.loc["y", "n"] == 1 and np.isnan(t.loc["y", "t_stat"])
-    assert t.loc["x", "hit_rate"] == pytest.approx(0.75)
+    t = regimes.regime_stats(r, lab, lag=0).table
+    assert t.loc["z", "nobs"] == 0 and np.isnan(t.loc["z", "estimate"])
+    assert t.loc["y", "nobs"] == 1 and np.isnan(t.loc["y", "t"])
+    assert t.loc["x", "share_positive"] == pytest.approx(0.75)
 
 
 def test_regime_diff_ci_equals_bootstrap_diff_ci():

@@ -89,15 +89,18 @@ def test_rolling_rejects_non_pandas(xy):
 def test_sensitivity_table_matches_hac_refits(xy):
     y, X = xy
     periods = {"all": (None, None), "early": (None, "2005-12-31"), "late": ("2006-01-01", None)}
-    tab = rg.sensitivity_table(y, X["dollar"], periods)
-    assert list(tab.columns) == ["coef", "std_err", "t", "p_value", "ci_lower", "ci_upper", "rsquared", "nobs",
+    res = rg.sensitivity_table(y, X["dollar"], periods)
+    tab = res.table
+    assert list(tab.columns) == ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "rsquared",
                                  "maxlags", "start", "end"]
+    assert res.method.cov_type == "HAC" and "Newey-West" in res.summary()
+    assert res.to_record()["rows"]["early"]["dollar"]["start"] == "2000-01-31"
     assert tab.index.names == ["period", "term"]
     early = y.loc[:"2005-12-31"]
     k = newey_west_lags(len(early))
     fit = sm.OLS(early, sm.add_constant(X["dollar"].loc[early.index])).fit(cov_type="HAC", cov_kwds={"maxlags": k})
     row = tab.loc[("early", "dollar")]
-    assert row["coef"] == pytest.approx(fit.params["dollar"]) and row["std_err"] == pytest.approx(fit.bse["dollar"])
+    assert row["estimate"] == pytest.approx(fit.params["dollar"]) and row["std_err"] == pytest.approx(fit.bse["dollar"])
     assert row["nobs"] == 72 and row["maxlags"] == k and row["rsquared"] == pytest.approx(fit.rsquared)
     assert row["start"] == pd.Timestamp("2000-01-31") and row["end"] == pd.Timestamp("2005-12-31")
     assert tab.loc[("late", "dollar"), "start"] == pd.Timestamp("2006-01-31")
@@ -105,9 +108,9 @@ def test_sensitivity_table_matches_hac_refits(xy):
 
 def test_sensitivity_table_default_and_empty_period(xy):
     y, X = xy
-    tab = rg.sensitivity_table(y, X, {"none": ("1990-01-01", "1990-12-31")})
-    assert tab["coef"].isna().all() and (tab["nobs"] == 0).all()
-    full = rg.sensitivity_table(y, X)
+    tab = rg.sensitivity_table(y, X, {"none": ("1990-01-01", "1990-12-31")}).table
+    assert tab["estimate"].isna().all() and (tab["nobs"] == 0).all()
+    full = rg.sensitivity_table(y, X).table
     assert set(full.index.get_level_values("period")) == {"full sample"}
     assert list(full.index.get_level_values("term")) == ["const", "dollar", "mkt"]
     with pytest.raises(ParameterError, match=r"start 2010-01-01 is after end 2000-01-01"):

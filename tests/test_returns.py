@@ -261,3 +261,47 @@ def test_compound_rejects_two_modes() -> None:
         compound(r, 2, freq="ME")
     with pytest.raises(ParameterError, match="freq must be one of"):
         compound(r, freq="D")
+
+
+# --------------------------------------------------------------------------- forward returns (look ahead by name)
+from rotation.returns import forward_relative_returns, forward_returns  # noqa: E402
+def test_forward_returns_start_at_t_plus_one():
+    r = _s([0.10, 0.20, -0.10, 0.05], name="r")
+    out = forward_returns(r, 2)
+    # at t=0: (1+r1)(1+r2)-1, r0 itself is excluded
+    expected = [1.2 * 0.9 - 1, 0.9 * 1.05 - 1, np.nan, np.nan]
+    np.testing.assert_allclose(out.to_numpy(), expected)
+    assert out.name == "r"
+
+
+def test_forward_returns_horizon_one_is_next_return():
+    r = _s([0.10, 0.20, -0.10])
+    np.testing.assert_allclose(forward_returns(r, 1).to_numpy(), [0.20, -0.10, np.nan])
+
+
+def test_forward_returns_nan_inside_window_gives_nan():
+    r = _s([0.1, np.nan, 0.1, 0.1, 0.1])
+    out = forward_returns(r, 2)
+    # t=0 covers positions 1..2 (NaN inside); t=1 covers 2..3 (its own NaN return is not used)
+    assert np.isnan(out.iloc[0])
+    assert out.iloc[1] == pytest.approx(0.21) and out.iloc[2] == pytest.approx(0.21)
+    assert out.iloc[3:].isna().all()
+
+
+def test_forward_returns_dataframe():
+    df = pd.DataFrame({"a": [0.1, 0.1, 0.1], "b": [0.0, -0.5, 1.0]}, index=pd.date_range("2024-01-01", periods=3))
+    out = forward_returns(df, 2)
+    assert out.loc[df.index[0], "a"] == pytest.approx(0.21)
+    assert out.loc[df.index[0], "b"] == pytest.approx(0.0)
+
+
+def test_forward_relative_returns_matches_composition():
+    rng = np.random.default_rng(3)
+    small, large = _s(rng.normal(0, 0.02, 30)), _s(rng.normal(0, 0.01, 30))
+    out = forward_relative_returns(small, large, 5)
+    pd.testing.assert_series_equal(out, forward_returns(relative_returns(small, large), 5))
+    # independent check at t=0: ratio of compounded returns over t+1..t+5
+    exp0 = (1 + small.iloc[1:6]).prod() / (1 + large.iloc[1:6]).prod() - 1
+    assert out.iloc[0] == pytest.approx(exp0)
+
+

@@ -1,6 +1,6 @@
 """rotation: when do small-cap US stocks beat large caps?
 
-Pure analysis helpers (``rotation.returns``, ``rotation.events``, ...), a data
+Pure analysis helpers (``rotation.returns``, ``rotation.signals``, ``rotation.outcomes``, ...), a data
 layer (``rotation.data``), shared plots (``rotation.plots``) and a notebook
 runner (``rotation.runner``). See README.md.
 """

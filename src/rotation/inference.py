@@ -2,7 +2,7 @@
 
 * Daily/overlapping returns are autocorrelated: use a **block** bootstrap
   (:func:`block_bootstrap_mean_ci`) or HAC standard errors (:func:`hac_ols`).
-* Merged events (see :func:`rotation.events.merge_episodes`) are few and roughly
+* Merged events (see :func:`rotation.signals.merge_episodes`) are few and roughly
   independent: an iid bootstrap over events (:func:`event_mean_ci`) is adequate.
 
 All bootstraps use the ``arch`` package, percentile intervals, and are
@@ -12,7 +12,7 @@ deterministic for a given ``seed``.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -21,6 +21,7 @@ import statsmodels.api as sm
 from arch.bootstrap import CircularBlockBootstrap, IIDBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
+from rotation.results import Estimates, Method
 from rotation._checks import _check_choice, _check_events, _check_int, _check_real
 
 __all__ = [
@@ -31,55 +32,41 @@ __all__ = [
     "event_mean_ci",
     "hac_ols",
     "newey_west_lags",
-    "event_study",
 ]
 
 
-@dataclass(frozen=True)
-class BootstrapCI:
-    """A point estimate with a bootstrap percentile confidence interval.
+#: Bootstrap intervals are :class:`rotation.results.Estimates` with one row (the name is kept
+#: for existing imports): ``.estimate``, ``.ci_lower``/``.lower``, ``.ci_upper``/``.upper``,
+#: ``.nobs``/``.n``, ``.n_y``, ``.excludes_zero()``; ``.method`` is a
+#: :class:`rotation.results.Method` with ``bootstrap``, ``block_size``, ``reps``, ``seed``, ``alpha``.
+BootstrapCI = Estimates
 
-    Attributes
-    ----------
-    estimate : float
-        The sample statistic (a mean, or a difference of means), in the data's units.
-    lower, upper : float
-        Percentile interval bounds at level ``1 - alpha``.
-    n : int
-        Observations used (after dropping NaN); for a difference, those of ``x``.
-    reps : int
-        Bootstrap replications.
-    block_size : int
-        Expected (stationary) or fixed (circular) block length; 1 for iid.
-    method : str
-        ``"stationary"``, ``"circular"`` or ``"iid"``.
-    alpha : float
-        One minus the confidence level (0.05 -> 95 % interval).
-    n_y : int or None
-        For :func:`bootstrap_diff_ci`, observations of ``y``; otherwise None.
-    """
+_BOOT_UNITS = "the data's units (decimal returns per period for return series)"
 
-    estimate: float
-    lower: float
-    upper: float
-    n: int
-    reps: int
-    block_size: int
-    method: str
-    alpha: float = 0.05
-    n_y: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """All fields as a plain dict."""
-        return asdict(self)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One-row DataFrame of :meth:`to_dict`."""
-        return pd.DataFrame([self.to_dict()])
-
-    def excludes_zero(self) -> bool:
-        """True when the interval does not contain 0."""
-        return bool(self.lower > 0 or self.upper < 0)
+def _boot_result(
+    estimate: float,
+    stats: np.ndarray,
+    alpha: float,
+    nobs: int,
+    *,
+    bootstrap: str,
+    block_size: int,
+    reps: int,
+    seed: int,
+    title: str,
+    nobs_y: int | None = None,
+    note: str = "",
+) -> Estimates:
+    """One-row :class:`Estimates` from bootstrap statistics: percentile interval, bootstrap std error."""
+    lo, hi = _percentile_ci(stats, alpha)
+    row: dict[str, Any] = {"estimate": float(estimate), "std_err": float(np.std(stats, ddof=1)) if stats.size > 1 else np.nan,
+                           "t": np.nan, "p_value": np.nan, "ci_lower": lo, "ci_upper": hi, "nobs": int(nobs)}
+    if nobs_y is not None:
+        row["nobs_y"] = int(nobs_y)
+    method = Method(kind="bootstrap", bootstrap=bootstrap, block_size=block_size, reps=reps, seed=seed, alpha=alpha,
+                    note=note)
+    return Estimates(pd.DataFrame([row], index=pd.Index(["estimate"], name="row")), method, _BOOT_UNITS, title)
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,6 +86,8 @@ class RegressionResult:
         ``"HAC"``.
     maxlags : int
         Lags in the Bartlett-kernel HAC estimator.
+    alpha : float
+        Intervals are at level ``1 - alpha``.
     """
 
     params: pd.Series
@@ -110,6 +99,7 @@ class RegressionResult:
     rsquared: float
     cov_type: str
     maxlags: int
+    alpha: float = 0.05
 
     def to_frame(self) -> pd.DataFrame:
         """Coefficient table: columns ``coef, std_err, t, p_value, ci_lower, ci_upper``."""
@@ -133,6 +123,24 @@ class RegressionResult:
             "cov_type": self.cov_type,
             "maxlags": self.maxlags,
         }
+
+    def estimates(self, title: str = "OLS coefficients",
+                  units: str = "units of y per unit of each regressor") -> Estimates:
+        """The coefficients as an :class:`rotation.results.Estimates` (one row per term), extra columns ``rsquared``, ``maxlags``."""
+        table = self.to_frame().rename(columns={"coef": "estimate"})
+        table["nobs"] = self.nobs
+        table["rsquared"] = self.rsquared
+        table["maxlags"] = self.maxlags
+        table.index.name = "term"
+        return Estimates(table, Method(kind="HAC", cov_type=self.cov_type, lags=self.maxlags, alpha=self.alpha), units,
+                         title, percent=False)
+
+    def to_record(self) -> dict[str, Any]:
+        """:meth:`estimates` as a JSON-able record (see :meth:`rotation.results.Estimates.to_record`)."""
+        return self.estimates().to_record()
+
+    def _repr_html_(self) -> str:
+        return self.estimates()._repr_html_()
 
     def summary(self) -> str:
         """Short text: the coefficient table and a line naming HAC and its lags."""
@@ -210,8 +218,9 @@ def block_bootstrap_mean_ci(
 
     Returns
     -------
-    BootstrapCI
-        ``estimate`` = sample mean; bounds are the ``alpha/2`` and ``1-alpha/2``
+    Estimates
+        One row (:data:`BootstrapCI`): ``estimate`` = sample mean, ``std_err`` = standard
+        deviation of the bootstrap means, ``t``/``p_value`` NaN; bounds are the ``alpha/2`` and ``1-alpha/2``
         percentiles (``np.percentile``, linear) of the bootstrap means.
     """
     method = _check_choice(method, "method", ("stationary", "circular"))  # type: ignore[assignment]
@@ -220,8 +229,8 @@ def block_bootstrap_mean_ci(
     arr = _sample(x, "x")
     bs = _boot_class(method)(b, arr, seed=s)
     stats = bs.apply(np.mean, reps=r).ravel()
-    lo, hi = _percentile_ci(stats, a)
-    return BootstrapCI(float(arr.mean()), lo, hi, int(arr.size), r, b, method, a)
+    return _boot_result(float(arr.mean()), stats, a, int(arr.size), bootstrap=method, block_size=b, reps=r, seed=s,
+                        title="Mean with a block-bootstrap interval")
 
 
 def bootstrap_diff_ci(
@@ -242,9 +251,9 @@ def bootstrap_diff_ci(
 
     Returns
     -------
-    BootstrapCI
-        ``estimate = mean(x) - mean(y)``; ``n`` = non-NaN count of ``x``, ``n_y`` of
-        ``y``; bounds are percentiles of the ``reps`` bootstrap differences.
+    Estimates
+        One row: ``estimate = mean(x) - mean(y)``; ``nobs`` = non-NaN count of ``x``,
+        column ``nobs_y`` (property ``n_y``) of ``y``; ``std_err`` from the bootstrap; bounds are percentiles of the ``reps`` bootstrap differences.
         Parameters as in :func:`block_bootstrap_mean_ci`.
     """
     method = _check_choice(method, "method", ("stationary", "circular"))  # type: ignore[assignment]
@@ -256,8 +265,9 @@ def bootstrap_diff_ci(
     cls = _boot_class(method)
     mx = cls(b, ax, seed=sx).apply(np.mean, reps=r).ravel()
     my = cls(b, ay, seed=sy).apply(np.mean, reps=r).ravel()
-    lo, hi = _percentile_ci(mx - my, a)
-    return BootstrapCI(float(ax.mean() - ay.mean()), lo, hi, int(ax.size), r, b, method, a, int(ay.size))
+    return _boot_result(float(ax.mean() - ay.mean()), mx - my, a, int(ax.size), bootstrap=method, block_size=b, reps=r,
+                        seed=s, nobs_y=int(ay.size), title="Difference of means, x minus y",
+                        note="x and y resampled independently (seeds drawn from the seed)")
 
 
 def event_mean_ci(
@@ -273,9 +283,9 @@ def event_mean_ci(
     ----------
     forward : pd.Series
         Forward returns stamped at the signal date, e.g.
-        ``rotation.events.forward_returns(r, h)`` (covers ``t+1..t+h``).
+        ``rotation.returns.forward_returns(r, h)`` (covers ``t+1..t+h``).
     events : pd.Series of bool
-        Event dates, ideally merged (:func:`rotation.events.merge_episodes`) with a
+        Event dates, ideally merged (:func:`rotation.signals.merge_episodes`) with a
         gap of at least ``h`` so that the events' forward windows do not overlap —
         that is what makes resampling events independently (iid,
         ``arch.bootstrap.IIDBootstrap``) reasonable.
@@ -284,8 +294,8 @@ def event_mean_ci(
 
     Returns
     -------
-    BootstrapCI
-        ``method="iid"``, ``block_size=1``, ``n`` = events with a non-NaN forward
+    Estimates
+        One row; ``method.bootstrap="iid"``, ``block_size=1``, ``nobs`` = events with a non-NaN forward
         return (events whose window runs past the data are dropped). At least 2
         are required; with few events the interval is wide and its coverage rough.
     """
@@ -296,8 +306,8 @@ def event_mean_ci(
     arr = _sample(forward.iloc[pos], "forward at events")
     bs = IIDBootstrap(arr, seed=s)
     stats = bs.apply(np.mean, reps=r).ravel()
-    lo, hi = _percentile_ci(stats, a)
-    return BootstrapCI(float(arr.mean()), lo, hi, int(arr.size), r, 1, "iid", a)
+    return _boot_result(float(arr.mean()), stats, a, int(arr.size), bootstrap="iid", block_size=1, reps=r, seed=s,
+                        title="Mean forward return over events", note="events resampled with replacement")
 
 
 # --------------------------------------------------------------------------- HAC regression
@@ -373,85 +383,5 @@ def hac_ols(
         rsquared=float(fit.rsquared),
         cov_type="HAC",
         maxlags=lags,
+        alpha=a,
     )
-
-
-def event_study(
-    returns: pd.Series,
-    events: pd.Series,
-    horizons: list[int] | tuple[int, ...],
-    reps: int = 2000,
-    alpha: float = 0.05,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Forward returns after events against the unconditional distribution, per horizon.
-
-    Parameters
-    ----------
-    returns : pd.Series
-        Per-period decimal returns (e.g. relative returns ``(1+rs)/(1+rl)-1``).
-    events : pd.Series of bool
-        Event dates on the same index, already merged into independent episodes
-        (:func:`rotation.events.merge_episodes`). An event at t is known at the close of t.
-    horizons : sequence of int
-        Forward horizons in periods; the forward return at t covers ``t+1..t+h``
-        (:func:`rotation.events.forward_returns`).
-    reps, alpha, seed
-        Bootstrap replications, one minus the confidence level, and the seed
-        (horizon ``i`` uses ``seed + i``, so the table is deterministic).
-
-    Returns
-    -------
-    pd.DataFrame
-        Indexed by ``horizon``: ``n_events`` (events with a complete window),
-        ``mean_event`` with ``event_lower``/``event_upper`` (iid bootstrap over events),
-        ``n_all`` and ``mean_all`` (every date's overlapping forward return) with
-        ``all_lower``/``all_upper`` (stationary block bootstrap, expected block = h),
-        ``diff = mean_event - mean_all`` with ``diff_lower``/``diff_upper`` (the two
-        bootstraps drawn independently and differenced), and ``significant`` (the diff
-        interval excludes 0).
-
-    Notes
-    -----
-    Overlapping h-period forward returns are autocorrelated up to lag h-1, which is
-    why the unconditional mean uses blocks of expected length h; events are resampled
-    iid because merged episodes are roughly independent. With few events (say < 10)
-    the interval is wide and its coverage only approximate.
-    """
-    from rotation.events import forward_returns
-
-    if not isinstance(returns, pd.Series):
-        raise ParameterError(f"returns must be a pandas Series; got {type(returns).__name__}")
-    hs = [_check_int(h, "horizons", minimum=1) for h in horizons]
-    if not hs:
-        raise ParameterError("horizons must hold at least one positive integer; got []")
-    r, a, s = _common(reps, alpha, seed)
-    pos = _check_events(events, returns.index)
-    rows = []
-    for i, h in enumerate(hs):
-        fwd = forward_returns(returns, h)
-        ev = fwd.iloc[pos].dropna().to_numpy(dtype=float)
-        allv = fwd.dropna().to_numpy(dtype=float)
-        row: dict[str, Any] = {"horizon": h, "n_events": int(ev.size), "n_all": int(allv.size)}
-        if allv.size >= 2:
-            all_stats = StationaryBootstrap(h, allv, seed=s + i).apply(np.mean, reps=r).ravel()
-            row["mean_all"] = float(allv.mean())
-            row["all_lower"], row["all_upper"] = _percentile_ci(all_stats, a)
-        else:
-            all_stats = None
-            row.update(mean_all=np.nan, all_lower=np.nan, all_upper=np.nan)
-        if ev.size >= 2 and all_stats is not None:
-            ev_stats = IIDBootstrap(ev, seed=s + 1000 + i).apply(np.mean, reps=r).ravel()
-            row["mean_event"] = float(ev.mean())
-            row["event_lower"], row["event_upper"] = _percentile_ci(ev_stats, a)
-            row["diff"] = float(ev.mean() - allv.mean())
-            row["diff_lower"], row["diff_upper"] = _percentile_ci(ev_stats - all_stats, a)
-        else:
-            row.update(mean_event=float(ev.mean()) if ev.size else np.nan, event_lower=np.nan, event_upper=np.nan,
-                       diff=float(ev.mean() - allv.mean()) if ev.size and allv.size else np.nan,
-                       diff_lower=np.nan, diff_upper=np.nan)
-        row["significant"] = bool(row["diff_lower"] > 0 or row["diff_upper"] < 0)
-        rows.append(row)
-    cols = ["horizon", "n_events", "mean_event", "event_lower", "event_upper", "n_all", "mean_all", "all_lower",
-            "all_upper", "diff", "diff_lower", "diff_upper", "significant"]
-    return pd.DataFrame(rows)[cols].set_index("horizon")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.inference import BootstrapCI, bootstrap_diff_ci, hac_ols
+from rotation.results import Estimates, Method
 from rotation._checks import _check_choice, _check_int, _check_pandas, _check_real
 
 __all__ = [
@@ -178,8 +179,16 @@ def lagged_pairs(returns: pd.Series, labels: pd.Series, lag: int = 1) -> pd.Data
     return both.dropna(subset=["ret", "label"])
 
 
-def regime_stats(returns: pd.Series, labels: pd.Series, lag: int = 1, maxlags: int | None = None) -> pd.DataFrame:
-    """Mean return in each regime with a HAC t-statistic and hit rate.
+def regime_stats(
+    returns: pd.Series,
+    labels: pd.Series,
+    lag: int = 1,
+    maxlags: int | None = None,
+    alpha: float = 0.05,
+    units: str = "decimal return per period (not annualised)",
+    title: str = "Mean return by regime",
+) -> Estimates:
+    """Mean return in each regime with its HAC standard error, interval and hit rate.
 
     Parameters
     ----------
@@ -187,20 +196,26 @@ def regime_stats(returns: pd.Series, labels: pd.Series, lag: int = 1, maxlags: i
         Decimal returns per period (e.g. monthly small-minus-large relative returns).
     labels : pd.Series
         Regime labels at ``t``; a categorical's categories fix the row order (and empty
-        regimes appear with ``n = 0``).
+        regimes appear with ``nobs = 0``).
     lag : int, default 1
         The return at ``t + lag`` is compared with the label at ``t`` (see
         :func:`lagged_pairs`); 0 = contemporaneous.
     maxlags : int, optional
         HAC lags; default: Newey-West rule on each regime's observations.
+    alpha : float, default 0.05
+        Intervals at level ``1 - alpha``.
+    units, title : str
+        Stored on the result.
 
     Returns
     -------
-    pd.DataFrame
-        Indexed by regime: ``n``, ``mean`` (per-period decimal, not annualised), ``std``,
-        ``t_stat`` and ``p_value`` of the mean (OLS on a constant with
-        :func:`rotation.inference.hac_ols`), ``hit_rate`` (share of returns > 0),
-        ``maxlags``. Fewer than 3 observations give NaN statistics.
+    Estimates
+        Indexed by ``regime``: ``estimate`` = mean (per-period decimal), ``std_err``,
+        ``t``, ``p_value``, ``ci_lower``/``ci_upper`` of the mean from one HAC fit (OLS
+        on a constant with :func:`rotation.inference.hac_ols`, normal intervals),
+        ``nobs``; extra columns ``std`` (sample standard deviation), ``share_positive``
+        (share of returns > 0, the hit rate) and ``maxlags``. Fewer than 3 observations
+        give NaN inference.
 
     Notes
     -----
@@ -208,6 +223,7 @@ def regime_stats(returns: pd.Series, labels: pd.Series, lag: int = 1, maxlags: i
     consecutive although other regimes' months may lie between them; regimes are
     persistent, so most neighbours are adjacent months.
     """
+    a = _check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
     pairs = lagged_pairs(returns, labels, lag)
     if isinstance(labels.dtype, pd.CategoricalDtype):
         order = list(labels.cat.categories)
@@ -216,18 +232,24 @@ def regime_stats(returns: pd.Series, labels: pd.Series, lag: int = 1, maxlags: i
     rows = []
     for name in order:
         y = pairs.loc[pairs["label"] == name, "ret"].astype(float)
-        row: dict[str, object] = {"regime": name, "n": int(len(y)), "mean": float(y.mean()) if len(y) else np.nan,
+        row: dict[str, object] = {"regime": name, "estimate": float(y.mean()) if len(y) else np.nan,
+                                  "std_err": np.nan, "t": np.nan, "p_value": np.nan, "ci_lower": np.nan,
+                                  "ci_upper": np.nan, "nobs": int(len(y)),
                                   "std": float(y.std()) if len(y) > 1 else np.nan,
-                                  "hit_rate": float((y > 0).mean()) if len(y) else np.nan}
+                                  "share_positive": float((y > 0).mean()) if len(y) else np.nan, "maxlags": np.nan}
         if len(y) >= 3:
             res = hac_ols(y.rename("ret"), pd.Series(1.0, index=y.index, name="const"), maxlags=maxlags,
-                          add_constant=False)
-            row.update(t_stat=float(res.tvalues["const"]), p_value=float(res.pvalues["const"]), maxlags=res.maxlags)
-        else:
-            row.update(t_stat=np.nan, p_value=np.nan, maxlags=np.nan)
+                          add_constant=False, alpha=a)
+            row.update(std_err=float(res.bse["const"]), t=float(res.tvalues["const"]),
+                       p_value=float(res.pvalues["const"]), ci_lower=float(res.conf_int.loc["const", "lower"]),
+                       ci_upper=float(res.conf_int.loc["const", "upper"]), maxlags=res.maxlags)
         rows.append(row)
-    cols = ["n", "mean", "std", "t_stat", "p_value", "hit_rate", "maxlags"]
-    return pd.DataFrame(rows, columns=["regime", *cols]).set_index("regime")
+    cols = ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "std", "share_positive", "maxlags"]
+    table = pd.DataFrame(rows, columns=["regime", *cols]).set_index("regime")
+    method = Method(kind="HAC", cov_type="HAC", lags=None if maxlags is None else int(maxlags),
+                    lag_rule="Newey-West rule on each regime's observations (column maxlags)", alpha=a,
+                    note=f"return at t+{lag} against the label at t")
+    return Estimates(table, method, units, title)
 
 
 def regime_diff_ci(
@@ -257,8 +279,9 @@ def regime_diff_ci(
 
     Returns
     -------
-    BootstrapCI
-        ``n`` = observations in ``a``, ``n_y`` = in ``b``.
+    Estimates
+        One row (:data:`rotation.inference.BootstrapCI`): ``nobs`` = observations in
+        ``a``, ``nobs_y`` (property ``n_y``) = in ``b``.
     """
     pairs = lagged_pairs(returns, labels, lag)
     present = set(pairs["label"].astype(str))

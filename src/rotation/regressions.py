@@ -26,6 +26,7 @@ from scipy import stats
 
 from rotation.errors import ParameterError
 from rotation.inference import RegressionResult, hac_ols, newey_west_lags
+from rotation.results import Estimates, Method
 from rotation._checks import _check_int, _check_pandas, _check_real
 
 __all__ = [
@@ -183,7 +184,7 @@ def _ols_hac(y: np.ndarray, X: np.ndarray, weights: np.ndarray) -> tuple[np.ndar
 
 
 # --------------------------------------------------------------------------- sub-period table
-_TABLE_COLS = ["coef", "std_err", "t", "p_value", "ci_lower", "ci_upper", "rsquared", "nobs", "maxlags", "start", "end"]
+_TABLE_COLS = ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "rsquared", "maxlags", "start", "end"]
 
 
 def sensitivity_table(
@@ -192,8 +193,10 @@ def sensitivity_table(
     periods: dict[str, tuple[str | None, str | None]] | None = None,
     maxlags: int | None = None,
     alpha: float = 0.05,
-) -> pd.DataFrame:
-    """One HAC regression of ``y`` on ``X`` (with a constant) per sub-period, as a tidy table.
+    units: str = "units of y per unit of each regressor",
+    title: str = "HAC regression by sub-period",
+) -> Estimates:
+    """One HAC regression of ``y`` on ``X`` (with a constant) per sub-period, as one result.
 
     Parameters
     ----------
@@ -210,12 +213,15 @@ def sensitivity_table(
     alpha : float, default 0.05
         Interval level ``1 - alpha``.
 
+    units, title : str
+        Stored on the result (a ``units`` mentioning "return" shows estimates as percent).
+
     Returns
     -------
-    pd.DataFrame
-        MultiIndex ``(period, term)`` (terms: ``const`` then the regressors), columns
-        ``coef, std_err, t, p_value, ci_lower, ci_upper, rsquared, nobs, maxlags, start,
-        end`` where ``start``/``end`` are the first and last dates actually used. A period
+    Estimates
+        ``.table`` with MultiIndex ``(period, term)`` (terms: ``const`` then the
+        regressors), columns ``estimate, std_err, t, p_value, ci_lower, ci_upper, nobs,
+        rsquared, maxlags, start, end`` where ``start``/``end`` are the first and last dates actually used. A period
         with too few complete rows (<= number of regressors + 1) gets NaN estimates
         and its ``nobs``; ``start``/``end`` are then NaT when it has no rows.
     """
@@ -253,19 +259,21 @@ def sensitivity_table(
         last = sub.index[-1] if n else pd.NaT
         if n <= len(terms):
             for term in terms:
-                rows.append({"period": label, "term": term, "coef": np.nan, "std_err": np.nan, "t": np.nan,
+                rows.append({"period": label, "term": term, "estimate": np.nan, "std_err": np.nan, "t": np.nan,
                              "p_value": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "rsquared": np.nan,
                              "nobs": n, "maxlags": np.nan, "start": first, "end": last})
             continue
         res = hac_ols(sub[yname], sub.drop(columns=[yname]), maxlags=maxlags, alpha=a)
-        frame = res.to_frame()
+        frame = res.to_frame().rename(columns={"coef": "estimate"})
         for term in terms:
             r = frame.loc[term]
             rows.append({"period": label, "term": term, **{c: float(r[c]) for c in frame.columns},
                          "rsquared": res.rsquared, "nobs": res.nobs, "maxlags": res.maxlags,
                          "start": first, "end": last})
     out = pd.DataFrame(rows).set_index(["period", "term"])[_TABLE_COLS]
-    return out
+    method = Method(kind="HAC", cov_type="HAC", lags=None if maxlags is None else int(maxlags),
+                    lag_rule="Newey-West rule on each period's observations (column maxlags)", alpha=a)
+    return Estimates(out, method, units, title)
 
 
 # --------------------------------------------------------------------------- predictive regressions

@@ -1,19 +1,21 @@
-"""Signals and what follows them — with no look-ahead.
+"""Outcome studies: what followed events. These functions LOOK AHEAD BY DESIGN.
 
-Alignment rules used throughout
--------------------------------
-* A **signal at t** uses data up to and including the close of ``t`` only
-  (``*_signals``, :func:`at_all_time_high`). Tests perturb data after ``t`` and check
-  the signal at ``t`` is unchanged.
-* A **forward return at t** covers ``t+1 .. t+horizon``: it starts after the close
-  of ``t``, so acting on a signal at the close of ``t`` and measuring
-  ``forward_returns(...)`` at ``t`` is free of look-ahead.
-* Outcome studies (:func:`false_breakout_rate`, :func:`giveback`,
-  :func:`level_episodes`) look at data after each event by design; they describe
-  what happened, and events whose follow-up window is incomplete are excluded and
-  counted, not silently dropped.
+They describe what happened after each event (forward returns, false breakouts,
+givebacks, round-number episodes) and therefore use data after the event date. That is
+legitimate for measuring outcomes, never for building a signal: signals known at ``t``
+live in :mod:`rotation.signals`.
 
-Signals are boolean Series on the input's index, with the input's name.
+Alignment
+---------
+* An event at ``t`` is known at the close of ``t`` (a signal from :mod:`rotation.signals`).
+* A **forward return at t** covers ``t+1 .. t+horizon``
+  (:func:`rotation.returns.forward_returns`): it starts after the close of ``t``, so
+  acting on a signal at ``t`` and measuring the forward return stamped ``t`` is free of
+  look-ahead in the *decision*; the outcome itself is future data.
+* Events whose follow-up window is incomplete (runs past the data) are excluded and
+  counted (``n_incomplete`` / ``n_excluded``), not silently dropped.
+* :func:`event_study` returns a :class:`rotation.results.Estimates` (one row per horizon).
+* Invalid arguments raise :class:`rotation.errors.ParameterError`.
 """
 
 from __future__ import annotations
@@ -24,10 +26,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from arch.bootstrap import IIDBootstrap, StationaryBootstrap
 
-from rotation.errors import ParameterError
 from rotation._checks import (
-    _check_choice,
     _check_events,
     _check_int,
     _check_pandas,
@@ -35,23 +36,17 @@ from rotation._checks import (
     _check_real,
     _check_returns,
 )
-from rotation.returns import compound, forward_relative_returns, forward_returns
+from rotation.errors import ParameterError
+from rotation.results import Estimates, Method
+from rotation.returns import forward_returns
+from rotation.signals import breakout_reference
 
 __all__ = [
     "OutcomeRate",
-    "breakout_reference",
-    "breakout_signals",
-    "merge_episodes",
-    "forward_returns",
-    "forward_relative_returns",
+    "event_study",
     "false_breakout_rate",
-    "blowoff_statistic",
-    "blowoff_signals",
     "giveback",
     "level_episodes",
-    "round_levels",
-    "at_all_time_high",
-    "event_forward_table",
 ]
 
 
@@ -86,104 +81,6 @@ class OutcomeRate:
         return iter((self.rate, self.n, self.events))
 
 
-# --------------------------------------------------------------------------- helpers
-def breakout_reference(level: pd.Series, lookback: int, rule: Literal["high", "ma"] = "high") -> pd.Series:
-    """The reference a breakout at ``t`` must clear.
-
-    Parameters
-    ----------
-    level : pd.Series
-        Level being watched (a price, or log relative strength).
-    lookback : int
-        Periods in the reference window (>= 1).
-    rule : {"high", "ma"}
-        ``"high"``: prior high ``max(level_{t-lookback} .. level_{t-1})`` (excludes ``t``).
-        ``"ma"``: trailing moving average ``mean(level_{t-lookback+1} .. level_t)``.
-
-    Returns
-    -------
-    pd.Series
-        Same index/name as ``level``, in level units; NaN until the window is full
-        (the prior high first exists at position ``lookback``, the MA at ``lookback-1``).
-        Known at the close of ``t``. A NaN inside the window gives NaN.
-    """
-    _check_pandas(level, "level", allow_frame=False)
-    n = _check_int(lookback, "lookback", minimum=1)
-    rule = _check_choice(rule, "rule", ("high", "ma"))  # type: ignore[assignment]
-    if rule == "high":
-        return level.shift(1).rolling(n, min_periods=n).max()
-    return level.rolling(n, min_periods=n).mean()
-
-
-def breakout_signals(level: pd.Series, lookback: int, rule: Literal["high", "ma"] = "high") -> pd.Series:
-    """Breakout signals from data up to ``t`` only.
-
-    Parameters
-    ----------
-    level : pd.Series
-        Level being watched (a price, or log relative strength).
-    lookback : int
-        Periods in the reference window (>= 1).
-    rule : {"high", "ma"}
-        ``"high"``: ``level_t > max(level_{t-lookback} .. level_{t-1})`` — a new
-        ``lookback``-period high, the current value excluded from the max.
-        ``"ma"``: an upward cross of the trailing ``lookback``-period moving average:
-        ``level_{t-1} <= ma_{t-1}`` and ``level_t > ma_t``.
-
-    Returns
-    -------
-    pd.Series of bool
-        Same index/name as ``level``. The first ``lookback`` periods are False (no
-        full window). Comparisons involving NaN are False. Rule "high" fires on every
-        period that makes a new high (use :func:`merge_episodes` to keep the first of
-        a run); rule "ma" fires only on the crossing day.
-    """
-    ref = breakout_reference(level, lookback, rule)
-    if rule == "high":
-        sig = level > ref
-    else:
-        sig = (level.shift(1) <= ref.shift(1)) & (level > ref)
-    sig = sig.fillna(False).astype(bool)
-    sig.iloc[: int(lookback)] = False
-    return sig.rename(level.name)
-
-
-def merge_episodes(signals: pd.Series, gap: int) -> pd.Series:
-    """Collapse clustered signals into independent episodes; keep each episode's first signal.
-
-    Parameters
-    ----------
-    signals : pd.Series of bool
-        E.g. from :func:`breakout_signals`.
-    gap : int
-        A signal at most ``gap`` periods (index positions) after the **previous
-        signal of the current episode** belongs to that episode; a longer quiet spell
-        starts a new episode. ``gap=0`` keeps every signal.
-
-    Returns
-    -------
-    pd.Series of bool
-        Same index/name; True only on episode start dates.
-
-    Notes
-    -----
-    Episodes chain: signals every 5 periods with ``gap=10`` form one long episode,
-    whatever its total length. Only past signals decide whether ``t`` starts an
-    episode, so the output has no look-ahead. Use it before computing event means,
-    so that one long rally is not counted as dozens of "independent" events.
-    """
-    pos = _check_events(signals, signals.index, "signals")
-    g = _check_int(gap, "gap", minimum=0)
-    out = np.zeros(len(signals), dtype=bool)
-    last = None
-    for p in pos:
-        if last is None or p - last > g:
-            out[p] = True
-        last = p
-    return pd.Series(out, index=signals.index, name=signals.name)
-
-
-# --------------------------------------------------------------------------- false breakouts
 def false_breakout_rate(
     level: pd.Series,
     signals: pd.Series,
@@ -271,97 +168,6 @@ def false_breakout_rate(
     return OutcomeRate(rate=rate, n=n, n_excluded=int(len(ev) - n), events=ev)
 
 
-# --------------------------------------------------------------------------- blow-offs
-def blowoff_statistic(
-    returns: pd.Series,
-    window: int,
-    threshold: float,
-    method: Literal["quantile", "zscore"] = "quantile",
-    *,
-    min_history: int,
-) -> pd.DataFrame:
-    """The pieces behind :func:`blowoff_signals`, for inspection.
-
-    Returns
-    -------
-    pd.DataFrame
-        Same index as ``returns``. Columns ``move`` (rolling ``window``-period
-        compounded return ending at ``t``, decimal), and for ``"quantile"`` a column
-        ``cutoff`` (the expanding ``threshold`` quantile of *past* moves, i.e.
-        ``move_{..t-1}``), for ``"zscore"`` columns ``past_mean``, ``past_std``,
-        ``zscore``. Columns ``signal`` (bool).
-    """
-    _check_returns(returns, "returns", allow_frame=False)
-    w = _check_int(window, "window", minimum=1)
-    method = _check_choice(method, "method", ("quantile", "zscore"))  # type: ignore[assignment]
-    if method == "quantile":
-        q = _check_real(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
-        mh = _check_int(min_history, "min_history", minimum=1)
-    else:
-        q = _check_real(threshold, "threshold")
-        mh = _check_int(min_history, "min_history", minimum=2)
-    move = compound(returns, w)
-    past = move.shift(1).expanding(min_periods=mh)
-    out = pd.DataFrame({"move": move}, index=returns.index)
-    if method == "quantile":
-        out["cutoff"] = past.quantile(q)
-        sig = move > out["cutoff"]
-    else:
-        out["past_mean"] = past.mean()
-        out["past_std"] = past.std()
-        out["zscore"] = (move - out["past_mean"]) / out["past_std"]
-        sig = out["zscore"] > q
-    out["signal"] = sig.fillna(False).astype(bool)
-    return out
-
-
-def blowoff_signals(
-    returns: pd.Series,
-    window: int,
-    threshold: float,
-    method: Literal["quantile", "zscore"] = "quantile",
-    *,
-    min_history: int,
-) -> pd.Series:
-    """Unusually large run-ups ("blow-offs") judged against their own past only.
-
-    Parameters
-    ----------
-    returns : pd.Series
-        Decimal simple returns (of an index, or relative returns small vs large).
-    window : int
-        Length of the run-up, in periods (>= 1). ``move_t`` = compounded return over
-        ``t-window+1 .. t``.
-    threshold : float
-        ``"quantile"``: a probability in (0, 1), e.g. 0.99.
-        ``"zscore"``: a number of standard deviations, e.g. 2.5.
-    method : {"quantile", "zscore"}
-        ``"quantile"``: signal when ``move_t`` > the expanding ``threshold`` quantile
-        (linear interpolation) of ``move_s`` for ``s < t``.
-        ``"zscore"``: signal when ``(move_t - mean) / std > threshold`` with the
-        expanding mean and std (ddof=1) of ``move_s``, ``s < t``.
-    min_history : int, keyword-only, required
-        Number of past (non-NaN) moves required before any signal (>= 1; >= 2 for
-        ``"zscore"``), e.g. 252 for a year of daily data. No default: it depends on
-        the data frequency.
-
-    Returns
-    -------
-    pd.Series of bool
-        Same index/name as ``returns``. False until ``min_history`` past moves exist.
-        Uses returns up to ``t`` only; the current move is excluded from its own
-        reference distribution.
-
-    Notes
-    -----
-    Past moves overlap (consecutive ``window``-period returns share ``window-1``
-    periods), so the effective history is much shorter than its length suggests.
-    Signals cluster: pass them through :func:`merge_episodes`.
-    """
-    stat = blowoff_statistic(returns, window, threshold, method, min_history=min_history)
-    return stat["signal"].rename(returns.name)
-
-
 def giveback(
     level_or_wealth: pd.Series,
     events: pd.Series,
@@ -441,7 +247,6 @@ def giveback(
     return OutcomeRate(rate=rate, n=n, n_excluded=int(len(ev) - n), events=ev)
 
 
-# --------------------------------------------------------------------------- round numbers
 def level_episodes(close: pd.Series, level: float, within: float, hold: int) -> pd.DataFrame:
     """Episodes of an index approaching a round-number level from below, and whether it broke through.
 
@@ -538,73 +343,74 @@ def level_episodes(close: pd.Series, level: float, within: float, hold: int) -> 
     return pd.DataFrame(rows, columns=cols)
 
 
-def round_levels(close: pd.Series, step: float = 1000) -> list[float]:
-    """Round-number levels (multiples of ``step``) the series has traded near.
-
-    Returns
-    -------
-    list of float
-        Every positive multiple of ``step`` from the first one at or above the
-        minimum close up to the first one at or above the maximum close (the next
-        resistance overhead), ascending. Uses the whole series passed in.
-    """
-    _check_positive_levels(close, "close", allow_frame=False)
-    st = _check_real(step, "step", low=0.0, low_open=True)
-    vals = close.dropna()
-    if vals.empty:
-        raise ParameterError("close must contain at least one non-NaN value; got none")
-    lo = max(1, int(np.ceil(vals.min() / st)))
-    hi = max(lo, int(np.ceil(vals.max() / st)))
-    return [float(k * st) for k in range(lo, hi + 1)]
+# --------------------------------------------------------------------------- forward returns after events
+def _percentile_ci(stats: np.ndarray, alpha: float) -> tuple[float, float]:
+    lo, hi = np.percentile(stats, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+    return float(lo), float(hi)
 
 
-def at_all_time_high(close: pd.Series) -> pd.Series:
-    """True when the close is at or above every earlier close: ``close_t >= max(close_0..close_{t-1})``.
-
-    Returns
-    -------
-    pd.Series of bool
-        Same index/name. The first observation is False (no prior high). Equal to the
-        prior high counts. Uses data up to ``t`` only. NaN closes give False and are
-        ignored in the running high.
-    """
-    _check_pandas(close, "close", allow_frame=False)
-    prior = close.cummax().ffill().shift(1)
-    return (close >= prior).fillna(False).astype(bool).rename(close.name)
-
-
-# --------------------------------------------------------------------------- summary table
-def event_forward_table(
+def event_study(
     returns: pd.Series,
     events: pd.Series,
     horizons: Sequence[int],
+    *,
+    reps: int = 2000,
+    alpha: float = 0.05,
+    seed: int = 0,
+    bootstrap: bool = True,
     periods_per_year: float | None = None,
-) -> pd.DataFrame:
-    """Mean forward returns after events versus all dates, per horizon.
+    units: str = "decimal return over t+1..t+h (h periods)",
+    title: str = "Forward returns after events against all dates",
+) -> Estimates:
+    """Forward returns after events against the unconditional distribution, per horizon.
+
+    One function for what used to be ``events.event_forward_table`` (descriptive) and
+    ``inference.event_study`` (with bootstrap intervals): the numbers of both are
+    unchanged.
 
     Parameters
     ----------
     returns : pd.Series
-        Decimal simple returns (an index, or relative returns small vs large).
+        Per-period decimal returns (an index, or relative returns ``(1+rs)/(1+rl)-1``).
     events : pd.Series of bool
-        Event dates (signals at the close of ``t``); True dates must be in
-        ``returns.index``.
+        Event dates on the same index (known at the close of ``t``), ideally merged
+        into independent episodes (:func:`rotation.signals.merge_episodes`).
     horizons : sequence of int
-        Forward horizons in periods, e.g. ``[21, 63, 126, 252]`` for daily data.
+        Forward horizons in periods; the forward return at ``t`` covers ``t+1..t+h``
+        (:func:`rotation.returns.forward_returns`).
+    reps, alpha, seed
+        Bootstrap replications, one minus the confidence level, and the seed: horizon
+        number ``i`` (0-based) uses ``seed + i`` for the unconditional block bootstrap
+        and ``seed + 1000 + i`` for the events, so the table is deterministic.
+    bootstrap : bool, default True
+        False: descriptive table only (intervals NaN), no resampling.
     periods_per_year : float, optional
-        If given, adds annualised columns ``(1 + mean)^(periods_per_year/h) - 1``.
+        If given, adds annualised columns ``(1 + mean)^(periods_per_year/h) - 1``:
+        ``estimate_ann``, ``mean_all_ann``, ``diff_ann``.
+    units, title : str
+        Stored on the result.
 
     Returns
     -------
-    pd.DataFrame
-        Index ``horizon`` (int). Columns: ``n_events`` (events with a complete
-        forward window), ``n_incomplete`` (events too close to the end, excluded),
-        ``mean_event``, ``median_event``, ``hit_rate_event`` (share > 0),
-        ``n_all``, ``mean_all`` (unconditional mean over every date with a complete
-        forward window, events included), ``diff`` (``mean_event - mean_all``); and
-        with ``periods_per_year``: ``mean_event_ann``, ``mean_all_ann``, ``diff_ann``.
-        All returns are decimals over ``t+1..t+h`` (see :func:`forward_returns`).
-        No inference: see :func:`rotation.inference.event_mean_ci`.
+    Estimates
+        Indexed by ``horizon``. Vocabulary columns: ``estimate`` = mean forward return
+        over events with a complete window, ``std_err`` = standard deviation of its
+        bootstrap means, ``t``/``p_value`` NaN, ``ci_lower``/``ci_upper`` = iid bootstrap
+        over events (NaN with fewer than 2 events), ``nobs`` = events with a complete
+        window. Extra columns: ``n_incomplete`` (events too close to the end, excluded),
+        ``median``, ``share_positive`` (share > 0), ``nobs_all`` and ``mean_all`` (every
+        date's overlapping forward return, events included) with ``all_lower``/
+        ``all_upper`` (stationary block bootstrap, expected block = h), ``diff`` =
+        ``estimate - mean_all`` with ``diff_lower``/``diff_upper`` (the two bootstraps
+        drawn independently and differenced) and ``significant`` (the diff interval
+        excludes 0).
+
+    Notes
+    -----
+    Overlapping h-period forward returns are autocorrelated up to lag h-1, which is why
+    the unconditional mean uses blocks of expected length h; events are resampled iid
+    because merged episodes are roughly independent. With few events (say < 10) the
+    interval is wide and its coverage only approximate.
     """
     _check_returns(returns, "returns", allow_frame=False)
     if isinstance(horizons, np.ndarray):
@@ -612,30 +418,53 @@ def event_forward_table(
     if isinstance(horizons, (str, bytes)) or not isinstance(horizons, Sequence) or len(horizons) == 0:
         raise ParameterError(f"horizons must be a non-empty sequence of integers; got {horizons!r}")
     hs = [_check_int(h, "horizons", minimum=1) for h in horizons]
+    r = _check_int(reps, "reps", minimum=1)
+    a = _check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
+    s = _check_int(seed, "seed", minimum=0)
     ppy = None if periods_per_year is None else _check_real(
         periods_per_year, "periods_per_year", low=0.0, low_open=True
     )
     pos = _check_events(events, returns.index)
     rows = []
-    for h in hs:
+    for i, h in enumerate(hs):
         fwd = forward_returns(returns, h)
-        ev = fwd.iloc[pos]
-        ev_ok = ev.dropna()
-        all_ok = fwd.dropna()
+        ev_all = fwd.iloc[pos]
+        ev_ok = ev_all.dropna()
+        ev = ev_ok.to_numpy(dtype=float)
+        allv = fwd.dropna().to_numpy(dtype=float)
         row: dict[str, Any] = {
             "horizon": h,
-            "n_events": int(len(ev_ok)),
-            "n_incomplete": int(len(ev) - len(ev_ok)),
-            "mean_event": float(ev_ok.mean()) if len(ev_ok) else np.nan,
-            "median_event": float(ev_ok.median()) if len(ev_ok) else np.nan,
-            "hit_rate_event": float((ev_ok > 0).mean()) if len(ev_ok) else np.nan,
-            "n_all": int(len(all_ok)),
-            "mean_all": float(all_ok.mean()) if len(all_ok) else np.nan,
+            "estimate": float(ev.mean()) if ev.size else np.nan,
+            "std_err": np.nan, "t": np.nan, "p_value": np.nan, "ci_lower": np.nan, "ci_upper": np.nan,
+            "nobs": int(ev.size),
+            "n_incomplete": int(len(ev_all) - len(ev_ok)),
+            "median": float(ev_ok.median()) if ev.size else np.nan,
+            "share_positive": float((ev_ok > 0).mean()) if ev.size else np.nan,
+            "nobs_all": int(allv.size),
+            "mean_all": float(allv.mean()) if allv.size else np.nan,
+            "all_lower": np.nan, "all_upper": np.nan,
+            "diff": float(ev.mean() - allv.mean()) if ev.size and allv.size else np.nan,
+            "diff_lower": np.nan, "diff_upper": np.nan,
         }
-        row["diff"] = row["mean_event"] - row["mean_all"]
+        if bootstrap and allv.size >= 2:
+            all_stats = StationaryBootstrap(h, allv, seed=s + i).apply(np.mean, reps=r).ravel()
+            row["all_lower"], row["all_upper"] = _percentile_ci(all_stats, a)
+            if ev.size >= 2:
+                ev_stats = IIDBootstrap(ev, seed=s + 1000 + i).apply(np.mean, reps=r).ravel()
+                row["ci_lower"], row["ci_upper"] = _percentile_ci(ev_stats, a)
+                row["std_err"] = float(np.std(ev_stats, ddof=1)) if r > 1 else np.nan
+                row["diff_lower"], row["diff_upper"] = _percentile_ci(ev_stats - all_stats, a)
+        row["significant"] = bool(row["diff_lower"] > 0 or row["diff_upper"] < 0)
         if ppy is not None:
-            row["mean_event_ann"] = (1.0 + row["mean_event"]) ** (ppy / h) - 1.0
+            row["estimate_ann"] = (1.0 + row["estimate"]) ** (ppy / h) - 1.0
             row["mean_all_ann"] = (1.0 + row["mean_all"]) ** (ppy / h) - 1.0
-            row["diff_ann"] = row["mean_event_ann"] - row["mean_all_ann"]
+            row["diff_ann"] = row["estimate_ann"] - row["mean_all_ann"]
         rows.append(row)
-    return pd.DataFrame(rows).set_index("horizon")
+    table = pd.DataFrame(rows).set_index("horizon")
+    method = (
+        Method(kind="bootstrap", bootstrap="iid", block_size=1, reps=r, seed=s, alpha=a,
+               note="events resampled iid (seed + 1000 + i); all dates by a stationary bootstrap with expected "
+                    "block h (seed + i); diff = the two drawn independently")
+        if bootstrap else Method(kind="descriptive", alpha=a)
+    )
+    return Estimates(table, method, units, title)
