@@ -69,3 +69,58 @@ def test_hist_with_marker_draws_the_marker():
     s = pd.Series(np.linspace(-0.1, 0.1, 50))
     ax = plots.hist_with_marker(s, 0.05, title="H", xlabel="x", source="S")
     assert any(np.allclose(line.get_xdata(), [0.05, 0.05]) for line in ax.lines)
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("layout", [None, "constrained", "tight"])
+def test_caption_clears_rotated_crowded_tick_labels(layout):
+    """The source caption sits below every tick label, however long and rotated the labels are."""
+    labels = [f"before 2008-01 sub-period {i}" for i in range(10)]
+    table = pd.DataFrame({"period": labels, "est": np.linspace(-0.5, 0.5, 10)})
+    table["lo"], table["hi"] = table["est"] - 0.2, table["est"] + 0.2
+    fig, ax = plt.subplots(figsize=(8, 4), layout=layout)
+    plots.bar_with_ci(table, ax=ax, x="period", y="est", lower="lo", upper="hi", title="Beta by period",
+                      ylabel="beta", source="Source: a long caption that names every input series " * 3)
+    if layout == "tight":
+        fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    cap = next(t for t in ax.texts if t.get_text().startswith("Source:"))
+    cap_box = cap.get_window_extent(renderer)
+    ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and any(t.get_rotation() != 0 for t in ticks)  # the case that used to overlap
+    for t in ticks:
+        assert not _overlaps(cap_box, t.get_window_extent(renderer)), t.get_text()
+    lowest_tick = min(t.get_window_extent(renderer).y0 for t in ticks)
+    assert cap_box.y1 <= lowest_tick
+    # the saved figure (bbox "tight", as the inline backend does) keeps the caption inside
+    tight = fig.get_tightbbox(renderer)
+    assert tight.y0 <= cap_box.y0 / fig.dpi + 1e-6
+
+
+def test_caption_below_date_ticks_of_a_line_chart():
+    data = _monthly(120)
+    fig, ax = plt.subplots()
+    plots.line_chart(data, ax=ax, title="T", ylabel="y", source="Source: test")
+    ax.tick_params(axis="x", labelrotation=45)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    cap = next(t for t in ax.texts if t.get_text() == "Source: test").get_window_extent(renderer)
+    for t in ax.get_xticklabels():
+        if t.get_text():
+            assert not _overlaps(cap, t.get_window_extent(renderer)), t.get_text()
+
+
+def test_line_chart_x_axis_starts_where_the_data_start():
+    idx = pd.date_range("1926-07-31", "2020-12-31", freq="ME")
+    frame = pd.DataFrame({"small": np.nan, "large": np.nan}, index=idx)
+    frame.loc["1962-01-31":"2019-06-30", "small"] = 0.01
+    frame.loc["1973-01-31":"2019-12-31", "large"] = 0.02
+    ax = plots.line_chart(frame, title="T", ylabel="y", source="S",
+                          shade=[(pd.Timestamp("1929-08-01"), pd.Timestamp("1933-03-31"))])
+    lo, hi = (pd.Timestamp(matplotlib.dates.num2date(v)).tz_localize(None) for v in ax.get_xlim())
+    assert lo == pd.Timestamp("1962-01-31")
+    assert hi == pd.Timestamp("2019-12-31")

@@ -63,10 +63,38 @@ def _ax(ax: Axes | None) -> Axes:
     return ax
 
 
+def _below_x_axis(ax: Axes):  # noqa: ANN202 - a matplotlib coordinate callable
+    """Coordinates whose y = 0 is the bottom of the x axis' tick labels and label, at draw time."""
+
+    def bbox(renderer):  # noqa: ANN001, ANN202
+        box = ax.xaxis.get_tightbbox(renderer)
+        return box if box is not None and box.height > 0 else ax.get_window_extent(renderer)
+
+    return bbox
+
+
 def caption(ax: Axes, text: str) -> Axes:
-    """Write a source/notes caption under the axes."""
-    ax.annotate(text, xy=(0, -0.13), xycoords="axes fraction", ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+    """Write a source/notes caption under the axes, below its tick labels.
+
+    The caption is anchored to the bottom of the x axis' tick labels and label (measured when the
+    figure is drawn), so rotated or crowded labels never print over it; it starts at the axes'
+    left edge. The figure's tight bounding box (``savefig.bbox = "tight"``, the inline backend) and
+    the constrained/tight layouts include it.
+    """
+    ax.annotate(text, xy=(0, 0), xycoords=("axes fraction", _below_x_axis(ax)), xytext=(0, -6),
+                textcoords="offset points", ha="left", va="top", fontsize=8, color="#555555", wrap=True,
+                annotation_clip=False)
     return ax
+
+
+def _data_limits(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last index value where any column has data (None for an empty or non-date index)."""
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        return None
+    valid = frame.index[frame.notna().any(axis=1).to_numpy()]
+    if len(valid) == 0:
+        return None
+    return valid.min(), valid.max()
 
 
 def recession_periods(indicator: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -108,7 +136,9 @@ def line_chart(
 ) -> Axes:
     """Lines over time with title, y label (say the unit), source caption and optional shading.
 
-    ``percent=True`` labels the y axis in percent (the data stay decimal: 0.05 is shown as 5%).
+    The x axis runs from the first to the last date where any column has data (leading and
+    trailing NaNs, e.g. a series that starts later in a frame that starts in 1926, and shaded
+    periods outside the data do not stretch it). ``percent=True`` labels the y axis in percent (the data stay decimal: 0.05 is shown as 5%).
     """
     ax = _ax(ax)
     frame = data.to_frame() if isinstance(data, pd.Series) else data
@@ -124,6 +154,9 @@ def line_chart(
         ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     if percent:
         ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    limits = _data_limits(frame)
+    if limits is not None and limits[0] < limits[1]:
+        ax.set_xlim(limits)  # the axis starts where the data start, not where shading or NaNs do
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
