@@ -164,3 +164,17 @@ def test_regime_stats_errors():
         regimes.regime_stats(r, ["a", "b", "c"])
     with pytest.raises(ParameterError, match="lag must be an integer >= 0"):
         regimes.regime_stats(r, pd.Series(["a"] * 3, index=r.index), lag=-1)
+
+
+def test_regime_stats_bootstrap_intervals_come_from_block_bootstrap_mean_ci():
+    from rotation.inference import block_bootstrap_mean_ci
+
+    rng = np.random.default_rng(9)
+    r = monthly(rng.normal(0.002, 0.03, 120), name="rel")
+    lab = pd.Series(np.where(np.arange(120) % 10 < 6, "a", "b"), index=r.index)
+    res = regimes.regime_stats(r, lab, lag=1, interval="bootstrap", block_size=4, reps=300, seed=2)
+    pairs = regimes.lagged_pairs(r, lab, 1)
+    for name in ("a", "b"):
+        ci = block_bootstrap_mean_ci(pairs.loc[pairs["label"] == name, "ret"], 4, reps=300, seed=2)
+        assert (res.table.loc[name, "ci_lower"], res.table.loc[name, "ci_upper"]) == (ci.lower, ci.upper)
+    assert res.method.bootstrap == "stationary" and "block length 4, 300 replications, seed 2" in res.summary()

@@ -65,13 +65,18 @@ def _text(value: Any) -> str:
 PRESETS: dict[str, Callable[[Any], str]] = {
     "percent": _number("{:+.2%}"),  # a decimal return shown as a signed percent, 2 decimals
     "percent1": _number("{:+.1%}"),  # the same, 1 decimal (path tables)
+    "percent0": _number("{:+.0%}"),  # the same, no decimals (long-horizon totals)
     "percent_abs": _number("{:.2%}"),  # an unsigned percent (volatility, standard error)
     "share": _number("{:.0%}"),  # a share in [0, 1] (hit rate, share positive)
     "t": _number("{:+.2f}"),  # a t-statistic
     "p": _number("{:.3f}"),  # a p-value
     "count": _number("{:,.0f}"),  # an integer count (nobs, lags, events)
     "number": _number("{:.3g}"),  # any other number (R^2, betas in natural units)
+    "decimal1": _number("{:.1f}"),  # 1 decimal (years, months)
     "decimal2": _number("{:+.2f}"),  # signed, 2 decimals (non-return estimates)
+    "decimal3s": _number("{:+.3f}"),  # signed, 3 decimals (betas on a decimal change)
+    "decimal4": _number("{:.4f}"),  # 4 decimals (small R^2)
+    "decimal4s": _number("{:+.4f}"),  # signed, 4 decimals (R^2 out of sample)
     "decimal3": _number("{:.3f}"),  # 3 decimals (R^2)
     "date": _date("%Y-%m-%d"),
     "month": _date("%Y-%m"),
@@ -139,8 +144,9 @@ def auto_presets(df: pd.DataFrame, percent: bool = True) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for col in df.columns:
-        key = col[-1] if isinstance(col, tuple) else col
-        preset = COLUMN_PRESETS.get(str(key), "")
+        keys = [str(k) for k in col] if isinstance(col, tuple) else [str(col)]
+        key = next((k for k in keys if k in COLUMN_PRESETS), keys[-1])
+        preset = COLUMN_PRESETS.get(key, "")
         if preset is None:
             out[col] = ("percent_abs" if key == "std_err" else "percent") if percent else "decimal2"
         elif preset:
@@ -175,7 +181,8 @@ def fmt(
     df : pd.DataFrame or pd.Series
         The table (a Series becomes one column).
     presets : mapping, optional
-        ``{column: preset name}`` overriding the automatic choice; the key ``"*"``
+        ``{column: preset name}`` overriding the automatic choice; with MultiIndex
+        columns a key may name the first level (every column under it); the key ``"*"``
         applies one preset to every column (e.g. ``{"*": "t"}`` for a table of
         t-statistics).
     percent : bool, default True
@@ -199,10 +206,15 @@ def fmt(
         formatter(every)
         chosen = {c: every for c in df.columns}
     for col, name in presets.items():
-        if col not in df.columns:
-            raise ParameterError(f"presets names column {col!r}, which is not in the table; columns: {list(df.columns)}")
         formatter(name)
-        chosen[col] = name
+        if col in df.columns and not isinstance(df.columns, pd.MultiIndex):
+            chosen[col] = name
+            continue
+        under = [c for c in df.columns if c == col or (isinstance(c, tuple) and c[0] == col)]
+        if not under:
+            raise ParameterError(f"presets names column {col!r}, which is not in the table; columns: {list(df.columns)}")
+        for c in under:
+            chosen[c] = name
     styler = df.style.format({c: formatter(p) for c, p in chosen.items()})
     styler = styler.format_index(
         lambda v: PRESETS["date"](v) if isinstance(v, pd.Timestamp) else ("-" if _is_missing(v) else str(v)),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.inference import BootstrapCI, bootstrap_diff_ci, hac_ols
+from rotation.inference import BootstrapCI, block_bootstrap_mean_ci, bootstrap_diff_ci, hac_ols
 from rotation.results import Estimates, Method
 from rotation._checks import _check_choice, _check_int, _check_pandas, _check_real
 
@@ -185,6 +185,10 @@ def regime_stats(
     lag: int = 1,
     maxlags: int | None = None,
     alpha: float = 0.05,
+    interval: Literal["hac", "bootstrap"] = "hac",
+    block_size: int = 3,
+    reps: int = 2000,
+    seed: int = 0,
     units: str = "decimal return per period (not annualised)",
     title: str = "Mean return by regime",
 ) -> Estimates:
@@ -204,6 +208,14 @@ def regime_stats(
         HAC lags; default: Newey-West rule on each regime's observations.
     alpha : float, default 0.05
         Intervals at level ``1 - alpha``.
+    interval : {"hac", "bootstrap"}, default "hac"
+        ``"hac"``: ``ci_lower``/``ci_upper`` from the HAC fit (normal). ``"bootstrap"``:
+        from :func:`rotation.inference.block_bootstrap_mean_ci` on each regime's returns
+        in date order (stationary bootstrap, expected block ``block_size``, ``reps``
+        replications, the same ``seed`` for every regime); regimes with fewer than 2
+        returns get NaN. ``std_err``, ``t`` and ``p_value`` are HAC either way.
+    block_size, reps, seed : int
+        Used with ``interval="bootstrap"`` only.
     units, title : str
         Stored on the result.
 
@@ -224,6 +236,7 @@ def regime_stats(
     persistent, so most neighbours are adjacent months.
     """
     a = _check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
+    kind = _check_choice(interval, "interval", ("hac", "bootstrap"))
     pairs = lagged_pairs(returns, labels, lag)
     if isinstance(labels.dtype, pd.CategoricalDtype):
         order = list(labels.cat.categories)
@@ -243,12 +256,18 @@ def regime_stats(
             row.update(std_err=float(res.bse["const"]), t=float(res.tvalues["const"]),
                        p_value=float(res.pvalues["const"]), ci_lower=float(res.conf_int.loc["const", "lower"]),
                        ci_upper=float(res.conf_int.loc["const", "upper"]), maxlags=res.maxlags)
+        if kind == "bootstrap":
+            row.update(ci_lower=np.nan, ci_upper=np.nan)
+            if len(y) >= 2:
+                ci = block_bootstrap_mean_ci(y, block_size, reps=reps, alpha=a, seed=seed)
+                row.update(ci_lower=ci.ci_lower, ci_upper=ci.ci_upper)
         rows.append(row)
     cols = ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "std", "share_positive", "maxlags"]
     table = pd.DataFrame(rows, columns=["regime", *cols]).set_index("regime")
+    boot = {"bootstrap": "stationary", "block_size": int(block_size), "reps": int(reps), "seed": int(seed)}
     method = Method(kind="HAC", cov_type="HAC", lags=None if maxlags is None else int(maxlags),
                     lag_rule="Newey-West rule on each regime's observations (column maxlags)", alpha=a,
-                    note=f"return at t+{lag} against the label at t")
+                    note=f"return at t+{lag} against the label at t", **(boot if kind == "bootstrap" else {}))
     return Estimates(table, method, units, title)
 
 

@@ -111,6 +111,11 @@ class Method:
                     f"{self.reps} replications, seed {self.seed}")
         else:
             text = "descriptive statistics, no inference"
+        if self.kind in ("HAC", "OLS") and self.bootstrap is not None:
+            text += (f"; intervals (ci_lower, ci_upper) instead from a {self.bootstrap} bootstrap"
+                     + (f", {'expected ' if self.bootstrap == 'stationary' else ''}block length {self.block_size}"
+                        if self.block_size not in (None, 1) else "")
+                     + f", {self.reps} replications, seed {self.seed}")
         return text + (f"; {self.note}" if self.note else "")
 
     def to_record(self) -> dict[str, Any]:
