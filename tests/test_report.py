@@ -1,4 +1,4 @@
-"""rotation.report.record: conversions, names, results.json writing."""
+"""rotation.report: conversions, names, records and reads kept in memory and read back from executed notebooks."""
 
 from __future__ import annotations
 
@@ -25,10 +25,9 @@ def _clean(monkeypatch, tmp_path):
     reset()
 
 
-def test_record_returns_value_unchanged():
-    df = pd.Series([1.5, 2.5])
-    assert record("s", df) is df
-    assert record("n", 3) == 3
+def test_record_keeps_values_in_memory():
+    record("s", pd.Series([1.5, 2.5]))
+    record("n", 3)
     assert results() == {"s": {"0": 1.5, "1": 2.5}, "n": 3}
 
 
@@ -100,53 +99,57 @@ def test_results_is_a_copy_and_reset_clears():
     assert results() == {}
 
 
-def test_memory_only_without_rotation_run(tmp_path):
+def test_record_writes_no_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROTATION_RUN", "1")  # even under the runner: results.json is built from the notebook
     record("n", 1)
-    assert not (tmp_path / "results.json").exists()
+    assert os.listdir(tmp_path) == []
 
 
-def test_writes_results_json_when_running(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_RUN", "1")
-    record("b", 2)
-    record("a", np.float64(1.25))
-    record("b", 3)  # replaced
-    text = (tmp_path / "results.json").read_text(encoding="utf-8")
-    assert text == '{\n  "a": 1.25,\n  "b": 3\n}\n'
-    assert json.loads(text) == results()
-    assert sorted(os.listdir(tmp_path)) == ["results.json"]  # no temporary files left
+def test_record_returns_none_and_takes_to_record_objects():
+    class Verdict:
+        claim_id = "small_beats_large"
+
+        def to_record(self):
+            return {"verdict": "supported", "effect": np.float64(0.01)}
+
+    assert record("v", Verdict()) is None
+    report.record_verdict(Verdict())
+    assert results() == {"v": {"verdict": "supported", "effect": 0.01},
+                         "verdicts.small_beats_large": {"verdict": "supported", "effect": 0.01}}
 
 
-def test_identical_values_give_identical_bytes(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_RUN", "1")
-    record("z", [1, 2.5, None])
-    record("a", {"y": 1, "x": 2})
-    first = (tmp_path / "results.json").read_bytes()
-    reset()
-    record("a", {"x": 2, "y": 1})
-    record("z", (1, 2.5, float("nan")))
-    assert (tmp_path / "results.json").read_bytes() == first
+def _nb(*payloads):
+    outputs = [{"output_type": "display_data", "metadata": {}, "data": {mime: p, "text/plain": ""}}
+               for mime, p in payloads]
+    outputs.append({"output_type": "stream", "name": "stdout", "text": "x"})
+    return {"cells": [{"cell_type": "code", "source": "", "outputs": outputs, "metadata": {}},
+                      {"cell_type": "markdown", "source": "hi", "metadata": {}}]}
 
 
-def test_write_is_atomic(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_RUN", "1")
-    record("a", 1)
-    before = (tmp_path / "results.json").read_bytes()
+def test_reading_an_executed_notebook(tmp_path):
+    read = {"dataset": "DGS10", "sha256": "ab", "first": "1962-01-02", "last": "2026-07-10", "rows": 9}
+    nb = _nb((report.RECORD_MIME, {"name": "b", "value": 1}), (report.READ_MIME, read),
+             (report.RECORD_MIME, {"name": "a", "value": [1.5]}), (report.READ_MIME, read),
+             (report.RECORD_MIME, {"name": "b", "value": 2}),
+             (report.KERNEL_MIME, {"executable": "/x/python", "python": "3.11.9"}))
+    assert report.notebook_results(nb) == {"b": 2, "a": [1.5]}  # the last value of a name wins
+    assert report.notebook_reads(nb) == [read]
+    assert report.notebook_kernel(nb) == {"executable": "/x/python", "python": "3.11.9"}
+    assert report.dump_results(report.notebook_results(nb)) == '{\n  "a": [\n    1.5\n  ],\n  "b": 2\n}\n'
+    path = tmp_path / "out.ipynb"
+    path.write_text(json.dumps(nb))
+    assert report.notebook_results(path) == {"b": 2, "a": [1.5]}
+    stripped = report.strip_rotation_outputs(nb)
+    assert [o["output_type"] for o in stripped["cells"][0]["outputs"]] == ["stream"]
+    with pytest.raises(ParameterError, match="does not exist"):
+        report.notebook_results(tmp_path / "missing.ipynb")
 
-    def broken_replace(src, dst):
-        raise OSError("disk full")
 
-    monkeypatch.setattr(report.os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        record("b", 2)
-    # the old file is intact and the temporary file was removed
-    assert (tmp_path / "results.json").read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["results.json"]
-
-
-def test_other_rotation_run_values_do_not_write(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_RUN", "0")
-    record("a", 1)
-    assert not (tmp_path / "results.json").exists()
+def test_note_read_outside_a_kernel_is_kept_in_memory_once():
+    report.note_read("IWM", sha256="cd", first=pd.Timestamp("2000-05-26"), last=dt.date(2026, 7, 10), rows=3)
+    report.note_read("IWM", sha256="cd", first="2000-05-26", last="2026-07-10", rows=3)
+    assert report.reads() == [{"dataset": "IWM", "sha256": "cd", "first": "2000-05-26", "last": "2026-07-10",
+                               "rows": 3}]
 
 
 # --------------------------------------------------------------------------- formatting for findings cells

@@ -73,7 +73,7 @@ def quiet_env():
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MPLBACKEND", "Agg")
         mp.delenv("ROTATION_KERNEL", raising=False)
-        mp.setattr(runner, "_git_info", lambda root: {"commit": "0" * 40, "dirty": False})
+        mp.setattr(runner.provenance, "git_info", lambda root: {"commit": "0" * 40, "dirty": False})
         yield mp
 
 

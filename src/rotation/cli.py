@@ -8,8 +8,8 @@
     rotation data verify                          recompute checksums
     rotation data rebuild                         re-create processed/ and the manifest from raw/
     rotation data list                            the catalog
-    rotation run [NOTEBOOK ...] [-p NAME=VALUE ...] [-f params.yaml] [--jobs N] [--out DIR]
-    rotation results [RUN_DIR]                    print the results.json of a run
+    rotation run [NOTEBOOK ...] [-p NAME=VALUE ...] [-f params.yaml] [--jobs N] [--out DIR] [--force]
+    rotation results [PATH] [--json]              what a run (folder or executed .ipynb) recorded
 
 Global options: ``--offline`` (same as ROTATION_OFFLINE=1) and ``--data-dir DIR``
 (same as ROTATION_DATA_DIR). Exit codes: 0 ok, 1 something failed or was rejected,
@@ -150,51 +150,68 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    import yaml
+def _read_params_file(path: str) -> dict[str, object]:
+    """The mapping in a YAML parameters file, read like ``-p`` values (dates stay strings)."""
+    from rotation.errors import ParameterError
+    from rotation.params import load_yaml
 
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"parameters file {path} is not UTF-8 text (byte {exc.start}); "
+                             "save it as UTF-8 and try again") from None
+    except OSError as exc:
+        raise ParameterError(f"cannot read parameters file {path}: {exc.strerror or exc}; check the path") from None
+    loaded = load_yaml(text, f"parameters file {path}") or {}
+    if not isinstance(loaded, dict):
+        raise ParameterError(f"parameters file {path} must hold a mapping `name: value`, one per line; "
+                             f"got {type(loaded).__name__}")
+    return {str(k): v for k, v in loaded.items()}
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from rotation.errors import ParameterError
     from rotation.runner import run_notebooks
 
-    params: dict[str, object] = {}
-    if args.file:
-        try:
-            loaded = yaml.safe_load(Path(args.file).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            print(f"error: cannot read parameters file {args.file}: {exc}", file=sys.stderr)
-            return 2
-        if not isinstance(loaded, dict):
-            print(f"error: parameters file {args.file} must hold a mapping name: value", file=sys.stderr)
-            return 2
-        params.update(loaded)
+    params: dict[str, object] = _read_params_file(args.file) if args.file else {}
     for item in args.param or []:
         if "=" not in item:
-            print(f"error: -p takes NAME=VALUE, got {item!r}", file=sys.stderr)
-            return 2
+            raise ParameterError(f"-p takes NAME=VALUE (or NAME VALUE), got {item!r}; write e.g. -p proxy=iwm_spy")
         k, v = item.split("=", 1)
         params[k.strip()] = v
     summary = run_notebooks(args.notebooks or None, params=params, out=Path(args.out) if args.out else None,
-                            jobs=args.jobs, kernel_name=args.kernel, progress=not args.quiet)
+                            jobs=args.jobs, kernel_name=args.kernel, progress=not args.quiet, force=args.force)
     print(summary.to_text())
     return 0 if summary.ok else 1
 
 
-def _cmd_results(args: argparse.Namespace) -> int:
-    from rotation import config
+def _join_param_pairs(argv: list[str]) -> list[str]:
+    """papermill's spelling ``-p NAME VALUE`` -> ``-p NAME=VALUE`` (after the ``run`` command only)."""
+    if "run" not in argv:
+        return argv
+    out = argv[: argv.index("run") + 1]
+    rest = argv[len(out):]
+    i = 0
+    while i < len(rest):
+        tok = rest[i]
+        if tok in ("-p", "--param") and i + 2 < len(rest) and "=" not in rest[i + 1] \
+                and not rest[i + 1].startswith("-"):
+            out += [tok, f"{rest[i + 1]}={rest[i + 2]}"]
+            i += 3
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
-    run = Path(args.run) if args.run else None
-    if run is None:
-        runs = sorted(p for p in config.runs_dir().glob("*") if p.is_dir())
-        if not runs:
-            print(f"no runs in {config.runs_dir()}; run `rotation run` first", file=sys.stderr)
-            return 1
-        run = runs[-1]
-    found = sorted(run.glob("*/results.json"))
-    if not found:
-        print(f"no results.json under {run}", file=sys.stderr)
-        return 1
-    for f in found:
-        print(f"== {f.parent.name} ({f})")
-        print(f.read_text(encoding="utf-8"))
+
+def _cmd_results(args: argparse.Namespace) -> int:
+    from rotation.runner.results import find_results, format_results
+
+    found = find_results(args.run)
+    if args.json:
+        print(json.dumps({name: values for name, values in found}, indent=2, sort_keys=True))
+    else:
+        print(format_results(found))
     return 0
 
 
@@ -232,25 +249,50 @@ def build_parser() -> argparse.ArgumentParser:
     li = dsub.add_parser("list", help="the catalog of datasets")
     li.set_defaults(func=_cmd_list)
 
-    r = sub.add_parser("run", help="execute notebooks with papermill into a run folder")
-    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names like 00_data_overview or paths; none means all")
-    r.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
-    r.add_argument("-f", "--file", help="YAML file of parameters")
+    r = sub.add_parser(
+        "run", help="execute notebooks with papermill into a run folder",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Execute notebooks with papermill into a run folder (runs/<timestamp>/ or --out). "
+                    "Parameters are checked (types, proxies, dates, bounds) before any kernel starts.",
+        epilog="examples:\n"
+               "  rotation run                                   all notebooks, default parameters\n"
+               "  rotation run 01 -p proxy=iwm_spy               one notebook, one override\n"
+               "  rotation run 01 -p proxy iwm_spy               papermill's spelling works too\n"
+               "  rotation run 02 03 -f params.yaml --jobs 2     overrides from a YAML file (split_date: 2008-01-01)\n"
+               "  rotation run 00 --out runs/mine                a chosen run folder")
+    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names like 00_data_overview, prefixes like 01, "
+                   "or paths; none means all")
+    r.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="override a parameter (repeatable); NAME VALUE also works")
+    r.add_argument("-f", "--file", help="YAML file of parameters, `name: value` per line (UTF-8)")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
-    r.add_argument("--out", help="run folder (default runs/<timestamp>)")
+    r.add_argument("--out", help="run folder (default runs/<timestamp>); a new, empty or earlier run folder")
+    r.add_argument("--force", action="store_true",
+                   help="write into a non-empty folder rotation did not create (its index.html is never overwritten)")
     r.add_argument("--kernel", help="Jupyter kernel name (default: 'rotation' if registered, else python3)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_run)
 
-    res = sub.add_parser("results", help="print the results.json files of a run (default: the latest)")
-    res.add_argument("run", nargs="?", help="run folder")
+    res = sub.add_parser(
+        "results", help="print what notebooks recorded (default: the latest run)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print the results of a run as a readable table (numbers rounded; returns are decimals, "
+                    "0.012 = 1.2%%), or as JSON with --json.",
+        epilog="examples:\n"
+               "  rotation results                               the latest run under runs/\n"
+               "  rotation results runs/20260101-120000          a run folder\n"
+               "  rotation results runs/20260101-120000/01_relative_strength   one notebook of a run\n"
+               "  rotation results out.ipynb                     a notebook executed by plain papermill\n"
+               "  rotation results --json > results.json         for scripts")
+    res.add_argument("run", nargs="?", metavar="PATH", help="run folder, notebook run folder or executed .ipynb")
+    res.add_argument("--json", action="store_true", help="JSON {notebook: {name: value}} instead of a table")
     res.set_defaults(func=_cmd_results)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_param_pairs(list(sys.argv[1:] if argv is None else argv)))
     if args.offline:
         os.environ["ROTATION_OFFLINE"] = "1"
     if args.data_dir:

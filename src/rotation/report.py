@@ -1,22 +1,36 @@
-"""Record the key numbers of a notebook, once, by name.
+"""Record the key numbers of a notebook, once, by name -- inside the notebook itself.
 
 A notebook states each headline number with :func:`record`::
 
     from rotation.report import record
 
-    n_episodes = record("breakouts.n_episodes", len(episodes))
+    record("breakouts.n_episodes", len(episodes))
     record("breakouts.first", episodes.index[0])          # -> "1932-06-30"
     record("spread.by_decade", spread_by_decade)          # Series -> {"1930": 0.012, ...}
+    record("verdicts.small_beats_large", verdict)         # any object with .to_record()
 
-:func:`record` returns its value unchanged, so it can wrap an expression.  Values
-are converted to plain JSON (numpy scalars -> Python numbers, dates -> ISO
-strings, NaN/inf -> ``null``, Series -> ``{str(index): value}``).
+:func:`record` returns None (a cell ending in it shows no ``Out[]``).  Values are
+converted to plain JSON (numpy scalars -> Python numbers, dates -> ISO strings,
+NaN/inf -> ``null``, Series -> ``{str(index): value}``, objects with ``.to_record()``
+-> that dict).
 
-When the notebook is executed by ``rotation run`` (environment variable
-``ROTATION_RUN=1``), every call rewrites ``results.json`` in the current working
-directory -- the notebook's run folder -- atomically and deterministically
-(sorted keys, 2-space indent, trailing newline).  Run interactively, the values
-are kept in memory only (see :func:`results`).
+Where the values go
+-------------------
+In a Jupyter kernel every call also *displays* the value as an output of the current
+cell, with the MIME type :data:`RECORD_MIME` and an empty ``text/plain`` (so JupyterLab
+and classic Jupyter show an empty output line instead of "no renderer" text).  The
+results therefore live in the executed ``.ipynb`` however it was run -- ``rotation
+run``, plain ``papermill`` or JupyterLab -- and :func:`notebook_results` reads them
+back (the last value of a name wins).  ``rotation run`` writes ``results.json`` from
+the executed notebook; ``rotation results out.ipynb`` prints them.  The HTML export
+drops these outputs (:func:`strip_rotation_outputs`).
+
+:func:`note_read` (called by :func:`rotation.data.load`) and :func:`note_kernel`
+(called by :func:`rotation.params.check_parameters`) leave the same kind of output
+with :data:`READ_MIME` and :data:`KERNEL_MIME`: what the notebook read from the store
+and which interpreter ran it, for the run manifest.
+
+Outside a kernel the values are kept in memory only (see :func:`results`).
 """
 
 from __future__ import annotations
@@ -24,31 +38,52 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
-import os
 import re
-import tempfile
+import sys
 import threading
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from rotation.errors import ParameterError
 
-__all__ = ["record", "results", "reset", "RESULTS_FILE", "to_jsonable", "describe_ci", "pct"]
+__all__ = [
+    "record", "record_verdict", "results", "reads", "reset", "note_read", "note_kernel", "to_jsonable",
+    "describe_ci", "pct", "notebook_results", "notebook_reads", "notebook_kernel", "strip_rotation_outputs",
+    "dump_results", "RESULTS_FILE", "RECORD_MIME", "READ_MIME", "KERNEL_MIME",
+]
 
 RESULTS_FILE = "results.json"
-"""Name of the file written in the working directory when ``ROTATION_RUN=1``."""
+"""Name of the file ``rotation run`` writes (from the executed notebook) next to it."""
+RECORD_MIME = "application/vnd.rotation.record+json"
+"""Output MIME type of a record: ``{"name": str, "value": JSON}``."""
+READ_MIME = "application/vnd.rotation.read+json"
+"""Output MIME type of a store read: ``{"dataset", "sha256", "first", "last", "rows"}``."""
+KERNEL_MIME = "application/vnd.rotation.kernel+json"
+"""Output MIME type naming the kernel's interpreter: ``{"executable", "python"}``."""
+_MIMES = (RECORD_MIME, READ_MIME, KERNEL_MIME)
 
 _NAME_RE = re.compile(r"[A-Za-z0-9_.\-]+")
-_TRUE = {"1"}
 
 _values: dict[str, Any] = {}
+_reads: list[dict[str, Any]] = []
+_emitted_reads: list[tuple[Any, dict[str, Any]]] = []
 _lock = threading.Lock()
 
-T = TypeVar("T")
+
+def _shell() -> Any:
+    """The IPython kernel shell running this code, or None (plain Python, terminal IPython)."""
+    ipython = sys.modules.get("IPython")  # not imported: certainly not in a kernel
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell if shell is not None and getattr(shell, "kernel", None) is not None else None
 
 
-def _writing_enabled() -> bool:
-    return os.environ.get("ROTATION_RUN", "").strip() in _TRUE
+def _emit(mime: str, payload: dict[str, Any]) -> None:
+    """Add ``payload`` to the current cell's outputs (in a kernel; nothing otherwise)."""
+    if _shell() is None:
+        return
+    from IPython.display import display
+
+    display({mime: payload, "text/plain": ""}, raw=True)
 
 
 def _date_string(value: Any) -> str | None:
@@ -106,6 +141,9 @@ def _key(name: str, key: Any) -> str:
 
 def to_jsonable(value: Any, name: str = "value") -> Any:
     """Convert ``value`` to plain JSON types (see :func:`record`); ``name`` is used in errors."""
+    to_record = getattr(value, "to_record", None)
+    if callable(to_record) and not isinstance(value, type):
+        return to_jsonable(to_record(), name)
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -172,28 +210,13 @@ def _check_name(name: Any) -> str:
     return name
 
 
-def _dump(values: dict[str, Any]) -> str:
+def dump_results(values: dict[str, Any]) -> str:
+    """results.json text: sorted keys, 2-space indent, trailing newline (deterministic)."""
     return json.dumps(values, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def record(name: str, value: T) -> T:
-    """Store ``value`` under ``name`` and return ``value`` unchanged.
+def record(name: str, value: Any) -> None:
+    """Store ``value`` under ``name`` in the notebook's outputs (and in memory).
 
     Parameters
     ----------
@@ -202,8 +225,14 @@ def record(name: str, value: T) -> T:
         e.g. ``"breakouts.n_episodes"``).  Recording a name again replaces the value.
     value
         None, bool, int, float, str, numpy scalar or array, date/datetime/pandas
-        Timestamp, pandas Series, or a dict/list/tuple of those.  NaN and inf are
-        stored as ``null``; dates as ``"YYYY-MM-DD"`` (full ISO when they carry a time).
+        Timestamp, pandas Series, a dict/list/tuple of those, or any object with a
+        ``.to_record()`` method (result objects, verdicts).  NaN and inf are stored as
+        ``null``; dates as ``"YYYY-MM-DD"`` (full ISO when they carry a time).
+
+    Returns
+    -------
+    None
+        Nothing, so a cell ending in ``record(...)`` shows no ``Out[]``.
 
     Raises
     ------
@@ -212,12 +241,15 @@ def record(name: str, value: T) -> T:
     """
     key = _check_name(name)
     converted = to_jsonable(value, key)
+    json.dumps(converted, allow_nan=False)  # to_jsonable guarantees it; fail here, not in the runner
     with _lock:
-        updated = {**_values, key: converted}
-        if _writing_enabled():
-            _write_atomic(Path.cwd() / RESULTS_FILE, _dump(updated))
-        _values[key] = converted  # only once the file (if any) has been written
-    return value
+        _values[key] = converted
+    _emit(RECORD_MIME, {"name": key, "value": converted})
+
+
+def record_verdict(verdict: Any) -> None:
+    """``record(f"verdicts.{verdict.claim_id}", verdict)`` -- a verdict under its claim's key."""
+    record(f"verdicts.{verdict.claim_id}", verdict)
 
 
 def note_read(dataset: str, *, sha256: str, first: Any, last: Any, rows: int) -> None:
@@ -237,8 +269,30 @@ def note_read(dataset: str, *, sha256: str, first: Any, last: Any, rows: int) ->
     rows : int
         Rows stored.
     """
-    # Placeholder: the runner work (evidence-spine issue) implements the in-notebook record.
-    return None
+    entry = {"dataset": str(dataset), "sha256": str(sha256), "first": to_jsonable(first, "first"),
+             "last": to_jsonable(last, "last"), "rows": int(rows)}
+    shell = _shell()
+    cell = getattr(shell, "execution_count", None)
+    with _lock:
+        if entry not in _reads:
+            _reads.append(entry)
+        if (cell, entry) in _emitted_reads:  # once per cell execution: a loop of loads adds one output
+            return
+        _emitted_reads.append((cell, entry))
+    _emit(READ_MIME, entry)
+
+
+def note_kernel() -> None:
+    """Record which interpreter runs this kernel (``sys.executable``) in the notebook's outputs."""
+    import platform
+
+    _emit(KERNEL_MIME, {"executable": sys.executable, "python": platform.python_version()})
+
+
+def reads() -> list[dict[str, Any]]:
+    """The distinct store reads noted in this process, in order (see :func:`note_read`)."""
+    with _lock:
+        return [dict(r) for r in _reads]
 
 
 def results() -> dict[str, Any]:
@@ -248,9 +302,64 @@ def results() -> dict[str, Any]:
 
 
 def reset() -> None:
-    """Forget everything recorded in this process (does not touch ``results.json``)."""
+    """Forget everything recorded and read in this process (notebook outputs stay as they are)."""
     with _lock:
         _values.clear()
+        _reads.clear()
+        _emitted_reads.clear()
+
+
+# --------------------------------------------------------------------------- reading executed notebooks
+
+
+def _outputs(nb: Any, mime: str) -> list[Any]:
+    """Payloads of ``mime`` in the outputs of ``nb`` (a path, or a notebook dict/NotebookNode), in order."""
+    if isinstance(nb, (str, Path)):
+        path = Path(nb)
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ParameterError(f"notebook {path} does not exist; give an executed .ipynb") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParameterError(f"{path} is not a notebook (JSON): {exc}; give an executed .ipynb") from None
+    out = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            if mime in data:
+                out.append(data[mime])
+    return out
+
+
+def notebook_results(nb: Any) -> dict[str, Any]:
+    """Everything :func:`record` left in an executed notebook: ``{name: value}``, the last value winning."""
+    values: dict[str, Any] = {}
+    for payload in _outputs(nb, RECORD_MIME):
+        values[payload["name"]] = payload["value"]
+    return values
+
+
+def notebook_reads(nb: Any) -> list[dict[str, Any]]:
+    """The distinct store reads (:func:`note_read`) an executed notebook made, in order."""
+    seen: list[dict[str, Any]] = []
+    for payload in _outputs(nb, READ_MIME):
+        if payload not in seen:
+            seen.append(dict(payload))
+    return seen
+
+
+def notebook_kernel(nb: Any) -> dict[str, Any] | None:
+    """``{"executable", "python"}`` of the kernel that ran the notebook (:func:`note_kernel`), or None."""
+    found = _outputs(nb, KERNEL_MIME)
+    return dict(found[-1]) if found else None
+
+
+def strip_rotation_outputs(nb: Any) -> Any:
+    """Remove the rotation outputs (records, reads, kernel) from ``nb`` in place, e.g. before HTML export."""
+    for cell in nb.get("cells", []):
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"] if not any(m in (o.get("data") or {}) for m in _MIMES)]
+    return nb
 
 
 def pct(value: float, digits: int = 1, sign: bool = True) -> str:

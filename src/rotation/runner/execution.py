@@ -1,0 +1,282 @@
+"""Executing notebooks with papermill: the kernel, its environment, one job per notebook, the run.
+
+A job runs in the notebook's run folder (also the kernel's working directory), then
+reads the executed notebook once: the records become ``results.json``, the store reads
+and the kernel's interpreter go into ``manifest.json``, and the HTML is rendered there
+too (in the worker process when ``jobs > 1``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as _dt
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rotation import config
+from rotation.errors import ParameterError
+from rotation.report import dump_results, notebook_kernel, notebook_reads, notebook_results
+from rotation.runner import provenance
+from rotation.runner.html import export_html
+from rotation.runner.outcome import NotebookError, NotebookResult, notebook_paths
+
+__all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "kernel_environment", "run_jobs"]
+
+# Headless plotting in the kernels.  The inline backend renders with Agg (no GUI) *and* puts figures into the
+# executed notebook; the notebooks' check cell selects it too, for runs outside `rotation run`.
+KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
+# ipykernel 7 logs "Kernel is running over TCP without encryption" for every kernel and "KeyboardInterrupt
+# caught in kernel" when nbclient shuts it down; a real failure still reaches the notebook as an error.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+def resolve_kernel(kernel_name: str | None = None) -> str:
+    """The kernel to use: the argument, ``ROTATION_KERNEL``, ``rotation`` if installed, else ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    name = kernel_name or os.environ.get("ROTATION_KERNEL") or ("rotation" if "rotation" in specs else "python3")
+    if name not in specs:
+        installed = ", ".join(sorted(specs)) or "(none)"
+        raise ParameterError(
+            f"Jupyter kernel {name!r} is not installed (installed: {installed}); install it with "
+            f"`python -m ipykernel install --user --name {name}` from the project environment, "
+            "or choose another with --kernel / ROTATION_KERNEL"
+        )
+    return name
+
+
+@contextlib.contextmanager
+def kernel_environment() -> Iterator[dict[str, str]]:
+    """Set the variables the kernels inherit; restore the old values afterwards."""
+    wanted = {"ROTATION_RUN": "1", "MPLBACKEND": KERNEL_MPLBACKEND}
+    if "PYTHONHASHSEED" not in os.environ:
+        wanted["PYTHONHASHSEED"] = "0"  # deterministic set/dict-of-str ordering in the kernels
+    saved = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
+    try:
+        yield wanted
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute into ``folder`` with ``overrides`` (``effective``: defaults + overrides)."""
+
+    notebook: Path
+    folder: Path
+    overrides: dict[str, Any]
+    effective: dict[str, Any]
+    kernel: str
+    timeout: int | None
+    git: dict[str, Any] | None
+    env: dict[str, str]
+    source_label: str
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def _error_from_papermill(exc: Any, stem: str, executed: Any) -> NotebookError:
+    """The failure papermill reported, with the failing cell's index in the *source* notebook."""
+    cell_index = exc.cell_index
+    if executed is not None:
+        # papermill inserted an error banner at the top and an anchor before the failing cell
+        cells = [c for c in executed.cells if "papermill-error-cell-tag" not in (c.get("metadata", {}).get("tags") or [])]
+        injected = sum("injected-parameters" in (c.get("metadata", {}).get("tags") or []) for c in cells[: exc.cell_index])
+        cell_index = exc.cell_index - injected
+    source = exc.source if isinstance(exc.source, str) else "".join(exc.source or [])
+    return NotebookError(notebook=stem, cell_index=cell_index, ename=str(exc.ename), evalue=str(exc.evalue),
+                         exec_count=exc.exec_count, cell_source=source[:2000],
+                         traceback=_strip_ansi("\n".join(exc.traceback or []))[-20000:])
+
+
+def _read_executed(path: Path) -> Any:
+    try:
+        import nbformat
+
+        return nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - a damaged or missing output notebook: report without it
+        return None
+
+
+def execute(job: Job) -> NotebookResult:
+    """Run one notebook into ``job.folder`` and write its results, manifest and HTML."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.update(job.env)  # a spawned worker process inherits them too; be explicit
+    stem = job.notebook.stem
+    paths = notebook_paths(job.folder, stem)
+    job.folder.mkdir(parents=True, exist_ok=True)
+    for stale in (paths.results, paths.ipynb, paths.html, paths.manifest):
+        stale.unlink(missing_ok=True)
+
+    started = _now()
+    t0 = time.perf_counter()
+    caught: Exception | None = None
+    try:
+        papermill.execute_notebook(str(job.notebook), str(paths.ipynb), parameters=dict(job.overrides),
+                                   kernel_name=job.kernel, cwd=str(job.folder), progress_bar=False,
+                                   request_save_on_cell_execute=False, execution_timeout=job.timeout,
+                                   extra_arguments=KERNEL_ARGUMENTS)
+    except Exception as exc:  # noqa: BLE001 - failures, timeouts, dead kernels: record, don't abort the run
+        caught = exc
+    seconds = round(time.perf_counter() - t0, 3)
+    finished = _now()
+    if not paths.ipynb.exists():  # papermill could not write it (e.g. a timeout): keep the source
+        shutil.copyfile(job.notebook, paths.ipynb)
+    executed = _read_executed(paths.ipynb)  # the one read of the executed notebook
+
+    error: NotebookError | None = None
+    if isinstance(caught, PapermillExecutionError):
+        error = _error_from_papermill(caught, stem, executed)
+    elif caught is not None:
+        error = NotebookError(notebook=stem, cell_index=None, ename=type(caught).__name__,
+                              evalue=_strip_ansi(str(caught))[:5000])
+    status = "ok" if error is None else "failed"
+    values = notebook_results(executed) if executed is not None else {}
+    kernel = notebook_kernel(executed) if executed is not None else None
+    provenance.write_text(paths.results, dump_results(values))
+    manifest = provenance.manifest(
+        job, status=status, error=error.to_dict() if error else None,
+        reads=notebook_reads(executed) if executed is not None else [], kernel_python=kernel,
+        files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name},
+        started=started, finished=finished, seconds=seconds,
+    )
+    provenance.write_json(paths.manifest, manifest)
+    export_html(executed, paths.html, error, stem)
+    return NotebookResult(name=stem, notebook=job.notebook, status=status, seconds=seconds, error=error, paths=paths,
+                          parameters=dict(job.effective), values=values,
+                          kernel_python=kernel.get("executable") if kernel else None)
+
+
+def crashed(job: Job, exc: BaseException) -> NotebookResult:
+    """Result for a notebook whose worker process died; leaves results, page and manifest behind."""
+    stem = job.notebook.stem
+    paths = notebook_paths(job.folder, stem)
+    job.folder.mkdir(parents=True, exist_ok=True)
+    error = NotebookError(notebook=stem, cell_index=None, ename=type(exc).__name__, evalue=str(exc))
+    if not paths.results.exists():
+        provenance.write_text(paths.results, dump_results({}))
+    if not paths.html.exists():
+        export_html(None, paths.html, error, stem)
+    provenance.write_json(paths.manifest, provenance.manifest(
+        job, status="failed", error=error.to_dict(), reads=None, kernel_python=None,
+        files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name}))
+    return NotebookResult(name=stem, notebook=job.notebook, status="failed", seconds=0.0, error=error, paths=paths,
+                          parameters=dict(job.effective))
+
+
+def run_jobs(job_list: Sequence[Job], jobs: int, progress: bool) -> list[NotebookResult]:
+    """Execute the jobs (in ``jobs`` spawned processes when > 1); results in job order."""
+    from tqdm import tqdm
+
+    results: list[NotebookResult | None] = [None] * len(job_list)
+    bar = tqdm(total=len(job_list), desc="notebooks", unit="nb", file=sys.stderr, disable=not progress)
+    try:
+        if jobs == 1 or len(job_list) == 1:
+            for i, job in enumerate(job_list):
+                bar.set_postfix_str(job.notebook.stem)
+                results[i] = execute(job)
+                bar.update(1)
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            with cf.ProcessPoolExecutor(max_workers=min(jobs, len(job_list)), mp_context=ctx) as pool:
+                futures = {pool.submit(execute, job): i for i, job in enumerate(job_list)}
+                for fut in cf.as_completed(futures):
+                    i = futures[fut]
+                    try:
+                        results[i] = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - a dead worker fails only its notebook
+                        results[i] = crashed(job_list[i], exc)
+                    bar.set_postfix_str(job_list[i].notebook.stem)
+                    bar.update(1)
+    finally:
+        bar.close()
+    return [r for r in results if r is not None]
+
+
+def new_run_dir() -> Path:
+    """``runs_dir()/<YYYYmmdd-HHMMSS>`` (with ``-2``, ``-3``... if taken)."""
+    base = config.runs_dir()
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = base / stamp
+    n = 2
+    while candidate.exists():
+        candidate = base / f"{stamp}-{n}"
+        n += 1
+    return candidate
+
+
+def _made_by_rotation(folder: Path) -> bool:
+    if (folder / provenance.RUN_MARKER).exists():
+        return True
+    # run folders from before the marker: an index page and per-notebook manifests
+    return (folder / "index.html").is_file() and any(folder.glob("*/manifest.json"))
+
+
+def check_out_dir(out: Path, force: bool) -> None:
+    """Refuse an ``--out`` that is a file, a filesystem root, or a non-empty folder rotation did not create.
+
+    ``force`` allows a foreign non-empty folder, but its ``index.html`` is never overwritten.
+    """
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out {out} is an existing file, not a folder; choose a new folder for the run")
+    if out == Path(out.anchor) or out == Path.home():
+        raise ParameterError(f"--out {out} is {'your home folder' if out == Path.home() else 'a filesystem root'}; "
+                             "choose a new folder for the run, e.g. runs/mine")
+    if not out.is_dir() or not any(out.iterdir()) or _made_by_rotation(out):
+        return
+    if not force:
+        raise ParameterError(f"--out {out} is a folder rotation did not create and it is not empty; choose a new or "
+                             "empty folder (or an earlier run folder), or pass --force to write into it")
+    if (out / "index.html").exists():
+        raise ParameterError(f"--out {out} holds an index.html rotation did not write; it will not be overwritten, "
+                             "even with --force: choose another folder")
+
+
+def claim_out_dir(out: Path) -> None:
+    """Create the run folder and mark it as rotation's."""
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / provenance.RUN_MARKER
+    if not marker.exists():
+        provenance.write_text(marker, "a run folder written by `rotation run`\n")
+
+
+def label(path: Path) -> str:
+    """``path`` relative to the project root when inside it (for manifests)."""
+    try:
+        return path.resolve().relative_to(config.project_root()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def make_jobs(notebooks: Sequence[Path], plan: Sequence[tuple[dict[str, Any], dict[str, Any]]], out_dir: Path,
+              kernel: str, timeout: int | None, git: dict[str, Any] | None, env: Mapping[str, str]) -> list[Job]:
+    """One :class:`Job` per notebook, each in ``out_dir/<stem>``."""
+    return [Job(notebook=nb, folder=out_dir / nb.stem, overrides=overrides, effective=effective, kernel=kernel,
+                timeout=timeout, git=git, env=dict(env), source_label=label(nb))
+            for nb, (overrides, effective) in zip(notebooks, plan)]
