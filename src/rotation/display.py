@@ -68,6 +68,7 @@ PRESETS: dict[str, Callable[[Any], str]] = {
     "percent0": _number("{:+.0%}"),  # the same, no decimals (long-horizon totals)
     "percent_abs": _number("{:.2%}"),  # an unsigned percent (volatility, standard error)
     "share": _number("{:.0%}"),  # a share in [0, 1] (hit rate, share positive)
+    "percent_level": _number("{:.2f}%"),  # a level already in percent (a yield, a policy rate)
     "t": _number("{:+.2f}"),  # a t-statistic
     "p": _number("{:.3f}"),  # a p-value
     "count": _number("{:,.0f}"),  # an integer count (nobs, lags, events)
