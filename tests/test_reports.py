@@ -12,7 +12,6 @@ import base64
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -210,6 +209,16 @@ def test_failed_cell_is_shown_open(tmp_path):
     assert page.count('<details class="rot-code" open>') == 1
     assert "SECRET_FAILING_CODE" in page and "ZeroDivisionError" in page
     assert "decides no claim" in page  # no verdicts: the box says so instead of inventing an answer
+
+
+def test_code_is_escaped(tmp_path):
+    nb = _notebook()
+    nb.cells.append(nbformat.v4.new_code_cell('s = "</details><script>alert(1)</script>"'))
+    ipynb, out = tmp_path / "x.ipynb", tmp_path / "x.html"
+    nbformat.write(nb, str(ipynb))
+    reports.render_report(ipynb, out, results={}, data_as_of=None)
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "alert" in page
 
 
 def test_title_and_question_helper(tmp_path):

@@ -138,7 +138,8 @@ def line_chart(
 
     The x axis runs from the first to the last date where any column has data (leading and
     trailing NaNs, e.g. a series that starts later in a frame that starts in 1926, and shaded
-    periods outside the data do not stretch it). ``percent=True`` labels the y axis in percent (the data stay decimal: 0.05 is shown as 5%).
+    periods outside the data do not stretch it). ``percent=True`` labels the y axis in percent (the
+    data stay decimal: 0.05 is shown as 5%).
     """
     ax = _ax(ax)
     frame = data.to_frame() if isinstance(data, pd.Series) else data

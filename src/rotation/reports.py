@@ -109,10 +109,11 @@ def notebook_title_and_question(nb: Any) -> tuple[str, str]:
 
 
 def data_as_of(data: Sequence[Mapping[str, Any]] | None) -> str | None:
-    """A "data as of" line from a run manifest's ``data`` list (the store summary).
+    """A "data as of" line from dataset records: a store summary, or the reads a notebook made.
 
-    Returns ``"store snapshot of YYYY-MM-DD; latest observation YYYY-MM-DD"`` from the latest
-    ``acquired_at`` and the latest ``last`` date of the datasets, or None when unknown.
+    Each record may carry ``acquired_at`` (when the file was fetched or imported) and ``last``
+    (its last observation). Returns ``"store snapshot of YYYY-MM-DD; latest observation
+    YYYY-MM-DD"`` from the latest of each (either part left out when no record has it), or None.
     """
     if not data:
         return None
@@ -375,6 +376,12 @@ _TEMPLATE = r"""
 {{ super() }}
 </details>
 {%- endblock input_group %}
+{% block input %}
+{#- pygments escapes the source, so its HTML needs no second sanitising pass (the slow part of the lab template) -#}
+<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
+</div>
+{%- endblock input %}
 {% block rawcell scoped %}
 {%- if cell.metadata.get('rotation_html') -%}
 {{ cell.source }}
@@ -545,7 +552,7 @@ def _page(title: str, body: str, css_extra: str = "", *, main_class: str = "rot-
 
 
 def render_report(
-    executed_ipynb: Path,
+    executed_ipynb: Path | Any,
     html_path: Path,
     *,
     results: dict[str, Any],
@@ -556,8 +563,9 @@ def render_report(
 
     Parameters
     ----------
-    executed_ipynb : Path
-        The notebook as executed by papermill (read once).
+    executed_ipynb : Path or NotebookNode
+        The notebook as executed by papermill: its path, or the node the caller already read
+        (not modified; nothing is read twice).
     html_path : Path
         Where the report goes; its folder must exist.
     results : dict
@@ -576,10 +584,14 @@ def render_report(
     """
     import nbformat
 
-    executed_ipynb, html_path = Path(executed_ipynb), Path(html_path)
-    nb = nbformat.read(str(executed_ipynb), as_version=4)
+    if hasattr(executed_ipynb, "cells"):  # a notebook node the caller has already read
+        nb, stem = executed_ipynb, Path(html_path).stem
+    else:
+        executed_ipynb = Path(executed_ipynb)
+        nb, stem = nbformat.read(str(executed_ipynb), as_version=4), executed_ipynb.stem
+    html_path = Path(html_path)
     reader_nb, info = _reader_notebook(nb)
-    body, _ = _exporter().from_notebook_node(reader_nb, resources={"metadata": {"name": executed_ipynb.stem}})
+    body, _ = _exporter().from_notebook_node(reader_nb, resources={"metadata": {"name": stem}})
     body = body.replace('<details class="rot-code" open="">', '<details class="rot-code" open>')
     body, headings = _anchor_headings(body)
     has_findings = any(slug == FINDINGS_ANCHOR for _, slug, _ in headings)
@@ -592,7 +604,7 @@ def render_report(
                           f"details in the <a href='#{FINDINGS_ANCHOR}'>findings at the end</a>.")
     slot = box + _toc_html(headings) + _parameters_box(info["parameters"], info["overridden"])
     body = body.replace(_SLOT, slot, 1)
-    title = info["title"] or executed_ipynb.stem
+    title = info["title"] or stem
     css = _code_css()
 
     def toolbar(other: Path | None, other_label: str, code_open: bool) -> str:
@@ -682,6 +694,8 @@ def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]]) -> str:
         nb = by_name.get(r["notebook"])
         link = _report_link(nb) if nb else None
         decided = r["status"] not in ("not run",) and nb is not None
+        if r["status"] == "not run" and nb is not None:  # its notebook ran but recorded no verdict
+            r = {**r, "status": "notebook failed" if nb.get("status") != "ok" else "no verdict recorded"}
         if link and decided:
             where = f"<a href=\"{esc(link)}#{FINDINGS_ANCHOR}\">{esc(r['notebook'])}</a>"
         else:
