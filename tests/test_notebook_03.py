@@ -24,6 +24,18 @@ REQUIRED_03 = [
 ]
 
 
+def _flat(tree: dict, prefix: str = "") -> dict:
+    """results.json with nested groups flattened to dotted keys (record("sample", {"start": ...}) -> "sample.start")."""
+    out: dict = {}
+    for key, value in tree.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            out.update(_flat(value, name))
+        else:
+            out[name] = value
+    return out
+
+
 def _run(main, out: Path, *params: str) -> dict:
     args = ["run", "03_interest_rates", "--out", str(out), "--kernel", "python3", "-q"]
     for p in params:
@@ -31,7 +43,7 @@ def _run(main, out: Path, *params: str) -> dict:
     code = main(args)
     folder = out / "03_interest_rates"
     assert code == 0, (folder / "manifest.json").read_text() if (folder / "manifest.json").exists() else "no manifest"
-    return json.loads((folder / "results.json").read_text())
+    return _flat(json.loads((folder / "results.json").read_text()))
 
 
 @pytest.mark.notebook

@@ -41,6 +41,18 @@ def test_parameters_are_typed_and_documented(path: Path):
         assert spec.help, f"parameter {name!r} has no trailing comment explaining it"
 
 
+def _flat(tree: dict, prefix: str = "") -> dict:
+    """results.json with nested groups flattened to dotted keys (record("sample", {"start": ...}) -> "sample.start")."""
+    out: dict = {}
+    for key, value in tree.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            out.update(_flat(value, name))
+        else:
+            out[name] = value
+    return out
+
+
 @pytest.mark.notebook
 def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
     from rotation.runner import run_notebooks
@@ -48,11 +60,11 @@ def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
     summary = run_notebooks(["00_data_overview"], out=tmp_path / "run", progress=False, kernel_name="python3")
     assert summary.ok, summary.to_text()
     folder = tmp_path / "run" / "00_data_overview"
-    results = json.loads((folder / "results.json").read_text())
+    results = _flat(json.loads((folder / "results.json").read_text()))
     assert results["proxy"] == "ff30_vw"
     assert results["sample.start"] == "1926-07-31"
-    assert results["rows"]["size_vw_monthly"] == 1196
-    assert results["last"]["IWM"] == "2026-07-10"  # intraday row cut as CI does
+    assert results["rows.size_vw_monthly"] == 1196
+    assert results["last.IWM"] == "2026-07-10"  # intraday row cut as CI does
     assert (folder / "00_data_overview.html").stat().st_size > 10_000
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok"
@@ -62,7 +74,8 @@ def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
 REQUIRED_01 = [
     "proxy", "sample.start", "sample.end",
     "latest.1y", "latest.3y", "latest.5y", "latest.1y_percentile", "latest.3y_percentile", "latest.5y_percentile",
-    "breakouts.n_episodes", "breakouts.fwd6m.mean", "breakouts.fwd6m.ci", "breakouts.fwd12m.mean", "breakouts.fwd12m.ci",
+    "breakouts.n_episodes", "breakouts.study.rows.6.estimate", "breakouts.study.rows.6.ci_lower",
+    "breakouts.study.rows.12.estimate", "breakouts.study.rows.12.ci_lower", "breakouts.study.rows.12.ci_upper",
     "breakouts.false_rate", "blowoff.n", "blowoff.mean_fwd_3m", "level2000.breaks", "level2000.failures",
 ]
 
@@ -76,16 +89,16 @@ def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, 
         out = tmp_path / proxy
         code = main(["run", "01_relative_strength", "-p", f"proxy={proxy}", "--out", str(out), "--kernel", "python3", "-q"])
         assert code == 0, (out / "01_relative_strength" / "manifest.json").read_text()
-        res = json.loads((out / "01_relative_strength" / "results.json").read_text())
+        res = _flat(json.loads((out / "01_relative_strength" / "results.json").read_text()))
         missing = [k for k in REQUIRED_01 if k not in res]
         assert not missing, f"results.json lacks {missing}"
         assert res["proxy"] == proxy
-        lo, hi = res["breakouts.fwd12m.ci"]
-        assert lo <= res["breakouts.fwd12m.mean"] <= hi
+        lo, hi = res["breakouts.study.rows.12.ci_lower"], res["breakouts.study.rows.12.ci_upper"]
+        assert lo <= res["breakouts.study.rows.12.estimate"] <= hi
         assert 0 <= res["breakouts.false_rate"] <= 1
     # the 2,000-level study reads ^RUT whatever the proxy
-    a = json.loads((tmp_path / "ff30_vw" / "01_relative_strength" / "results.json").read_text())
-    b = json.loads((tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_text())
+    a = _flat(json.loads((tmp_path / "ff30_vw" / "01_relative_strength" / "results.json").read_text()))
+    b = _flat(json.loads((tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_text()))
     assert a["level2000.breaks"] == b["level2000.breaks"]
     assert a["sample.start"] == "1926-07-31" and b["sample.start"].startswith("2000-")
 
