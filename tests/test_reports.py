@@ -208,7 +208,19 @@ def test_failed_cell_is_shown_open(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.count('<details class="rot-code" open>') == 1
     assert "SECRET_FAILING_CODE" in page and "ZeroDivisionError" in page
-    assert "decides no claim" in page  # no verdicts: the box says so instead of inventing an answer
+    assert "failed before it recorded a verdict" in page  # the box says so instead of inventing an answer
+
+
+def test_answer_box_without_verdicts_names_the_claims(tmp_path):
+    ipynb = tmp_path / "02_dollar_sensitivity.ipynb"
+    nbformat.write(_notebook(), str(ipynb))
+    out = tmp_path / "02_dollar_sensitivity.html"
+    reports.render_report(ipynb, out, results={}, data_as_of=None)
+    page = out.read_text(encoding="utf-8")
+    assert "No verdict was recorded in this run" in page and "softer U.S. dollar" in page
+    other = tmp_path / "00_data_overview.html"
+    reports.render_report(ipynb, other, results={}, data_as_of=None)
+    assert "decides no claim" in other.read_text(encoding="utf-8")
 
 
 def test_code_is_escaped(tmp_path):

@@ -448,12 +448,23 @@ def _toc_html(headings: Sequence[tuple[int, str, str]]) -> str:
     return f'<nav class="rot-toc" aria-label="Contents"><h2 class="rot-toc-title">Contents</h2><ol>{lis}</ol></nav>'
 
 
-def _no_verdict_box(data_as_of_text: str | None, has_findings: bool) -> str:
+def _no_verdict_box(stem: str, data_as_of_text: str | None, has_findings: bool, failed: bool) -> str:
+    """The Answer box of a notebook that recorded no verdict: say why instead of inventing an answer."""
+    from rotation import claims as _claims
+
     asof = f"<p class='rot-asof'>Data as of {html.escape(data_as_of_text)}.</p>" if data_as_of_text else ""
     where = (f" <a href='#{FINDINGS_ANCHOR}'>Findings and caveats</a> sums up what it shows."
              if has_findings else "")
-    return ("<div class='rot-answer rot-answer-none'><h2>Answer</h2>"
-            f"<p>This notebook decides no claim of the commentary; it describes the data.{where}</p>{asof}</div>")
+    owned = _claims.for_notebook(stem)
+    if failed:
+        text = "The notebook failed before it recorded a verdict; the failing cell is shown open below."
+    elif owned:
+        quotes = "; ".join(f"“{c.quote}”" for c in owned)
+        text = (f"No verdict was recorded in this run for the claims this notebook decides: "
+                f"{html.escape(quotes)}.{where}")
+    else:
+        text = f"This notebook decides no claim of the commentary; it describes the data.{where}"
+    return f"<div class='rot-answer rot-answer-none'><h2>Answer</h2><p>{text}</p>{asof}</div>"
 
 
 def _parameters_box(source: str, overridden: bool) -> str:
@@ -567,7 +578,8 @@ def render_report(
         The notebook as executed by papermill: its path, or the node the caller already read
         (not modified; nothing is read twice).
     html_path : Path
-        Where the report goes; its folder must exist.
+        Where the report goes; its folder must exist. Its name is the notebook's stem
+        (``<stem>.html``), which says which claims the notebook decides.
     results : dict
         The notebook's recorded values (``results.json``); ``verdicts.<claim_id>`` records feed
         the Answer box.
@@ -584,12 +596,12 @@ def render_report(
     """
     import nbformat
 
-    if hasattr(executed_ipynb, "cells"):  # a notebook node the caller has already read
-        nb, stem = executed_ipynb, Path(html_path).stem
-    else:
-        executed_ipynb = Path(executed_ipynb)
-        nb, stem = nbformat.read(str(executed_ipynb), as_version=4), executed_ipynb.stem
     html_path = Path(html_path)
+    stem = html_path.stem  # <stem>/<stem>.html in a run folder
+    if hasattr(executed_ipynb, "cells"):  # a notebook node the caller has already read
+        nb = executed_ipynb
+    else:
+        nb = nbformat.read(str(Path(executed_ipynb)), as_version=4)
     reader_nb, info = _reader_notebook(nb)
     body, _ = _exporter().from_notebook_node(reader_nb, resources={"metadata": {"name": stem}})
     body = body.replace('<details class="rot-code" open="">', '<details class="rot-code" open>')
@@ -597,8 +609,8 @@ def render_report(
     has_findings = any(slug == FINDINGS_ANCHOR for _, slug, _ in headings)
 
     records = _vd.records_from_results(results or {})
-    box = _vd.answer_box_html(records, data_as_of=data_as_of) if records else _no_verdict_box(data_as_of,
-                                                                                                has_findings)
+    box = (_vd.answer_box_html(records, data_as_of=data_as_of) if records
+           else _no_verdict_box(stem, data_as_of, has_findings, info["failed"]))
     if records and has_findings:
         box = box.replace("details in the findings at the end.",
                           f"details in the <a href='#{FINDINGS_ANCHOR}'>findings at the end</a>.")
