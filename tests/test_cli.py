@@ -315,3 +315,84 @@ def test_status_shows_observation_age_and_stale(small_store):
     today = pd.Timestamp.now(tz="UTC").date()
     assert rows["IWM"]["age_days"] == (today - pd.Timestamp("2026-07-13").date()).days
     assert rows["IWM"]["stale"] is (rows["IWM"]["age_days"] > 14)
+
+
+# --------------------------------------------------------------------------- run and results
+
+NOTEBOOK_02 = Path(__file__).resolve().parents[1] / "notebooks" / "02_dollar_sensitivity.ipynb"
+
+
+def test_params_file_dates_read_like_p_values(tmp_path):
+    """`-f` with `split_date: 2008-01-01` used to be refused ("must be str, got datetime.date")."""
+    from rotation.cli import _read_params_file
+    from rotation.runner import plan_parameters
+
+    f = tmp_path / "params.yaml"
+    f.write_text("split_date: 2008-01-01\nrolling_months: 24\nproxy: iwm_spy\n", encoding="utf-8")
+    from_file = plan_parameters([NOTEBOOK_02], _read_params_file(str(f)))[0][0]
+    from_p = plan_parameters([NOTEBOOK_02], {"split_date": "2008-01-01", "rolling_months": "24", "proxy": "iwm_spy"})[0][0]
+    assert from_file == from_p == {"split_date": "2008-01-01", "rolling_months": 24, "proxy": "iwm_spy"}
+
+
+def test_params_file_errors_are_messages(tmp_path):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("proxy: caf\xe9\n".encode("latin-1"))
+    code, out, err = run(["run", "02", "-f", bad, "--out", tmp_path / "x"])
+    assert code == 1 and "not UTF-8" in err and str(bad) in err and "Traceback" not in err
+    code, _, err = run(["run", "02", "-f", tmp_path / "missing.yaml", "--out", tmp_path / "x"])
+    assert code == 1 and "missing.yaml" in err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("proxy: [iwm\n")
+    code, _, err = run(["run", "02", "-f", broken, "--out", tmp_path / "x"])
+    assert code == 1 and "broken.yaml" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_run_accepts_papermill_spelling_and_suggests_names(tmp_path):
+    code, _, err = run(["run", "01", "-p", "proxi", "iwm_spy", "--out", tmp_path / "x"])
+    assert code == 1 and "unknown parameter 'proxi'" in err and "did you mean 'proxy'" in err
+    code, _, err = run(["run", "01", "-p", "proxy", "iwm_sp", "--out", tmp_path / "x"])
+    assert code == 1 and "did you mean 'iwm_spy'" in err
+    code, _, err = run(["run", "01", "-p", "breakout_lookback=100000000000000000000000", "--out", tmp_path / "x"])
+    assert code == 1 and "'breakout_lookback'" in err and "Traceback" not in err
+    code, _, err = run(["run", "01", "-p", "split_date", "--out", tmp_path / "x"])
+    assert code == 1 and "NAME=VALUE" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_run_refuses_root_and_files_as_out(tmp_path):
+    f = tmp_path / "f.txt"
+    f.write_text("x")
+    for out, words in ((f, "existing file"), ("/", "filesystem root")):
+        code, _, err = run(["run", "02", "--out", out])
+        assert code == 1 and words in err and "Traceback" not in err
+
+
+def test_results_table_json_and_ipynb(tmp_path):
+    from rotation.report import RECORD_MIME
+
+    run_dir = tmp_path / "run"
+    (run_dir / "01_x").mkdir(parents=True)
+    values = {"latest.1y": 0.0123456789, "ci": [-0.01234567, 0.05], "n": 3, "missing": None,
+              "by_decade": {str(1930 + 10 * i): i / 7 for i in range(10)}}
+    (run_dir / "01_x" / "results.json").write_text(json.dumps(values))
+    code, out, _ = run(["results", run_dir])
+    assert code == 0
+    assert "== 01_x (5 results)" in out and "0.01235" in out and "[-0.01235, 0.05]" in out and "n/a" in out
+    assert "1930: 0; 1940: 0.1429" in out and "..." in out and "decimals" in out
+    code, out, _ = run(["results", run_dir / "01_x", "--json"])
+    assert code == 0 and json.loads(out) == {"01_x": values}
+    nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [
+        {"output_type": "display_data", "metadata": {}, "data": {RECORD_MIME: {"name": "a", "value": 1}}}]}]}
+    (tmp_path / "out.ipynb").write_text(json.dumps(nb))
+    code, out, _ = run(["results", tmp_path / "out.ipynb", "--json"])
+    assert code == 0 and json.loads(out) == {"out": {"a": 1}}
+    code, _, err = run(["results", tmp_path / "nowhere"])
+    assert code == 1 and "does not exist" in err
+
+
+def test_run_and_results_help_carry_examples(capsys):
+    for cmd in ("run", "results"):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        assert "examples:" in capsys.readouterr().out

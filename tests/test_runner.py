@@ -353,3 +353,145 @@ def test_timeout_fails_only_that_notebook(kernel, quiet_env, tmp_path):
     assert fast.ok and fast.values == {"ok": 1}
     assert "00_slow failed" in summary.to_text()
     assert os.environ.get("ROTATION_RUN") == before  # the kernel environment is restored
+
+
+# --------------------------------------------------------------------------- the in-notebook check, plain papermill
+
+CHECKED_PARAMS = 'proxy: str = "ff30_vw"  # pair\nstart: str = ""  # first date\nlookback: int = 12  # months\n'
+CHECK_CELL = "from rotation.params import check_parameters\ncheck_parameters(globals())"
+
+
+@pytest.fixture(scope="module")
+def checked_nb(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("checked")
+    return _write(
+        folder / "00_checked.ipynb", CHECKED_PARAMS, CHECK_CELL,
+        'from rotation.report import record\nrecord("proxy", proxy)\nrecord("lookback", lookback)',
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2])",
+        markdown_first=False,
+    )
+
+
+def _papermill(nb: Path, out: Path, kernel: str, **parameters):
+    import papermill
+
+    return papermill.execute_notebook(str(nb), str(out), parameters=parameters, kernel_name=kernel,
+                                      progress_bar=False, cwd=str(out.parent))
+
+
+def test_plain_papermill_leaves_results_and_figures_in_the_notebook(checked_nb, kernel, tmp_path, monkeypatch):
+    from rotation.cli import main
+    from rotation.report import notebook_kernel, notebook_results
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # would drop every figure without the check cell's inline backend
+    monkeypatch.delenv("ROTATION_RUN", raising=False)
+    out = tmp_path / "out.ipynb"
+    _papermill(checked_nb, out, kernel, proxy="iwm_spy")
+    assert notebook_results(out) == {"proxy": "iwm_spy", "lookback": 12}
+    assert notebook_kernel(out)["executable"]
+    assert "image/png" in out.read_text()
+    assert not (tmp_path / "results.json").exists()  # record() writes no file: the notebook holds the results
+    assert main(["results", str(out), "--json"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"proxy": "iwm_sp"}, "must be one of ff30_vw.*iwm_spy.*did you mean 'iwm_spy'"),
+        ({"start": "2008-13-01"}, "parameter 'start'.*must be a date YYYY-MM-DD"),
+        ({"prox": "iwm_spy"}, "unknown parameter 'prox'.*did you mean 'proxy'"),
+        ({"lookback": 10**23}, "parameter 'lookback'.*between 0 and 1,000,000"),
+        ({"lookback": "twelve"}, "parameter 'lookback'.*must be int"),
+    ],
+    ids=["bad-proxy", "bad-date", "unknown-name", "huge-int", "wrong-type"],
+)
+def test_in_notebook_check_stops_plain_papermill(checked_nb, kernel, tmp_path, parameters, message):
+    from papermill.exceptions import PapermillExecutionError
+
+    from rotation.report import notebook_results
+
+    out = tmp_path / "bad.ipynb"
+    with pytest.raises(PapermillExecutionError) as info:
+        _papermill(checked_nb, out, kernel, **parameters)
+    assert info.value.ename == "ParameterError"
+    import re
+
+    assert re.search(message, info.value.evalue), info.value.evalue
+    assert notebook_results(out) == {}  # stopped before anything ran
+
+
+def test_check_parameters_outside_a_kernel_applies_the_name_rules():
+    from rotation.params import check_parameters
+
+    check_parameters({"proxy": "iwm_spy", "start": "", "as_of": "2020-01-31", "n": 3})
+    with pytest.raises(ParameterError, match="proxy"):
+        check_parameters({"proxy": "nope"})
+    with pytest.raises(ParameterError, match="as_of"):
+        check_parameters({"as_of": "31/01/2020"})
+
+
+def test_run_refuses_bad_values_before_any_kernel(tmp_path, kernel):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _write(nbs / "00_checked.ipynb", CHECKED_PARAMS, CHECK_CELL)
+    out = tmp_path / "never"
+    for params, match in (({"proxy": "iwm_sp"}, "did you mean 'iwm_spy'"), ({"lookback": str(10**23)}, "'lookback'"),
+                          ({"start": "2008-02-30"}, "'start'"), ({"lokback": 3}, "did you mean 'lookback'")):
+        with pytest.raises(ParameterError, match=match):
+            run_notebooks(params=params, out=out, kernel_name=kernel, progress=False, notebooks_dir=nbs)
+    assert not out.exists()
+
+
+def test_run_manifest_lists_reads_and_kernel(tmp_path, kernel, quiet_env):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    _write(nbs / "00_reads.ipynb", CHECKED_PARAMS, CHECK_CELL,
+           "from rotation.report import note_read, record\n"
+           "for _ in range(3):\n"
+           "    note_read('IWM', sha256='ab', first='2000-05-26', last='2026-07-10', rows=9)\n"
+           "note_read('SPY', sha256='cd', first='1993-01-29', last='2026-07-10', rows=8)\n"
+           "record('x', 1.5)")
+    summary = run_notebooks(out=tmp_path / "run", kernel_name=kernel, progress=False, notebooks_dir=nbs)
+    (result,) = summary.results
+    assert result.ok, summary.to_text()
+    manifest = json.loads(result.paths.manifest.read_text())
+    assert [r["dataset"] for r in manifest["data"]] == ["IWM", "SPY"]
+    assert manifest["data"][0] == {"dataset": "IWM", "sha256": "ab", "first": "2000-05-26", "last": "2026-07-10",
+                                   "rows": 9}
+    assert manifest["kernel_python"]["executable"] and result.kernel_python
+    assert "runs" in summary.to_text()
+    html = result.paths.html.read_text()
+    assert "vnd.rotation" not in html and "mimetype" not in html.lower()
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for f in (result.paths.results, result.paths.manifest, result.paths.html, summary.index_html):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o666 & ~umask, f
+
+
+def test_out_folder_rules(tmp_path, kernel, nbdir):
+    def run(out, **kw):
+        return run_notebooks(["02"], out=out, kernel_name=kernel, progress=False, notebooks_dir=nbdir, **kw)
+
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    with pytest.raises(ParameterError, match="existing file"):
+        run(a_file)
+    with pytest.raises(ParameterError, match="filesystem root"):
+        run(Path("/"))
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "index.html").write_text("<p>mine</p>")
+    with pytest.raises(ParameterError, match="did not create.*--force"):
+        run(foreign)
+    with pytest.raises(ParameterError, match="index.html.*not be overwritten"):
+        run(foreign, force=True)
+    assert (foreign / "index.html").read_text() == "<p>mine</p>"
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("x")
+    assert run(other, force=True).ok
+    assert run(other).ok  # rotation's folder now: may write again
+    assert (other / "notes.txt").read_text() == "x"

@@ -185,6 +185,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def _is_option(token: str) -> bool:
+    """``--out``, ``-q``... but not a negative number like ``-0.05``."""
+    if not token.startswith("-"):
+        return False
+    try:
+        float(token)
+    except ValueError:
+        return True
+    return False
+
+
 def _join_param_pairs(argv: list[str]) -> list[str]:
     """papermill's spelling ``-p NAME VALUE`` -> ``-p NAME=VALUE`` (after the ``run`` command only)."""
     if "run" not in argv:
@@ -195,7 +206,7 @@ def _join_param_pairs(argv: list[str]) -> list[str]:
     while i < len(rest):
         tok = rest[i]
         if tok in ("-p", "--param") and i + 2 < len(rest) and "=" not in rest[i + 1] \
-                and not rest[i + 1].startswith("-"):
+                and not rest[i + 1].startswith("-") and not _is_option(rest[i + 2]):
             out += [tok, f"{rest[i + 1]}={rest[i + 2]}"]
             i += 3
             continue

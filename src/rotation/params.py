@@ -345,6 +345,7 @@ def check_value(spec: ParamSpec, value: Any, notebook: str) -> None:
     ParameterError
         Naming the parameter, the rule, the value and the fix (valid choices, a bound).
     """
+    __tracebackhide__ = True  # noqa: F841 - IPython shows the message, not this frame
     where = f"parameter {spec.name!r} of {notebook}"
     items = value if isinstance(value, list) else [value]
     for v in items:
@@ -449,6 +450,7 @@ def check_parameters(namespace: Mapping[str, Any], notebook: str = "this noteboo
     ParameterError
         The first wrong parameter: its name, the rule, the value and the valid choices.
     """
+    __tracebackhide__ = True  # noqa: F841
     from rotation.report import note_kernel
 
     history = _history()
