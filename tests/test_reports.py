@@ -175,7 +175,7 @@ def test_hidden_outputs_and_warnings(rendered):
         assert "0.987654321" not in p  # the Out[] of a cell ending in record(...)
         assert "&lt;Axes:" not in p and "<Axes:" not in p  # stray reprs
         assert "Out[" not in p and "In&nbsp;[" not in p
-        assert "data:image/png;base64," in p  # the chart stays
+        assert "data:image/png;base64," in p and '<img alt="chart"' in p  # the chart stays, with an alt text
 
 
 def test_tables_are_formatted(rendered):

@@ -392,13 +392,43 @@ _TEMPLATE = r"""
 """
 
 
+def _reader_exporter_class() -> type:
+    """HTMLExporter without its BeautifulSoup pass over the finished page.
+
+    nbconvert's ``HTMLExporter.from_notebook_node`` re-parses the whole page with BeautifulSoup to
+    add ``alt`` texts and ``tabindex`` attributes, which takes longer than rendering the notebook;
+    :func:`render_report` adds the ``alt`` texts with one regular expression instead. Should
+    nbconvert's internals change, the subclass falls back to the full method.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class _ReaderExporter(HTMLExporter):  # type: ignore[misc]
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            try:
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                self.register_filter("highlight_code", self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                resources = self._init_resources(resources)
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            except (ImportError, AttributeError, TypeError):  # pragma: no cover - other nbconvert versions
+                return super().from_notebook_node(nb, resources, **kw)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return _ReaderExporter
+
+
 @functools.lru_cache(maxsize=1)
 def _exporter() -> Any:
-    """One configured HTMLExporter per process (building one costs more than rendering a notebook)."""
+    """One configured exporter per process (building one costs more than rendering a notebook)."""
     from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    exporter = _reader_exporter_class()(
         template_name="lab",
         template_file="rotation_report.html.j2",
         extra_loaders=[DictLoader({"rotation_report.html.j2": _TEMPLATE})],
@@ -416,6 +446,7 @@ def _code_css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
+_IMG_NO_ALT = re.compile(r"<img (?![^>]*\balt=)")
 _HEADING_RE = re.compile(r"<h([1-6])([^>]*?)\sid=\"([^\"]*)\"([^>]*)>(.*?)</h\1>", re.DOTALL)
 
 
@@ -523,6 +554,7 @@ th, td { border: 0; border-bottom: 1px solid var(--rot-line); padding: 0.28em 0.
 main thead th { border-bottom: 2px solid #8c959f; text-align: left; vertical-align: bottom; }
 main thead th.rot-num { text-align: right; }
 table[border] { border: 0; }
+caption { caption-side: top; text-align: left; color: var(--rot-muted); font-size: 0.92em; padding: 0.2em 0; }
 td { text-align: left; }
 td.rot-num, td.rot-na { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.rot-date { white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -605,6 +637,7 @@ def render_report(
     reader_nb, info = _reader_notebook(nb)
     body, _ = _exporter().from_notebook_node(reader_nb, resources={"metadata": {"name": stem}})
     body = body.replace('<details class="rot-code" open="">', '<details class="rot-code" open>')
+    body = _IMG_NO_ALT.sub('<img alt="chart" ', body)
     body, headings = _anchor_headings(body)
     has_findings = any(slug == FINDINGS_ANCHOR for _, slug, _ in headings)
 
