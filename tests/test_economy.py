@@ -61,7 +61,9 @@ def test_state_table_matches_statsmodels_and_counts_spells():
     rng = np.random.default_rng(0)
     r = pd.Series(rng.normal(0, 0.03, 240), index=months(240))
     states = pd.Series(np.where((np.arange(240) // 24) % 2 == 0, "a", "b"), index=r.index)
-    tab = ec.state_table(r, states, horizon=3, maxlags=4)
+    res = ec.state_table(r, states, horizon=3, maxlags=4)
+    tab = res.table
+    assert res.method.lags == 4 and "3" in res.units
     fwd = ec.forward_compounded(r, 3)
     data = pd.concat({"y": fwd, "s": states}, axis=1).dropna()
     ref = sm.OLS(data["y"], pd.get_dummies(data["s"], dtype=float)).fit(cov_type="HAC", cov_kwds={"maxlags": 4})
@@ -70,7 +72,8 @@ def test_state_table_matches_statsmodels_and_counts_spells():
     assert tab.loc["a", "n_spells"] == 5 and tab.loc["b", "n_spells"] == 5
     assert fwd.iloc[0] == pytest.approx(np.prod(1 + r.iloc[1:4]) - 1)
     d = ec.state_difference(r, states == "b", horizon=3, maxlags=4)
-    assert d["estimate"] == pytest.approx(tab.loc["b", "estimate"] - tab.loc["a", "estimate"])
+    assert d.estimate == pytest.approx(tab.loc["b", "estimate"] - tab.loc["a", "estimate"])
+    assert d.table.loc["in state minus other", "n_spells"] == 5
 
 
 def test_interaction_regression_recovers_a_planted_recession_effect():
@@ -79,7 +82,7 @@ def test_interaction_regression_recovers_a_planted_recession_effect():
     mkt = pd.Series(rng.normal(0.005, 0.045, 600), index=idx)
     rec = pd.Series((np.arange(600) % 60) < 8, index=idx).astype(float)
     rel = 0.2 * mkt - 0.01 * rec + rng.normal(0, 0.01, 600)
-    tab = ec.interaction_regression(rel, mkt, rec, maxlags=6)
+    tab = ec.interaction_regression(rel, mkt, rec, maxlags=6).table
     assert tab.loc["indicator", "ci_upper"] < 0
     assert tab.loc["market", "estimate"] == pytest.approx(0.2, abs=0.05)
 

@@ -115,7 +115,8 @@ def test_month_dummy_regression_matches_statsmodels_and_group_means():
     import statsmodels.api as sm
 
     y = _monthly()
-    table, joint = ss.month_of_year_means(y, maxlags=6)
+    res = ss.month_of_year_means(y, maxlags=6)
+    table, joint = res.table, res.extra["joint_test"]
     np.testing.assert_allclose(table["estimate"].to_numpy(), y.groupby(y.index.month).mean().to_numpy())
     X = pd.get_dummies(y.index.month).astype(float).set_index(y.index)
     ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": 6})
@@ -134,8 +135,8 @@ def test_january_dummy_and_eras():
     row = ss.dummy_effect(y, jan, maxlags=6)
     assert row["estimate"] == pytest.approx(y[y.index.month == 1].mean() - y[y.index.month != 1].mean())
     assert row["ci_lower"] > 0 and row["n_dummy"] == 40
-    eras = ss.by_era(y, jan, {"early": (None, "1979-12-31"), "late": ("1980-01-01", None)}, maxlags=6)
-    assert list(eras.index) == ["early", "late"] and (eras["nobs"] == 240).all()
+    eras = ss.by_era(y, jan, {"early": (None, "1979-12-31"), "late": ("1980-01-01", None)}, maxlags=6).table
+    assert list(eras.index) == ["full sample", "early", "late"] and (eras["nobs"].iloc[1:] == 240).all()
     with pytest.raises(ParameterError, match="constant"):
         ss.dummy_effect(y, jan * 0, maxlags=6)
 
@@ -148,17 +149,18 @@ def test_window_study_finds_a_planted_year_end_effect_and_not_a_null_one():
     for _, row in w.iterrows():
         small.loc[row["start"]:row["end"]] += 0.004  # +0.4% a day in the window
     df = pd.DataFrame({"small": small, "large": pd.Series(rng.normal(0.0, 0.01, len(idx)), index=idx)})
-    out = ss.window_study(df, w, reps=500, seed=1)
+    out = ss.window_study(df, w, reps=500, seed=1).table
     assert list(out.columns[:7]) == ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs"]
     assert out.loc["small", "ci_lower"] > 0.015 and out.loc["small", "nobs"] == 29
     assert out.loc["large", "ci_lower"] < 0 < out.loc["large", "ci_upper"]
-    again = ss.window_study(df, w, reps=500, seed=1)
+    again = ss.window_study(df, w, reps=500, seed=1).table
     pd.testing.assert_frame_equal(out, again)
 
 
 def test_january_conditioning_uses_only_december_and_earlier():
     y = _monthly(600, seed=4)
-    table, years = ss.january_after_prior_year(y, reps=200, seed=0)
+    res, years = ss.january_after_prior_year(y, reps=200, seed=0)
+    table = res.table
     assert list(table.index) == ["lagged", "led", "lagged minus led"]
     assert table.loc["lagged minus led", "estimate"] == pytest.approx(
         table.loc["lagged", "estimate"] - table.loc["led", "estimate"])

@@ -84,6 +84,6 @@ def test_event_forward_table_against_all_dates():
     fwd = pd.Series(0.0, index=idx)
     events = idx[[20, 60, 100, 140, 180]]
     fwd[events] = 0.05
-    tab = se.event_forward_table({13: fwd}, events, reps=200)
+    tab = se.event_forward_table({13: fwd}, events, reps=200).table
     assert tab.loc[13, "nobs"] == 5 and tab.loc[13, "mean_events"] == pytest.approx(0.05)
     assert tab.loc[13, "estimate"] == pytest.approx(0.05 - fwd.mean())

@@ -10,8 +10,9 @@ Conventions
   signals. :func:`sahm_rule` and :func:`late_cycle_realtime` are real-time alternatives.
 * Returns are decimal; the forward return at ``t`` compounds ``t+1..t+h``
   (:func:`forward_compounded`): a state known at ``t`` is compared with what came after ``t``.
-* Estimate tables use the project's vocabulary: ``estimate, std_err, t, p_value, ci_lower,
-  ci_upper, nobs`` (+ ``median``, ``share_positive``, ``n_spells``).
+* Estimates come back as :class:`rotation.results.Estimates` (``estimate, std_err, t, p_value,
+  ci_lower, ci_upper, nobs`` + ``median``, ``share_positive``, ``n_spells``), with the HAC lags in
+  their method.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.results import Estimates, Method
 
 __all__ = [
     "sahm_rule",
@@ -162,8 +164,12 @@ def _vocab(fit, alpha: float) -> pd.DataFrame:
                          "ci_lower": ci.iloc[:, 0], "ci_upper": ci.iloc[:, 1]})
 
 
+def _units(h: int) -> str:
+    return "decimal return in the same month" if h == 0 else f"decimal return compounded over the next {h} periods"
+
+
 def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxlags: int | None = None,
-                alpha: float = 0.05) -> pd.DataFrame:
+                alpha: float = 0.05) -> Estimates:
     """Mean forward ``horizon``-month return by state known at ``t``, with HAC intervals.
 
     Parameters
@@ -180,7 +186,7 @@ def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxl
 
     Returns
     -------
-    pd.DataFrame
+    Estimates
         One row per state: the vocabulary, ``nobs`` (months), ``median``, ``share_positive`` and
         ``n_spells`` (separate runs of the state: the number of roughly independent episodes).
     """
@@ -197,17 +203,21 @@ def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxl
     out["nobs"] = grp.size()
     out["median"] = grp.median()
     out["share_positive"] = grp.apply(lambda v: float((v > 0).mean()))
+    out["nobs"] = out["nobs"].astype(int)
+    out = out[["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "median", "share_positive"]]
     out["n_spells"] = spells(states.dropna().astype(str).loc[data.index[0]:data.index[-1]]).reindex(out.index)
     out.index.name = "state"
-    return out
+    return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=lags, alpha=alpha), units=_units(h),
+                     title=f"{'same-month' if h == 0 else f'forward {h}-period'} return by state")
 
 
 def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, *, maxlags: int | None = None,
-                     alpha: float = 0.05) -> pd.Series:
+                     alpha: float = 0.05) -> Estimates:
     """Forward return in the state minus outside it: ``fwd = a + b * in_state``, HAC (see :func:`state_table`).
 
-    Returns one row in the vocabulary (``estimate`` = b) plus ``nobs``, ``n_state``, ``n_spells`` and,
-    for the months in the state, ``median_state`` and ``share_positive_state`` of the forward return.
+    Returns an :class:`~rotation.results.Estimates` with one row (``"in state minus other"``, estimate = b)
+    plus ``n_state``, ``n_spells`` and, for the months in the state, ``median_state`` and
+    ``share_positive_state`` of the forward return.
     """
     fwd = _monthly(returns, "returns") if horizon == 0 else forward_compounded(returns, horizon)
     data = pd.concat({"y": fwd, "d": in_state.astype(float)}, axis=1, join="inner").dropna()
@@ -221,14 +231,15 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
     row = _vocab(fit, alpha).loc["d"]
     runs = spells(data["d"].astype(int))
     inside = data.loc[data["d"] == 1, "y"]
-    return pd.concat([row, pd.Series({"nobs": int(len(data)), "n_state": int(data["d"].sum()),
-                                      "n_spells": int(runs.get(1, 0)),
-                                      "median_state": float(inside.median()),
-                                      "share_positive_state": float((inside > 0).mean())})])
+    table = pd.DataFrame([{**row.to_dict(), "nobs": int(len(data)), "n_state": int(data["d"].sum()),
+                           "n_spells": int(runs.get(1, 0)), "median_state": float(inside.median()),
+                           "share_positive_state": float((inside > 0).mean())}], index=["in state minus other"])
+    return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=lags, alpha=alpha), units=_units(h),
+                     title="in the state minus other periods")
 
 
 def interaction_regression(returns: pd.Series, market: pd.Series, indicator: pd.Series, *, maxlags: int = 12,
-                           alpha: float = 0.05) -> pd.DataFrame:
+                           alpha: float = 0.05) -> Estimates:
     """``returns = a + b market + c indicator + d market x indicator``, HAC errors.
 
     With ``returns`` small-minus-large and ``indicator`` the recession flag: ``c`` is the part of
@@ -245,4 +256,6 @@ def interaction_regression(returns: pd.Series, market: pd.Series, indicator: pd.
                   _whole(maxlags, "maxlags", 0, 600), alpha)
     out = _vocab(fit, alpha)
     out["nobs"] = int(fit.nobs)
-    return out
+    return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="coefficients of a regression of decimal returns", title="returns on the market, the "
+                     "indicator and their product", percent=False, extra={"rsquared": float(fit.rsquared)})

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.results import Estimates, Method
 
 __all__ = [
     "year_end_windows",
@@ -267,7 +268,7 @@ def _vocabulary(params: pd.Series, bse: pd.Series, tvalues: pd.Series, pvalues: 
                          "ci_lower": ci.iloc[:, 0], "ci_upper": ci.iloc[:, 1], "nobs": nobs})
 
 
-def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> tuple[pd.DataFrame, dict]:
+def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
     """Mean return by calendar month from a regression on 12 month dummies (no constant), HAC errors,
     and a joint Wald test that all 12 means are equal.
 
@@ -280,10 +281,10 @@ def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
 
     Returns
     -------
-    (table, joint)
-        ``table``: rows ``Jan..Dec`` in the vocabulary ``estimate, std_err, t, p_value, ci_lower,
-        ci_upper, nobs`` (+ ``median``, ``share_positive``); ``joint``: ``{"statistic", "df", "p_value",
-        "test"}`` of H0: all months equal (Wald chi-square with the HAC covariance).
+    Estimates
+        Rows ``Jan..Dec`` in the vocabulary (+ ``median``, ``share_positive``); ``extra["joint_test"]``:
+        ``{"statistic", "df", "p_value", "test"}`` of H0: all months equal (Wald chi-square with the
+        HAC covariance).
     """
     import statsmodels.api as sm
 
@@ -303,7 +304,10 @@ def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
     w = fit.wald_test(R, scalar=True, use_f=False)
     joint = {"statistic": float(w.statistic), "df": 11, "p_value": float(w.pvalue),
              "test": f"Wald chi2(11), H0: all 12 monthly means equal; HAC covariance, {int(maxlags)} lags"}
-    return table, joint
+    table["nobs"] = table["nobs"].astype(int)
+    return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="decimal return per month", title="mean return by calendar month",
+                     extra={"joint_test": joint})
 
 
 def dummy_effect(returns: pd.Series, dummy: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> pd.Series:
@@ -325,14 +329,18 @@ def dummy_effect(returns: pd.Series, dummy: pd.Series, maxlags: int = 12, alpha:
 
 
 def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | None, str | None]],
-           maxlags: int = 12, alpha: float = 0.05) -> pd.DataFrame:
-    """:func:`dummy_effect` in each era (``{"to 1981": (None, "1981-12-31"), ...}``, inclusive bounds)."""
-    rows = {}
+           maxlags: int = 12, alpha: float = 0.05) -> Estimates:
+    """:func:`dummy_effect` on the full sample and in each era (``{"1926-1981": (None, "1981-12-31"), ...}``,
+    inclusive bounds); eras with fewer than 24 months are left out. Rows: ``"full sample"``, then the eras."""
+    rows = {"full sample": dummy_effect(returns, dummy, maxlags, alpha)}
     for name, (a, b) in eras.items():
         sel = returns.loc[a:b]
         if sel.dropna().shape[0] >= 24:
             rows[name] = dummy_effect(sel, dummy.reindex(sel.index), maxlags, alpha)
-    return pd.DataFrame(rows).T.rename_axis("era")
+    table = pd.DataFrame(rows).T.rename_axis("sample").astype(float).astype({"nobs": int, "n_dummy": int})
+    return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="decimal return per month, dummy periods minus the others",
+                     title="dummy periods minus other periods, by era")
 
 
 def _normal_p(t: float) -> float:
@@ -348,7 +356,7 @@ def window_study(
     reps: int = 2000,
     seed: int = 0,
     alpha: float = 0.05,
-) -> pd.DataFrame:
+) -> Estimates:
     """Each column's return in the calendar windows against all other windows of the same length.
 
     For every complete window (year) ``y``: ``d_y`` = the window's compounded return minus the mean
@@ -366,7 +374,7 @@ def window_study(
 
     Returns
     -------
-    pd.DataFrame
+    Estimates
         One row per column of ``returns``, in the vocabulary ``estimate, std_err, t, p_value,
         ci_lower, ci_upper, nobs`` (years) for the difference, plus ``mean_window``,
         ``median_window``, ``share_positive`` (years with a positive window return) and
@@ -401,7 +409,11 @@ def window_study(
         }
     out = pd.DataFrame(rows).T
     out.index.name = "series"
-    return out.astype(float).astype({"nobs": int})
+    out = out.astype(float).astype({"nobs": int})
+    return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
+                                 note="years resampled; p-value from the bootstrap standard error (normal)"),
+                     units=f"decimal return over the {length}-day window minus other {length}-day windows",
+                     title="window minus other windows of the same length")
 
 
 def january_after_prior_year(
@@ -412,7 +424,7 @@ def january_after_prior_year(
     reps: int = 2000,
     seed: int = 0,
     alpha: float = 0.05,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[Estimates, pd.DataFrame]:
     """January relative returns conditioned on the trailing relative return at the end of December.
 
     The conditioning variable for January of year ``y`` is the compounded relative return over the
@@ -458,7 +470,11 @@ def january_after_prior_year(
                      "nobs": int(n), "median": med, "share_positive": pos}
     table = pd.DataFrame(out).T.astype(float).astype({"nobs": int})
     table.index.name = "prior year"
-    return table, years
+    est = Estimates(table, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
+                                  note="years resampled within each group"),
+                    units="decimal relative return in January",
+                    title=f"January after a lagging (trailing {prior_months}-month return <= {split}) or leading year")
+    return est, years
 
 
 def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.results import Estimates, Method
 
 __all__ = ["friday_closes", "rotation_coordinates", "QUADRANTS", "quadrant", "drawdown_episodes", "breadth",
            "event_forward_table", "single_name_profile"]
@@ -178,7 +179,7 @@ def breadth(sector_returns: pd.DataFrame, benchmark_returns: pd.Series, min_sect
 
 
 def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex | list, *, reps: int = 2000,
-                        seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+                        seed: int = 0, alpha: float = 0.05) -> Estimates:
     """Mean forward return after events minus the mean over all dates, per horizon, bootstrap over events.
 
     Parameters
@@ -190,7 +191,7 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
 
     Returns
     -------
-    pd.DataFrame
+    Estimates
         Per horizon, in the vocabulary: ``estimate`` (events' mean minus all dates' mean),
         ``std_err`` and percentile ``ci_lower/ci_upper`` (iid bootstrap over events of their mean,
         the all-dates mean held fixed: it is estimated from far more, if overlapping, windows),
@@ -225,7 +226,11 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
                    "median": float(np.median(vals)), "share_positive": float((vals > 0).mean())}
     out = pd.DataFrame(rows).T
     out.index.name = "horizon"
-    return out
+    out = out.astype(float).astype({"nobs": int})
+    return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
+                                 note="events resampled; the all-dates mean held fixed; seed + i for horizon i"),
+                     units="decimal return over the horizon, after events minus all dates",
+                     title="forward return after events minus all dates")
 
 
 def single_name_profile(stock: pd.Series, index: pd.Series) -> dict[str, float]:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.results import Estimates, Method
 
 __all__ = ["factor_alphas", "hac_mean", "SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
            "predictive_forecast", "expanding_quantile_state"]
@@ -172,8 +173,8 @@ def expanding_quantile_state(x: pd.Series, q: float = 0.8, min_periods: int = 12
     return (s >= cut).astype(float).where(cut.notna())
 
 
-def hac_mean(x: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> pd.Series:
-    """Mean of a return series with a HAC (Newey-West) interval, plus ``median`` and ``share_positive``."""
+def hac_mean(x: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
+    """Mean of a return series with a HAC (Newey-West) interval, plus ``median`` and ``share_positive`` (one row)."""
     import statsmodels.api as sm
 
     y = x.dropna().astype(float)
@@ -181,14 +182,18 @@ def hac_mean(x: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> pd.Series:
         raise ParameterError(f"{x.name or 'series'} has {len(y)} observations; need at least 3")
     fit = sm.OLS(y, np.ones(len(y))).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
     ci = fit.conf_int(alpha)
-    return pd.Series({"estimate": float(fit.params.iloc[0]), "std_err": float(fit.bse.iloc[0]),
-                      "t": float(fit.tvalues.iloc[0]), "p_value": float(fit.pvalues.iloc[0]),
-                      "ci_lower": float(ci.iloc[0, 0]), "ci_upper": float(ci.iloc[0, 1]), "nobs": int(len(y)),
-                      "median": float(y.median()), "share_positive": float((y > 0).mean())})
+    row = {"estimate": float(fit.params.iloc[0]), "std_err": float(fit.bse.iloc[0]),
+           "t": float(fit.tvalues.iloc[0]), "p_value": float(fit.pvalues.iloc[0]),
+           "ci_lower": float(ci.iloc[0, 0]), "ci_upper": float(ci.iloc[0, 1]), "nobs": int(len(y)),
+           "median": float(y.median()), "share_positive": float((y > 0).mean()),
+           "start": y.index[0], "end": y.index[-1]}
+    return Estimates(pd.DataFrame([row], index=[str(x.name or "mean")]),
+                     Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="decimal return per period", title=f"mean of {x.name or 'the series'}")
 
 
 def factor_alphas(series: dict[str, pd.Series], factors: pd.DataFrame, control_sets: dict[str, list[str]],
-                  maxlags: int = 12, alpha: float = 0.05) -> pd.DataFrame:
+                  maxlags: int = 12, alpha: float = 0.05) -> Estimates:
     """Intercepts (alphas) of each series regressed on each set of factors, HAC errors.
 
     Rows ``(series, controls)`` in the vocabulary, plus one ``<factor> loading`` column per factor used.
@@ -213,4 +218,6 @@ def factor_alphas(series: dict[str, pd.Series], factors: pd.DataFrame, control_s
                                    **{f"{c} loading": float(fit.params[c]) for c in cols}}
     out = pd.DataFrame(rows).T
     out.index.names = ["series", "controls"]
-    return out
+    out = out.astype(float).astype({"nobs": int})
+    return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="decimal return per month (alpha); loadings are betas", title="alphas with and without controls")

@@ -187,7 +187,13 @@ class Effect:
     @classmethod
     def from_row(cls, label: str, row: Any, units: str, **kw: Any) -> Effect:
         """An Effect from a table row in the project's vocabulary (``estimate, ci_lower, ci_upper, p_value,
-        nobs`` and, when present, ``median``, ``share_positive``); missing fields are None."""
+        nobs`` and, when present, ``median``, ``share_positive``); missing fields are None. ``row`` may be a
+        Series, a mapping, or a one-row :class:`rotation.results.Estimates`."""
+        if hasattr(row, "table") and hasattr(row, "method"):
+            if len(row.table) != 1:
+                raise ParameterError(f"Effect.from_row({label!r}): the result has {len(row.table)} rows; pass "
+                                     "result.row(label) for the row that decides the claim")
+            row = row.table.iloc[0]
         def get(k: str) -> Any:
             try:
                 v = row[k]
