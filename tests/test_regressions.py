@@ -27,19 +27,20 @@ def xy() -> tuple[pd.Series, pd.DataFrame]:
 # --------------------------------------------------------------------------- rolling_hac_betas
 def test_rolling_point_estimates_match_statsmodels_rollingols(xy):
     y, X = xy
-    out = rg.rolling_hac_betas(y, X, window=36)
+    res = rg.rolling_hac_betas(y, X, window=36)
+    out = res.betas
     ref = RollingOLS(y, sm.add_constant(X), window=36).fit().params
     np.testing.assert_allclose(out[["dollar", "mkt"]].to_numpy(), ref[["dollar", "mkt"]].to_numpy(), rtol=1e-10,
                                atol=1e-12, equal_nan=True)
     assert out["dollar"].iloc[:35].isna().all() and out["dollar"].iloc[35:].notna().all()
     assert list(out.columns) == ["dollar", "dollar_se", "dollar_lower", "dollar_upper",
                                  "mkt", "mkt_se", "mkt_lower", "mkt_upper", "nobs"]
-    assert out.attrs["maxlags"] == newey_west_lags(36)
+    assert res.method.lags == newey_west_lags(36) and res.method.cov_type == "HAC" and out.attrs == {}
 
 
 def test_rolling_hac_se_matches_one_window_refit(xy):
     y, X = xy
-    out = rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5, alpha=0.1)
+    out = rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5, alpha=0.1).betas
     t = 100  # the window ending at row 100 covers rows 53..100
     fit = sm.OLS(y.iloc[53:101], sm.add_constant(X["dollar"].iloc[53:101])).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
     assert out["dollar"].iloc[t] == pytest.approx(fit.params["dollar"], rel=1e-10)
@@ -48,18 +49,33 @@ def test_rolling_hac_se_matches_one_window_refit(xy):
     assert out["dollar_lower"].iloc[t] == pytest.approx(lo) and out["dollar_upper"].iloc[t] == pytest.approx(hi)
 
 
+def test_rolling_latest_is_a_result_matching_statsmodels(xy):
+    y, X = xy
+    res = rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5)
+    latest = res.latest()
+    n = len(y)
+    fit = sm.OLS(y.iloc[n - 48:], sm.add_constant(X["dollar"].iloc[n - 48:])).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
+    row = latest.table.loc["dollar"]
+    assert row["estimate"] == pytest.approx(fit.params["dollar"], rel=1e-10)
+    assert row["t"] == pytest.approx(fit.tvalues["dollar"], rel=1e-10)
+    assert row["p_value"] == pytest.approx(fit.pvalues["dollar"], rel=1e-8)
+    assert row["date"] == y.index[-1] and row["nobs"] == 48
+    rec = res.to_record()
+    assert rec["window"] == 48 and rec["latest"]["method"]["lags"] == 5 and "maxlags=5" in res.summary()
+
+
 def test_rolling_is_trailing_and_handles_nan(xy):
     y, X = xy
-    base = rg.rolling_hac_betas(y, X["dollar"], window=24)
+    base = rg.rolling_hac_betas(y, X["dollar"], window=24).betas
     y2 = y.copy()
     y2.iloc[80:] = 99.0  # later data changes nothing up to row 79
-    later = rg.rolling_hac_betas(y2, X["dollar"], window=24)
+    later = rg.rolling_hac_betas(y2, X["dollar"], window=24).betas
     pd.testing.assert_frame_equal(base.iloc[:80], later.iloc[:80])
     y3 = y.copy()
     y3.iloc[50] = np.nan
-    gap = rg.rolling_hac_betas(y3, X["dollar"], window=24, min_nobs=20)
+    gap = rg.rolling_hac_betas(y3, X["dollar"], window=24, min_nobs=20).betas
     assert gap["nobs"].iloc[60] == 23 and np.isfinite(gap["dollar"].iloc[60])
-    strict = rg.rolling_hac_betas(y3, X["dollar"], window=24)
+    strict = rg.rolling_hac_betas(y3, X["dollar"], window=24).betas
     assert np.isnan(strict["dollar"].iloc[60]) and np.isfinite(strict["dollar"].iloc[74])
 
 
@@ -212,7 +228,7 @@ def test_rolling_hac_se_matches_statsmodels_in_every_window(xy):
     y, X = xy
     y = y.copy()
     y.iloc[40] = np.nan
-    out = rg.rolling_hac_betas(y, X, window=30, maxlags=4, min_nobs=25)
+    out = rg.rolling_hac_betas(y, X, window=30, maxlags=4, min_nobs=25).betas
     for t in range(29, len(y), 7):
         sl = slice(t - 29, t + 1)
         data = pd.concat([y.iloc[sl].rename("y"), X.iloc[sl]], axis=1).dropna()

@@ -30,6 +30,7 @@ from rotation.results import Estimates, Method
 from rotation._checks import _check_int, _check_pandas, _check_real
 
 __all__ = [
+    "RollingBetas",
     "OOSResult",
     "rolling_hac_betas",
     "sensitivity_table",
@@ -68,6 +69,68 @@ def _yname(y: pd.Series, columns: pd.Index) -> str:
 
 
 # --------------------------------------------------------------------------- rolling HAC betas
+@dataclass(frozen=True, eq=False)
+class RollingBetas:
+    """Rolling HAC slopes (the frame) with the method that produced them.
+
+    Attributes
+    ----------
+    betas : pd.DataFrame
+        Indexed like ``y``. For each regressor ``name``: ``name`` (slope), ``name_se``
+        (HAC standard error), ``name_lower``, ``name_upper`` (interval), plus ``nobs``
+        (complete rows used). See :func:`rolling_hac_betas`.
+    method : rotation.results.Method
+        ``kind="HAC"``, ``lags`` (the same in every window), ``alpha``.
+    window : int
+        Rows in each trailing window.
+    units : str
+    """
+
+    betas: pd.DataFrame = field(repr=False)
+    method: Method
+    window: int
+    units: str = "units of y per unit of each regressor"
+
+    @property
+    def names(self) -> list[str]:
+        """Regressor names (columns without a suffix)."""
+        return [c for c in self.betas.columns if c != "nobs" and not c.endswith(("_se", "_lower", "_upper"))]
+
+    def latest(self, name: str | None = None) -> Estimates:
+        """The last window with an estimate, as a one-row-per-regressor :class:`Estimates` (index = regressor).
+
+        ``t`` and ``p_value`` are computed from the slope and its HAC standard error
+        (normal), as statsmodels does; extra column ``date`` (end of the window).
+        """
+        names = self.names if name is None else [name]
+        rows = []
+        for nm in names:
+            if nm not in self.betas.columns:
+                raise ParameterError(f"name must be one of the regressors {self.names}; got {nm!r}")
+            ok = self.betas[nm].dropna()
+            if ok.empty:
+                rows.append({"term": nm, "estimate": np.nan, "std_err": np.nan, "t": np.nan, "p_value": np.nan,
+                             "ci_lower": np.nan, "ci_upper": np.nan, "nobs": np.nan, "date": pd.NaT})
+                continue
+            last = ok.index[-1]
+            row = self.betas.loc[last]
+            t = float(row[nm] / row[f"{nm}_se"]) if row[f"{nm}_se"] > 0 else np.nan
+            rows.append({"term": nm, "estimate": float(row[nm]), "std_err": float(row[f"{nm}_se"]), "t": t,
+                         "p_value": float(2 * stats.norm.sf(abs(t))) if np.isfinite(t) else np.nan,
+                         "ci_lower": float(row[f"{nm}_lower"]), "ci_upper": float(row[f"{nm}_upper"]),
+                         "nobs": int(row["nobs"]), "date": last})
+        table = pd.DataFrame(rows).set_index("term")
+        return Estimates(table, self.method, self.units, f"Latest rolling {self.window}-period beta", percent=False)
+
+    def to_record(self) -> dict[str, Any]:
+        """The method, the window and the latest estimate of each regressor (not the whole series)."""
+        return {"window": self.window, "latest": self.latest().to_record()}
+
+    def summary(self) -> str:
+        """The method and the latest estimates."""
+        return f"Rolling {self.window}-period OLS slopes\n" + self.latest().summary()
+
+
 def rolling_hac_betas(
     y: pd.Series,
     X: pd.Series | pd.DataFrame,
@@ -75,7 +138,8 @@ def rolling_hac_betas(
     maxlags: int | None = None,
     alpha: float = 0.05,
     min_nobs: int | None = None,
-) -> pd.DataFrame:
+    units: str = "units of y per unit of each regressor",
+) -> RollingBetas:
     """Rolling OLS slopes with HAC (Newey-West) standard errors and confidence bands.
 
     Parameters
@@ -98,15 +162,18 @@ def rolling_hac_betas(
         Complete rows (no NaN in ``y`` or ``X``) a window needs for an estimate;
         default ``window`` (complete windows only). Must be > number of regressors + 1
         and <= ``window``.
+    units : str
+        Stored on the result.
 
     Returns
     -------
-    pd.DataFrame
-        Indexed like ``y``. For each regressor ``name``: ``name`` (slope),
-        ``name_se`` (HAC standard error), ``name_lower``, ``name_upper`` (interval), plus
-        ``nobs`` (complete rows used). Rows without enough data (the first
-        ``window - 1`` and windows with fewer than ``min_nobs`` complete rows) are NaN
-        (``nobs`` is still filled).
+    RollingBetas
+        ``.betas``: a DataFrame indexed like ``y``; for each regressor ``name``: ``name``
+        (slope), ``name_se`` (HAC standard error), ``name_lower``, ``name_upper``
+        (interval), plus ``nobs`` (complete rows used). Rows without enough data (the
+        first ``window - 1`` and windows with fewer than ``min_nobs`` complete rows) are
+        NaN (``nobs`` is still filled). ``.method`` holds the lags and alpha (formerly
+        ``.attrs``); ``.latest()`` the last estimate as an :class:`Estimates`.
 
     Notes
     -----
@@ -164,8 +231,8 @@ def rolling_hac_betas(
         cols[f"{nm}_upper"] = hi[:, j]
     cols["nobs"] = nobs
     out = pd.DataFrame(cols, index=yv.index)
-    out.attrs = {"window": w, "maxlags": lags, "alpha": a, "cov_type": "HAC"}
-    return out
+    return RollingBetas(out, Method(kind="HAC", cov_type="HAC", lags=lags, alpha=a,
+                                    note=f"trailing windows of {w} rows"), w, units)
 
 
 def _ols_hac(y: np.ndarray, X: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -387,6 +454,14 @@ class OOSResult:
         """Scalars only."""
         return {"r2": self.r2, "n_forecasts": self.n_forecasts, "mse_model": self.mse_model,
                 "mse_mean": self.mse_mean, "horizon": self.horizon, "min_train": self.min_train}
+
+    def to_record(self) -> dict[str, Any]:
+        """:meth:`to_dict` plus the method in words (for ``record``); numbers unchanged, NaN -> None."""
+        from rotation.results import jsonable
+
+        return {**jsonable(self.to_dict()),
+                "method": "expanding-window OLS forecasts against the expanding historical mean "
+                          f"(Campbell-Thompson R2_OOS), first forecast after {self.min_train} training pairs"}
 
 
 def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -> OOSResult:
