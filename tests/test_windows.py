@@ -71,28 +71,31 @@ def test_mean_path_with_bands_matches_a_manual_bootstrap():
     r = monthly(rng.normal(0.0, 0.05, 120))
     dates = ["2001-06-15", "2003-03-03", "2005-09-30", "2007-01-10", "2008-05-05"]
     paths = event_window_paths(r, dates, 6, 6)
-    out = mean_path_with_bands(paths, reps=500, seed=3)
-    assert list(out.columns) == ["mean", "lower", "upper", "n"]
-    assert (out["n"] == 5).all()
-    assert out["mean"].to_numpy() == pytest.approx(paths.mean(axis=1).to_numpy())
-    assert (out["lower"] <= out["mean"] + 1e-12).all() and (out["upper"] >= out["mean"] - 1e-12).all()
-    assert out.loc[0, ["mean", "lower", "upper"]].tolist() == [0.0, 0.0, 0.0]
+    res = mean_path_with_bands(paths, reps=500, seed=3)
+    out = res.table
+    assert list(out.columns) == ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs"]
+    assert (out["nobs"] == 5).all() and out["t"].isna().all()
+    assert out["estimate"].to_numpy() == pytest.approx(paths.mean(axis=1).to_numpy())
+    assert (out["ci_lower"] <= out["estimate"] + 1e-12).all() and (out["ci_upper"] >= out["estimate"] - 1e-12).all()
+    assert out.loc[0, ["estimate", "ci_lower", "ci_upper"]].tolist() == [0.0, 0.0, 0.0]
     from arch.bootstrap import IIDBootstrap
 
     stats = IIDBootstrap(paths.to_numpy().T, seed=3).apply(lambda x: x.mean(axis=0), reps=500)
-    assert out["upper"].to_numpy() == pytest.approx(np.percentile(stats, 97.5, axis=0))
-    pd.testing.assert_frame_equal(out, mean_path_with_bands(paths, reps=500, seed=3))
+    assert out["ci_upper"].to_numpy() == pytest.approx(np.percentile(stats, 97.5, axis=0))
+    assert out["std_err"].to_numpy() == pytest.approx(np.std(stats, axis=0, ddof=1))
+    assert res.method.bootstrap == "iid" and res.method.seed == 3 and "500 replications" in res.summary()
+    pd.testing.assert_frame_equal(out, mean_path_with_bands(paths, reps=500, seed=3).table)
 
 
 def test_mean_path_with_too_few_events():
     r = monthly([0.01] * 24)
-    one = mean_path_with_bands(event_window_paths(r, ["2000-12-31"], 2, 2), reps=50)
-    assert one["n"].iloc[0] == 1 and one["lower"].isna().all() and one["mean"].notna().all()
-    none = mean_path_with_bands(event_window_paths(r, ["2010-12-31"], 2, 2), reps=50)
-    assert (none["n"] == 0).all() and none["mean"].isna().all()
+    one = mean_path_with_bands(event_window_paths(r, ["2000-12-31"], 2, 2), reps=50).table
+    assert one["nobs"].iloc[0] == 1 and one["ci_lower"].isna().all() and one["estimate"].notna().all()
+    none = mean_path_with_bands(event_window_paths(r, ["2010-12-31"], 2, 2), reps=50).table
+    assert (none["nobs"] == 0).all() and none["estimate"].isna().all()
     few = event_window_paths(r, ["2000-06-30", "2000-12-31", "2001-06-30"], 2, 2)
-    assert mean_path_with_bands(few, reps=50, min_events=4)["lower"].isna().all()
-    assert mean_path_with_bands(few, reps=50, min_events=3)["lower"].notna().all()
+    assert mean_path_with_bands(few, reps=50, min_events=4).table["ci_lower"].isna().all()
+    assert mean_path_with_bands(few, reps=50, min_events=3).table["ci_lower"].notna().all()
     with pytest.raises(ParameterError, match="min_events must be an integer >= 2"):
         mean_path_with_bands(few, min_events=1)
     with pytest.raises(ParameterError, match="paths must be a pandas DataFrame"):

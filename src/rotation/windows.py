@@ -21,6 +21,7 @@ import pandas as pd
 from arch.bootstrap import IIDBootstrap
 
 from rotation.errors import ParameterError
+from rotation.results import VOCABULARY, Estimates, Method
 from rotation._checks import _check_int, _check_real, _check_returns
 
 __all__ = ["event_window_paths", "mean_path_with_bands"]
@@ -100,8 +101,14 @@ def event_window_paths(
 
 
 def mean_path_with_bands(
-    paths: pd.DataFrame, reps: int = 2000, alpha: float = 0.05, seed: int = 0, min_events: int = 2
-) -> pd.DataFrame:
+    paths: pd.DataFrame,
+    reps: int = 2000,
+    alpha: float = 0.05,
+    seed: int = 0,
+    min_events: int = 2,
+    units: str = "cumulative decimal return since the end of the event period",
+    title: str = "Mean path around events",
+) -> Estimates:
     """Mean event path with an iid bootstrap band over events.
 
     Parameters
@@ -117,13 +124,18 @@ def mean_path_with_bands(
         Fewer events than this (>= 2) give a NaN band: resampling two or three paths
         only reshuffles them and its percentiles are not a meaningful interval.
 
+    units, title : str
+        Stored on the result.
+
     Returns
     -------
-    pd.DataFrame
-        Same index as ``paths``; columns ``mean`` (across events), ``lower``/``upper``
-        (pointwise ``alpha/2`` and ``1-alpha/2`` percentiles of the mean over ``reps``
-        resamples of whole event paths, with replacement) and ``n`` (events). With fewer
-        than ``min_events`` events the band is NaN; with none every column but ``n`` is NaN.
+    Estimates
+        ``.table`` with the same index as ``paths`` (``relative_period``): ``estimate`` =
+        mean across events, ``ci_lower``/``ci_upper`` = pointwise ``alpha/2`` and
+        ``1-alpha/2`` percentiles of the mean over ``reps`` resamples of whole event paths
+        (with replacement), ``std_err`` = standard deviation of those resampled means,
+        ``t``/``p_value`` NaN, ``nobs`` = events. With fewer than ``min_events`` events
+        the band (and ``std_err``) is NaN; with none every column but ``nobs`` is NaN.
 
     Notes
     -----
@@ -139,15 +151,19 @@ def mean_path_with_bands(
     me = _check_int(min_events, "min_events", minimum=2)
     arr = paths.to_numpy(dtype=float).T  # events x periods
     n = arr.shape[0]
-    out = pd.DataFrame(index=paths.index, columns=["mean", "lower", "upper", "n"], dtype=float)
-    out["n"] = n
+    out = pd.DataFrame(index=paths.index, columns=list(VOCABULARY), dtype=float)
+    out["nobs"] = n
+    method = Method(kind="bootstrap", bootstrap="iid", block_size=1, reps=r, seed=s, alpha=al,
+                    note=f"whole event paths resampled, pointwise percentiles; no band with fewer than {me} events")
     if n == 0:
-        return out.astype({"n": int})
+        return Estimates(out.astype({"nobs": int}), method, units, title)
     if np.isnan(arr).any():
         raise ParameterError("paths must not contain NaN; build them with event_window_paths")
-    out["mean"] = arr.mean(axis=0)
+    out["estimate"] = arr.mean(axis=0)
     if n >= me:
         stats = IIDBootstrap(arr, seed=s).apply(lambda x: x.mean(axis=0), reps=r)
-        out["lower"] = np.percentile(stats, 100 * al / 2, axis=0)
-        out["upper"] = np.percentile(stats, 100 * (1 - al / 2), axis=0)
-    return out.astype({"n": int})
+        out["ci_lower"] = np.percentile(stats, 100 * al / 2, axis=0)
+        out["ci_upper"] = np.percentile(stats, 100 * (1 - al / 2), axis=0)
+        if r > 1:
+            out["std_err"] = np.std(stats, axis=0, ddof=1)
+    return Estimates(out.astype({"nobs": int}), method, units, title)
