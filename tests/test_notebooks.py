@@ -129,3 +129,48 @@ def test_papermill_reads_the_same_parameters(path: Path, caplog):
         inferred = papermill.inspect_notebook(str(path))
     assert set(inferred) == set(notebook_parameters(path))
     assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
+
+
+CHECK_SOURCE = "check_parameters(globals())"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_are_checked_right_after_the_parameters_cell(path: Path):
+    """A plain `papermill -p proxy iwm_sp` must stop at once with the valid proxies, not deep in the notebook."""
+    nb = nbformat.read(path, as_version=4)
+    check = nb.cells[1]
+    assert check.cell_type == "code" and CHECK_SOURCE in check.source, (
+        "the cell after the parameters cell must call rotation.params.check_parameters(globals())"
+    )
+    assert "check-parameters" in check.metadata.get("tags", [])
+    assert sum(CHECK_SOURCE in c.source for c in nb.cells if c.cell_type == "code") == 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameter_defaults_pass_the_project_rules(path: Path):
+    from rotation.params import check_value
+    from rotation.runner import notebook_parameters
+
+    for spec in notebook_parameters(path).values():
+        check_value(spec, spec.default, path.stem)
+
+
+@pytest.mark.notebook
+def test_01_under_plain_papermill_keeps_its_results(snapshot_env: Path, tmp_path: Path, monkeypatch, capsys):
+    """No runner: the results live in out.ipynb and `rotation results out.ipynb` reads them."""
+    import papermill
+
+    from rotation.cli import main
+    from rotation.report import notebook_reads, notebook_results
+
+    monkeypatch.delenv("ROTATION_RUN", raising=False)
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS[1]), str(out), parameters={"proxy": "iwm_spy"}, kernel_name="python3",
+                               progress_bar=False, cwd=str(tmp_path))
+    results = notebook_results(out)
+    assert results["proxy"] == "iwm_spy" and not [k for k in REQUIRED_01 if k not in results]
+    assert {"IWM", "SPY"} <= {r["dataset"] for r in notebook_reads(out)}
+    assert "image/png" in out.read_text()  # MPLBACKEND=Agg in the tests: figures still kept
+    capsys.readouterr()
+    assert main(["results", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"out": results}
