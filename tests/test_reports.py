@@ -260,7 +260,8 @@ def _run_notebooks() -> list[dict]:
 
 
 def test_run_page_scorecard_and_sections(tmp_path):
-    page = reports.render_run_page(tmp_path / "20260101-000000", _run_notebooks())
+    page = reports.render_run_page(tmp_path / "20260101-000000", _run_notebooks(), meta="kernel rotation <x>",
+                                   given={"proxy": "iwm_spy"})
     assert "<title>rotation run 20260101-000000</title>" in page
     body = page[page.index('<table class="rot-scorecard">'):]
     body = body[:body.index("</table>")]
@@ -274,6 +275,8 @@ def test_run_page_scorecard_and_sections(tmp_path):
     assert "<b>Question.</b> Does the reader see the answer first?" in page
     assert "12.3 s" not in page and "3.2 s" in page and "data as of 2026-08-21" in page
     assert "<details class='rot-params'><summary>Parameters (2)</summary>" in page
+    assert "kernel rotation &lt;x&gt;" in page  # the header line is text, escaped
+    assert "Parameters given for this run (1)" in page and "iwm_spy" in page
     # the failed notebook shows its failing cell and error
     assert "FAILED" in page and "KeyError" in page and "SECRET_FAIL" in page and "cell 7 (In [5])" in page
 

@@ -705,7 +705,8 @@ def _error_block(err: Mapping[str, Any]) -> str:
             f"{html.escape(str(err.get('evalue', '')).strip())}</p>{code}</div>")
 
 
-def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]]) -> str:
+def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]], *, meta: str | None = None,
+                    given: Mapping[str, Any] | None = None) -> str:
     """The run page (``index.html``) of a run folder, as an HTML string (the caller writes it).
 
     Parameters
@@ -718,8 +719,11 @@ def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]]) -> str:
         ``results`` (dict: the notebook's ``results.json``), ``error`` (None or a dict with
         ``cell_index``, ``exec_count``, ``ename``, ``evalue``, ``cell_source``), ``files`` (dict
         label -> link relative to ``run_dir``; ``"html"`` is the report), ``parameters`` (dict) and
-        ``data_as_of`` (str or None). Optional: ``title`` (the notebook's title) and ``meta``
-        (a short HTML-safe line for the page header, e.g. commit and kernel).
+        ``data_as_of`` (str or None). Optional: ``title`` (the notebook's title).
+    meta : str, optional
+        One line of plain text for the page header (started, finished, kernel, commit).
+    given : dict, optional
+        The parameters given for the run (command line or file), shown folded at the end.
 
     Returns
     -------
@@ -776,7 +780,7 @@ def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]]) -> str:
         asof = f"data as of {esc(str(nb['data_as_of']))}" if nb.get("data_as_of") else "data as of: unknown"
         files = nb.get("files") or {}
         file_links = " &middot; ".join(f"<a href=\"{esc(str(v))}\">{esc(str(k))}</a>" for k, v in files.items())
-        meta = " &middot; ".join(p for p in (status, secs, asof, file_links) if p)
+        facts = " &middot; ".join(p for p in (status, secs, asof, file_links) if p)
         params = nb.get("parameters") or {}
         prow = "".join(f"<tr><td><code>{esc(str(k))}</code></td><td><code>{esc(json.dumps(v, default=str))}"
                        f"</code></td></tr>" for k, v in params.items())
@@ -785,14 +789,24 @@ def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]]) -> str:
         err = _error_block(nb["error"]) if nb.get("error") else ""
         sections.append(
             f"<section class='rot-nb' id='nb-{esc(slugify(name))}' data-notebook='{esc(name)}'>"
-            f"<h3>{head}</h3>{question}{headline}<p class='rot-meta'>{meta}</p>{err}{pbox}</section>")
+            f"<h3>{head}</h3>{question}{headline}<p class='rot-meta'>{facts}</p>{err}{pbox}</section>")
 
     n_failed = sum(nb.get("status") != "ok" for nb in notebooks)
     as_ofs = sorted({str(nb["data_as_of"]) for nb in notebooks if nb.get("data_as_of")})
-    as_of_line = f" &middot; data as of {esc('; '.join(as_ofs))}" if as_ofs else ""
-    extra = notebooks[0].get("meta") if notebooks else None
+    if len(as_ofs) == 1:
+        as_of_line = f" &middot; data as of {esc(as_ofs[0])}"
+    elif as_ofs:  # each notebook reads different series: the range, the details per notebook below
+        as_of_line = f" &middot; data as of: {esc(as_ofs[0])} &hellip; {esc(as_ofs[-1])} (per notebook below)"
+    else:
+        as_of_line = ""
+    extra = f" &middot; {esc(meta)}" if meta else ""
+    given_rows = "".join(f"<tr><td><code>{esc(str(k))}</code></td><td><code>{esc(json.dumps(v, default=str))}"
+                         f"</code></td></tr>" for k, v in (given or {}).items())
+    given_box = (f"<details class='rot-params rot-given'><summary>Parameters given for this run ({len(given or {})})"
+                 f"</summary><table><tr><th>name</th><th>value</th></tr>{given_rows}</table></details>"
+                 if given_rows else "<p class='rot-meta'>Parameters given for this run: none (notebook defaults).</p>")
     body = f"""<h1>rotation run {esc(run_dir.name)}</h1>
-<p class="rot-meta">{len(notebooks) - n_failed} ok, {n_failed} failed{as_of_line}{' &middot; ' + extra if extra else ''}</p>
+<p class="rot-meta">{len(notebooks) - n_failed} ok, {n_failed} failed{as_of_line}{extra}</p>
 <nav class="rot-toc" aria-label="Contents"><ol><li><a href="#claim-scorecard">Claim scorecard</a></li>
 <li><a href="#notebooks">Notebooks</a></li></ol></nav>
 <h2 id="claim-scorecard">Claim scorecard</h2>
@@ -805,5 +819,6 @@ def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]]) -> str:
 </tbody>
 </table>
 <h2 id="notebooks">Notebooks</h2>
-{chr(10).join(sections)}"""
+{chr(10).join(sections)}
+{given_box}"""
     return _page(f"rotation run {run_dir.name}", body, main_class="rot-run")

@@ -1,8 +1,10 @@
-"""HTML of a run: each executed notebook rendered with nbconvert, and the run's index page.
+"""HTML of a run: each executed notebook as a reader's report, and the run's index page.
 
-The rotation outputs (records, reads, kernel: MIME types ``application/vnd.rotation.*``)
-are removed before rendering, so they never show in a report (no "mimetype not
-supported" text).  Rendering runs in the worker that executed the notebook.
+Both pages are built by :mod:`rotation.reports`: a report opens with the title, the question and
+an Answer box from the notebook's verdicts, code folded; the rotation outputs (records, reads,
+kernel: MIME types ``application/vnd.rotation.*``) never show. The index is a claim scorecard
+and one section per notebook. Rendering runs in the worker that executed the notebook; if it
+fails, the page says why instead.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rotation.report import strip_rotation_outputs
+from rotation import reports
+from rotation.report import notebook_reads, notebook_results
 from rotation.runner.outcome import NotebookError, NotebookResult
 from rotation.runner.provenance import write_text
 
@@ -25,10 +28,9 @@ def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: st
     try:
         if nb is None:
             raise ValueError("the executed notebook could not be read")
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(exclude_input_prompt=True)
-        body, _ = exporter.from_notebook_node(strip_rotation_outputs(nb))
+        reports.render_report(nb, html_path, results=notebook_results(nb),
+                              data_as_of=reports.data_as_of(notebook_reads(nb)))
+        return
     except Exception as exc:  # noqa: BLE001 - always leave a page behind
         msg = f"Could not render {title}: {type(exc).__name__}: {exc}"
         if error is not None:
@@ -40,40 +42,17 @@ def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: st
     write_text(html_path, body)
 
 
-_CSS = """
-body { font-family: system-ui, -apple-system, Segoe UI, sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.ok { color: #17692b; font-weight: bold; }
-.failed { color: #b00020; font-weight: bold; }
-code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
-pre { white-space: pre-wrap; margin: 0.3em 0 0 0; }
-"""
-
-
-def _row(r: NotebookResult, rel: Any) -> str:
-    esc = html.escape
-    if r.ok:
-        status = '<span class="ok">ok</span>'
-    else:
-        detail = esc(r.error.describe()) if r.error else ""
-        status = f'<span class="failed">FAILED</span><pre>{detail}</pre>'
-    links = " · ".join(
-        f'<a href="{esc(rel(p))}">{label}</a>'
-        for label, p in (("html", r.paths.html), ("ipynb", r.paths.ipynb), ("results.json", r.paths.results),
-                         ("manifest.json", r.paths.manifest))
-    )
-    shown = ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in r.parameters.items())
-    return (f"<tr><td><a href=\"{esc(rel(r.paths.html))}\">{esc(r.name)}</a></td><td>{status}</td>"
-            f"<td class=\"num\">{r.seconds:.1f}</td><td>{links}</td><td><code>{esc(shown)}</code></td></tr>")
+def _manifest_data(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("data")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def write_index(out_dir: Path, results: Sequence[NotebookResult], params: Mapping[str, Any], kernel: str,
                 git: dict[str, Any] | None, started: str, finished: str) -> Path:
-    """Write ``out_dir/index.html``: one row per notebook (status, time, files, parameters)."""
-    esc = html.escape
+    """Write ``out_dir/index.html``: the claim scorecard, then per notebook its question, answer, status, time,
+    data as of, files and parameters (see :func:`rotation.reports.render_run_page`)."""
 
     def rel(p: Path) -> str:
         try:
@@ -81,39 +60,24 @@ def write_index(out_dir: Path, results: Sequence[NotebookResult], params: Mappin
         except ValueError:
             return p.as_posix()
 
-    rows = "\n".join(_row(r, rel) for r in results)
-    n_failed = sum(not r.ok for r in results)
-    given = "".join(
-        f"<tr><td><code>{esc(k)}</code></td><td><code>{esc(json.dumps(v, default=str))}</code></td></tr>"
-        for k, v in params.items()
-    ) or '<tr><td colspan="2">none (notebook defaults)</td></tr>'
+    notebooks = []
+    for r in results:
+        try:  # the source notebook (small, no outputs) holds the title and the question
+            title, question = reports.notebook_title_and_question(r.notebook)
+        except Exception:  # noqa: BLE001 - a missing or damaged source must not lose the index
+            title, question = "", ""
+        notebooks.append({
+            "name": r.name, "title": title, "status": r.status, "seconds": r.seconds, "question": question,
+            "results": r.values, "error": r.error.to_dict() if r.error else None,
+            "files": {"html": rel(r.paths.html), "ipynb": rel(r.paths.ipynb), "results.json": rel(r.paths.results),
+                      "manifest.json": rel(r.paths.manifest)},
+            "parameters": r.parameters, "data_as_of": reports.data_as_of(_manifest_data(r.paths.manifest)),
+        })
     commit = "not a git checkout"
     if git:
         commit = f"{git.get('commit')}" + (" (uncommitted changes)" if git.get("dirty") else "")
     pythons = ", ".join(sorted({r.kernel_python for r in results if r.kernel_python})) or "unknown"
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>rotation run {esc(out_dir.name)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<h1>rotation run {esc(out_dir.name)}</h1>
-<p>{len(results) - n_failed} ok, {n_failed} failed &middot; started {esc(started)} &middot; finished {esc(finished)}
-&middot; kernel <code>{esc(kernel)}</code> (<code>{esc(pythons)}</code>) &middot; commit <code>{esc(commit)}</code></p>
-<table>
-<tr><th>notebook</th><th>status</th><th>seconds</th><th>files</th><th>parameters</th></tr>
-{rows}
-</table>
-<h2>Parameters given</h2>
-<table>
-<tr><th>name</th><th>value</th></tr>
-{given}
-</table>
-</body>
-</html>
-"""
+    meta = f"started {started} · finished {finished} · kernel {kernel} ({pythons}) · commit {commit}"
     path = out_dir / "index.html"
-    write_text(path, page)
+    write_text(path, reports.render_run_page(out_dir, notebooks, meta=meta, given=params))
     return path
