@@ -124,3 +124,15 @@ def test_line_chart_x_axis_starts_where_the_data_start():
     lo, hi = (pd.Timestamp(matplotlib.dates.num2date(v)).tz_localize(None) for v in ax.get_xlim())
     assert lo == pd.Timestamp("1962-01-31")
     assert hi == pd.Timestamp("2019-12-31")
+
+
+def test_log_wealth_chart_starts_where_the_returns_start():
+    idx = pd.date_range("1926-07-31", periods=600, freq="ME")
+    rets = pd.DataFrame({"small": np.nan, "large": np.nan}, index=idx)
+    rets.iloc[400:, 0] = 0.01
+    rets.iloc[420:, 1] = 0.005
+    ax = plots.log_wealth_chart(rets, title="W", source="S")
+    lo = pd.Timestamp(matplotlib.dates.num2date(ax.get_xlim()[0])).tz_localize(None)
+    assert lo == idx[400]
+    large = ax.lines[1].get_ydata()
+    assert np.isnan(large[:420]).all() and large[420] == pytest.approx(1.005)

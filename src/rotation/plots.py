@@ -176,8 +176,12 @@ def log_wealth_chart(
     shade: Sequence[tuple[pd.Timestamp, pd.Timestamp]] | None = None,
     colors: Mapping[str, str] | None = None,
 ) -> Axes:
-    """Growth of $1 from decimal simple returns, on a log scale."""
-    wealth = 1.0 + compound(returns.fillna(0.0), cumulative=True)
+    """Growth of $1 from decimal simple returns, on a log scale.
+
+    Each line starts at its first return (months before it are left empty, not drawn flat at $1),
+    so the x axis starts where the data start.
+    """
+    wealth = 1.0 + compound(returns, cumulative=True)
     colors = colors or {"small": PALETTE["small"], "large": PALETTE["large"]}
     return line_chart(wealth, ax, title=title, ylabel="growth of $1 (log scale)", source=source, colors=colors,
                       logy=True, shade=shade)
