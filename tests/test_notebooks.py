@@ -168,7 +168,8 @@ def test_01_under_plain_papermill_keeps_its_results(snapshot_env: Path, tmp_path
     papermill.execute_notebook(str(NOTEBOOKS[1]), str(out), parameters={"proxy": "iwm_spy"}, kernel_name="python3",
                                progress_bar=False, cwd=str(tmp_path))
     results = notebook_results(out)
-    assert results["proxy"] == "iwm_spy" and not [k for k in REQUIRED_01 if k not in results]
+    flat = _flat(results)
+    assert flat["proxy"] == "iwm_spy" and not [k for k in REQUIRED_01 if k not in flat]
     assert {"IWM", "SPY"} <= {r["dataset"] for r in notebook_reads(out)}
     assert "image/png" in out.read_text()  # MPLBACKEND=Agg in the tests: figures still kept
     capsys.readouterr()
