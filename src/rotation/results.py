@@ -107,12 +107,14 @@ class Method:
         elif self.kind == "bootstrap":
             block = "" if self.block_size in (None, 1) and self.bootstrap in ("iid", "cluster") else (
                 f", {'expected ' if self.bootstrap == 'stationary' else ''}block length {self.block_size}")
-            text = (f"{level} percentile interval from a {self.bootstrap} bootstrap{block}, "
+            article = "an" if str(self.bootstrap)[:1] in "aeiou" else "a"
+            text = (f"{level} percentile interval from {article} {self.bootstrap} bootstrap{block}, "
                     f"{self.reps} replications, seed {self.seed}")
         else:
             text = "descriptive statistics, no inference"
         if self.kind in ("HAC", "OLS") and self.bootstrap is not None:
-            text += (f"; intervals (ci_lower, ci_upper) instead from a {self.bootstrap} bootstrap"
+            text += (f"; intervals (ci_lower, ci_upper) instead from {'an' if self.bootstrap[:1] in 'aeiou' else 'a'} "
+                     f"{self.bootstrap} bootstrap"
                      + (f", {'expected ' if self.bootstrap == 'stationary' else ''}block length {self.block_size}"
                         if self.block_size not in (None, 1) else "")
                      + f", {self.reps} replications, seed {self.seed}")
