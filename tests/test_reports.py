@@ -80,7 +80,9 @@ def _notebook(*, fail: bool = False) -> nbformat.NotebookNode:
         nbformat.v4.new_output("execute_result", data={"text/plain": "<Axes: title={'center': 'x'}>"},
                                execution_count=4),
     ]
-    cells = [params, injected, title, setup, section, table, chart]
+    check = nbformat.v4.new_code_cell("check_parameters(globals())  # SECRET_CHECK_CODE")
+    check.metadata["tags"] = ["check-parameters"]
+    cells = [params, injected, check, title, setup, section, table, chart]
     if fail:
         bad = nbformat.v4.new_code_cell("1 / 0  # SECRET_FAILING_CODE")
         bad.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
@@ -137,6 +139,7 @@ def test_title_question_and_answer_come_first(rendered):
     answer = page.index("class='rot-answer'")
     first_code = page.index('<details class="rot-code"')
     assert h1 < question < answer < first_code
+    assert answer < page.index("SECRET_CHECK_CODE")  # a code cell above the title moves below the answer
     assert answer < page.index('id="1-the-calendar-relative-return-by-month"')
     box = page[answer:page.index("</div>", answer)]
     assert "supported" in box and "January is traditionally a strong month" in box
@@ -152,8 +155,8 @@ def test_no_code_visible_by_default_and_the_code_variant_shows_it(rendered):
     assert "SECRET_TABLE_CODE" in page  # folded, not dropped
     # the parameters cells are not cells of the page; their values are in the folded box
     assert "Parameters of this run (overrides given)" in page and "1990-01-01" in page
-    assert page.count('<details class="rot-code"') == 3
-    assert code_page.count('<details class="rot-code" open>') == 3
+    assert page.count('<details class="rot-code"') == 4
+    assert code_page.count('<details class="rot-code" open>') == 4
     assert "(with code)</title>" in code_page and 'href="99_test.html"' in code_page
     assert 'href="99_test.code.html"' in page
 
@@ -298,10 +301,10 @@ def test_report_in_headless_chromium(rendered):
     assert seen["answer"] is not None and seen["h1"] is not None
     assert seen["h1"]["top"] < seen["answer"]["top"]
     assert seen["answer"]["bottom"] <= seen["viewport"]["height"], "the Answer box is not on the first screen"
-    assert seen["code_blocks"] == 3 and seen["code_visible"] == 0
+    assert seen["code_blocks"] == 4 and seen["code_visible"] == 0
     assert seen["toc"] and all(link["resolves"] for link in seen["toc"])
     code = browser.probe(html_path.with_name("99_test.code.html"))
-    assert code["code_visible"] == 3
+    assert code["code_visible"] == 4
     png = browser.screenshot(html_path, html_path.with_suffix(".png"))
     assert png.stat().st_size > 5_000
 

@@ -316,6 +316,7 @@ def _reader_notebook(nb: Any) -> tuple[Any, dict[str, Any]]:
     title, question = notebook_title_and_question(nb)
     params_src = {"parameters": "", "injected-parameters": ""}
     cells: list[Any] = []
+    before_title: list[Any] = []  # code cells above the title (a parameter check): moved below the answer
     failed = False
     slot_done = False
     for cell in nb.cells:
@@ -332,7 +333,7 @@ def _reader_notebook(nb: Any) -> tuple[Any, dict[str, Any]]:
             if any(o.get("output_type") == "error" for o in new["outputs"]):
                 failed = True
                 new.setdefault("metadata", {})["rotation_failed"] = True
-            cells.append(new)
+            (cells if slot_done or not title else before_title).append(new)
             continue
         if not slot_done and cell.get("cell_type") == "markdown" and title:
             src = _source(cell)
@@ -344,13 +345,14 @@ def _reader_notebook(nb: Any) -> tuple[Any, dict[str, Any]]:
                 first, rest = "".join(blocks[:cut]), "".join(blocks[cut:]).strip()
                 cells.append(nbformat.v4.new_markdown_cell(first))
                 cells.append(_slot_cell())
+                cells.extend(before_title)
                 if rest:
                     cells.append(nbformat.v4.new_markdown_cell(rest))
                 slot_done = True
                 continue
         cells.append(cell)
     if not slot_done:
-        cells.insert(0, _slot_cell())
+        cells[:0] = [_slot_cell(), *before_title]
     out = nbformat.v4.new_notebook(cells=cells, metadata=dict(nb.get("metadata", {})))
     out.nbformat_minor = max(int(nb.get("nbformat_minor", 4)), 4)
     info = {"title": title, "question": question, "failed": failed,
