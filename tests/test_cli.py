@@ -373,13 +373,25 @@ def test_results_table_json_and_ipynb(tmp_path):
 
     run_dir = tmp_path / "run"
     (run_dir / "01_x").mkdir(parents=True)
+    table = {"title": "mean by month", "units": "decimal return per month", "method": {"kind": "HAC", "lags": 12},
+             "rows": {"Jan": {"estimate": 0.034712, "ci_lower": 0.0243, "ci_upper": 0.04506, "p_value": 5.3e-11,
+                              "nobs": 100.0, "std_err": 0.005, "t": 6.9}}}
+    verdict = {"claim_id": "january_effect", "verdict": "supported", "headline": {"estimate": 0.03}}
     values = {"latest.1y": 0.0123456789, "ci": [-0.01234567, 0.05], "n": 3, "missing": None,
-              "by_decade": {str(1930 + 10 * i): i / 7 for i in range(10)}}
+              "by_decade": {str(1930 + 10 * i): i / 7 for i in range(10)}, "calendar": table,
+              "verdicts": {"january_effect": verdict}}
     (run_dir / "01_x" / "results.json").write_text(json.dumps(values))
     code, out, _ = run(["results", run_dir])
     assert code == 0
-    assert "== 01_x (5 results)" in out and "0.01235" in out and "[-0.01235, 0.05]" in out and "n/a" in out
-    assert "1930: 0; 1940: 0.1429" in out and "..." in out and "decimals" in out
+    lines = out.splitlines()
+    assert "== 01_x (7 results)" in out and "0.01235" in out and "[-0.01235, 0.05]" in out and "n/a" in out
+    assert any(line.startswith("by_decade.1940") and line.endswith("0.1429") for line in lines)
+    assert any("mean by month (decimal return per month)" in line for line in lines)
+    assert any(line.strip().startswith("Jan") and "0.03471  [0.0243, 0.04506]  p=5.3e-11  n=100" in line
+               for line in lines)
+    assert any(line.startswith("verdicts.january_effect") and "supported (claim january_effect)" in line
+               for line in lines)
+    assert "decimals" in out and len(lines) < 30
     code, out, _ = run(["results", run_dir / "01_x", "--json"])
     assert code == 0 and json.loads(out) == {"01_x": values}
     nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [

@@ -18,6 +18,7 @@ from rotation.report import RESULTS_FILE, notebook_results
 __all__ = ["find_results", "format_results", "format_value"]
 
 _MAX_ITEMS = 8  # entries of a dict or list shown before "... N more"
+_MAX_ROWS = 24  # rows of a result table shown
 
 
 def _latest_run() -> Path:
@@ -74,8 +75,6 @@ def format_value(value: Any) -> str:
         more = f", ... {len(value) - _MAX_ITEMS} more" if len(value) > _MAX_ITEMS else ""
         return f"[{shown}{more}]"
     if isinstance(value, dict):
-        if "verdict" in value and "claim_id" in value:  # a verdict record: its answer, not its innards
-            return f"{value['verdict']} ({value.get('claim_id')})"
         items = list(value.items())
         shown = "; ".join(f"{k}: {format_value(v)}" for k, v in items[:_MAX_ITEMS])
         more = f"; ... {len(items) - _MAX_ITEMS} more" if len(items) > _MAX_ITEMS else ""
@@ -83,19 +82,70 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def _is_verdict(value: Any) -> bool:
+    return isinstance(value, dict) and "verdict" in value and "claim_id" in value
+
+
+def _is_table(value: Any) -> bool:
+    """A result object's record (rotation.results): ``{"title", "units", "method", "rows": {...}}``."""
+    return isinstance(value, dict) and isinstance(value.get("rows"), dict) and "method" in value
+
+
+def _table_rows(rows: dict[str, Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    out: list[tuple[str, dict[str, Any]]] = []
+    for label, row in rows.items():
+        name = f"{prefix}{label}"
+        if isinstance(row, dict) and row and all(isinstance(v, dict) for v in row.values()):
+            out += _table_rows(row, f"{name} / ")  # MultiIndex rows are nested
+        elif isinstance(row, dict):
+            out.append((name, row))
+    return out
+
+
+def _row_text(row: dict[str, Any]) -> str:
+    parts = [format_value(row.get("estimate"))] if "estimate" in row else []
+    if "ci_lower" in row or "ci_upper" in row:
+        parts.append(f"[{format_value(row.get('ci_lower'))}, {format_value(row.get('ci_upper'))}]")
+    for key, label in (("p_value", "p"), ("nobs", "n")):
+        if row.get(key) is not None:
+            parts.append(f"{label}={format_value(row[key])}")
+    rest = {k: v for k, v in row.items() if k not in ("estimate", "ci_lower", "ci_upper", "p_value", "nobs",
+                                                      "std_err", "t")}
+    if rest:
+        parts.append(format_value(rest))
+    return "  ".join(parts)
+
+
+def _lines(name: str, value: Any) -> list[tuple[str, str]]:
+    """(name, text) rows for one recorded value: tables one row per line, groups flattened to dotted names."""
+    if _is_verdict(value):
+        return [(name, f"{value['verdict']} (claim {value['claim_id']})")]
+    if _is_table(value):
+        units = f" ({value['units']})" if value.get("units") else ""
+        head = [(name, f"{value.get('title') or 'table'}{units}: estimate [interval] p n")]
+        rows = _table_rows(value["rows"])
+        body = [(f"  {label}", _row_text(row)) for label, row in rows[:_MAX_ROWS]]
+        if len(rows) > _MAX_ROWS:
+            body.append(("  ...", f"{len(rows) - _MAX_ROWS} more rows (--json)"))
+        return head + body
+    if isinstance(value, dict) and value:
+        return [line for key, v in value.items() for line in _lines(f"{name}.{key}", v)]
+    return [(name, format_value(value))]
+
+
 def format_results(found: list[tuple[str, dict[str, Any]]], width: int = 110) -> str:
-    """A table per notebook: name and value, values cut to ``width`` characters."""
+    """A table per notebook: name and value (result tables one row per line), cut to ``width`` characters."""
     blocks = []
     for notebook, values in found:
         lines = [f"== {notebook} ({len(values)} results)"]
         if not values:
             lines.append("(nothing recorded)")
-        name_width = max([len("name")] + [len(k) for k in values])
-        for name in sorted(values):
-            text = format_value(values[name])
-            if len(text) > width:
-                text = text[: width - 3] + "..."
-            lines.append(f"{name:<{name_width}}  {text}")
+        rows = [line for name in sorted(values) for line in _lines(name, values[name])]
+        name_width = min(48, max([len("name")] + [len(k) for k, _ in rows]))
+        for name, text in rows:
+            line = f"{name:<{name_width}}  {text}"
+            lines.append(line if len(line) <= width else line[: width - 3] + "...")
         blocks.append("\n".join(lines))
-    blocks.append("Returns and rates are decimals (0.012 = 1.2%); n/a: not computable. Full values: --json.")
+    blocks.append("Returns and rates are decimals (0.012 = 1.2%) unless a table names its units; n/a: not "
+                  "computable; intervals in brackets. Full values and methods: --json.")
     return "\n\n".join(blocks)
