@@ -144,3 +144,9 @@ def test_fmt_and_repr_html():
     page = res._repr_html_()
     assert "-2.00%" in page and "+2.00" in page and "maxlags=2" in page and "Regimes" in page
     assert display.fmt(pd.DataFrame({"x": [1.5]}), {"*": "t"}).to_html().count("+1.50") == 1
+
+
+def test_to_record_keeps_counts_as_integers_in_mixed_rows():
+    res = block_bootstrap_mean_ci(np.arange(10.0), 2, reps=20)
+    rec = json.loads(json.dumps(res.to_record()))
+    assert rec["rows"]["estimate"]["nobs"] == 10 and isinstance(rec["rows"]["estimate"]["nobs"], int)

@@ -323,12 +323,14 @@ class Estimates:
         (no rounding); NaN becomes None and dates ``YYYY-MM-DD``.
         """
         rows: dict[str, Any] = {}
-        for label, values in self.table.iterrows():
+        columns = [str(c) for c in self.table.columns]
+        # per-column values keep each column's dtype (iterrows would turn counts into floats)
+        for label, *values in self.table.itertuples(index=True, name=None):
             labels = label if isinstance(label, tuple) else (label,)
             node = rows
             for part in labels[:-1]:
                 node = node.setdefault(_label(part), {})
-            node[_label(labels[-1])] = {str(c): jsonable(v) for c, v in values.items()}
+            node[_label(labels[-1])] = {c: jsonable(v) for c, v in zip(columns, values)}
         out: dict[str, Any] = {"title": self.title, "units": self.units, "method": self.method.to_record(),
                                "rows": rows}
         if self.extra:
