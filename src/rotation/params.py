@@ -35,7 +35,6 @@ import datetime as _dt
 import difflib
 import io
 import math
-import sys
 import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -393,9 +392,10 @@ def unknown_name(name: str, specs: Mapping[str, ParamSpec], notebook: str) -> Pa
 
 def _history() -> list[str]:
     """Sources of the cells executed so far in this IPython session (oldest first), or []."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    return [s for s in (shell.user_ns.get("In") or [])[1:]] if shell is not None else []
+    from rotation.report import current_shell
+
+    shell = current_shell(kernel=False)
+    return list((shell.user_ns.get("In") or [])[1:]) if shell is not None else []
 
 
 def _declarations(history: Sequence[str]) -> tuple[str | None, str | None]:
@@ -423,9 +423,10 @@ def _assigned_names(source: str) -> list[str]:
 
 def _select_inline_backend() -> None:
     """Show figures in the notebook whatever MPLBACKEND says (Agg alone would drop them silently)."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is not None and getattr(shell, "kernel", None) is not None:
+    from rotation.report import current_shell
+
+    shell = current_shell()
+    if shell is not None:
         shell.run_line_magic("matplotlib", "inline")
 
 

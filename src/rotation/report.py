@@ -49,7 +49,7 @@ from rotation.errors import ParameterError
 __all__ = [
     "record", "record_verdict", "results", "reads", "reset", "note_read", "note_kernel", "to_jsonable",
     "describe_ci", "pct", "notebook_results", "notebook_reads", "notebook_kernel", "strip_rotation_outputs",
-    "dump_results", "RESULTS_FILE", "RECORD_MIME", "READ_MIME", "KERNEL_MIME",
+    "dump_results", "current_shell", "RESULTS_FILE", "RECORD_MIME", "READ_MIME", "KERNEL_MIME",
 ]
 
 RESULTS_FILE = "results.json"
@@ -70,11 +70,17 @@ _emitted_reads: list[tuple[Any, dict[str, Any]]] = []
 _lock = threading.Lock()
 
 
-def _shell() -> Any:
-    """The IPython kernel shell running this code, or None (plain Python, terminal IPython)."""
-    ipython = sys.modules.get("IPython")  # not imported: certainly not in a kernel
+def current_shell(*, kernel: bool = True) -> Any:
+    """The IPython shell running this code (with ``kernel``: only a Jupyter kernel's), or None."""
+    ipython = sys.modules.get("IPython")  # not imported: certainly not in IPython
     shell = ipython.get_ipython() if ipython is not None else None
-    return shell if shell is not None and getattr(shell, "kernel", None) is not None else None
+    if shell is None or (kernel and getattr(shell, "kernel", None) is None):
+        return None
+    return shell
+
+
+def _shell() -> Any:
+    return current_shell()
 
 
 def _emit(mime: str, payload: dict[str, Any]) -> None:
