@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.returns import compound
 
 __all__ = ["Signal", "SIGNALS", "states", "composite_oos"]
 
@@ -76,7 +77,7 @@ def _rs_momentum(proxy: str) -> Callable[[pd.Timestamp | None], pd.Series]:
 
         m = small_large(proxy, "M", end=as_of)
         rel = (1 + m["small"]) / (1 + m["large"]) - 1
-        six = np.expm1(np.log1p(rel).rolling(6, min_periods=6).sum())
+        six = compound(rel, 6)
         return _flag(six > 0, six)
     return build
 

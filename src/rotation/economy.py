@@ -22,6 +22,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
+from rotation.returns import forward_returns
 
 __all__ = [
     "sahm_rule",
@@ -142,7 +143,7 @@ def forward_compounded(returns: pd.Series, horizon: int) -> pd.Series:
     """Return compounded over ``t+1..t+horizon``, stamped at ``t`` (NaN where the window runs past the data)."""
     r = _monthly(returns, "returns")
     h = _whole(horizon, "horizon", 1, 600)
-    return np.expm1(np.log1p(r).rolling(h, min_periods=h).sum().shift(-h)).rename(f"fwd_{h}")
+    return forward_returns(r, h).rename(f"fwd_{h}")
 
 
 def spells(labels: pd.Series) -> pd.Series:

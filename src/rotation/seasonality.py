@@ -23,6 +23,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
+from rotation.returns import compound
 
 __all__ = [
     "year_end_windows",
@@ -169,7 +170,7 @@ def same_length_windows(returns: pd.Series, length: int, exclude: pd.DataFrame |
     """
     n = _check_count(length, "length", minimum=1, maximum=400)
     r = returns.astype(float)
-    roll = np.expm1(np.log1p(r).rolling(n, min_periods=n).sum()).dropna()
+    roll = compound(r, n).dropna()
     if exclude is not None and len(exclude):
         idx = r.index
         keep = np.ones(len(roll), dtype=bool)
@@ -219,7 +220,7 @@ def trailing_at(returns: pd.Series, dates: pd.DatetimeIndex | pd.Series, periods
     """
     n = _check_count(periods, "periods", minimum=1, maximum=10_000)
     r = returns.astype(float)
-    roll = np.expm1(np.log1p(r).rolling(n, min_periods=n).sum())
+    roll = compound(r, n)
     d = pd.DatetimeIndex(dates)
     pos = r.index.searchsorted(d, side="right") - 1
     vals = np.where(pos >= 0, roll.to_numpy()[np.clip(pos, 0, None)], np.nan)
