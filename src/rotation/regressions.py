@@ -27,6 +27,7 @@ from scipy import stats
 from rotation.errors import ParameterError
 from rotation.inference import RegressionResult, hac_ols, newey_west_lags
 from rotation.results import Estimates, Method
+from rotation.returns import forward_sum  # noqa: F401  (one home in returns.py; rg.forward_sum kept)
 from rotation._checks import _check_int, _check_pandas, _check_real
 
 __all__ = [
@@ -344,24 +345,13 @@ def sensitivity_table(
 
 
 # --------------------------------------------------------------------------- predictive regressions
-def forward_sum(y: pd.Series, horizon: int) -> pd.Series:
-    """Sum of ``y`` over the next ``horizon`` rows, stamped at the row before them.
-
-    ``out[t] = y[t+1] + ... + y[t+horizon]`` (rows of ``y``'s index); NaN when any of
-    them is missing or runs past the end. Returns are summed, not compounded.
-    """
-    yv = _check_y(y)
-    h = _check_int(horizon, "horizon", minimum=1)
-    return yv.rolling(h, min_periods=h).sum().shift(-h).rename(f"{yv.name or 'y'}_fwd{h}")
-
-
 def _predictive_data(y: pd.Series, x: pd.Series, horizon: int, lag: int) -> tuple[pd.DataFrame, str, str]:
     yv = _check_y(y)
     xv = _check_y(x, "x")
     h = _check_int(horizon, "horizon", minimum=1)
     lg = _check_int(lag, "lag", minimum=1)
     both = pd.concat([yv.rename("__y__"), xv.rename("__x__")], axis=1, join="inner")
-    target = both["__y__"].rolling(h, min_periods=h).sum().shift(-h)
+    target = forward_sum(both["__y__"], h)
     xname = str(xv.name) if xv.name is not None else "x"
     xs = both["__x__"].shift(lg - 1)
     data = pd.DataFrame({"target": target, xname: xs}, index=both.index)

@@ -41,6 +41,7 @@ __all__ = [
     "compound",
     "forward_returns",
     "forward_relative_returns",
+    "forward_sum",
     "simple_returns",
     "cumulative_returns",
     "log_relative_strength",
@@ -160,6 +161,19 @@ def forward_returns(returns: PandasT, horizon: int) -> PandasT:
     _check_returns(returns, "returns")
     h = _check_int(horizon, "horizon", minimum=1)
     return compound(returns, h).shift(-h)
+
+
+def forward_sum(y: pd.Series, horizon: int) -> pd.Series:
+    """Sum of ``y`` over the next ``horizon`` rows, stamped at the row before them (looks ahead by name).
+
+    ``out[t] = y[t+1] + ... + y[t+horizon]`` (rows of ``y``'s index); NaN when any of
+    them is missing or runs past the end. Returns are **summed, not compounded** (the
+    target of predictive regressions); named ``"<name>_fwd<h>"``.
+    """
+    _check_pandas(y, "y", allow_frame=False)
+    h = _check_int(horizon, "horizon", minimum=1)
+    yv = y.astype(float)
+    return yv.rolling(h, min_periods=h).sum().shift(-h).rename(f"{yv.name or 'y'}_fwd{h}")
 
 
 def forward_relative_returns(small: pd.Series, large: pd.Series, horizon: int) -> pd.Series:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
+from rotation.returns import forward_sum
 
 __all__ = ["factor_alphas", "hac_mean", "SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
            "predictive_forecast", "expanding_quantile_state"]
@@ -146,7 +147,7 @@ def predictive_forecast(y: pd.Series, x: pd.Series, horizon: int, x_now: float, 
     if h < 1:
         raise ParameterError(f"horizon must be >= 1 month; got {horizon!r}")
     both = pd.concat({"y": y.astype(float), "x": x.astype(float)}, axis=1, join="inner")
-    both["target"] = both["y"].rolling(h, min_periods=h).sum().shift(-h)
+    both["target"] = forward_sum(both["y"], h)
     data = both[["target", "x"]].dropna()
     if len(data) < 3 * h:
         raise ParameterError(f"only {len(data)} complete months for a {h}-month horizon; need at least {3 * h}")
