@@ -41,7 +41,7 @@ __all__ = [
 #: :class:`rotation.results.Method` with ``bootstrap``, ``block_size``, ``reps``, ``seed``, ``alpha``.
 BootstrapCI = Estimates
 
-_BOOT_UNITS = "the data's units (decimal returns per period for return series)"
+_BOOT_UNITS = "decimal return per period (the data's units)"
 
 
 def _boot_result(

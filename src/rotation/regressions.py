@@ -282,7 +282,7 @@ def sensitivity_table(
         Interval level ``1 - alpha``.
 
     units, title : str
-        Stored on the result (a ``units`` mentioning "return" shows estimates as percent).
+        Stored on the result (``units`` starting with "decimal" shows estimates as percent).
 
     Returns
     -------

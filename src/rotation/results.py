@@ -178,7 +178,8 @@ class Estimates:
     title : str
     percent : bool, optional
         Whether estimates are decimal returns shown as percent; default: True when
-        ``units`` mentions "return".
+        ``units`` starts with "decimal" (e.g. "decimal return per month"), so a beta in
+        "return per unit change" is shown as a number.
     extra : mapping
         Scalars that belong to the whole result (e.g. ``rsquared`` of one regression).
     """
@@ -204,7 +205,7 @@ class Estimates:
         object.__setattr__(self, "table", self.table.copy())
         object.__setattr__(self, "extra", dict(self.extra))
         if self.percent is None:
-            object.__setattr__(self, "percent", "return" in self.units.lower())
+            object.__setattr__(self, "percent", self.units.strip().lower().startswith("decimal"))
 
     def __eq__(self, other: object) -> bool:
         """Equal when method, units, title, extra and the table (values, index, dtypes) are equal."""

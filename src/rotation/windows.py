@@ -106,7 +106,7 @@ def mean_path_with_bands(
     alpha: float = 0.05,
     seed: int = 0,
     min_events: int = 2,
-    units: str = "cumulative decimal return since the end of the event period",
+    units: str = "decimal cumulative return since the end of the event period",
     title: str = "Mean path around events",
 ) -> Estimates:
     """Mean event path with an iid bootstrap band over events.
