@@ -132,7 +132,7 @@ def test_auto_presets_follow_the_vocabulary():
     chosen = display.auto_presets(_table(), percent=True)
     assert chosen == {"estimate": "percent", "std_err": "percent_abs", "t": "t", "p_value": "p",
                       "ci_lower": "percent", "ci_upper": "percent", "nobs": "count", "start": "date"}
-    assert display.auto_presets(_table(), percent=False)["estimate"] == "decimal2"
+    assert display.auto_presets(_table(), percent=False)["estimate"] == "number"
 
 
 def test_fmt_and_repr_html():

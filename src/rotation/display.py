@@ -89,6 +89,7 @@ PRESETS: dict[str, Callable[[Any], str]] = {
 COLUMN_PRESETS: dict[str, str | None] = {
     "estimate": None,
     "std_err": None,
+    "std": None,
     "ci_lower": None,
     "ci_upper": None,
     "median": None,
@@ -142,7 +143,7 @@ def auto_presets(df: pd.DataFrame, percent: bool = True) -> dict[str, str]:
     df : pd.DataFrame
     percent : bool, default True
         Whether estimate-like columns (``estimate``, ``ci_lower``, ``mean``...) hold
-        decimal returns (shown as percent) or other units (shown with 2 decimals).
+        decimal returns (shown as percent) or other units (shown with 3 significant digits).
 
     Returns
     -------
@@ -156,7 +157,7 @@ def auto_presets(df: pd.DataFrame, percent: bool = True) -> dict[str, str]:
         key = next((k for k in keys if k in COLUMN_PRESETS), keys[-1])
         preset = COLUMN_PRESETS.get(key, "")
         if preset is None:
-            out[col] = ("percent_abs" if key == "std_err" else "percent") if percent else "decimal2"
+            out[col] = ("percent_abs" if key in ("std_err", "std") else "percent") if percent else "number"
         elif preset:
             out[col] = preset
         else:
