@@ -57,7 +57,12 @@ def resolve_kernel(kernel_name: str | None = None) -> str:
 
 @contextlib.contextmanager
 def kernel_environment() -> Iterator[dict[str, str]]:
-    """Set the variables the kernels inherit; restore the old values afterwards."""
+    """Set the variables the kernels inherit; restore the old values afterwards.
+
+    ``ROTATION_RUN=1`` only tells notebook code it runs under ``rotation run`` (records do not
+    depend on it any more), the inline ``MPLBACKEND`` keeps figures, ``PYTHONHASHSEED=0``
+    (unless set) makes set and str-dict orders reproducible.
+    """
     wanted = {"ROTATION_RUN": "1", "MPLBACKEND": KERNEL_MPLBACKEND}
     if "PYTHONHASHSEED" not in os.environ:
         wanted["PYTHONHASHSEED"] = "0"  # deterministic set/dict-of-str ordering in the kernels
