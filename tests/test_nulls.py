@@ -63,3 +63,28 @@ def test_no_edge_on_iid_data_and_an_edge_is_found():
 def test_bad_arguments(kw, match):
     with pytest.raises(ParameterError, match=match):
         null_distribution(_returns(100), share_up_after_up, **kw)
+
+
+def test_round_level_placebo_on_a_made_up_path():
+    from rotation.nulls import round_level_placebo
+
+    # a path that rises through 1,000-2,600 twice; it turns back just below every round thousand once
+    up = np.linspace(900, 2600, 400)
+    dips = []
+    for lv in (1000, 2000):
+        dips += [lv * 0.995, lv * 0.95]  # reaches the band below the round level, then falls back
+    path = np.concatenate([up[:50], dips[:2], up[50:300], dips[2:], up[300:], up[::-1], up])
+    close = pd.Series(path, index=pd.bdate_range("2000-01-03", periods=len(path)))
+    summary, app = round_level_placebo(close, within=0.02, hold=3, cluster_days=10, reps=199, seed=0)
+    assert summary["group_a"] == "round" and summary["group_b"] == "placebo"
+    assert summary["estimate"] == pytest.approx(summary["mean_a"] - summary["mean_b"])
+    assert set(app["kind"]) == {"round", "placebo"} and (app["outcome"] != "pending").all()
+
+
+def test_false_breakout_null_runs_on_simulated_returns():
+    from rotation.nulls import false_breakout_null
+
+    df = _returns(480)
+    res = false_breakout_null(df, lookback=12, gap=12, k=3, block_size=12, reps=49, seed=1)
+    assert 0 <= res.observed <= 1 and res.n_valid > 0
+    assert res == false_breakout_null(df, lookback=12, gap=12, k=3, block_size=12, reps=49, seed=1)

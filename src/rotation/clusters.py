@@ -52,6 +52,7 @@ def cluster_bootstrap(
     clusters: Sequence[int] | np.ndarray,
     groups: Sequence[object] | np.ndarray | None = None,
     *,
+    order: tuple[object, object] | None = None,
     reps: int = 2000,
     seed: int = 0,
     alpha: float = 0.05,
@@ -68,6 +69,8 @@ def cluster_bootstrap(
         Two group labels (e.g. ``"round"``/``"placebo"``): the statistic is the mean of the first
         group (in order of appearance) minus the second's. Clusters are resampled within the whole
         sample, so a cluster that contains both groups stays intact.
+    order : (label_a, label_b), optional
+        Which group comes first in the difference (default: order of appearance).
     reps, seed, alpha
         Replications, seed (``arch.bootstrap.IIDBootstrap``), interval level ``1 - alpha``.
 
@@ -100,6 +103,10 @@ def cluster_bootstrap(
         names = list(dict.fromkeys(labels_g.tolist()))
         if len(names) != 2:
             raise ParameterError(f"groups must hold exactly two labels; got {names}")
+        if order is not None:
+            if set(order) != set(names):
+                raise ParameterError(f"order {order!r} must name the two group labels {names}")
+            names = list(order)
         ga, gb = names
 
         def stat(idx: np.ndarray) -> float:

@@ -156,3 +156,105 @@ def null_distribution(
         n_valid=n, reps=int(reps), block_size=int(block_size), seed=int(seed), method=method, alpha=alpha,
         label=label, units=units,
     )
+
+
+def false_breakout_null(
+    returns: pd.DataFrame,
+    *,
+    lookback: int,
+    rule: str = "high",
+    gap: int,
+    k: int,
+    block_size: int = 12,
+    reps: int = 500,
+    seed: int = 0,
+) -> NullComparison:
+    """The false-breakout rate of a rule against the rate it gives on paths with no predictability.
+
+    The statistic on a path: build the log relative strength of ``small`` over ``large``
+    (:func:`rotation.returns.log_relative_strength`), its breakouts
+    (:func:`rotation.signals.breakout_signals`, merged with ``gap``) and the share that fall back below
+    the level they broke within ``k`` periods (:func:`rotation.outcomes.false_breakout_rate`). The null
+    resamples the rows of ``returns`` (small and large together) in blocks of about ``block_size``
+    periods, which keeps short-run momentum and volatility but no longer-run predictability.
+
+    Returns
+    -------
+    NullComparison
+        ``observed`` is the data's false-breakout rate; ``p_greater`` the one-sided p-value that it is
+        higher than noise alone gives (the claim "breakouts are often false" needs more than that).
+    """
+    from rotation import outcomes, signals
+    from rotation.returns import log_relative_strength
+
+    if not isinstance(returns, pd.DataFrame) or not {"small", "large"} <= set(returns.columns):
+        raise ParameterError("returns must be a DataFrame with columns small and large (rotation.data.small_large)")
+
+    def rate(path: pd.DataFrame) -> float:
+        lrs = log_relative_strength(path["small"], path["large"])
+        ep = signals.merge_episodes(signals.breakout_signals(lrs, lookback, rule=rule), gap)  # type: ignore[arg-type]
+        if not ep.any():
+            return float("nan")
+        out = outcomes.false_breakout_rate(lrs, ep, k, lookback=lookback, rule=rule)  # type: ignore[arg-type]
+        return float(out.rate) if out.n else float("nan")
+
+    return null_distribution(returns[["small", "large"]], rate, block_size=block_size, reps=reps, seed=seed,
+                             label="false-breakout rate", units="share of breakouts")
+
+
+def round_level_placebo(
+    close: pd.Series,
+    *,
+    step: float = 1000,
+    offsets: tuple[float, ...] = (250, 500, 750),
+    within: float = 0.02,
+    hold: int = 5,
+    cluster_days: int = 60,
+    reps: int = 2000,
+    seed: int = 0,
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """Do approaches to round levels fail more often than approaches to other (placebo) levels?
+
+    Round levels are the multiples of ``step`` inside the index's range; placebo levels are the same
+    multiples plus each of ``offsets`` (1,250, 1,500, 1,750...). For every level the approaches from
+    below and their outcome come from :func:`rotation.outcomes.level_episodes`; pending ones are
+    dropped. Approaches whose start dates are within ``cluster_days`` of each other form one cluster
+    (an index hovering near a level produces several approaches that are one event), and the
+    difference in failure rates, round minus placebo, gets a bootstrap over clusters
+    (:func:`rotation.clusters.cluster_bootstrap`).
+
+    Returns
+    -------
+    (summary, approaches)
+        ``summary``: ``estimate`` (round minus placebo failure rate), ``std_err``, ``ci_lower``,
+        ``ci_upper``, ``mean_a``/``mean_b`` (the two failure rates), ``nobs_a``/``nobs_b``,
+        ``n_clusters``. ``approaches``: one row per decided approach with ``kind`` (round/placebo),
+        ``failed`` and ``cluster``.
+    """
+    from rotation import outcomes
+    from rotation.clusters import cluster_bootstrap, cluster_ids
+
+    c = close.dropna().astype(float)
+    if c.empty:
+        raise ParameterError("close has no values")
+    lo, hi = float(c.min()), float(c.max()) * (1 + within)
+    rounds = [m * step for m in range(1, int(hi // step) + 1) if lo <= m * step <= hi]
+    placebos = [m * step + o for m in range(0, int(hi // step) + 1) for o in offsets if lo <= m * step + o <= hi]
+    frames = []
+    for kind, levels in (("round", rounds), ("placebo", placebos)):
+        for lv in levels:
+            ep = outcomes.level_episodes(c, lv, within, hold)
+            if len(ep):
+                frames.append(ep.assign(kind=kind))
+    if not frames:
+        raise ParameterError("no approaches to any level in the data")
+    app = pd.concat(frames, ignore_index=True)
+    app = app[app["outcome"] != "pending"].sort_values("start", kind="stable").reset_index(drop=True)
+    if app["kind"].nunique() < 2:
+        raise ParameterError("approaches to round and to placebo levels are both needed; got only "
+                             f"{app['kind'].unique().tolist()}")
+    app["failed"] = (app["outcome"] == "fail").astype(float)
+    app["cluster"] = cluster_ids(app["start"], cluster_days)
+    summary = cluster_bootstrap(app["failed"].to_numpy(), app["cluster"].to_numpy(),
+                                app["kind"].to_numpy(), order=("round", "placebo"), reps=reps, seed=seed)
+    return summary, app
