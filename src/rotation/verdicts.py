@@ -368,10 +368,10 @@ def _fmt(x: float | None, units: str) -> str:
     if x is None or not _finite(x):
         return "n/a"
     u = units.lower()
-    if u.startswith("decimal") or "return" in u and "beta" not in u:
-        return f"{x:+.2%}"
-    if "percentile" in u or u.startswith("share") or "rate" in u:
+    if "percentile" in u or u.startswith("share") or "(rate)" in u:
         return f"{x:.0%}"
+    if u.startswith("decimal") or ("return" in u and "beta" not in u and " per " not in u):
+        return f"{x:+.2%}"
     return f"{x:+.3g}"
 
 
