@@ -61,3 +61,18 @@ def snapshot_env(snapshot_store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> P
     """Point ROTATION_DATA_DIR at the imported snapshot store for this test (kernels inherit it)."""
     monkeypatch.setenv("ROTATION_DATA_DIR", str(snapshot_store_dir))
     return snapshot_store_dir
+
+
+@pytest.fixture
+def run_notebook():
+    """``run_notebook(name, out_dir, *extra_cli_args) -> results dict`` via ``rotation run`` (kernel python3)."""
+    import json
+
+    from rotation.cli import main
+
+    def run(name: str, out: Path, *extra: str) -> dict:
+        code = main(["run", name, *extra, "--out", str(out), "--kernel", "python3", "-q"])
+        assert code == 0, (out / name / "manifest.json").read_text()
+        return json.loads((out / name / "results.json").read_text())
+
+    return run

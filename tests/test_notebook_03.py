@@ -15,6 +15,7 @@ REQUIRED_03 = [
     "cycles.last_hike.n", "cycles.first_cut.n", "cycles.pause_start.n",
     "cycles.first_cut.recession.n", "cycles.first_cut.no_recession.n",
     "first_cut.recession.fwd6", "first_cut.recession.fwd6_ci", "first_cut.recession.fwd12", "first_cut.recession.fwd12_ci",
+    "first_cut.fwd12", "first_cut.fwd12_ci",
     "first_cut.no_recession.fwd6", "first_cut.no_recession.fwd6_ci",
     "first_cut.no_recession.fwd12", "first_cut.no_recession.fwd12_ci",
     "regime.rising.mean", "regime.rising.n", "regime.falling.mean", "regime.falling.n",
@@ -54,12 +55,21 @@ def test_03_interest_rates_runs_is_deterministic_and_takes_iwm_spy(snapshot_env:
     missing = [k for k in REQUIRED_03 if k not in res]
     assert not missing, f"results.json lacks {missing}"
     assert res["proxy"] == "ff30_vw" and res["sample.start"] == "1926-07-31"
-    # the turning points the rule must find in the target-range era (DFEDTARU)
-    assert {"2018-12-20", "2023-07-27"} <= set(res["cycles.last_hike.dates"])
-    assert {"2019-08-01", "2024-09-19"} <= set(res["cycles.first_cut.dates"])
+    # the official target's turning points are the FOMC's decision dates
+    assert {"1995-02-01", "2006-06-29", "2018-12-19", "2023-07-26"} <= set(res["cycles.last_hike.dates"])
+    assert {"1998-09-29", "2007-09-18", "2019-07-31", "2024-09-18"} <= set(res["cycles.first_cut.dates"])
+    assert min(res["cycles.first_cut.dates"]) >= "1982-09-27"  # the inferred path is a separate robustness table
+    assert res["cycles.inferred_before_1982.first_cut"]
+    from rotation import verdicts
+    for claim in ("rates_borrowing_costs", "fed_dovish", "liquidity"):
+        assert res[f"verdicts.{claim}.status"] in verdicts.STATUSES
+    assert res["verdicts.rates_borrowing_costs.status"] != "contradicted"  # an association cannot contradict a mechanism
     assert res["cycles.first_cut.n"] == res["cycles.first_cut.recession.n"] + res["cycles.first_cut.no_recession.n"]
-    lo, hi = res["first_cut.recession.fwd12_ci"]
-    assert lo <= res["first_cut.recession.fwd12"] <= hi
+    lo, hi = res["first_cut.fwd12_ci"]
+    assert lo <= res["first_cut.fwd12"] <= hi
+    # fewer events than min_events_for_band get no band rather than a made-up one
+    if res["cycles.first_cut.recession.n"] < 5:
+        assert res["first_cut.recession.fwd12_ci"] == [None, None]
     assert res["regime.rising.n"] > 0 and res["beta.dgs10_t"] is not None
 
     _run(main, tmp_path / "b")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,18 +9,12 @@ import pytest
 NB = "04_seasonality"
 
 
-def _run(main, out: Path, *extra: str) -> dict:
-    code = main(["run", NB, *extra, "--out", str(out), "--kernel", "python3", "-q"])
-    assert code == 0, (out / NB / "manifest.json").read_text()
-    return json.loads((out / NB / "results.json").read_text())
-
 
 @pytest.mark.notebook
-def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path):
+def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
     from rotation import verdicts
-    from rotation.cli import main
 
-    res = _run(main, tmp_path / "a")
+    res = run_notebook(NB, tmp_path / "a")
     for claim in ("santa_claus", "january_effect"):
         v = res[f"verdicts.{claim}"]
         assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
@@ -34,9 +27,9 @@ def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_pa
     assert 0 <= cal["extra"]["joint_test"]["p_value"] <= 1
     assert res["sample"]["monthly"][0] == "1926-07-31"
 
-    _run(main, tmp_path / "b")
+    run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
 
-    etf = _run(main, tmp_path / "iwm", "-p", "proxy=iwm_spy")
+    etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy")
     assert etf["sample"]["proxy"] == "iwm_spy" and etf["sample"]["robustness_proxy"] == "ff30_vw"
     assert etf["verdicts.santa_claus"]["sample"]["proxy"] == "iwm_spy"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,18 +9,12 @@ import pytest
 NB = "05_economy"
 
 
-def _run(main, out: Path, *extra: str) -> dict:
-    code = main(["run", NB, *extra, "--out", str(out), "--kernel", "python3", "-q"])
-    assert code == 0, (out / NB / "manifest.json").read_text()
-    return json.loads((out / NB / "results.json").read_text())
-
 
 @pytest.mark.notebook
-def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path):
+def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
     from rotation import verdicts
-    from rotation.cli import main
 
-    res = _run(main, tmp_path / "a")
+    res = run_notebook(NB, tmp_path / "a")
     for claim in ("late_cycle", "economic_resilience", "recession_risk"):
         v = res[f"verdicts.{claim}"]
         assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
@@ -30,7 +23,7 @@ def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: 
     # macro series are aligned to publication: the last known UNRATE month end is after its last stamp
     assert res["sample"]["macro_last_known"]["UNRATE"] >= "2026-07-31"
     assert res["turning_points"]["NBER peak"]["n"] >= 10
-    _run(main, tmp_path / "b")
+    run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
-    etf = _run(main, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", 'release_lags=["UNRATE:10"]')
+    etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", 'release_lags=["UNRATE:10"]')
     assert etf["sample"]["proxy"] == "iwm_spy" and etf["sample"]["start"].startswith("2000-")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,24 +9,18 @@ import pytest
 NB = "07_sector_rotation"
 
 
-def _run(main, out: Path, *extra: str) -> dict:
-    code = main(["run", NB, *extra, "--out", str(out), "--kernel", "python3", "-q"])
-    assert code == 0, (out / NB / "manifest.json").read_text()
-    return json.loads((out / NB / "results.json").read_text())
-
 
 @pytest.mark.notebook
-def test_07_sector_rotation_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path):
+def test_07_sector_rotation_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
     from rotation import sectors, verdicts
-    from rotation.cli import main
 
-    res = _run(main, tmp_path / "a")
+    res = run_notebook(NB, tmp_path / "a")
     v = res["verdicts.sector_rotation"]
     assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
     assert set(res["now"]["quadrants"].values()) <= {*sectors.QUADRANTS, "too short"}
     # no back-fill: XLC and XLRE enter at their own start dates
     assert res["sample"]["XLC"][0].startswith("2018-") and res["sample"]["XLRE"][0].startswith("2015-")
-    _run(main, tmp_path / "b")
+    run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
-    ijr = _run(main, tmp_path / "ijr", "-p", "small_cap=IJR", "-p", "robustness_small_cap=IWM")
+    ijr = run_notebook(NB, tmp_path / "ijr", "-p", "small_cap=IJR", "-p", "robustness_small_cap=IWM")
     assert ijr["verdicts.sector_rotation"]["sample"]["proxy"] == "IJR/SPY"

@@ -22,7 +22,6 @@ Input checks live in :mod:`rotation._checks` (one internal home for every module
 
 from __future__ import annotations
 
-import math
 from typing import TypeVar
 
 import numpy as np
