@@ -30,7 +30,7 @@ import statsmodels.api as sm
 from IPython.display import Markdown, display
 
 import rotation.data
-from rotation import cycles, events, inference, plots, returns
+from rotation import cycles, inference, outcomes, plots, returns, signals
 from rotation.report import record
 """
 
