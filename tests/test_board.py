@@ -65,3 +65,43 @@ def test_carried_states_age_out():
     assert c["a"].tolist()[:3] == [1.0, 1.0, 1.0] and np.isnan(c["a"].iloc[3])
     with pytest.raises(ParameterError, match="max_age"):
         bd.carried(b, -1)
+
+
+def test_outcome_classes_on_made_up_ratio_paths():
+    idx = pd.date_range("2000-01-31", periods=60, freq="ME")
+    flat = np.zeros(60)
+    # false breakout: a new high in month 30, back below the prior high in month 31
+    false_path = flat.copy()
+    false_path[20] = 0.05
+    false_path[30] = 0.08
+    false_path[31] = 0.0
+    out = bd.outcome_classes(pd.Series(false_path, index=idx), [idx[28]], lookback=12, k=3, horizon=6)
+    assert out.iloc[0] == "false breakout"
+    # sustained: the ratio steps up and stays up
+    sustained = np.where(np.arange(60) >= 30, 0.08, 0.0)
+    sustained[20] = 0.05
+    assert bd.outcome_classes(pd.Series(sustained, index=idx), [idx[28]]).iloc[0] == "sustained breakout"
+    # no breakout within the horizon, and windows past the data are left out
+    assert bd.outcome_classes(pd.Series(flat + 0.0, index=idx), [idx[40]]).iloc[0] == "no breakout"
+    assert bd.outcome_classes(pd.Series(flat, index=idx), [idx[-2]]).empty
+
+
+def test_outcome_classes_blow_off_needs_an_extreme_rise_given_back():
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("1990-01-31", periods=200, freq="ME")
+    path = np.cumsum(rng.normal(0, 0.01, 200))
+    path[150:] = path[149]
+    path[151] = path[149] + 0.5  # an extreme jump ...
+    path[152:158] = path[149] + 0.1  # ... mostly given back
+    out = bd.outcome_classes(pd.Series(path, index=idx), [idx[149]], horizon=6, k=3)
+    assert out.iloc[0] == "blow-off"
+
+
+@pytest.mark.snapshot
+def test_margins_are_signed_like_the_states(snapshot_env):
+    states, _ = bd.states("ff30_vw", as_of="2019-12-31")
+    m = bd.margins("ff30_vw", as_of="2019-12-31")
+    latest = bd.carried(states, 12).iloc[-1]
+    for key in m.dropna(subset=["margin"]).index:
+        assert m.loc[key, "favourable"] == latest[key], key
+    assert np.isnan(m.loc["seasonal", "z"])

@@ -13,7 +13,7 @@ state (:func:`rotation.economy.state_difference`) and evaluates a composite out 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.returns import compound
 
-__all__ = ["Signal", "SIGNALS", "states", "composite_oos"]
+__all__ = ["Signal", "SIGNALS", "states", "composite_oos", "carried", "margins", "outcome_classes"]
 
 
 @dataclass(frozen=True)
@@ -256,3 +256,100 @@ def carried(board: pd.DataFrame, max_age: int = 6) -> pd.DataFrame:
     if isinstance(max_age, bool) or not isinstance(max_age, (int, np.integer)) or not 0 <= max_age <= 36:
         raise ParameterError(f"max_age must be a whole number of months from 0 to 36; got {max_age!r}")
     return board.ffill(limit=int(max_age)) if max_age else board.copy()
+
+
+def margins(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
+    """How far each signal stands from flipping, in standard deviations of its own history.
+
+    For every signal with a continuous reading, ``margin`` = the reading minus its threshold,
+    signed so that positive means favourable; ``z`` = the latest margin divided by the standard
+    deviation of the margin's history (known at ``as_of``). Small ``|z|``: the signal is close to
+    flipping. The calendar signal has no margin (NaN).
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by signal key: ``date`` (latest reading), ``margin``, ``z``, ``favourable``.
+    """
+    from rotation.data import load, small_large
+    from rotation.economy import sahm_rule
+    from rotation.sectors import breadth, friday_closes
+    from rotation.series import chain_indexes
+    from rotation.valuation import valuation_spread
+
+    t = None if as_of in (None, "") else pd.Timestamp(as_of)
+    m: dict[str, pd.Series] = {}
+    rut = _me(_load_close("^RUT", t))
+    m["rut_near_high"] = rut / (0.95 * rut.cummax()) - 1
+    sl = small_large(proxy, "M", end=t)
+    rel = (1 + sl["small"]) / (1 + sl["large"]) - 1
+    m["rs_momentum"] = np.expm1(np.log1p(rel).rolling(6, min_periods=6).sum())
+    lvl = chain_indexes([load("TWEXMMTH", end=t).rename("TWEXMMTH"), load("TWEXBMTH", end=t).rename("TWEXBMTH"),
+                         load("DTWEXBGS", end=t).rename("DTWEXBGS")], freq="ME", how="last")
+    m["dollar_weakening"] = -lvl.pct_change(6, fill_method=None)
+    m["rates_falling"] = -_market("DGS10", t).diff(6)
+    m["fed_dovish"] = -(_market("DGS2", t).diff(6) + 0.25)
+    m["credit_easing"] = -_market("BAA10Y", t).diff(6)
+    m["conditions_easing"] = -_known("NFCI", t).diff(3)
+    m["labour_robust"] = 0.5 - sahm_rule(_known("UNRATE", t))["gap"]
+    m["sentiment_improving"] = _known("UMCSENT", t).diff(12)
+    sp = valuation_spread(load("sbm_beme_monthly", end=t), load("sbm_mktcap_monthly", end=t),
+                          load("sbm_nfirms_monthly", end=t))["overall"].dropna()
+    m["valuation_cheap"] = sp - sp.expanding(min_periods=120).quantile(0.8)
+    px = friday_closes(pd.DataFrame({k: _load_close(k, t) for k in (*_SECTORS, "SPY")}))
+    br = breadth(px[list(_SECTORS)].pct_change(13, fill_method=None), px["SPY"].pct_change(13, fill_method=None))
+    m["breadth_broad"] = _me(br["share_beating"]) - 0.5
+    xlk = pd.DataFrame({"XLK": _load_close("XLK", t), "SPY": _load_close("SPY", t)}).dropna()
+    m["tech_weak"] = -_me(xlk["XLK"] / xlk["SPY"]).pct_change(6, fill_method=None)
+    rows = {}
+    for key in SIGNALS:
+        s = m.get(key)
+        if s is None or s.dropna().empty:
+            rows[key] = {"date": pd.NaT, "margin": np.nan, "z": np.nan, "favourable": np.nan}
+            continue
+        s = s.dropna()
+        sd = float(s.std())
+        rows[key] = {"date": s.index[-1], "margin": float(s.iloc[-1]),
+                     "z": float(s.iloc[-1] / sd) if sd > 0 else np.nan, "favourable": float(s.iloc[-1] > 0)}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    return out.astype({"margin": float, "z": float, "favourable": float})
+
+
+def outcome_classes(log_ratio: pd.Series, dates: pd.DatetimeIndex | Sequence, *, lookback: int = 12, k: int = 3,
+                    horizon: int = 6, blowoff_quantile: float = 0.9) -> pd.Series:
+    """What followed each date on the small/large ratio: a sustained breakout, a blow-off, a false breakout, or none.
+
+    Uses notebook 01's definitions on the monthly log relative strength: a **breakout** is the first
+    month ``b`` in ``t+1..t+horizon`` whose ratio exceeds its prior ``lookback``-month high ``L``; it is
+    **false** if the ratio closes below ``L`` within ``k`` months after ``b``; otherwise it is a
+    **blow-off** when the rise from ``t`` to the peak up to ``t+horizon`` is above the ``blowoff_quantile``
+    of all earlier ``horizon``-month rises (expanding, known at ``t``) and half of it is given back by
+    ``t+horizon``; otherwise a **sustained breakout**. Dates without a breakout are ``"no breakout"``;
+    dates whose window runs past the data are left out. These outcomes look ahead by design.
+    """
+    lr = log_ratio.dropna().astype(float)
+    vals, idx = lr.to_numpy(), lr.index
+    prior_high = lr.shift(1).rolling(lookback, min_periods=lookback).max().to_numpy()
+    rises = (lr.rolling(horizon + 1, min_periods=horizon + 1).max() - lr.shift(horizon)).to_numpy()
+    out = {}
+    for d in pd.DatetimeIndex(dates):
+        i = idx.searchsorted(d)
+        if i >= len(idx) or idx[i] != d or i + horizon + k >= len(idx):
+            continue
+        window = range(i + 1, i + horizon + 1)
+        b = next((j for j in window if np.isfinite(prior_high[j]) and vals[j] > prior_high[j]), None)
+        if b is None:
+            out[d] = "no breakout"
+            continue
+        level = prior_high[b]
+        if (vals[b + 1 : b + k + 1] < level).any():
+            out[d] = "false breakout"
+            continue
+        peak = vals[i + 1 : i + horizon + 1].max()
+        rise = peak - vals[i]
+        hist = rises[: i + 1]
+        hist = hist[np.isfinite(hist)]
+        cut = np.quantile(hist, blowoff_quantile) if len(hist) >= 24 else np.inf
+        gave_back = vals[i + horizon] <= vals[i] + rise / 2
+        out[d] = "blow-off" if rise > cut and gave_back else "sustained breakout"
+    return pd.Series(out, name="outcome", dtype=object)
