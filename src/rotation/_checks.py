@@ -66,13 +66,14 @@ def _shown(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _check_int(value: object, name: str, *, minimum: int) -> int:
-    """Return ``value`` as int; raise unless it is an integer >= ``minimum``."""
+def _check_int(value: object, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` as int; raise unless it is an integer >= ``minimum`` (and <= ``maximum`` if given)."""
     value = _shown(value)
+    rule = f"an integer >= {minimum}" if maximum is None else f"a whole number from {minimum} to {maximum}"
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ParameterError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    if int(value) < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}; got {value!r}")
+        raise ParameterError(f"{name} must be {rule}; got {value!r}")
+    if int(value) < minimum or (maximum is not None and int(value) > maximum):
+        raise ParameterError(f"{name} must be {rule}; got {value!r}")
     return int(value)
 
 

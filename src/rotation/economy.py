@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rotation._checks import _check_int
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
 from rotation.returns import forward_returns
@@ -45,10 +46,6 @@ def _monthly(x: object, name: str) -> pd.Series:
     return x.astype(float)
 
 
-def _whole(v: object, name: str, lo: int, hi: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= int(v) <= hi:
-        raise ParameterError(f"{name} must be a whole number from {lo} to {hi}; got {v!r}")
-    return int(v)
 
 
 def sahm_rule(unrate: pd.Series, threshold: float = 0.5, lookback: int = 12) -> pd.DataFrame:
@@ -72,7 +69,7 @@ def sahm_rule(unrate: pd.Series, threshold: float = 0.5, lookback: int = 12) -> 
         (``gap >= threshold``). Known at ``t``.
     """
     u = _monthly(unrate, "unrate").dropna()
-    n = _whole(lookback, "lookback", 1, 120)
+    n = _check_int(lookback, "lookback", minimum=1, maximum=120)
     avg3 = u.rolling(3, min_periods=3).mean()
     low = avg3.shift(1).rolling(n, min_periods=n).min()
     gap = avg3 - low
@@ -132,7 +129,7 @@ def late_cycle_realtime(unrate: pd.Series, curve: pd.Series, *, band: float = 0.
     """
     u = _monthly(unrate, "unrate").dropna()
     c = _monthly(curve, "curve").dropna()
-    n = _whole(lookback, "lookback", 2, 240)
+    n = _check_int(lookback, "lookback", minimum=2, maximum=240)
     tight = u <= u.rolling(n, min_periods=n).min() + float(band) + 1e-12
     tight = tight[u.rolling(n, min_periods=n).min().notna()]
     both = pd.concat({"tight": tight, "flat": c <= float(curve_max) + 1e-12}, axis=1, join="inner").dropna()
@@ -142,7 +139,7 @@ def late_cycle_realtime(unrate: pd.Series, curve: pd.Series, *, band: float = 0.
 def forward_compounded(returns: pd.Series, horizon: int) -> pd.Series:
     """Return compounded over ``t+1..t+horizon``, stamped at ``t`` (NaN where the window runs past the data)."""
     r = _monthly(returns, "returns")
-    h = _whole(horizon, "horizon", 1, 600)
+    h = _check_int(horizon, "horizon", minimum=1, maximum=600)
     return forward_returns(r, h).rename(f"fwd_{h}")
 
 
@@ -196,7 +193,7 @@ def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxl
     if data.empty:
         raise ParameterError("returns and states share no month with a complete forward window")
     h = int(horizon)
-    lags = max(h - 1, 12) if maxlags is None else _whole(maxlags, "maxlags", 0, 600)
+    lags = max(h - 1, 12) if maxlags is None else _check_int(maxlags, "maxlags", minimum=0, maximum=600)
     X = pd.get_dummies(data["s"].astype(str), dtype=float)
     fit, _ = _hac(data["y"], X, lags, alpha)
     out = _vocab(fit, alpha)
@@ -227,7 +224,7 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
     import statsmodels.api as sm
 
     h = int(horizon)
-    lags = max(h - 1, 12) if maxlags is None else _whole(maxlags, "maxlags", 0, 600)
+    lags = max(h - 1, 12) if maxlags is None else _check_int(maxlags, "maxlags", minimum=0, maximum=600)
     fit, _ = _hac(data["y"], sm.add_constant(data["d"]), lags, alpha)
     row = _vocab(fit, alpha).loc["d"]
     runs = spells(data["d"].astype(int))
@@ -254,7 +251,7 @@ def interaction_regression(returns: pd.Series, market: pd.Series, indicator: pd.
                      join="inner").dropna()
     data["market_x_indicator"] = data["market"] * data["indicator"]
     fit, _ = _hac(data["y"], sm.add_constant(data[["market", "indicator", "market_x_indicator"]]),
-                  _whole(maxlags, "maxlags", 0, 600), alpha)
+                  _check_int(maxlags, "maxlags", minimum=0, maximum=600), alpha)
     out = _vocab(fit, alpha)
     out["nobs"] = int(fit.nobs)
     return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rotation._checks import _check_int
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
 from rotation.returns import compound
@@ -43,12 +44,6 @@ def _check_daily_index(index: object, name: str = "index") -> pd.DatetimeIndex:
     return index
 
 
-def _check_count(value: object, name: str, minimum: int = 0, maximum: int = 60) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not minimum <= int(value) <= maximum:
-        raise ParameterError(
-            f"{name} must be a whole number of trading days from {minimum} to {maximum}; got {value!r}"
-        )
-    return int(value)
 
 
 def year_end_windows(index: pd.DatetimeIndex, days_before: int = 5, days_after: int = 2) -> pd.DataFrame:
@@ -76,8 +71,8 @@ def year_end_windows(index: pd.DatetimeIndex, days_before: int = 5, days_after: 
         :func:`window_returns`.
     """
     idx = _check_daily_index(index)
-    before = _check_count(days_before, "days_before")
-    after = _check_count(days_after, "days_after")
+    before = _check_int(days_before, "days_before", minimum=0, maximum=60)
+    after = _check_int(days_after, "days_after", minimum=0, maximum=60)
     if before + after == 0:
         raise ParameterError("days_before and days_after are both 0: the window would be empty; use e.g. 5 and 2")
     if len(idx) == 0:
@@ -168,7 +163,7 @@ def same_length_windows(returns: pd.Series, length: int, exclude: pd.DataFrame |
     windows that overlap the rows of ``exclude`` (a windows table) -- the benchmark "all other windows
     of the same length".
     """
-    n = _check_count(length, "length", minimum=1, maximum=400)
+    n = _check_int(length, "length", minimum=1, maximum=400)
     r = returns.astype(float)
     roll = compound(r, n).dropna()
     if exclude is not None and len(exclude):
@@ -194,8 +189,8 @@ def turn_of_year_paths(returns: pd.Series, days_before: int = 10, days_after: in
         Rows: January years; columns: offsets ``-days_before..-1, 1..days_after``. A year whose
         window the data do not cover is left out (not padded).
     """
-    before = _check_count(days_before, "days_before", minimum=1)
-    after = _check_count(days_after, "days_after", minimum=1)
+    before = _check_int(days_before, "days_before", minimum=1, maximum=60)
+    after = _check_int(days_after, "days_after", minimum=1, maximum=60)
     idx = _check_daily_index(returns.index, "returns.index")
     wins = year_end_windows(idx, before, after)
     wins = wins[wins["complete"]]
@@ -218,7 +213,7 @@ def trailing_at(returns: pd.Series, dates: pd.DatetimeIndex | pd.Series, periods
     Uses only returns dated at or before each date (the conditioning variable of a split made at
     that date). NaN where fewer than ``periods`` observations exist.
     """
-    n = _check_count(periods, "periods", minimum=1, maximum=10_000)
+    n = _check_int(periods, "periods", minimum=1, maximum=10_000)
     r = returns.astype(float)
     roll = compound(r, n)
     d = pd.DatetimeIndex(dates)
@@ -517,7 +512,7 @@ def rolling_month_effect(monthly: pd.Series, years: int = 20, month: int = 1) ->
     Each year contributes its ``month`` return minus the mean of its other months with data; the
     rolling mean needs ``years`` complete years. Indexed by the last year of each window.
     """
-    n = _check_count(years, "years", minimum=2, maximum=200)
+    n = _check_int(years, "years", minimum=2, maximum=200)
     m = monthly.dropna().astype(float)
     frame = pd.DataFrame({"r": m.to_numpy(), "year": m.index.year, "is_month": m.index.month == int(month)})
     target = frame[frame["is_month"]].groupby("year")["r"].mean()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rotation._checks import _check_int
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
 
@@ -38,10 +39,6 @@ def _prices(x: object, name: str) -> pd.DataFrame:
     return frame.astype(float)
 
 
-def _whole(v: object, name: str, lo: int, hi: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= int(v) <= hi:
-        raise ParameterError(f"{name} must be a whole number from {lo} to {hi}; got {v!r}")
-    return int(v)
 
 
 def friday_closes(prices: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -83,9 +80,9 @@ def rotation_coordinates(ratio: pd.Series, level_window: int = 52, momentum_wind
     r = ratio.astype(float)
     if (r.dropna() <= 0).any():
         raise ParameterError("ratio must be positive (a price ratio)")
-    lw = _whole(level_window, "level_window", 2, 520)
-    mw = _whole(momentum_window, "momentum_window", 1, 260)
-    zw = _whole(z_window, "z_window", 10, 2600)
+    lw = _check_int(level_window, "level_window", minimum=2, maximum=520)
+    mw = _check_int(momentum_window, "momentum_window", minimum=1, maximum=260)
+    zw = _check_int(z_window, "z_window", minimum=10, maximum=2600)
 
     def z(x: pd.Series) -> pd.Series:
         m = x.rolling(zw, min_periods=zw // 2).mean()
@@ -129,7 +126,7 @@ def drawdown_episodes(ratio: pd.Series, threshold: float, window: int | None = N
     if window is None:
         peak = r.cummax()
     else:
-        w = _whole(window, "window", 2, 100_000)
+        w = _check_int(window, "window", minimum=2, maximum=100_000)
         peak = r.rolling(w, min_periods=1).max()
     at_peak = r >= peak
     rows, armed, last_peak = [], True, None
@@ -166,7 +163,7 @@ def breadth(sector_returns: pd.DataFrame, benchmark_returns: pd.Series, min_sect
     """
     if not isinstance(sector_returns, pd.DataFrame):
         raise ParameterError("sector_returns must be a DataFrame, one column per sector")
-    ms = _whole(min_sectors, "min_sectors", 1, 1000)
+    ms = _check_int(min_sectors, "min_sectors", minimum=1, maximum=1000)
     sr = sector_returns.astype(float)
     b = benchmark_returns.reindex(sr.index).astype(float)
     n = sr.notna().sum(axis=1)
