@@ -93,7 +93,7 @@ def notebook_title_and_question(nb: Any) -> tuple[str, str]:
     (``**Question.** ...``); the title is plain text. ("", "") when there is no ``# `` heading.
     """
     if isinstance(nb, (str, Path)):
-        import nbformat
+        from rotation._nbformat import nbformat
 
         nb = nbformat.read(str(nb), as_version=4)
     for cell in nb.cells:
@@ -311,7 +311,7 @@ def _reader_notebook(nb: Any) -> tuple[Any, dict[str, Any]]:
     The info dict holds ``title``, ``question``, ``parameters`` (source of the injected or
     declared parameters cell) and ``failed`` (whether a cell has an error output).
     """
-    import nbformat
+    from rotation._nbformat import nbformat
 
     title, question = notebook_title_and_question(nb)
     params_src = {"parameters": "", "injected-parameters": ""}
@@ -362,7 +362,7 @@ def _reader_notebook(nb: Any) -> tuple[Any, dict[str, Any]]:
 
 
 def _slot_cell() -> Any:
-    import nbformat
+    from rotation._nbformat import nbformat
 
     cell = nbformat.v4.new_raw_cell(_SLOT)
     cell.metadata["rotation_html"] = True
@@ -628,7 +628,7 @@ def render_report(
     anchors from :func:`slugify`), a folded "Parameters of this run" box, then the notebook. See
     the module docstring for what is left out and how tables are tidied.
     """
-    import nbformat
+    from rotation._nbformat import nbformat
 
     html_path = Path(html_path)
     stem = html_path.stem  # <stem>/<stem>.html in a run folder

@@ -120,7 +120,7 @@ def _error_from_papermill(exc: Any, stem: str, executed: Any) -> NotebookError:
 
 def _read_executed(path: Path) -> Any:
     try:
-        import nbformat
+        from rotation._nbformat import nbformat
 
         return nbformat.read(path, as_version=4)
     except Exception:  # noqa: BLE001 - a damaged or missing output notebook: report without it
@@ -129,6 +129,7 @@ def _read_executed(path: Path) -> Any:
 
 def execute(job: Job) -> NotebookResult:
     """Run one notebook into ``job.folder`` and write its results, manifest and HTML."""
+    from rotation._nbformat import nbformat  # noqa: F401 - first, without jsonschema's slow IRI grammars
     import papermill
     from papermill.exceptions import PapermillExecutionError
 

@@ -26,7 +26,7 @@ def notebook_parameters(path: Path | str) -> dict[str, ParamSpec]:
     """Parameters declared in the first code cell tagged ``parameters`` ({} when there is none)."""
     path = Path(path)
     try:
-        import nbformat
+        from rotation._nbformat import nbformat
 
         nb = nbformat.read(path, as_version=4)
     except FileNotFoundError:
