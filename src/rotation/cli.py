@@ -179,8 +179,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
             raise ParameterError(f"-p takes NAME=VALUE (or NAME VALUE), got {item!r}; write e.g. -p proxy=iwm_spy")
         k, v = item.split("=", 1)
         params[k.strip()] = v
+    grid_spec = params.pop("grid", None)
+    if grid_spec is not None and not isinstance(grid_spec, dict):
+        raise ParameterError(f"`grid` (in the -f file) must be a mapping `name: [V1, V2]`, got {grid_spec!r}; "
+                             "write e.g. `grid: {proxy: [ff30_vw, iwm_spy]}`, or use --grid NAME=V1,V2")
+    is_grid = bool(args.grid) or grid_spec is not None
+    if not is_grid and (args.executor != "local" or args.scheduler):
+        raise ParameterError("--executor/--scheduler run the combinations of a grid; add --grid NAME=V1,V2 "
+                             "(or `grid:` in -f), or drop them for a plain run")
+    if is_grid:
+        from rotation.runner.grid import parse_grid, run_grid
+
+        grid = parse_grid(grid_spec or {})
+        for name, values in parse_grid(args.grid or []).items():
+            if name in grid:
+                raise ParameterError(f"grid parameter {name!r} is both in --grid and the -f file; keep it in one place")
+            grid[name] = values
+        gsummary = run_grid(args.notebooks or None, grid, params=params, out=Path(args.out) if args.out else None,
+                            jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
+                            kernel_name=args.kernel, progress=not args.quiet, force=args.force)
+        print(gsummary.to_text())
+        return 0 if gsummary.ok else 1
     summary = run_notebooks(args.notebooks or None, params=params, out=Path(args.out) if args.out else None,
-                            jobs=args.jobs, kernel_name=args.kernel, progress=not args.quiet, force=args.force)
+                            jobs=1 if args.jobs is None else args.jobs, kernel_name=args.kernel,
+                            progress=not args.quiet, force=args.force)
     print(summary.to_text())
     return 0 if summary.ok else 1
 
@@ -218,6 +240,12 @@ def _join_param_pairs(argv: list[str]) -> list[str]:
 def _cmd_results(args: argparse.Namespace) -> int:
     from rotation.runner.results import find_results, format_results
 
+    if args.grid:
+        from rotation.runner.grid import format_robustness
+        from rotation.runner.results import _latest_run
+
+        print(format_robustness(Path(args.run) if args.run else _latest_run()))
+        return 0
     found = find_results(args.run)
     if args.json:
         print(json.dumps({name: values for name, values in found}, indent=2, sort_keys=True))
@@ -270,13 +298,24 @@ def build_parser() -> argparse.ArgumentParser:
                "  rotation run 01 -p proxy=iwm_spy               one notebook, one override\n"
                "  rotation run 01 -p proxy iwm_spy               papermill's spelling works too\n"
                "  rotation run 02 03 -f params.yaml --jobs 2     overrides from a YAML file (split_date: 2008-01-01)\n"
-               "  rotation run 00 --out runs/mine                a chosen run folder")
+               "  rotation run 00 --out runs/mine                a chosen run folder\n"
+               "  rotation run 01 --grid proxy=ff30_vw,iwm_spy --grid start=1926-07-31,2001-01-31\n"
+               "                                                 every combination, one run folder each,\n"
+               "                                                 and robustness.html over all of them\n"
+               "  rotation run 01 --grid proxy=ff30_vw,iwm_spy --executor dask --scheduler tcp://127.0.0.1:8786\n"
+               "                                                 the same on a Dask cluster")
     r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names like 00_data_overview, prefixes like 01, "
                    "or paths; none means all")
     r.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
                    help="override a parameter (repeatable); NAME VALUE also works")
     r.add_argument("-f", "--file", help="YAML file of parameters, `name: value` per line (UTF-8)")
-    r.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    r.add_argument("--jobs", type=int, default=None,
+                   help="notebooks run in parallel (default 1); with --grid, combinations (default: the cores)")
+    r.add_argument("--grid", action="append", metavar="NAME=V1,V2",
+                   help="run every combination of these values (repeatable; or `grid: {name: [v1, v2]}` in -f)")
+    r.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where grid combinations run: local process pool (default) or a Dask cluster")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler for --executor dask")
     r.add_argument("--out", help="run folder (default runs/<timestamp>); a new, empty or earlier run folder")
     r.add_argument("--force", action="store_true",
                    help="write into a non-empty folder rotation did not create (its index.html is never overwritten)")
@@ -294,9 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
                "  rotation results runs/20260101-120000          a run folder\n"
                "  rotation results runs/20260101-120000/01_relative_strength   one notebook of a run\n"
                "  rotation results out.ipynb                     a notebook executed by plain papermill\n"
-               "  rotation results --json > results.json         for scripts")
+               "  rotation results --json > results.json         for scripts\n"
+               "  rotation results --grid runs/<grid>            a grid: claims x combinations, consistency")
     res.add_argument("run", nargs="?", metavar="PATH", help="run folder, notebook run folder or executed .ipynb")
     res.add_argument("--json", action="store_true", help="JSON {notebook: {name: value}} instead of a table")
+    res.add_argument("--grid", action="store_true",
+                     help="a grid run: each claim's verdict under every combination, with a consistency label")
     res.set_defaults(func=_cmd_results)
     return p
 

@@ -1,0 +1,427 @@
+"""Robustness grids: the same notebooks under every combination of some parameters.
+
+``rotation run --grid proxy=ff30_vw,iwm_spy --grid start=1926-07-31,1963-07-31 01`` runs the
+cartesian product; each combination is a normal run folder (``<out>/<label>/``, written by
+:func:`rotation.runner.run_notebooks`, with its own reports and manifests) and all of them
+read the same store, read-only.  The grid folder gets ``grid.json`` (combinations and
+outcomes) and ``robustness.html`` (every claim's verdict and headline effect under each
+combination, with a consistency label); ``rotation results --grid`` prints the same table.
+
+Every value of the grid is checked with the notebooks' parameter rules before anything runs;
+a combination whose proxy's data start after its ``start`` is *skipped* with the reason; a
+failing combination does not stop the others.
+
+Execution is a local process pool (``jobs`` combinations at once, each with its own kernel)
+or an existing Dask distributed cluster (``executor="dask"``, ``scheduler="tcp://HOST:PORT"``):
+each combination is one Dask task that runs :func:`run_notebooks` on a worker and writes its
+files under ``out`` (workers need the package, a Jupyter kernel and read access to the store
+and to ``out``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import html
+import itertools
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rotation.errors import ParameterError
+
+__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
+           "robustness_rows", "format_robustness", "robustness_html", "consistency"]
+
+GRID_FILE = "grid.json"
+ROBUSTNESS_PAGE = "robustness.html"
+
+
+def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[object]]:
+    """``["proxy=a,b", "start=x,y"]`` (or a YAML mapping ``{proxy: [a, b]}``) -> ``{name: [values]}``.
+
+    Raises
+    ------
+    ParameterError
+        No ``=``, an empty value list, or the same name twice.
+    """
+    grid: dict[str, list[object]] = {}
+    pairs: list[tuple[str, list[object]]] = []
+    if isinstance(items, Mapping):
+        for name, values in items.items():
+            if values is None:
+                vals: list[object] = []
+            elif isinstance(values, (list, tuple)):
+                vals = list(values)
+            elif isinstance(values, Mapping):
+                raise ParameterError(f"grid parameter {name!r} in the -f file must be a list of values, got the "
+                                     f"mapping {dict(values)!r}; write `{name}: [V1, V2]`")
+            else:
+                vals = [values]
+            pairs.append((str(name), vals))
+    else:
+        for item in items:
+            if "=" not in item:
+                raise ParameterError(f"--grid takes NAME=V1,V2,..., got {item!r}; write e.g. --grid proxy=ff30_vw,iwm_spy")
+            name, text = item.split("=", 1)
+            vals = [v.strip() for v in text.split(",")] if text.strip() else []
+            if "" in vals:
+                raise ParameterError(f"--grid {item!r} has an empty value (position {vals.index('') + 1}); "
+                                     f"remove the extra comma, e.g. --grid {name.strip()}=V1,V2")
+            pairs.append((name.strip(), list(vals)))
+    for name, vals in pairs:
+        if not name:
+            raise ParameterError("a grid parameter has no name; write NAME=V1,V2, e.g. --grid proxy=ff30_vw,iwm_spy")
+        if not vals:
+            raise ParameterError(f"grid parameter {name!r} has an empty value list; give at least one value, "
+                                 f"e.g. --grid {name}=V1,V2")
+        if name in grid:
+            raise ParameterError(f"grid parameter {name!r} is given twice; list all its values once: "
+                                 f"--grid {name}=V1,V2")
+        grid[name] = vals
+    return grid
+
+
+def combinations(grid: Mapping[str, Sequence[object]]) -> list[dict[str, object]]:
+    """The cartesian product of the grid, in the order given (last name varies fastest)."""
+    names = list(grid)
+    return [dict(zip(names, vals)) for vals in itertools.product(*(grid[n] for n in names))]
+
+
+def combo_label(combo: Mapping[str, object]) -> str:
+    """A folder name for one combination, e.g. ``proxy-iwm_spy__start-1963-07-31``."""
+    parts = [f"{k}-{v}" for k, v in combo.items()]
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", "__".join(parts)) or "default"
+
+
+def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
+               params: Mapping[str, object] | None = None) -> None:
+    """Refuse a grid with an unknown name or any value the notebooks' rules refuse (before anything runs).
+
+    Each value is checked alone with :func:`rotation.runner.plan_parameters`; the error names the grid
+    parameter and the offending value.
+    """
+    from rotation.runner.parameters import notebook_parameters, plan_parameters
+
+    specs = [notebook_parameters(nb) for nb in notebooks]
+    for name in grid:
+        if params and name in params:
+            raise ParameterError(f"parameter {name!r} is both fixed (-p/-f) and in the grid; keep it in one place")
+    for name, values in grid.items():
+        for value in values:
+            try:
+                plan_parameters(list(notebooks), {**dict(params or {}), name: value}, specs)
+            except ParameterError as exc:
+                raise ParameterError(f"grid value {name}={value!r} is refused: {exc}") from None
+
+
+def skip_reason(combo: Mapping[str, object]) -> str | None:
+    """Why a combination cannot be served, or None: a proxy whose stored data start after ``start``.
+
+    Reads the store's first dates (:func:`rotation.data.coverage`); monthly datasets of the proxy
+    first, its daily ones otherwise.  Unknown or missing data give None (the run reports it).
+    """
+    proxy, start = combo.get("proxy"), combo.get("start")
+    if not proxy or not start:
+        return None
+    try:
+        import pandas as pd
+
+        from rotation.data import coverage
+        from rotation.data.api import PROXIES
+
+        p = PROXIES[str(proxy)]
+        cov = coverage().set_index("key")
+        keys = [k for k in p.datasets("M") if k in cov.index and bool(cov.loc[k, "stored"])]
+        if not keys:
+            return None
+        first = max(pd.Timestamp(cov.loc[k, "first"]) for k in keys)
+        begin = pd.Timestamp(str(start))
+    except Exception:  # the notebook itself will say what is wrong
+        return None
+    # a month-end start is served by data starting within that month
+    if first.to_period("M") > begin.to_period("M"):
+        return (f"proxy {proxy!r} has data from {first.date()} only (datasets {', '.join(keys)}), "
+                f"after start={start}")
+    return None
+
+
+def _run_combo(names: list[str] | None, params: dict[str, object], out: str, kernel: str | None,
+               timeout: int | None, notebooks_dir: str | None, env: dict[str, str]) -> dict[str, Any]:
+    """One combination (in a worker process or on a Dask worker): a normal run, summarised as plain data."""
+    os.environ.update(env)
+    from rotation.runner import run_notebooks
+
+    try:
+        summary = run_notebooks(names, params=params, out=out, jobs=1, kernel_name=kernel, progress=False,
+                                timeout=timeout, notebooks_dir=notebooks_dir, force=True)
+    except Exception as exc:  # noqa: BLE001 - reported as a failed combination
+        return {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+    failed = [r.error.describe() if r.error else f"{r.name} failed" for r in summary.failed]
+    return {"status": "ok" if summary.ok else "failed", "error": "; ".join(failed),
+            "notebooks": {r.name: r.status for r in summary.results}}
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    """Outcome of :func:`run_grid`: one entry per combination (``status`` ok / skipped / failed)."""
+
+    out_dir: Path
+    grid: dict[str, list[object]]
+    combos: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c["status"] != "failed" for c in self.combos)
+
+    def to_text(self) -> str:
+        """The summary table: one line per combination, with the reason or the failing cell."""
+        width = max([len("combination")] + [len(c["label"]) for c in self.combos])
+        lines = [f"{'combination':<{width}}  status   detail", f"{'-' * width}  -------  ------"]
+        for c in self.combos:
+            lines.append(f"{c['label']:<{width}}  {c['status']:<7}  {c.get('error') or c.get('reason') or ''}")
+        n = {s: sum(c["status"] == s for c in self.combos) for s in ("ok", "skipped", "failed")}
+        lines.append(f"{n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed; "
+                     f"robustness: {self.out_dir / ROBUSTNESS_PAGE}")
+        return "\n".join(lines)
+
+
+def _rotation_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("ROTATION_") or k in ("MPLBACKEND", "PYTHONHASHSEED")}
+
+
+def run_grid(
+    names: Sequence[str] | None,
+    grid: Mapping[str, Sequence[object]],
+    params: Mapping[str, object] | None = None,
+    out: Path | str | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    kernel_name: str | None = None,
+    progress: bool = True,
+    timeout: int | None = 1800,
+    notebooks_dir: Path | str | None = None,
+    force: bool = False,
+    client: Any = None,
+) -> GridSummary:
+    """Run ``names`` once per combination of ``grid`` (see the module docstring).
+
+    Parameters
+    ----------
+    grid : mapping name -> list of values
+        From :func:`parse_grid`; values as on a command line (strings) or typed.
+    params : mapping, optional
+        Parameters fixed for every combination.
+    jobs : int, optional
+        Combinations run at once locally (default: the number of cores).
+    executor : {"local", "dask"}
+        ``"dask"`` submits each combination to the Dask cluster at ``scheduler`` (or ``client``).
+    client : distributed.Client, optional
+        An existing client (e.g. of a ``LocalCluster``) instead of ``scheduler``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown notebook or grid parameter, a refused value, an empty value list, a bad executor
+        -- all before anything runs.  A failing combination does not raise.
+    """
+    from rotation.runner import _select, resolve_kernel
+    from rotation.runner.execution import check_out_dir, claim_out_dir, new_run_dir
+
+    if executor not in ("local", "dask"):
+        raise ParameterError(f"executor must be 'local' or 'dask', got {executor!r}")
+    if executor == "dask" and scheduler is None and client is None:
+        raise ParameterError("--executor dask needs --scheduler tcp://HOST:PORT (the address `dask scheduler` prints)")
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ParameterError(f"jobs must be a positive integer, got {jobs!r}")
+    grid = parse_grid(grid)  # type: ignore[arg-type]
+    if not grid:
+        raise ParameterError("the grid has no parameters; give at least one, e.g. --grid proxy=ff30_vw,iwm_spy")
+    notebooks = _select(names, notebooks_dir)
+    check_grid(notebooks, grid, params)
+    kernel = resolve_kernel(kernel_name)
+    out_dir = Path(out).expanduser().resolve() if out is not None else new_run_dir()
+    check_out_dir(out_dir, force)
+    claim_out_dir(out_dir)
+    nb_names = [str(nb) for nb in notebooks]
+    env = _rotation_env()
+    combos: list[dict[str, Any]] = []
+    todo: list[tuple[int, tuple]] = []
+    for combo in combinations(grid):
+        label = combo_label(combo)
+        entry: dict[str, Any] = {"label": label, "parameters": combo, "folder": label}
+        reason = skip_reason(combo)
+        if reason:
+            entry.update(status="skipped", reason=reason)
+        else:
+            args = (nb_names, {**dict(params or {}), **combo}, str(out_dir / label), kernel, timeout,
+                    str(notebooks_dir) if notebooks_dir else None, env)
+            todo.append((len(combos), args))
+        combos.append(entry)
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(combos), desc="grid", unit="combination", disable=not progress)
+    bar.update(len(combos) - len(todo))
+
+    def done(i: int, res: dict[str, Any]) -> None:
+        combos[i].update(res)
+        bar.update(1)
+
+    if executor == "dask":
+        _run_dask(todo, done, scheduler, client)
+    elif jobs == 1 or len(todo) <= 1:
+        for i, args in todo:
+            done(i, _run_combo(*args))
+    else:
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures = {pool.submit(_run_combo, *args): i for i, args in todo}
+            for fut in cf.as_completed(futures):
+                try:
+                    res = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker process
+                    res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+                done(futures[fut], res)
+    bar.close()
+    summary = GridSummary(out_dir=out_dir, grid={k: list(v) for k, v in grid.items()}, combos=combos)
+    (out_dir / GRID_FILE).write_text(json.dumps({"grid": summary.grid, "combinations": combos}, indent=2,
+                                                default=str), encoding="utf-8")
+    (out_dir / ROBUSTNESS_PAGE).write_text(robustness_html(out_dir), encoding="utf-8")
+    return summary
+
+
+def _run_dask(todo: list[tuple[int, tuple]], done: Callable[[int, dict[str, Any]], None],
+              scheduler: str | None, client: Any) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ParameterError("--executor dask needs the `distributed` package: pip install 'rotation[grid]'") from None
+    own = client is None
+    client = client or Client(scheduler, timeout="30s")
+    try:
+        run_id = uuid.uuid4().hex[:12]  # task keys unique per grid: a reused client must not return old results
+        futures = {client.submit(_run_combo, *args, pure=False, key=f"rotation-grid-{run_id}-{i}"): i
+                   for i, args in todo}
+        for fut in as_completed(list(futures)):
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker
+                res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+            done(futures[fut], res)
+    finally:
+        if own:
+            client.close()
+
+
+# ---------------------------------------------------------------------------------------------- robustness
+
+
+def _load_grid(out_dir: Path) -> dict[str, Any]:
+    path = Path(out_dir) / GRID_FILE
+    if not path.is_file():
+        raise ParameterError(f"{out_dir} is not a grid run folder (no {GRID_FILE}); run `rotation run --grid ...` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def consistency(records: Sequence[Mapping[str, Any] | None]) -> str:
+    """"same verdict everywhere", "sign stable, significance varies" or "flips" (None: not run there)."""
+    recs = [r for r in records if r]
+    if not recs:
+        return "not run"
+    if len({r.get("status") for r in recs}) == 1:
+        return "same verdict everywhere"
+    signs = {((r.get("headline") or {}).get("estimate") or 0) > 0 for r in recs
+             if (r.get("headline") or {}).get("estimate") is not None}
+    return "sign stable, significance varies" if len(signs) == 1 else "flips"
+
+
+def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Per claim: the verdict record under each ok combination, the consistency label, proxy dependence.
+
+    Returns (rows, labels); each row has ``claim_id``, ``notebook``, ``cells`` (label -> record or None),
+    ``consistency`` and ``depends_on_proxy`` (verdicts differ between proxies with the other values fixed).
+    """
+    from rotation.verdicts import records_from_results
+
+    out_dir = Path(out_dir)
+    meta = _load_grid(out_dir)
+    combos = [c for c in meta["combinations"] if c["status"] != "skipped"]
+    labels = [c["label"] for c in combos]
+    found: dict[str, dict[str, Any]] = {}
+    for c in combos:
+        for res in sorted((out_dir / c["folder"]).glob("*/results.json")):
+            values = json.loads(res.read_text(encoding="utf-8"))
+            for rec in records_from_results(values):
+                row = found.setdefault(rec["claim_id"], {"claim_id": rec["claim_id"], "notebook": res.parent.name,
+                                                         "cells": {}})
+                row["cells"][c["label"]] = rec
+    rows = []
+    for row in found.values():
+        cells = [row["cells"].get(lb) for lb in labels]
+        row["consistency"] = consistency(cells)
+        groups: dict[tuple, set] = {}
+        for c in combos:
+            rec = row["cells"].get(c["label"])
+            if rec and "proxy" in c["parameters"]:
+                rest = tuple(sorted((k, str(v)) for k, v in c["parameters"].items() if k != "proxy"))
+                groups.setdefault(rest, set()).add(rec.get("status"))
+        row["depends_on_proxy"] = any(len(s) > 1 for s in groups.values())
+        rows.append(row)
+    return rows, labels
+
+
+def _cell_text(rec: Mapping[str, Any] | None) -> str:
+    if not rec:
+        return "-"
+    h = rec.get("headline") or {}
+    est, lo, hi = h.get("estimate"), h.get("ci_lower"), h.get("ci_upper")
+    eff = "" if est is None else f" {est:.4g}" + (f" [{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "")
+    return f"{rec.get('status')}{eff}"
+
+
+def format_robustness(out_dir: Path | str) -> str:
+    """The robustness table as text (``rotation results --grid``): one block per claim."""
+    rows, labels = robustness_rows(out_dir)
+    meta = _load_grid(Path(out_dir))
+    lines = []
+    for c in meta["combinations"]:
+        if c["status"] != "ok":
+            lines.append(f"{c['label']}: {c['status']} -- {c.get('reason') or c.get('error') or ''}")
+    if not rows:
+        lines.append("no verdicts recorded in this grid")
+    width = max([len(lb) for lb in labels] + [10])
+    for row in rows:
+        dep = "; depends on the proxy" if row["depends_on_proxy"] else ""
+        lines.append(f"\n{row['claim_id']} ({row['notebook']}): {row['consistency']}{dep}")
+        for lb in labels:
+            lines.append(f"  {lb:<{width}}  {_cell_text(row['cells'].get(lb))}")
+    return "\n".join(lines).strip()
+
+
+def robustness_html(out_dir: Path | str) -> str:
+    """The robustness page: claims x combinations (verdict, headline effect [interval]), consistency label."""
+    rows, labels = robustness_rows(out_dir)
+    meta = _load_grid(Path(out_dir))
+    esc = html.escape
+    head = "".join(f"<th><a href='{esc(lb)}/index.html'>{esc(lb)}</a></th>" for lb in labels)
+    body = []
+    for row in rows:
+        cells = "".join(f"<td>{esc(_cell_text(row['cells'].get(lb)))}</td>" for lb in labels)
+        dep = " <b>(depends on the proxy)</b>" if row["depends_on_proxy"] else ""
+        body.append(f"<tr><td>{esc(row['claim_id'])}</td><td>{esc(row['notebook'])}</td>{cells}"
+                    f"<td>{esc(row['consistency'])}{dep}</td></tr>")
+    status = "".join(f"<li>{esc(c['label'])}: {esc(c['status'])} {esc(c.get('reason') or c.get('error') or '')}</li>"
+                     for c in meta["combinations"])
+    return ("<!doctype html><html><head><meta charset='utf-8'><title>Robustness</title>"
+            "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}"
+            "table{border-collapse:collapse}</style></head><body><h1>Robustness grid</h1>"
+            f"<p>Grid: {esc(json.dumps(meta['grid']))}. Cells: verdict, headline effect [interval].</p>"
+            f"<ul>{status}</ul><table><tr><th>claim</th><th>notebook</th>{head}<th>consistency</th></tr>"
+            + "".join(body) + "</table></body></html>")
