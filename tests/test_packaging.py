@@ -45,6 +45,7 @@ PIP_TO_CONDA: dict[str, str] = {
     "filelock": "filelock",
     "pytest": "pytest",
     "responses": "responses",
+    "distributed": "distributed",
 }
 
 #: The supported Python versions, oldest first (requires-python, classifiers, environment.yml,
@@ -110,6 +111,12 @@ def test_environment_yml_matches_pyproject():
     )
     bounds = {k: (found[k], v) for k, v in expected.items() if found[k] != v}
     assert not bounds, f"bounds differ (environment.yml, pyproject.toml): {bounds}; make them equal"
+
+
+def test_test_extra_includes_the_grid_extra():
+    """CI installs ``.[test]``: the Dask grid test needs the ``grid`` extra's packages there too."""
+    extras = _pyproject()["project"]["optional-dependencies"]
+    assert set(extras["grid"]) <= set(extras["test"]), "add the grid extra's packages to the test extra"
 
 
 def test_known_conda_forge_renames():
