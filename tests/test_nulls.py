@@ -88,3 +88,53 @@ def test_false_breakout_null_runs_on_simulated_returns():
     res = false_breakout_null(df, lookback=12, gap=12, k=3, block_size=12, reps=49, seed=1)
     assert 0 <= res.observed <= 1 and res.n_valid > 0
     assert res == false_breakout_null(df, lookback=12, gap=12, k=3, block_size=12, reps=49, seed=1)
+
+
+def _pipeline_rate(df: pd.DataFrame, lookback: int, rule: str, gap: int, k: int) -> float:
+    """The false-breakout rate through the public pandas functions (what the null used to call per path)."""
+    from rotation import outcomes, signals
+    from rotation.returns import log_relative_strength
+
+    lrs = log_relative_strength(df["small"], df["large"])
+    ep = signals.merge_episodes(signals.breakout_signals(lrs, lookback, rule=rule), gap)
+    if not ep.any():
+        return float("nan")
+    out = outcomes.false_breakout_rate(lrs, ep, k, lookback=lookback, rule=rule)
+    return float(out.rate) if out.n else float("nan")
+
+
+@pytest.mark.parametrize("rule", ["high", "ma"])
+@pytest.mark.parametrize("lookback,gap,k", [(12, 12, 3), (3, 0, 1), (24, 6, 6), (1, 2, 12)], ids=str)
+def test_false_breakout_share_equals_the_pandas_pipeline(rule, lookback, gap, k):
+    from rotation.nulls import false_breakout_share
+
+    for seed in range(4):
+        df = _returns(240, seed=seed)
+        bs = StationaryBootstrap(12, df.to_numpy(), seed=seed)
+        paths = [df] + [pd.DataFrame(p[0], index=df.index, columns=df.columns) for p, _ in bs.bootstrap(5)]
+        for path in paths:
+            fast = false_breakout_share(path.to_numpy(), lookback, rule, gap, k)
+            slow = _pipeline_rate(path, lookback, rule, gap, k)
+            assert fast == slow or (np.isnan(fast) and np.isnan(slow))
+
+
+def test_false_breakout_share_without_episodes_or_follow_up():
+    from rotation.nulls import false_breakout_share
+
+    falling = np.column_stack([np.full(40, -0.01), np.zeros(40)])  # never a new high
+    assert np.isnan(false_breakout_share(falling, 12, "high", 12, 3))
+    rising = np.column_stack([np.full(15, 0.01), np.zeros(15)])  # breakouts, but the last one has no 3 months after it
+    assert np.isnan(false_breakout_share(rising[:13], 12, "high", 12, 3))
+    assert false_breakout_share(rising, 12, "high", 12, 2) == 0.0
+    assert false_breakout_share(rising, 12, "high", 12, 2) == _pipeline_rate(
+        pd.DataFrame(rising, columns=["small", "large"], index=pd.date_range("2000-01-31", periods=15, freq="ME")),
+        12, "high", 12, 2)
+
+
+def test_false_breakout_null_checks_its_arguments():
+    from rotation.nulls import false_breakout_null
+
+    with pytest.raises(ParameterError, match="rule must be one of"):
+        false_breakout_null(_returns(120), lookback=12, rule="low", gap=12, k=3, reps=19)
+    with pytest.raises(ParameterError, match="k must be an integer >= 1"):
+        false_breakout_null(_returns(120), lookback=12, gap=12, k=0, reps=19)

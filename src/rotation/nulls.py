@@ -184,22 +184,81 @@ def false_breakout_null(
         ``observed`` is the data's false-breakout rate; ``p_greater`` the one-sided p-value that it is
         higher than noise alone gives (the claim "breakouts are often false" needs more than that).
     """
-    from rotation import outcomes, signals
-    from rotation.returns import log_relative_strength
+    from rotation._checks import _check_choice, _check_int, _check_returns
 
     if not isinstance(returns, pd.DataFrame) or not {"small", "large"} <= set(returns.columns):
         raise ParameterError("returns must be a DataFrame with columns small and large (rotation.data.small_large)")
+    pair = returns[["small", "large"]]
+    _check_returns(pair, "returns")
+    n = _check_int(lookback, "lookback", minimum=1)
+    rule = _check_choice(rule, "rule", ("high", "ma"))
+    g = _check_int(gap, "gap", minimum=0)
+    kk = _check_int(k, "k", minimum=1)
 
     def rate(path: pd.DataFrame) -> float:
-        lrs = log_relative_strength(path["small"], path["large"])
-        ep = signals.merge_episodes(signals.breakout_signals(lrs, lookback, rule=rule), gap)  # type: ignore[arg-type]
-        if not ep.any():
-            return float("nan")
-        out = outcomes.false_breakout_rate(lrs, ep, k, lookback=lookback, rule=rule)  # type: ignore[arg-type]
-        return float(out.rate) if out.n else float("nan")
+        return false_breakout_share(path.to_numpy(dtype=float), n, rule, g, kk)
 
-    return null_distribution(returns[["small", "large"]], rate, block_size=block_size, reps=reps, seed=seed,
+    return null_distribution(pair, rate, block_size=block_size, reps=reps, seed=seed,
                              label="false-breakout rate", units="share of breakouts")
+
+
+def false_breakout_share(pair: np.ndarray, lookback: int, rule: str, gap: int, k: int) -> float:
+    """The false-breakout rate of one small/large path: :func:`false_breakout_null`'s statistic.
+
+    Parameters
+    ----------
+    pair : np.ndarray, shape (n, 2)
+        Decimal simple returns of small (column 0) and large (column 1), no NaN, in date order.
+    lookback : int
+        Breakout window ``N`` in periods (>= 1).
+    rule : {"high", "ma"}
+        As in :func:`rotation.signals.breakout_signals`.
+    gap : int
+        Episode gap in periods (>= 0), as in :func:`rotation.signals.merge_episodes`.
+    k : int
+        Follow-up window in periods (>= 1), as in :func:`rotation.outcomes.false_breakout_rate`.
+
+    Returns
+    -------
+    float
+        Share (0-1) of breakout episodes with a complete ``k``-period follow-up whose level fell below
+        the reference it broke; NaN when there is no episode or none is complete.
+
+    Notes
+    -----
+    The same number as the pandas pipeline ``log_relative_strength`` -> ``breakout_signals`` ->
+    ``merge_episodes`` -> ``false_breakout_rate`` (``tests/test_nulls.py`` checks them equal), computed
+    on arrays because the null evaluates it on hundreds of paths: the level is
+    ``cumsum(log1p(small) - log1p(large))``; a breakout at ``t`` compares ``level_t`` with the prior
+    ``N``-period high (an exact maximum) or with pandas' trailing mean (the same routine as
+    :func:`rotation.signals.breakout_reference`); an episode starts at a signal more than ``gap``
+    periods after the previous signal; it is false when ``level`` in ``t+1..t+k`` falls below the
+    reference at ``t``. Looks ahead by design (an outcome, not a signal).
+    """
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    level = np.cumsum(np.log1p(pair[:, 0]) - np.log1p(pair[:, 1]))
+    size = len(level)
+    ref = np.full(size, np.nan)
+    if rule == "high":
+        if size > lookback:
+            ref[lookback:] = sliding_window_view(level[:-1], lookback).max(axis=1)
+        sig = level > ref
+    else:
+        ref = pd.Series(level).rolling(lookback, min_periods=lookback).mean().to_numpy()
+        sig = np.zeros(size, dtype=bool)
+        sig[1:] = (level[:-1] <= ref[:-1]) & (level[1:] > ref[1:])
+    sig[:lookback] = False
+    pos = np.flatnonzero(sig)
+    if pos.size == 0:
+        return float("nan")
+    starts = pos[np.concatenate(([True], np.diff(pos) > gap))]
+    starts = starts[starts + k <= size - 1]
+    if starts.size == 0:
+        return float("nan")
+    after = sliding_window_view(level, k)[starts + 1]
+    hits = int((after < ref[starts, None]).any(axis=1).sum())
+    return hits / starts.size
 
 
 def round_level_placebo(
