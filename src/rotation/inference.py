@@ -18,10 +18,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from arch.bootstrap import CircularBlockBootstrap, IIDBootstrap, StationaryBootstrap
+from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
+from rotation._bootstrap import iid_bootstrap_means
 from rotation._checks import _check_choice, _check_events, _check_int, _check_real
 
 __all__ = [
@@ -304,8 +305,7 @@ def event_mean_ci(
     r, a, s = _common(reps, alpha, seed)
     pos = _check_events(events, forward.index)
     arr = _sample(forward.iloc[pos], "forward at events")
-    bs = IIDBootstrap(arr, seed=s)
-    stats = bs.apply(np.mean, reps=r).ravel()
+    stats = iid_bootstrap_means(arr, r, s)  # = arch IIDBootstrap(arr, seed=s).apply(np.mean, reps=r)
     return _boot_result(float(arr.mean()), stats, a, int(arr.size), bootstrap="iid", block_size=1, reps=r, seed=s,
                         title="Mean forward return over events", note="events resampled with replacement")
 

@@ -26,8 +26,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import IIDBootstrap, StationaryBootstrap
+from arch.bootstrap import StationaryBootstrap
 
+from rotation._bootstrap import iid_bootstrap_means
 from rotation._checks import (
     _check_events,
     _check_int,
@@ -452,7 +453,7 @@ def event_study(
             all_stats = StationaryBootstrap(2 * h, allv, seed=s + i).apply(np.mean, reps=r).ravel()
             row["all_lower"], row["all_upper"] = _percentile_ci(all_stats, a)
             if ev.size >= 2:
-                ev_stats = IIDBootstrap(ev, seed=s + 1000 + i).apply(np.mean, reps=r).ravel()
+                ev_stats = iid_bootstrap_means(ev, r, s + 1000 + i)  # = arch IIDBootstrap(...).apply(np.mean)
                 row["ci_lower"], row["ci_upper"] = _percentile_ci(ev_stats, a)
                 row["std_err"] = float(np.std(ev_stats, ddof=1)) if r > 1 else np.nan
                 row["diff_lower"], row["diff_upper"] = _percentile_ci(ev_stats - all_stats, a)

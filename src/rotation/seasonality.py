@@ -377,7 +377,7 @@ def window_study(
         ``share_positive_other`` (the same share over all other same-length windows: the rate noise
         alone would give).
     """
-    from arch.bootstrap import IIDBootstrap
+    from rotation._bootstrap import iid_bootstrap_means
 
     if not isinstance(returns, pd.DataFrame):
         raise ParameterError(f"returns must be a DataFrame of daily returns; got {type(returns).__name__}")
@@ -391,8 +391,7 @@ def window_study(
     for i, col in enumerate(returns.columns):
         others = same_length_windows(returns[col].dropna(), length, exclude=windows)
         d = year_differences(wr[col], others, wins["end"]).dropna()
-        bs = IIDBootstrap(d.to_numpy(), seed=int(seed) + i)
-        stats = bs.apply(np.mean, reps=int(reps)).ravel()
+        stats = iid_bootstrap_means(d.to_numpy(dtype=float), int(reps), int(seed) + i)  # = arch IIDBootstrap.apply(np.mean)
         est, se = float(d.mean()), float(stats.std(ddof=1))
         rows[col] = {
             "estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
@@ -435,7 +434,7 @@ def january_after_prior_year(
         difference; iid bootstrap over years, seeded), plus ``median`` and ``share_positive``.
         ``years``: per year, ``january`` and ``prior``.
     """
-    from arch.bootstrap import IIDBootstrap
+    from rotation._bootstrap import iid_bootstrap_means
 
     m = monthly.dropna().astype(float)
     jan = m[m.index.month == 1]
@@ -452,7 +451,7 @@ def january_after_prior_year(
     seeds = [int(v) for v in rng.integers(0, 2**32, size=2)]
     sims = {}
     for name, arr, s in (("lagged", lag, seeds[0]), ("led", led, seeds[1])):
-        sims[name] = IIDBootstrap(arr, seed=s).apply(np.mean, reps=int(reps)).ravel()
+        sims[name] = iid_bootstrap_means(arr, int(reps), s)  # = arch IIDBootstrap(arr, seed=s).apply(np.mean)
         rows[name] = (float(arr.mean()), sims[name], len(arr), float(np.median(arr)), float((arr > 0).mean()))
     diff = sims["lagged"] - sims["led"]
     rows["lagged minus led"] = (float(lag.mean() - led.mean()), diff, len(lag) + len(led), np.nan, np.nan)
@@ -489,13 +488,13 @@ def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: fl
         ``ci_lower``, ``ci_upper`` (percentiles of the same statistic over years resampled with
         replacement, ``arch.bootstrap.IIDBootstrap``, seeded), ``median`` and ``nobs`` (years).
     """
-    from arch.bootstrap import IIDBootstrap
+    from rotation._bootstrap import iid_bootstrap_means
 
     if not isinstance(paths, pd.DataFrame) or paths.empty:
         raise ParameterError("paths must be a non-empty DataFrame of years x trading-day offsets")
     cum = np.expm1(np.log1p(paths.astype(float)).cumsum(axis=1)).dropna()
     arr = cum.to_numpy()
-    sims = IIDBootstrap(arr, seed=int(seed)).apply(lambda a: a.mean(axis=0), reps=int(reps))
+    sims = iid_bootstrap_means(arr, int(reps), int(seed))  # = arch IIDBootstrap.apply(lambda a: a.mean(axis=0))
     out = pd.DataFrame({
         "estimate": arr.mean(axis=0),
         "ci_lower": np.percentile(sims, 100 * alpha / 2, axis=0),

@@ -195,7 +195,7 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
         ``nobs`` (events with a complete window), ``mean_events``, ``mean_all``, ``median``,
         ``share_positive``.
     """
-    from arch.bootstrap import IIDBootstrap
+    from rotation._bootstrap import iid_bootstrap_means
 
     rows = {}
     ev = pd.DatetimeIndex(events)
@@ -210,7 +210,7 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
                        "ci_upper": np.nan, "nobs": len(vals), "mean_events": float(vals.mean()) if len(vals) else np.nan,
                        "mean_all": base, "median": np.nan, "share_positive": np.nan}
             continue
-        sims = IIDBootstrap(vals, seed=int(seed) + i).apply(np.mean, reps=int(reps)).ravel() - base
+        sims = iid_bootstrap_means(vals, int(reps), int(seed) + i) - base  # = arch IIDBootstrap.apply(np.mean)
         est = float(vals.mean()) - base
         se = float(sims.std(ddof=1))
         from scipy.stats import norm

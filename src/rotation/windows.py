@@ -18,10 +18,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import IIDBootstrap
 
 from rotation.errors import ParameterError
 from rotation.results import VOCABULARY, Estimates, Method
+from rotation._bootstrap import iid_bootstrap_means
 from rotation._checks import _check_int, _check_real, _check_returns
 
 __all__ = ["event_window_paths", "mean_path_with_bands"]
@@ -161,7 +161,7 @@ def mean_path_with_bands(
         raise ParameterError("paths must not contain NaN; build them with event_window_paths")
     out["estimate"] = arr.mean(axis=0)
     if n >= me:
-        stats = IIDBootstrap(arr, seed=s).apply(lambda x: x.mean(axis=0), reps=r)
+        stats = iid_bootstrap_means(arr, r, s)  # = arch IIDBootstrap(arr, seed=s).apply(lambda x: x.mean(axis=0))
         out["ci_lower"] = np.percentile(stats, 100 * al / 2, axis=0)
         out["ci_upper"] = np.percentile(stats, 100 * (1 - al / 2), axis=0)
         if r > 1:

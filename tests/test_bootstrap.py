@@ -1,0 +1,50 @@
+"""rotation._bootstrap: the bulk iid bootstrap of a mean gives arch's numbers exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from arch.bootstrap import IIDBootstrap
+
+from rotation import _bootstrap
+from rotation._bootstrap import iid_bootstrap_means
+from rotation.errors import ParameterError
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 40, 129, 1000, 2**16 + 3], ids=lambda n: f"n={n}")
+@pytest.mark.parametrize("seed", [0, 1, 1003])
+def test_equals_arch_on_a_series(n, seed):
+    x = np.random.default_rng(n).normal(0.01, 0.05, n)
+    reps = 57
+    expected = IIDBootstrap(x, seed=seed).apply(np.mean, reps=reps).ravel()
+    got = iid_bootstrap_means(x, reps, seed)
+    assert got.shape == (reps,)
+    assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("shape", [(5, 1), (30, 4), (12, 260)], ids=str)
+def test_equals_arch_on_columns(shape):
+    x = np.random.default_rng(7).normal(0.0, 0.02, shape)
+    expected = IIDBootstrap(x, seed=11).apply(lambda a: a.mean(axis=0), reps=41)
+    got = iid_bootstrap_means(x, 41, 11)
+    assert got.shape == (41, shape[1])
+    assert np.array_equal(got, expected)
+
+
+def test_chunks_do_not_change_the_draws(monkeypatch):
+    x = np.random.default_rng(3).normal(size=50)
+    whole = iid_bootstrap_means(x, 103, 5)
+    monkeypatch.setattr(_bootstrap, "_CHUNK_VALUES", 120)  # two replications per chunk
+    assert np.array_equal(iid_bootstrap_means(x, 103, 5), whole)
+    assert np.array_equal(whole, IIDBootstrap(x, seed=5).apply(np.mean, reps=103).ravel())
+
+
+@pytest.mark.parametrize("kw,match", [
+    ({"data": np.array([]), "reps": 10, "seed": 0}, "at least one row"),
+    ({"data": np.zeros((2, 2, 2)), "reps": 10, "seed": 0}, "1-D or 2-D"),
+    ({"data": np.ones(3), "reps": 0, "seed": 0}, "reps must be an integer >= 1"),
+    ({"data": np.ones(3), "reps": 10, "seed": -1}, "seed must be an integer >= 0"),
+], ids=["empty", "3-D", "reps", "seed"])
+def test_bad_arguments(kw, match):
+    with pytest.raises(ParameterError, match=match):
+        iid_bootstrap_means(**kw)
