@@ -240,11 +240,17 @@ def _join_param_pairs(argv: list[str]) -> list[str]:
 def _cmd_results(args: argparse.Namespace) -> int:
     from rotation.runner.results import find_results, format_results
 
-    if args.grid:
-        from rotation.runner.grid import format_robustness
+    from rotation.runner.grid import GRID_FILE
+
+    if args.grid or (args.run and (Path(args.run).expanduser() / GRID_FILE).is_file()):
+        from rotation.runner.grid import format_robustness, robustness_json
         from rotation.runner.results import _latest_run
 
-        print(format_robustness(Path(args.run) if args.run else _latest_run()))
+        target = Path(args.run).expanduser() if args.run else _latest_run()
+        if args.json:
+            print(json.dumps(robustness_json(target), indent=2, default=str))
+        else:
+            print(format_robustness(target))
         return 0
     found = find_results(args.run)
     if args.json:
@@ -338,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("run", nargs="?", metavar="PATH", help="run folder, notebook run folder or executed .ipynb")
     res.add_argument("--json", action="store_true", help="JSON {notebook: {name: value}} instead of a table")
     res.add_argument("--grid", action="store_true",
-                     help="a grid run: each claim's verdict under every combination, with a consistency label")
+                     help="a grid run: each claim's verdict under every combination, with a consistency label "
+                          "(the default for a folder written by `rotation run --grid`)")
     res.set_defaults(func=_cmd_results)
     return p
 

@@ -21,6 +21,11 @@ decided claim to the findings of the report that decides it, then one section pe
 question, headline answer, status, time, data as of, files, parameters (folded) and, for a failed
 notebook, the failing cell and its error.
 
+A robustness grid (:mod:`rotation.runner.grid`) gets its own page in the same style
+(:func:`render_robustness_page`: claims x combinations, a consistency label per claim, its legend,
+the combinations), and each combination's run page a note and "depends on the proxy" flags on its
+scorecard (:func:`mark_grid_scorecard`).
+
 Rendering uses nbconvert's HTMLExporter with a small template kept in this module (no template
 files to ship); the exporter is built once per process.
 """
@@ -45,6 +50,9 @@ __all__ = [
     "FINDINGS_ANCHOR",
     "render_report",
     "render_run_page",
+    "render_robustness_page",
+    "mark_grid_scorecard",
+    "grid_effect_text",
     "notebook_title_and_question",
     "data_as_of",
     "format_tables",
@@ -572,6 +580,13 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .rot-run section.rot-nb { border-top: 1px solid var(--rot-line); margin-top: 1.2em; }
 .rot-run section.rot-nb h3 { margin-top: 0.8em; }
 .rot-headline { margin: 0.3em 0; padding-left: 1.1em; }
+.rot-grid-note { border-left: 4px solid #b8860b; background: #fffbeb; padding: 0.4em 0.9em; margin: 0.6em 0; }
+.rot-proxy-dep { display: inline-block; color: #9a6700; font-size: 0.82em; font-weight: 600; }
+table.rot-grid th.rot-combo { font-weight: normal; font-size: 0.9em; white-space: nowrap; }
+table.rot-grid td.rot-cell { white-space: nowrap; }
+table.rot-grid .rot-effect { font-variant-numeric: tabular-nums; font-size: 0.92em; }
+.rot-skipped { color: var(--rot-muted); font-weight: 600; }
+dl.rot-legend dt { margin-top: 0.4em; } dl.rot-legend dd { margin-left: 1.5em; color: var(--rot-muted); }
 """
 
 _SCRIPT = """
@@ -824,3 +839,171 @@ def render_run_page(run_dir: Path, notebooks: list[dict[str, Any]], *, meta: str
 {chr(10).join(sections)}
 {given_box}"""
     return _page(f"rotation run {run_dir.name}", body, main_class="rot-run")
+
+
+
+# --------------------------------------------------------------------------- robustness grid page
+
+_CONSISTENCY_COLOURS = {
+    "same verdict everywhere": "#1b7837", "sign stable, significance varies": "#b8860b", "flips": "#b2182b",
+    "verdict varies": "#6b6b6b", "one combination only": "#8c8c8c", "not run": "#8c8c8c",
+}
+
+
+def _consistency_badge(label: str) -> str:
+    colour = _CONSISTENCY_COLOURS.get(label, "#8c8c8c")
+    return f"<span class='rot-status' style='background:{colour}'>{html.escape(label)}</span>"
+
+
+def grid_effect_text(rec: Mapping[str, Any]) -> str:
+    """``"+1.20% [-0.40%, +3.00%]"``: a verdict record's headline estimate [interval], in the scorecard's
+    number format (:mod:`rotation.verdicts`); "n/a" without an estimate."""
+    h = rec.get("headline") or {}
+    if h.get("estimate") is None:
+        return "n/a"
+    units = str(h.get("units") or "")
+    text = _vd._fmt(h["estimate"], units)
+    if h.get("ci_lower") is not None and h.get("ci_upper") is not None:
+        text += f" [{_vd._fmt(h['ci_lower'], units)}, {_vd._fmt(h['ci_upper'], units)}]"
+    return text
+
+
+def render_robustness_page(grid_dir: Path, claims: Sequence[Mapping[str, Any]],
+                           combinations: Sequence[Mapping[str, Any]], *, grid: Mapping[str, Sequence[Any]],
+                           legend: Mapping[str, str], meta: str | None = None) -> str:
+    """The robustness page (``robustness.html``) of a grid folder, as an HTML string (the caller writes it).
+
+    Parameters
+    ----------
+    grid_dir : Path
+        The grid folder; each combination's run folder is ``grid_dir/<folder>`` (links are relative).
+    claims : list of dict
+        One per claim (:func:`rotation.runner.grid.robustness_rows`): ``claim_id``, ``claim`` (its quote),
+        ``notebook`` (stem), ``cells`` (combination label -> verdict record or None), ``consistency``
+        and ``depends_on_proxy`` ("" or how the verdict changes with the proxy).
+    combinations : list of dict
+        ``label``, ``parameters``, ``status`` (ok / skipped / failed), ``folder``, ``reason`` or ``error``.
+    grid : mapping
+        The grid, name -> values (for the header).
+    legend : mapping
+        Consistency label -> what it means.
+    meta : str, optional
+        One more line of plain text for the header.
+
+    Returns
+    -------
+    str
+        A complete page in the run page's style: claims x combinations (verdict badge coloured as on
+        the scorecard, headline effect [interval] in the scorecard's format, each cell linking to the
+        findings of that combination's report), the consistency label and the proxy dependence per
+        claim, the legend of the labels, then the combinations with their status, reason or failing
+        cell and a link to each run page.
+    """
+    esc = html.escape
+    grid_dir = Path(grid_dir)
+    n = {s: sum(c.get("status") == s for c in combinations) for s in ("ok", "skipped", "failed")}
+    spec = " &times; ".join(f"{esc(str(k))} = {esc(', '.join(map(str, v)))}" for k, v in grid.items())
+
+    def params_html(c: Mapping[str, Any]) -> str:
+        return "<br>".join(f"{esc(str(k))}={esc(str(v))}" for k, v in (c.get("parameters") or {}).items())
+
+    heads = []
+    for i, c in enumerate(combinations, 1):
+        inner = f"[{i}]<br>{params_html(c)}"
+        if c.get("status") != "skipped":
+            inner = f"<a href=\"{esc(str(c['folder']))}/index.html\">{inner}</a>"
+        heads.append(f"<th class='rot-combo'>{inner}</th>")
+    body_rows = []
+    for r in claims:
+        cells = []
+        for c in combinations:
+            rec = (r.get("cells") or {}).get(c["label"])
+            if rec:
+                nb = esc(str(r.get("notebook") or ""))
+                link = f"{esc(str(c['folder']))}/{nb}/{nb}.html#{FINDINGS_ANCHOR}"
+                cells.append(f"<td class='rot-cell'><a href=\"{link}\">{_status_badge(str(rec.get('status')))}</a>"
+                             f"<br><span class='rot-effect'>{esc(grid_effect_text(rec))}</span></td>")
+            elif c.get("status") == "skipped":
+                cells.append("<td class='rot-cell'><span class='rot-skipped'>skipped</span></td>")
+            elif c.get("status") == "failed":
+                cells.append("<td class='rot-cell'><span class='rot-failed'>failed</span></td>")
+            else:
+                cells.append(f"<td class='rot-cell rot-na'>{_NA_TEXT}</td>")
+        dep = (f"<br><span class='rot-proxy-dep'>depends on the proxy: {esc(r['depends_on_proxy'])}</span>"
+               if r.get("depends_on_proxy") else "")
+        body_rows.append(
+            f"<tr class='rot-claim' data-claim='{esc(str(r['claim_id']))}'><td>{esc(str(r.get('claim') or ''))}"
+            f"<br><span class='rot-meta'>{esc(str(r['claim_id']))} &middot; {esc(str(r.get('notebook') or ''))}"
+            f"</span></td>{''.join(cells)}<td>{_consistency_badge(str(r.get('consistency')))}{dep}</td></tr>")
+    if claims:
+        table = (f"<table class='rot-scorecard rot-grid'><thead><tr><th>Claim</th>{''.join(heads)}"
+                 f"<th>Consistency</th></tr></thead><tbody>\n" + "\n".join(body_rows) + "\n</tbody></table>")
+    else:
+        table = "<p class='rot-meta'>No verdicts recorded in this grid (descriptive notebooks, or every " \
+                "combination failed).</p>"
+    legend_html = "".join(f"<dt>{_consistency_badge(k)}</dt><dd>{esc(v)}</dd>" for k, v in legend.items())
+    combo_rows = []
+    for i, c in enumerate(combinations, 1):
+        status = str(c.get("status"))
+        cls = {"ok": "rot-ok", "failed": "rot-failed"}.get(status, "rot-skipped")
+        detail = esc(str(c.get("reason") or c.get("error") or ""))
+        page = ("" if status == "skipped"
+                else f"<a href=\"{esc(str(c['folder']))}/index.html\">run page</a>")
+        params = ", ".join(f"{esc(str(k))}={esc(str(v))}" for k, v in (c.get("parameters") or {}).items())
+        combo_rows.append(f"<tr><td>[{i}]</td><td>{params}</td><td><span class='{cls}'>{esc(status)}</span></td>"
+                          f"<td>{detail}</td><td>{page}</td></tr>")
+    extra = f" &middot; {esc(meta)}" if meta else ""
+    body = f"""<h1>Robustness grid {esc(grid_dir.name)}</h1>
+<p class="rot-meta">{len(combinations)} combinations of {spec}: {n['ok']} ok, {n['skipped']} skipped,
+{n['failed']} failed{extra}</p>
+<nav class="rot-toc" aria-label="Contents"><ol><li><a href="#claims-across-combinations">Claims across
+combinations</a></li><li><a href="#consistency-labels">Consistency labels</a></li>
+<li><a href="#combinations">Combinations</a></li></ol></nav>
+<h2 id="claims-across-combinations">Claims across combinations</h2>
+<p class="rot-meta">Each cell: the verdict (statuses follow one rubric, docs/verdicts.md) and the headline effect
+[95% interval], as on a run page's scorecard; a verdict links to the findings of that combination's report, a
+column head to its run page. &ldquo;Depends on the proxy&rdquo;: the verdict changes with the proxy when the other
+values of the grid are held fixed.</p>
+{table}
+<h2 id="consistency-labels">Consistency labels</h2>
+<dl class="rot-legend">{legend_html}</dl>
+<h2 id="combinations">Combinations</h2>
+<table><thead><tr><th>#</th><th>Parameters</th><th>Status</th><th>Reason or failing cell</th><th>Run page</th></tr>
+</thead><tbody>
+{chr(10).join(combo_rows)}
+</tbody></table>"""
+    return _page(f"Robustness grid {grid_dir.name}", body, main_class="rot-run")
+
+
+_SCORECARD_HEADING = '<h2 id="claim-scorecard">Claim scorecard</h2>'
+
+
+def mark_grid_scorecard(page: str, *, robustness_href: str, parameters: Mapping[str, Any],
+                        depends_on_proxy: Mapping[str, str]) -> str:
+    """A run page (:func:`render_run_page`) of one grid combination, told it is part of the grid.
+
+    Adds a note under the scorecard's heading (the combination's parameters and a link to the grid's
+    robustness page) and, in the scorecard row of each claim of ``depends_on_proxy`` (claim id -> how
+    its verdict changes with the proxy), a "depends on the proxy" flag under the verdict. A page that
+    already has the note is returned unchanged.
+    """
+    esc = html.escape
+    if "<p class='rot-grid-note'>" in page or _SCORECARD_HEADING not in page:
+        return page
+    params = ", ".join(f"{esc(str(k))}={esc(str(v))}" for k, v in parameters.items())
+    if depends_on_proxy:
+        dep = (f" In this grid the verdict of {len(depends_on_proxy)} claim"
+               f"{'s' if len(depends_on_proxy) != 1 else ''} depends on the proxy (flagged below).")
+    elif "proxy" in parameters:
+        dep = " In this grid no verdict depends on the proxy."
+    else:
+        dep = ""
+    note = (f"<p class='rot-grid-note'>This run is one combination ({params}) of a robustness grid: every "
+            f"combination side by side on <a href=\"{esc(robustness_href)}\">the robustness page</a>.{dep}</p>")
+    page = page.replace(_SCORECARD_HEADING, _SCORECARD_HEADING + "\n" + note, 1)
+    for cid, how in depends_on_proxy.items():
+        flag = f"<br><span class='rot-proxy-dep'>depends on the proxy: {esc(how)}</span>"
+        row = re.compile(r"(<tr class='rot-claim' data-claim='" + re.escape(esc(cid)) + r"'><td>.*?</td><td>.*?)(</td>)",
+                         re.DOTALL)
+        page = row.sub(lambda m: m.group(1) + flag + m.group(2), page, count=1)
+    return page

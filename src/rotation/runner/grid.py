@@ -5,7 +5,10 @@ cartesian product; each combination is a normal run folder (``<out>/<label>/``, 
 :func:`rotation.runner.run_notebooks`, with its own reports and manifests) and all of them
 read the same store, read-only.  The grid folder gets ``grid.json`` (combinations and
 outcomes) and ``robustness.html`` (every claim's verdict and headline effect under each
-combination, with a consistency label); ``rotation results --grid`` prints the same table.
+combination, with a consistency label: :data:`CONSISTENCY`); ``rotation results --grid`` prints
+the same table.  Each combination's run page (``<label>/index.html``) gets a note linking to
+``../robustness.html`` and, on its scorecard, a "depends on the proxy" flag for every claim whose
+verdict changes with the proxy when the grid's other values are held fixed.
 
 Every value of the grid is checked with the notebooks' parameter rules before anything runs;
 a combination whose proxy's data start after its ``start`` is *skipped* with the reason; a
@@ -15,13 +18,12 @@ Execution is a local process pool (``jobs`` combinations at once, each with its 
 or an existing Dask distributed cluster (``executor="dask"``, ``scheduler="tcp://HOST:PORT"``):
 each combination is one Dask task that runs :func:`run_notebooks` on a worker and writes its
 files under ``out`` (workers need the package, a Jupyter kernel and read access to the store
-and to ``out``).
+and to ``out``; write access to ``out`` for the results, which come back as files).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import html
 import itertools
 import json
 import os
@@ -35,7 +37,8 @@ from typing import Any
 from rotation.errors import ParameterError
 
 __all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
-           "robustness_rows", "format_robustness", "robustness_html", "consistency"]
+           "robustness_rows", "format_robustness", "robustness_json", "robustness_html", "mark_run_pages",
+           "consistency", "effect_brief", "CONSISTENCY", "GRID_FILE", "ROBUSTNESS_PAGE"]
 
 GRID_FILE = "grid.json"
 ROBUSTNESS_PAGE = "robustness.html"
@@ -232,6 +235,7 @@ def run_grid(
     """
     from rotation.runner import _select, resolve_kernel
     from rotation.runner.execution import check_out_dir, claim_out_dir, new_run_dir
+    from rotation.runner.provenance import write_text
 
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor must be 'local' or 'dask', got {executor!r}")
@@ -291,9 +295,9 @@ def run_grid(
                 done(futures[fut], res)
     bar.close()
     summary = GridSummary(out_dir=out_dir, grid={k: list(v) for k, v in grid.items()}, combos=combos)
-    (out_dir / GRID_FILE).write_text(json.dumps({"grid": summary.grid, "combinations": combos}, indent=2,
-                                                default=str), encoding="utf-8")
-    (out_dir / ROBUSTNESS_PAGE).write_text(robustness_html(out_dir), encoding="utf-8")
+    write_text(out_dir / GRID_FILE, json.dumps({"grid": summary.grid, "combinations": combos}, indent=2, default=str))
+    mark_run_pages(out_dir)
+    write_text(out_dir / ROBUSTNESS_PAGE, robustness_html(out_dir))
     return summary
 
 
@@ -322,106 +326,216 @@ def _run_dask(todo: list[tuple[int, tuple]], done: Callable[[int, dict[str, Any]
 
 # ---------------------------------------------------------------------------------------------- robustness
 
+CONSISTENCY: dict[str, str] = {
+    "same verdict everywhere": "every combination that decided the claim gave the same verdict",
+    "sign stable, significance varies": "the verdict changes, but the headline effect keeps its sign (relative to "
+                                        "its null or threshold band): the evidence is weaker in some combinations",
+    "flips": "the verdict changes and the headline effect changes sign between combinations",
+    "verdict varies": "the verdict changes and some combination has no effect sign to compare",
+    "one combination only": "only one combination decided the claim: nothing to compare",
+}
+"""Consistency labels of the robustness table and what each means (the legend of the page and the text)."""
+
 
 def _load_grid(out_dir: Path) -> dict[str, Any]:
     path = Path(out_dir) / GRID_FILE
     if not path.is_file():
-        raise ParameterError(f"{out_dir} is not a grid run folder (no {GRID_FILE}); run `rotation run --grid ...` first")
-    return json.loads(path.read_text(encoding="utf-8"))
+        raise ParameterError(f"{out_dir} is not a grid run folder (no {GRID_FILE}); give the folder that "
+                             "`rotation run --grid ...` printed, or run one first")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"cannot read {path}: {exc}; re-run the grid") from None
+
+
+def _effect_sign(rec: Mapping[str, Any]) -> int | None:
+    """Sign of the headline effect against its null (or its threshold band's middle); None when unknown."""
+    from rotation.verdicts import Effect
+
+    h = rec.get("headline") or {}
+    if h.get("estimate") is None:
+        return None
+    try:
+        fields = {"label": "", "units": "", **h}
+        e = Effect(**{k: (tuple(v) if k == "thresholds" and v is not None else v) for k, v in fields.items()})
+    except (TypeError, ValueError, ParameterError):
+        return None
+    return e.sign() or None
 
 
 def consistency(records: Sequence[Mapping[str, Any] | None]) -> str:
-    """"same verdict everywhere", "sign stable, significance varies" or "flips" (None: not run there)."""
+    """The consistency label of one claim over the combinations (None: not decided there); see :data:`CONSISTENCY`.
+
+    ``"not run"`` when no combination decided it.
+    """
     recs = [r for r in records if r]
     if not recs:
         return "not run"
+    if len(recs) == 1:
+        return "one combination only"
     if len({r.get("status") for r in recs}) == 1:
         return "same verdict everywhere"
-    signs = {((r.get("headline") or {}).get("estimate") or 0) > 0 for r in recs
-             if (r.get("headline") or {}).get("estimate") is not None}
-    return "sign stable, significance varies" if len(signs) == 1 else "flips"
+    signs = [_effect_sign(r) for r in recs]
+    if None in signs:
+        return "verdict varies"
+    return "sign stable, significance varies" if len(set(signs)) == 1 else "flips"
 
 
-def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Per claim: the verdict record under each ok combination, the consistency label, proxy dependence.
+def _proxy_dependence(row_cells: Mapping[str, Mapping[str, Any] | None], combos: Sequence[Mapping[str, Any]]) -> str:
+    """"" or how the verdict changes with the proxy when the other grid values are held fixed."""
+    groups: dict[tuple, dict[str, str]] = {}
+    for c in combos:
+        rec = row_cells.get(c["label"])
+        if rec and "proxy" in c["parameters"]:
+            rest = tuple(sorted((k, str(v)) for k, v in c["parameters"].items() if k != "proxy"))
+            groups.setdefault(rest, {})[str(c["parameters"]["proxy"])] = str(rec.get("status"))
+    for by_proxy in groups.values():
+        if len(set(by_proxy.values())) > 1:
+            return "; ".join(f"{status} with {proxy}" for proxy, status in by_proxy.items())
+    return ""
 
-    Returns (rows, labels); each row has ``claim_id``, ``notebook``, ``cells`` (label -> record or None),
-    ``consistency`` and ``depends_on_proxy`` (verdicts differ between proxies with the other values fixed).
+
+def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each claim's verdict record under every combination of a grid folder, and the combinations.
+
+    Returns
+    -------
+    rows : list of dict
+        One per claim decided in at least one combination, in the claims' order: ``claim_id``,
+        ``claim`` (its quote), ``notebook``, ``cells`` (combination label -> verdict record, or None
+        where it was not decided), ``consistency`` (a key of :data:`CONSISTENCY`) and
+        ``depends_on_proxy`` ("" or e.g. "supported with ff30_vw; not supported with iwm_spy": the
+        verdict differs between proxies with the other grid values fixed).
+    combinations : list of dict
+        ``grid.json``'s entries: ``label``, ``parameters``, ``status`` (ok / skipped / failed),
+        ``folder`` and ``reason`` or ``error``.
     """
+    from rotation import claims as _claims
     from rotation.verdicts import records_from_results
 
     out_dir = Path(out_dir)
-    meta = _load_grid(out_dir)
-    combos = [c for c in meta["combinations"] if c["status"] != "skipped"]
-    labels = [c["label"] for c in combos]
+    combos = _load_grid(out_dir)["combinations"]
     found: dict[str, dict[str, Any]] = {}
     for c in combos:
+        if c["status"] == "skipped":
+            continue
         for res in sorted((out_dir / c["folder"]).glob("*/results.json")):
-            values = json.loads(res.read_text(encoding="utf-8"))
-            for rec in records_from_results(values):
-                row = found.setdefault(rec["claim_id"], {"claim_id": rec["claim_id"], "notebook": res.parent.name,
-                                                         "cells": {}})
+            try:
+                values = json.loads(res.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # a damaged file: the combination's own run page says what happened
+            for rec in records_from_results(values if isinstance(values, dict) else {}):
+                cid = rec["claim_id"]
+                claim = _claims.CLAIMS.get(cid)
+                row = found.setdefault(cid, {"claim_id": cid, "claim": claim.quote if claim else cid,
+                                             "notebook": res.parent.name, "cells": {}})
                 row["cells"][c["label"]] = rec
-    rows = []
-    for row in found.values():
-        cells = [row["cells"].get(lb) for lb in labels]
-        row["consistency"] = consistency(cells)
-        groups: dict[tuple, set] = {}
-        for c in combos:
-            rec = row["cells"].get(c["label"])
-            if rec and "proxy" in c["parameters"]:
-                rest = tuple(sorted((k, str(v)) for k, v in c["parameters"].items() if k != "proxy"))
-                groups.setdefault(rest, set()).add(rec.get("status"))
-        row["depends_on_proxy"] = any(len(s) > 1 for s in groups.values())
-        rows.append(row)
-    return rows, labels
-
-
-def _cell_text(rec: Mapping[str, Any] | None) -> str:
-    if not rec:
-        return "-"
-    h = rec.get("headline") or {}
-    est, lo, hi = h.get("estimate"), h.get("ci_lower"), h.get("ci_upper")
-    eff = "" if est is None else f" {est:.4g}" + (f" [{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "")
-    return f"{rec.get('status')}{eff}"
-
-
-def format_robustness(out_dir: Path | str) -> str:
-    """The robustness table as text (``rotation results --grid``): one block per claim."""
-    rows, labels = robustness_rows(out_dir)
-    meta = _load_grid(Path(out_dir))
-    lines = []
-    for c in meta["combinations"]:
-        if c["status"] != "ok":
-            lines.append(f"{c['label']}: {c['status']} -- {c.get('reason') or c.get('error') or ''}")
-    if not rows:
-        lines.append("no verdicts recorded in this grid")
-    width = max([len(lb) for lb in labels] + [10])
+    order = {cid: i for i, cid in enumerate(_claims.ids())}
+    rows = sorted(found.values(), key=lambda r: order.get(r["claim_id"], len(order)))
     for row in rows:
-        dep = "; depends on the proxy" if row["depends_on_proxy"] else ""
-        lines.append(f"\n{row['claim_id']} ({row['notebook']}): {row['consistency']}{dep}")
-        for lb in labels:
-            lines.append(f"  {lb:<{width}}  {_cell_text(row['cells'].get(lb))}")
-    return "\n".join(lines).strip()
+        row["cells"] = {c["label"]: row["cells"].get(c["label"]) for c in combos}
+        row["consistency"] = consistency(list(row["cells"].values()))
+        row["depends_on_proxy"] = _proxy_dependence(row["cells"], combos)
+    return rows, combos
+
+
+def effect_brief(rec: Mapping[str, Any] | None) -> str:
+    """``"+1.20% [-0.40%, +3.00%]"``: the headline effect [interval] as on the scorecard ("" without a record)."""
+    from rotation.reports import grid_effect_text
+
+    return grid_effect_text(rec) if rec else ""
+
+
+def _params_text(params: Mapping[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in params.items())
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_robustness(out_dir: Path | str, width: int = 26) -> str:
+    """The robustness table as text (``rotation results --grid``): claims x combinations.
+
+    Combinations are numbered ``[1]``... (listed first with their parameters and status); each claim
+    takes two lines, its verdicts and then its headline effects [intervals], followed by the
+    consistency label; the legend and the claims' wording follow the table.  Cells are cut to
+    ``width`` characters.
+    """
+    rows, combos = robustness_rows(out_dir)
+    grid = _load_grid(Path(out_dir))["grid"]
+    n = {s: sum(c["status"] == s for c in combos) for s in ("ok", "skipped", "failed")}
+    lines = ["Grid: " + "; ".join(f"{k} = {', '.join(map(str, v))}" for k, v in grid.items())
+             + f" ({len(combos)} combinations: {n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed)"]
+    pw = max(len(_params_text(c["parameters"])) for c in combos) if combos else 0
+    for i, c in enumerate(combos, 1):
+        detail = c.get("reason") or c.get("error") or ""
+        lines.append(f"  [{i}] {_params_text(c['parameters']):<{pw}}  {c['status']}{': ' + detail if detail else ''}")
+    if not rows:
+        lines.append("\nNo verdicts recorded in this grid (descriptive notebooks, or every combination failed).")
+        return "\n".join(lines)
+    cw = max([len("claim")] + [len(r["claim_id"]) for r in rows]) + 2
+    widths = []
+    for i, c in enumerate(combos):
+        cells = [f"[{i + 1}]"]
+        for r in rows:
+            cells += [_clip(_cell_status(r["cells"][c["label"]], c), width), _clip(effect_brief(r["cells"][c["label"]]),
+                                                                                   width)]
+        widths.append(max(len(x) for x in cells))
+    head = f"{'claim':<{cw}}" + "  ".join(f"{'[' + str(i + 1) + ']':<{w}}" for i, w in enumerate(widths))
+    lines += ["", head + "  consistency", "-" * (len(head) + 13)]
+    for r in rows:
+        status = "  ".join(f"{_clip(_cell_status(r['cells'][c['label']], c), width):<{w}}"
+                           for c, w in zip(combos, widths))
+        effect = "  ".join(f"{_clip(effect_brief(r['cells'][c['label']]), width):<{w}}"
+                           for c, w in zip(combos, widths))
+        dep = f" (depends on the proxy: {r['depends_on_proxy']})" if r["depends_on_proxy"] else ""
+        lines.append(f"{r['claim_id']:<{cw}}{status}  {r['consistency']}{dep}")
+        lines.append(f"{'  effect':<{cw}}{effect}".rstrip())
+    lines.append("\nEffects: headline estimate [95% interval], as on the run page's scorecard; '-': the claim was "
+                 "not decided in that combination.")
+    lines.append("Consistency:")
+    lines += [f"  {k}: {v}" for k, v in CONSISTENCY.items()]
+    lines.append("Claims:")
+    lines += [f"  {r['claim_id']}: {r['claim']}" for r in rows]
+    return "\n".join(lines)
+
+
+def _cell_status(rec: Mapping[str, Any] | None, combo: Mapping[str, Any]) -> str:
+    if rec:
+        return str(rec.get("status"))
+    return combo["status"] if combo["status"] != "ok" else "-"
+
+
+def robustness_json(out_dir: Path | str) -> dict[str, Any]:
+    """The robustness table as plain data (``rotation results --grid --json``)."""
+    rows, combos = robustness_rows(out_dir)
+    return {"grid": _load_grid(Path(out_dir))["grid"], "combinations": combos, "claims": rows,
+            "consistency_labels": CONSISTENCY}
 
 
 def robustness_html(out_dir: Path | str) -> str:
-    """The robustness page: claims x combinations (verdict, headline effect [interval]), consistency label."""
-    rows, labels = robustness_rows(out_dir)
-    meta = _load_grid(Path(out_dir))
-    esc = html.escape
-    head = "".join(f"<th><a href='{esc(lb)}/index.html'>{esc(lb)}</a></th>" for lb in labels)
-    body = []
-    for row in rows:
-        cells = "".join(f"<td>{esc(_cell_text(row['cells'].get(lb)))}</td>" for lb in labels)
-        dep = " <b>(depends on the proxy)</b>" if row["depends_on_proxy"] else ""
-        body.append(f"<tr><td>{esc(row['claim_id'])}</td><td>{esc(row['notebook'])}</td>{cells}"
-                    f"<td>{esc(row['consistency'])}{dep}</td></tr>")
-    status = "".join(f"<li>{esc(c['label'])}: {esc(c['status'])} {esc(c.get('reason') or c.get('error') or '')}</li>"
-                     for c in meta["combinations"])
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>Robustness</title>"
-            "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}"
-            "table{border-collapse:collapse}</style></head><body><h1>Robustness grid</h1>"
-            f"<p>Grid: {esc(json.dumps(meta['grid']))}. Cells: verdict, headline effect [interval].</p>"
-            f"<ul>{status}</ul><table><tr><th>claim</th><th>notebook</th>{head}<th>consistency</th></tr>"
-            + "".join(body) + "</table></body></html>")
+    """The robustness page of a grid folder (see :func:`rotation.reports.render_robustness_page`)."""
+    from rotation.reports import render_robustness_page
+
+    out_dir = Path(out_dir)
+    rows, combos = robustness_rows(out_dir)
+    return render_robustness_page(out_dir, rows, combos, grid=_load_grid(out_dir)["grid"], legend=CONSISTENCY)
+
+
+def mark_run_pages(out_dir: Path | str) -> None:
+    """Tell each combination's run page (``<label>/index.html``) it is part of the grid, and flag on its
+    scorecard the claims whose verdict depends on the proxy (:func:`rotation.reports.mark_grid_scorecard`)."""
+    from rotation.reports import mark_grid_scorecard
+    from rotation.runner.provenance import write_text
+
+    out_dir = Path(out_dir)
+    rows, combos = robustness_rows(out_dir)
+    depends = {r["claim_id"]: r["depends_on_proxy"] for r in rows if r["depends_on_proxy"]}
+    for c in combos:
+        page = out_dir / c["folder"] / "index.html"
+        if c["status"] == "skipped" or not page.is_file():
+            continue
+        text = mark_grid_scorecard(page.read_text(encoding="utf-8"), robustness_href=f"../{ROBUSTNESS_PAGE}",
+                                   parameters=c["parameters"], depends_on_proxy=depends)
+        write_text(page, text)
