@@ -307,3 +307,48 @@ def test_results_grid_table_via_cli(fake_grid, capsys):
     assert main(["results", str(fake_grid), "--json"]) == 0  # a grid folder is recognised without --grid
     data = json.loads(capsys.readouterr().out)
     assert [c["consistency"] for c in data["claims"]] == ["same verdict everywhere", "flips"]
+
+
+def test_cli_grid_on_a_dask_scheduler_and_worker(nbdir, kernel, tmp_path, capsys):
+    """The README's one-machine example: `dask scheduler`, `dask worker ADDRESS`, then --executor dask."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    distributed = pytest.importorskip("distributed", reason="the Dask part needs `distributed` (the [grid] extra)")
+    from rotation.cli import main
+
+    dask = Path(sys.executable).parent / "dask"
+    if not dask.exists():
+        pytest.skip(f"no `dask` command beside {sys.executable}")
+    info = tmp_path / "scheduler.json"
+    env = dict(os.environ)  # the worker gets ROTATION_* from the client anyway (run_grid passes them along)
+    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                               "--scheduler-file", str(info)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        procs.append(subprocess.Popen([str(dask), "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                       "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+        with distributed.Client(address, timeout="30s") as client:
+            client.wait_for_workers(1, timeout=60)
+        out = tmp_path / "g"
+        code = main(["run", str(nbdir / "00_toy.ipynb"), "--grid", "n=1,2", "--executor", "dask", "--scheduler",
+                     address, "--out", str(out), "--kernel", kernel, "-q"])
+        printed = capsys.readouterr().out
+        assert code == 0, printed
+        assert "2 ok, 0 skipped, 0 failed" in printed
+        assert json.loads((out / "n-2/00_toy/results.json").read_text())["twice"] == 4
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()

@@ -584,6 +584,7 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .rot-proxy-dep { display: inline-block; color: #9a6700; font-size: 0.82em; font-weight: 600; }
 table.rot-grid th.rot-combo { font-weight: normal; font-size: 0.9em; white-space: nowrap; }
 table.rot-grid td.rot-cell { white-space: nowrap; }
+table.rot-grid td:first-child { min-width: 15em; }
 table.rot-grid .rot-effect { font-variant-numeric: tabular-nums; font-size: 0.92em; }
 .rot-skipped { color: var(--rot-muted); font-weight: 600; }
 dl.rot-legend dt { margin-top: 0.4em; } dl.rot-legend dd { margin-left: 1.5em; color: var(--rot-muted); }
@@ -992,8 +993,9 @@ def mark_grid_scorecard(page: str, *, robustness_href: str, parameters: Mapping[
         return page
     params = ", ".join(f"{esc(str(k))}={esc(str(v))}" for k, v in parameters.items())
     if depends_on_proxy:
-        dep = (f" In this grid the verdict of {len(depends_on_proxy)} claim"
-               f"{'s' if len(depends_on_proxy) != 1 else ''} depends on the proxy (flagged below).")
+        n = len(depends_on_proxy)
+        dep = (" In this grid the verdict of 1 claim depends on the proxy (flagged below)." if n == 1 else
+               f" In this grid the verdicts of {n} claims depend on the proxy (flagged below).")
     elif "proxy" in parameters:
         dep = " In this grid no verdict depends on the proxy."
     else:
