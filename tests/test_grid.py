@@ -30,6 +30,9 @@ def nbdir(tmp_path_factory) -> Path:
               "from rotation.report import record\n"
               "assert n != 3, 'n=3 is the failing combination'\n"
               "record('twice', 2 * n)")
+    _notebook(folder / "01_env.ipynb", "n: int = 1",
+              "import os\nfrom rotation.report import record\n"
+              "record('threads', os.environ.get('OPENBLAS_NUM_THREADS'))")
     return folder
 
 
@@ -100,6 +103,18 @@ def test_failing_combination_does_not_stop_others(nbdir, kernel, tmp_path):
     assert json.loads((tmp_path / "g/n-2/00_toy/results.json").read_text())["twice"] == 4
     assert "2 ok, 0 skipped, 1 failed" in summary.to_text()
     assert (tmp_path / "g/robustness.html").is_file() and (tmp_path / "g/grid.json").is_file()
+
+
+def test_one_blas_thread_per_kernel_and_environment_restored(nbdir, kernel, tmp_path, monkeypatch):
+    """Combinations run in parallel, not their BLAS: one thread per kernel unless set; the caller's env is kept."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    summary = run_grid(["01_env"], {"n": ["1"]}, out=tmp_path / "g", jobs=1, kernel_name=kernel, progress=False,
+                       notebooks_dir=nbdir, timeout=120)  # one combination: runs in this process
+    assert summary.ok, summary.to_text()
+    assert json.loads((tmp_path / "g/n-1/01_env/results.json").read_text())["threads"] == "1"
+    import os
+
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
 
 
 def test_consistency_labels():

@@ -14,7 +14,8 @@ Every value of the grid is checked with the notebooks' parameter rules before an
 a combination whose proxy's data start after its ``start`` is *skipped* with the reason; a
 failing combination does not stop the others.
 
-Execution is a local process pool (``jobs`` combinations at once, each with its own kernel)
+Execution is a local process pool (``jobs`` combinations at once, each with its own kernel, and each
+kernel with one BLAS thread unless ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``/``MKL_NUM_THREADS`` are set)
 or an existing Dask distributed cluster (``executor="dask"``, ``scheduler="tcp://HOST:PORT"``):
 each combination is one Dask task that runs :func:`run_notebooks` on a worker and writes its
 files under ``out`` (workers need the package, a Jupyter kernel and read access to the store
@@ -153,17 +154,35 @@ def skip_reason(combo: Mapping[str, object]) -> str | None:
     return None
 
 
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+"""Set to 1 for each combination's kernel unless already set: a grid is parallel across combinations, and
+kernels that each start one BLAS thread per core would oversubscribe the cores (and the same thread count
+on every executor keeps results identical between a local pool and Dask)."""
+
+
 def _run_combo(names: list[str] | None, params: dict[str, object], out: str, kernel: str | None,
                timeout: int | None, notebooks_dir: str | None, env: dict[str, str]) -> dict[str, Any]:
-    """One combination (in a worker process or on a Dask worker): a normal run, summarised as plain data."""
-    os.environ.update(env)
+    """One combination (in a worker process or on a Dask worker): a normal run, summarised as plain data.
+
+    ``env`` (the client's ``ROTATION_*`` variables) and :data:`BLAS_THREAD_VARIABLES` are set for the run
+    and restored afterwards.
+    """
     from rotation.runner import run_notebooks
 
+    wanted = {**{v: "1" for v in BLAS_THREAD_VARIABLES if v not in os.environ and v not in env}, **env}
+    saved = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
     try:
         summary = run_notebooks(names, params=params, out=out, jobs=1, kernel_name=kernel, progress=False,
                                 timeout=timeout, notebooks_dir=notebooks_dir, force=True)
     except Exception as exc:  # noqa: BLE001 - reported as a failed combination
         return {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     failed = [r.error.describe() if r.error else f"{r.name} failed" for r in summary.failed]
     return {"status": "ok" if summary.ok else "failed", "error": "; ".join(failed),
             "notebooks": {r.name: r.status for r in summary.results}}
@@ -194,7 +213,10 @@ class GridSummary:
 
 
 def _rotation_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k.startswith("ROTATION_") or k in ("MPLBACKEND", "PYTHONHASHSEED")}
+    """The client's variables a worker needs: ``ROTATION_*`` (store, runs, offline), the backend, the hash
+    seed and any BLAS thread count set by the user."""
+    keep = ("MPLBACKEND", "PYTHONHASHSEED", *BLAS_THREAD_VARIABLES)
+    return {k: v for k, v in os.environ.items() if k.startswith("ROTATION_") or k in keep}
 
 
 def run_grid(
