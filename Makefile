@@ -74,6 +74,7 @@ bench: setup
 	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_data.py
 	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_notebooks.py
 	cd benchmarks && ../$(BIN)/python bench_growth.py
+	cd benchmarks && MPLBACKEND=Agg ../$(BIN)/python bench_grid.py
 
 # Kills imports at random moments and runs concurrent imports/readers on the snapshot (needs ROTATION_RAW_DIR).
 reliability: setup
