@@ -170,3 +170,43 @@ def test_january_conditioning_uses_only_december_and_earlier():
     _, years2 = ss.january_after_prior_year(z, reps=200, seed=0)
     assert years.loc[2000, "prior"] == years2.loc[2000, "prior"]
     assert years.loc[2000, "january"] != years2.loc[2000, "january"]
+
+
+def _year_differences_by_mask(window, others, window_ends):
+    """The benchmark by boolean masks over every window end (the definition, without bisection)."""
+    out = {}
+    for y, end in window_ends.items():
+        if y not in window.index or not np.isfinite(window.loc[y]):
+            continue
+        seg = others[(others.index > end - pd.DateOffset(years=1)) & (others.index <= end)]
+        if len(seg):
+            out[y] = float(window.loc[y]) - float(seg.mean())
+    return pd.Series(out, name="window minus other windows", dtype=float).rename_axis("year")
+
+
+@pytest.mark.parametrize("shuffled", [False, True], ids=["sorted", "shuffled"])
+def test_year_differences_equal_the_masked_definition(shuffled):
+    rng = np.random.default_rng(4)
+    days = pd.bdate_range("1990-01-01", "2004-12-31")
+    r = pd.Series(rng.normal(0.0004, 0.01, len(days)), index=days)
+    wins = ss.year_end_windows(days, 5, 2)
+    wr = ss.window_returns(r, wins)[0]
+    others = ss.same_length_windows(r, 7, exclude=wins)
+    if shuffled:
+        others = others.sample(frac=1.0, random_state=1)
+    ends = wins["end"].copy()
+    ends.loc[1990] = pd.Timestamp("1989-06-30")  # no other window in the year before: dropped by both
+    got = ss.year_differences(wr, others, ends)
+    expected = _year_differences_by_mask(wr, others, ends)
+    assert len(got) > 10
+    pd.testing.assert_series_equal(got, expected, check_exact=True)
+
+
+def test_year_end_windows_match_a_per_year_scan():
+    days = pd.bdate_range("1995-12-15", "2003-01-10").delete([40, 41, 300])
+    got = ss.year_end_windows(days, 5, 2)
+    for y, row in got.iterrows():
+        dec = days[(days.year == y - 1) & (days.month == 12)][-5:]
+        jan = days[(days.year == y) & (days.month == 1)][:2]
+        both = dec.append(jan)
+        assert (row["start"], row["end"], row["days"]) == (both[0], both[-1], len(both))

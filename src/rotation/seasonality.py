@@ -78,10 +78,11 @@ def year_end_windows(index: pd.DatetimeIndex, days_before: int = 5, days_after: 
     if len(idx) == 0:
         return pd.DataFrame(columns=["start", "end", "days", "complete"]).rename_axis("year")
     first, last = idx[0], idx[-1]
+    years, months = idx.year.to_numpy(), idx.month.to_numpy()  # once, not per year
     rows = []
     for y in range(first.year, last.year + 2):
-        dec = idx[(idx.year == y - 1) & (idx.month == 12)]
-        jan = idx[(idx.year == y) & (idx.month == 1)]
+        dec = idx[(years == y - 1) & (months == 12)]
+        jan = idx[(years == y) & (months == 1)]
         days = list(dec[len(dec) - before:] if before else []) + list(jan[:after])
         if not days:
             continue
@@ -249,10 +250,15 @@ def year_differences(window: pd.Series, others: pd.Series, window_ends: pd.Serie
         End date of each year's window, indexed by year.
     """
     out = {}
+    ends = others.index
+    ordered = ends.is_monotonic_increasing  # then each year's benchmark is one slice, found by bisection
     for y, end in window_ends.items():
         if y not in window.index or not np.isfinite(window.loc[y]):
             continue
-        seg = others[(others.index > end - pd.DateOffset(years=1)) & (others.index <= end)]
+        if ordered:
+            seg = others.iloc[ends.searchsorted(end - pd.DateOffset(years=1), side="right"):ends.searchsorted(end, side="right")]
+        else:
+            seg = others[(ends > end - pd.DateOffset(years=1)) & (ends <= end)]
         if len(seg):
             out[y] = float(window.loc[y]) - float(seg.mean())
     return pd.Series(out, name="window minus other windows", dtype=float).rename_axis("year")
