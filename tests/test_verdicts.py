@@ -194,3 +194,17 @@ def test_records_render_in_the_answer_box_and_the_scorecard():
     assert by_id[POS]["status"] == "supported" and by_id[POS]["notebook"] == "01_relative_strength"
     assert by_id["short_squeeze"]["status"] == "not testable" and by_id["weaker_dollar"]["status"] == "not run"
     assert verdicts.answer_box_html([]) == ""
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 36, 200])
+def test_holm_equals_statsmodels_exactly(size):
+    rng = np.random.default_rng(size)
+    p = rng.uniform(0, 0.3, size)
+    p[: size // 3] = p[0]  # ties
+    if size > 2:
+        p[-1] = 0.9  # adjusted values above 1 are capped
+    for method in ("holm", "Holm", "h"):
+        got = verdicts.adjust_pvalues(list(p), method)
+        assert got == [float(v) for v in multipletests(p, method="holm")[1]]
+    with_nan = np.append(p, np.nan)
+    assert verdicts.adjust_pvalues(with_nan)[:-1] == [float(v) for v in multipletests(p, method="holm")[1]]
