@@ -93,6 +93,17 @@ def test_run_grid_refuses_before_running(nbdir, tmp_path, kwargs, needle):
     assert not (tmp_path / "g").exists()
 
 
+def test_unreachable_scheduler_refused_before_running(nbdir, tmp_path, monkeypatch):
+    pytest.importorskip("distributed", reason="the Dask part needs `distributed` (the [grid] extra)")
+    from rotation.runner import grid as grid_mod
+
+    monkeypatch.setattr(grid_mod, "DASK_CONNECT_TIMEOUT", "1s")
+    with pytest.raises(ParameterError, match="tcp://127.0.0.1:9: no Dask scheduler answered within 1s.*dask scheduler"):
+        run_grid(["00"], {"n": ["1"]}, out=tmp_path / "g", executor="dask", scheduler="tcp://127.0.0.1:9",
+                 progress=False, notebooks_dir=nbdir)
+    assert not (tmp_path / "g").exists()
+
+
 def test_failing_combination_does_not_stop_others(nbdir, kernel, tmp_path):
     summary = run_grid(["00"], {"n": ["1", "3", "2"]}, out=tmp_path / "g", jobs=2, kernel_name=kernel,
                        progress=False, notebooks_dir=nbdir, timeout=120)

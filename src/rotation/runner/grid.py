@@ -27,6 +27,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import itertools
 import json
+import multiprocessing
 import os
 import re
 import uuid
@@ -37,7 +38,7 @@ from typing import Any
 
 from rotation.errors import ParameterError
 
-__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
+__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary", "connect",
            "robustness_rows", "format_robustness", "robustness_json", "robustness_html", "mark_run_pages",
            "consistency", "effect_brief", "CONSISTENCY", "GRID_FILE", "ROBUSTNESS_PAGE"]
 
@@ -256,8 +257,7 @@ def run_grid(
         -- all before anything runs.  A failing combination does not raise.
     """
     from rotation.runner import _select, resolve_kernel
-    from rotation.runner.execution import check_out_dir, claim_out_dir, new_run_dir
-    from rotation.runner.provenance import write_text
+    from rotation.runner.execution import check_out_dir, new_run_dir
 
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor must be 'local' or 'dask', got {executor!r}")
@@ -275,6 +275,24 @@ def run_grid(
     kernel = resolve_kernel(kernel_name)
     out_dir = Path(out).expanduser().resolve() if out is not None else new_run_dir()
     check_out_dir(out_dir, force)
+    own_client = executor == "dask" and client is None
+    if own_client:
+        client = connect(scheduler)  # type: ignore[arg-type]
+    try:
+        return _run(grid, notebooks, params, out_dir, kernel, jobs, executor, client, progress, timeout,
+                    notebooks_dir)
+    finally:
+        if own_client:
+            client.close()
+
+
+def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[str, object] | None, out_dir: Path,
+         kernel: str, jobs: int, executor: str, client: Any, progress: bool, timeout: int | None,
+         notebooks_dir: Path | str | None) -> GridSummary:
+    """The checked grid, run: skip, execute, write grid.json, mark the run pages, write the robustness page."""
+    from rotation.runner.execution import claim_out_dir
+    from rotation.runner.provenance import write_text
+
     claim_out_dir(out_dir)
     nb_names = [str(nb) for nb in notebooks]
     env = _rotation_env()
@@ -302,12 +320,13 @@ def run_grid(
         bar.update(1)
 
     if executor == "dask":
-        _run_dask(todo, done, scheduler, client)
+        _run_dask(todo, done, client)
     elif jobs == 1 or len(todo) <= 1:
         for i, args in todo:
             done(i, _run_combo(*args))
-    else:
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+    else:  # spawned like the runner's own pool: no fork of a process that may hold threads
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                    mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(_run_combo, *args): i for i, args in todo}
             for fut in cf.as_completed(futures):
                 try:
@@ -323,27 +342,42 @@ def run_grid(
     return summary
 
 
-def _run_dask(todo: list[tuple[int, tuple]], done: Callable[[int, dict[str, Any]], None],
-              scheduler: str | None, client: Any) -> None:
+DASK_CONNECT_TIMEOUT = "30s"
+"""How long to wait for the Dask scheduler given with ``--scheduler`` before giving up."""
+
+
+def connect(scheduler: str) -> Any:
+    """A ``distributed.Client`` of the scheduler at ``scheduler`` (``tcp://HOST:PORT``).
+
+    Raises
+    ------
+    ParameterError
+        ``distributed`` is not installed, or the scheduler does not answer within
+        :data:`DASK_CONNECT_TIMEOUT` (the message says how to start one).
+    """
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
-        raise ParameterError("--executor dask needs the `distributed` package: pip install 'rotation[grid]'") from None
-    own = client is None
-    client = client or Client(scheduler, timeout="30s")
+        raise ParameterError("--executor dask needs the `distributed` package: pip install -e '.[grid]'") from None
     try:
-        run_id = uuid.uuid4().hex[:12]  # task keys unique per grid: a reused client must not return old results
-        futures = {client.submit(_run_combo, *args, pure=False, key=f"rotation-grid-{run_id}-{i}"): i
-                   for i, args in todo}
-        for fut in as_completed(list(futures)):
-            try:
-                res = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker
-                res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
-            done(futures[fut], res)
-    finally:
-        if own:
-            client.close()
+        return Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, ValueError) as exc:  # refused, timed out, or a malformed address
+        raise ParameterError(f"--scheduler {scheduler}: no Dask scheduler answered within {DASK_CONNECT_TIMEOUT} "
+                             f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and give the address "
+                             "it prints (tcp://HOST:8786), with at least one `dask worker ADDRESS`") from None
+
+
+def _run_dask(todo: list[tuple[int, tuple]], done: Callable[[int, dict[str, Any]], None], client: Any) -> None:
+    from distributed import as_completed
+
+    run_id = uuid.uuid4().hex[:12]  # task keys unique per grid: a reused client must not return old results
+    futures = {client.submit(_run_combo, *args, pure=False, key=f"rotation-grid-{run_id}-{i}"): i for i, args in todo}
+    for fut in as_completed(list(futures)):
+        try:
+            res = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a lost worker, a worker without the package
+            res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+        done(futures[fut], res)
 
 
 # ---------------------------------------------------------------------------------------------- robustness
