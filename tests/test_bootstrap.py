@@ -48,3 +48,11 @@ def test_chunks_do_not_change_the_draws(monkeypatch):
 def test_bad_arguments(kw, match):
     with pytest.raises(ParameterError, match=match):
         iid_bootstrap_means(**kw)
+
+
+@pytest.mark.parametrize("n", [1, 5, 64, 333])
+def test_indices_are_the_rows_arch_draws(n):
+    bs = IIDBootstrap(np.arange(n), seed=21)
+    expected = np.array([pos[0] for pos, _ in bs.bootstrap(30)])
+    got = _bootstrap.iid_bootstrap_indices(n, 30, 21)
+    assert got.dtype == np.int64 and np.array_equal(got, expected)

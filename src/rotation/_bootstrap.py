@@ -14,12 +14,14 @@ kinds of random numbers per replication in turn, so they stay in ``arch``'s loop
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from rotation._checks import _check_int
 from rotation.errors import ParameterError
 
-__all__ = ["iid_bootstrap_means"]
+__all__ = ["iid_bootstrap_indices", "iid_bootstrap_means"]
 
 #: Resampled values held in memory at once (rows of replications are drawn in chunks this size).
 _CHUNK_VALUES = 2_000_000
@@ -49,12 +51,38 @@ def iid_bootstrap_means(data: np.ndarray, reps: int, seed: int) -> np.ndarray:
         raise ParameterError(f"data must be a 1-D or 2-D array with at least one row; got shape {arr.shape}")
     r = _check_int(reps, "reps", minimum=1)
     s = _check_int(seed, "seed", minimum=0)
-    n = arr.shape[0]
-    gen = np.random.default_rng(s)
     out = np.empty((r, *arr.shape[1:]))
-    chunk = max(1, _CHUNK_VALUES // arr.size)
-    for start in range(0, r, chunk):
-        m = min(chunk, r - start)
-        idx = gen.integers(n, size=(m, n), dtype=np.int64)
-        out[start : start + m] = arr[idx].mean(axis=1)
+    for start, idx in _index_chunks(arr.shape[0], r, s, max(1, _CHUNK_VALUES // arr.size)):
+        out[start : start + len(idx)] = arr[idx].mean(axis=1)
     return out
+
+
+def _index_chunks(n: int, reps: int, seed: int, chunk: int) -> Iterator[tuple[int, np.ndarray]]:
+    """``(first replication, index rows)`` in chunks of ``chunk`` rows, the rows arch's loop would draw."""
+    gen = np.random.default_rng(seed)
+    for start in range(0, reps, chunk):
+        yield start, gen.integers(n, size=(min(chunk, reps - start), n), dtype=np.int64)
+
+
+def iid_bootstrap_indices(n: int, reps: int, seed: int) -> np.ndarray:
+    """The index rows ``arch.bootstrap.IIDBootstrap(<n items>, seed=seed)`` draws in ``reps`` replications.
+
+    Parameters
+    ----------
+    n : int
+        Number of items resampled (>= 1).
+    reps : int
+        Replications (>= 1).
+    seed : int
+        Seed of ``numpy.random.default_rng``, as ``arch``'s ``seed=`` (>= 0).
+
+    Returns
+    -------
+    np.ndarray of int64, shape (reps, n)
+        Row ``i`` is the ``i``-th replication's resample of positions ``0..n-1`` (what
+        ``bs.bootstrap(reps)`` yields as ``bs.index``, in the same order).
+    """
+    nn = _check_int(n, "n", minimum=1)
+    r = _check_int(reps, "reps", minimum=1)
+    s = _check_int(seed, "seed", minimum=0)
+    return next(_index_chunks(nn, r, s, r))[1]

@@ -83,6 +83,8 @@ def cluster_bootstrap(
     """
     from arch.bootstrap import IIDBootstrap
 
+    from rotation._bootstrap import iid_bootstrap_indices
+
     v = np.asarray(values, dtype=float)
     c = np.asarray(clusters)
     if v.shape != c.shape or v.ndim != 1:
@@ -118,8 +120,12 @@ def cluster_bootstrap(
 
     full = np.arange(len(v))
     est = stat(full)
-    bs = IIDBootstrap(np.arange(len(uniq)), seed=int(seed))
-    sims = np.array([stat(np.concatenate([members[k] for k in pos[0]])) for pos, _ in bs.bootstrap(int(reps))])
+    if _whole_numbers(v) and int(reps) >= 1:
+        draws = iid_bootstrap_indices(len(uniq), int(reps), int(seed))  # the clusters arch's loop draws
+        sims = _cluster_means_by_counting(v, members, labels_g, ga, gb, draws)
+    else:
+        bs = IIDBootstrap(np.arange(len(uniq)), seed=int(seed))
+        sims = np.array([stat(np.concatenate([members[k] for k in pos[0]])) for pos, _ in bs.bootstrap(int(reps))])
     sims = sims[np.isfinite(sims)]
     out = {"estimate": est, "std_err": float(sims.std(ddof=1)) if len(sims) > 1 else float("nan"),
            "ci_lower": float(np.percentile(sims, 100 * alpha / 2)) if len(sims) else float("nan"),
@@ -130,3 +136,35 @@ def cluster_bootstrap(
                     "mean_b": float(v[labels_g == gb].mean()), "nobs_a": int((labels_g == ga).sum()),
                     "nobs_b": int((labels_g == gb).sum())})
     return out
+
+
+def _whole_numbers(v: np.ndarray) -> bool:
+    """True when every value is a whole number and their absolute sum is below 2**53 (0/1 outcomes, counts).
+
+    Sums of such floats are exact in any order, so a mean of a resample can be assembled from
+    per-cluster sums and counts and equals the mean of the concatenated values to the last bit.
+    """
+    return bool(np.isfinite(v).all() and (v == np.trunc(v)).all() and np.abs(v).sum() < 2.0**53)
+
+
+def _cluster_means_by_counting(v: np.ndarray, members: list[np.ndarray], labels: np.ndarray | None,
+                               ga: object, gb: object, draws: np.ndarray) -> np.ndarray:
+    """:func:`cluster_bootstrap`'s statistic on every row of cluster ``draws``, from per-cluster sums and counts.
+
+    Only for whole-number values (:func:`_whole_numbers`): the sums are then exact, so each result equals
+    the mean (or difference of group means) of the concatenated resampled values; NaN where a group drew
+    no event, as in the loop.
+    """
+    if labels is None:
+        size = np.array([len(m) for m in members])
+        total = np.array([v[m].sum() for m in members])
+        return total[draws].sum(axis=1) / size[draws].sum(axis=1)
+    in_a = [labels[m] == ga for m in members]
+    in_b = [labels[m] == gb for m in members]
+    n_a = np.array([k.sum() for k in in_a])[draws].sum(axis=1)
+    n_b = np.array([k.sum() for k in in_b])[draws].sum(axis=1)
+    s_a = np.array([v[m][k].sum() for m, k in zip(members, in_a, strict=True)])[draws].sum(axis=1)
+    s_b = np.array([v[m][k].sum() for m, k in zip(members, in_b, strict=True)])[draws].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = s_a / n_a - s_b / n_b
+    return np.where((n_a > 0) & (n_b > 0), diff, np.nan)
