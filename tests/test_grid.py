@@ -167,8 +167,8 @@ def test_grid_01_local_and_dask_agree(snapshot_env, kernel, tmp_path):
             assert "href=\"../robustness.html\"" in (local.out_dir / c["folder"] / "index.html").read_text()
 
     distributed = pytest.importorskip("distributed", reason="the Dask part needs `distributed` (the [grid] extra)")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         remote = run_grid(["01"], GRID_01, params=FAST_01, out=tmp_path / "dask", executor="dask", client=client,
                           kernel_name=kernel, progress=False)
     assert [c["status"] for c in remote.combos] == [c["status"] for c in local.combos]

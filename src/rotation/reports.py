@@ -1005,7 +1005,7 @@ def mark_grid_scorecard(page: str, *, robustness_href: str, parameters: Mapping[
     page = page.replace(_SCORECARD_HEADING, _SCORECARD_HEADING + "\n" + note, 1)
     for cid, how in depends_on_proxy.items():
         flag = f"<br><span class='rot-proxy-dep'>depends on the proxy: {esc(how)}</span>"
-        row = re.compile(r"(<tr class='rot-claim' data-claim='" + re.escape(esc(cid)) + r"'><td>.*?</td><td>.*?)(</td>)",
-                         re.DOTALL)
+        row = re.compile(r"(<tr class='rot-claim' data-claim='" + re.escape(esc(cid))
+                         + r"'><td>.*?</td><td>.*?)(</td>)", re.DOTALL)
         page = row.sub(lambda m: m.group(1) + flag + m.group(2), page, count=1)
     return page

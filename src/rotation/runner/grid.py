@@ -38,8 +38,8 @@ from typing import Any
 
 from rotation.errors import ParameterError
 
-__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary", "connect",
-           "robustness_rows", "format_robustness", "robustness_json", "robustness_html", "mark_run_pages",
+__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
+           "connect", "robustness_rows", "format_robustness", "robustness_json", "robustness_html", "mark_run_pages",
            "consistency", "effect_brief", "CONSISTENCY", "GRID_FILE", "ROBUSTNESS_PAGE"]
 
 GRID_FILE = "grid.json"
@@ -71,7 +71,8 @@ def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[objec
     else:
         for item in items:
             if "=" not in item:
-                raise ParameterError(f"--grid takes NAME=V1,V2,..., got {item!r}; write e.g. --grid proxy=ff30_vw,iwm_spy")
+                raise ParameterError(f"--grid takes NAME=V1,V2,..., got {item!r}; "
+                                     "write e.g. --grid proxy=ff30_vw,iwm_spy")
             name, text = item.split("=", 1)
             vals = [v.strip() for v in text.split(",")] if text.strip() else []
             if "" in vals:
@@ -253,8 +254,9 @@ def run_grid(
     Raises
     ------
     ParameterError
-        Unknown notebook or grid parameter, a refused value, an empty value list, a bad executor
-        -- all before anything runs.  A failing combination does not raise.
+        Unknown notebook or grid parameter, a refused value, an empty value list, a bad executor, a
+        Dask scheduler that does not answer -- all before anything runs.  A failing combination does
+        not raise: see ``GridSummary.ok`` and each combination's ``status`` and ``error``.
     """
     from rotation.runner import _select, resolve_kernel
     from rotation.runner.execution import check_out_dir, new_run_dir
