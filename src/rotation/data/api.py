@@ -70,7 +70,7 @@ def load(
     s, e = _as_ts(start, "start"), _as_ts(end, "end")
     if s is not None and e is not None and s > e:
         raise ParameterError(f"start {s.date()} is after end {e.date()}; swap them")
-    if not store.has(d.key) and not config.offline():
+    if not config.offline() and not store.has(d.key):  # offline: read_verified alone says what is missing
         from rotation.data.fetch import fetch
 
         report = fetch([d.key], store=store, progress=False)
