@@ -150,6 +150,8 @@ def _results(summary: GridSummary) -> dict[str, str]:
             for c in summary.combos if c["status"] == "ok"}
 
 
+@pytest.mark.notebook
+@pytest.mark.snapshot
 def test_grid_01_local_and_dask_agree(snapshot_env, kernel, tmp_path):
     """A 2x2 grid of notebook 01: iwm_spy from 1926 is skipped (IWM's data start in 2000); local == Dask."""
     local = run_grid(["01"], GRID_01, params=FAST_01, out=tmp_path / "local", jobs=2, kernel_name=kernel,
