@@ -24,7 +24,7 @@ from rotation.errors import ParameterError
 __all__ = ["iid_bootstrap_indices", "iid_bootstrap_means"]
 
 #: Resampled values held in memory at once (rows of replications are drawn in chunks this size).
-_CHUNK_VALUES = 2_000_000
+_CHUNK_VALUES = 200_000
 
 
 def iid_bootstrap_means(data: np.ndarray, reps: int, seed: int) -> np.ndarray:
