@@ -495,3 +495,30 @@ def test_out_folder_rules(tmp_path, kernel, nbdir):
     assert run(other, force=True).ok
     assert run(other).ok  # rotation's folder now: may write again
     assert (other / "notes.txt").read_text() == "x"
+
+
+def test_kernels_talk_over_unix_sockets_with_one_blas_thread(kernel, quiet_env, tmp_path, monkeypatch):
+    """Two notebooks started at once cannot race for TCP ports (IPC endpoints of their own), and each
+    kernel runs one BLAS thread unless the user set a count; the socket files are gone afterwards."""
+    import os
+    import tempfile
+
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # the user's own setting is kept
+    code = ("import os\nfrom ipykernel.kernelapp import IPKernelApp\nfrom rotation.report import record\n"
+            "record('transport', IPKernelApp.instance().transport)\n"
+            "record('threads', [os.environ.get(v) for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', "
+            "'MKL_NUM_THREADS')])")
+    (tmp_path / "nbs").mkdir()
+    for stem in ("00_one", "01_two"):
+        _write(tmp_path / "nbs" / f"{stem}.ipynb", "x: int = 0", code)
+    before = set(Path(tempfile.gettempdir()).glob("rotation-kernel-*"))
+    summary = run_notebooks(None, out=tmp_path / "run", jobs=2, kernel_name=kernel, progress=False, timeout=120,
+                            notebooks_dir=tmp_path / "nbs")
+    assert summary.ok, summary.to_text()
+    for r in summary.results:
+        assert r.values["transport"] == ("ipc" if os.name == "posix" else "tcp")
+        assert r.values["threads"] == ["1", "1", "3"]
+    assert set(Path(tempfile.gettempdir()).glob("rotation-kernel-*")) == before
+    assert os.environ.get("OMP_NUM_THREADS") is None  # restored in this process

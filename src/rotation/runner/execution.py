@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as _dt
+import functools
 import multiprocessing
 import os
 import re
@@ -29,7 +30,8 @@ from rotation.runner import provenance
 from rotation.runner.html import export_html
 from rotation.runner.outcome import NotebookError, NotebookResult, notebook_paths
 
-__all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "kernel_environment", "run_jobs"]
+__all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES", "kernel_environment",
+           "ipc_kernel_manager", "run_jobs"]
 
 # Headless plotting in the kernels.  The inline backend renders with Agg (no GUI) *and* puts figures into the
 # executed notebook; the notebooks' check cell selects it too, for runs outside `rotation run`.
@@ -37,6 +39,8 @@ KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
 # ipykernel 7 logs "Kernel is running over TCP without encryption" for every kernel and "KeyboardInterrupt
 # caught in kernel" when nbclient shuts it down; a real failure still reaches the notebook as an error.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# Thread counts of the numerical libraries in the kernels (see kernel_environment).
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def resolve_kernel(kernel_name: str | None = None) -> str:
@@ -61,11 +65,18 @@ def kernel_environment() -> Iterator[dict[str, str]]:
 
     ``ROTATION_RUN=1`` only tells notebook code it runs under ``rotation run`` (records do not
     depend on it any more), the inline ``MPLBACKEND`` keeps figures, ``PYTHONHASHSEED=0``
-    (unless set) makes set and str-dict orders reproducible.
+    (unless set) makes set and str-dict orders reproducible, and one BLAS/OpenMP thread per
+    kernel (:data:`BLAS_THREAD_VARIABLES`, unless set) because notebooks are the parallel unit:
+    the notebooks' matrices are small, and with ``--jobs 2`` two kernels that each spin a
+    BLAS thread per core oversubscribe the cores (measured: about a fifth more wall time on
+    2 cores). Every run uses the same count, so results never depend on ``--jobs``.
     """
     wanted = {"ROTATION_RUN": "1", "MPLBACKEND": KERNEL_MPLBACKEND}
     if "PYTHONHASHSEED" not in os.environ:
         wanted["PYTHONHASHSEED"] = "0"  # deterministic set/dict-of-str ordering in the kernels
+    for name in BLAS_THREAD_VARIABLES:
+        if name not in os.environ:
+            wanted[name] = "1"
     saved = {k: os.environ.get(k) for k in wanted}
     os.environ.update(wanted)
     try:
@@ -91,6 +102,43 @@ class Job:
     git: dict[str, Any] | None
     env: dict[str, str]
     source_label: str
+
+
+@functools.cache
+def ipc_kernel_manager() -> type:
+    """The kernel manager class of a run on POSIX: its kernel talks over Unix sockets, not TCP ports.
+
+    With TCP, jupyter_client picks "free" ports by binding and releasing them before the kernel
+    binds them, so two notebooks starting at once (``--jobs 2``, grids) can race for a port and
+    one fails with "Kernel died before replying to kernel_info" (papermill issue 511; seen here
+    on 2 cores). IPC endpoints named after a fresh UUID in the temporary folder cannot collide,
+    and nothing listens on the network. nbclient owns the manager as with its default class and
+    shuts the kernel down; jupyter_client removes the socket files then.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _rotation_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _rotation_ip(self) -> str:
+            if self.transport != "ipc":  # configured back to TCP
+                from jupyter_client.localinterfaces import localhost
+
+                return localhost()
+            import tempfile
+            import uuid
+
+            return os.path.join(tempfile.gettempdir(), f"rotation-kernel-{uuid.uuid4().hex}")
+
+    return IPCKernelManager
+
+
+def _kernel_manager_kwargs() -> dict[str, Any]:
+    return {"kernel_manager_class": ipc_kernel_manager()} if os.name == "posix" else {}
 
 
 def _now() -> str:
@@ -147,7 +195,7 @@ def execute(job: Job) -> NotebookResult:
         papermill.execute_notebook(str(job.notebook), str(paths.ipynb), parameters=dict(job.overrides),
                                    kernel_name=job.kernel, cwd=str(job.folder), progress_bar=False,
                                    request_save_on_cell_execute=False, execution_timeout=job.timeout,
-                                   extra_arguments=KERNEL_ARGUMENTS)
+                                   extra_arguments=KERNEL_ARGUMENTS, **_kernel_manager_kwargs())
     except Exception as exc:  # noqa: BLE001 - failures, timeouts, dead kernels: record, don't abort the run
         caught = exc
     seconds = round(time.perf_counter() - t0, 3)
