@@ -56,3 +56,36 @@ def test_indices_are_the_rows_arch_draws(n):
     expected = np.array([pos[0] for pos, _ in bs.bootstrap(30)])
     got = _bootstrap.iid_bootstrap_indices(n, 30, 21)
     assert got.dtype == np.int64 and np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("n", [2, 3, 6, 7, 30, 101, 200, 800, 801], ids=lambda n: f"n={n}")
+@pytest.mark.parametrize("block", [1, 3, 24], ids=lambda b: f"block={b}")
+def test_stationary_equals_arch(n, block):
+    from arch.bootstrap import StationaryBootstrap
+
+    x = np.random.default_rng(n).normal(0.005, 0.04, n)
+    for seed in (0, 7):
+        expected = StationaryBootstrap(block, x, seed=seed).apply(np.mean, reps=101).ravel()
+        assert np.array_equal(_bootstrap.stationary_bootstrap_means(x, block, 101, seed), expected)
+
+
+@pytest.mark.parametrize("n", [100_000, 100_001], ids=["even", "odd"])
+def test_stationary_bulk_through_rejected_draws(n, monkeypatch):
+    """Long series make numpy reject some integer draws (about 40 here): those replications are redone by
+    arch from the exact generator state, and the bulk draws resume after them with the spare half."""
+    from arch.bootstrap import StationaryBootstrap
+
+    monkeypatch.setattr(_bootstrap, "_CHUNK_VALUES", 3 * n * 4)  # four replications per chunk
+    x = np.random.default_rng(1).normal(size=n)
+    expected = StationaryBootstrap(5, x, seed=2).apply(np.mean, reps=25).ravel()
+    assert np.array_equal(_bootstrap._stationary_bulk(x, 5, 25, 2), expected)
+
+
+def test_stationary_checks_itself_and_its_arguments():
+    assert _bootstrap._bulk_matches_arch()
+    one = _bootstrap.stationary_bootstrap_means(np.array([0.5]), 3, 4, 0)
+    assert np.array_equal(one, np.full(4, 0.5))
+    with pytest.raises(ParameterError, match="block_size must be an integer >= 1"):
+        _bootstrap.stationary_bootstrap_means(np.ones(5), 0, 10, 0)
+    with pytest.raises(ParameterError, match="1-D array"):
+        _bootstrap.stationary_bootstrap_means(np.ones((5, 2)), 2, 10, 0)

@@ -22,7 +22,7 @@ from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
 from rotation.results import Estimates, Method
-from rotation._bootstrap import iid_bootstrap_means
+from rotation._bootstrap import iid_bootstrap_means, stationary_bootstrap_means
 from rotation._checks import _check_choice, _check_events, _check_int, _check_real
 
 __all__ = [
@@ -175,6 +175,14 @@ def _boot_class(method: str) -> type:
     return StationaryBootstrap if method == "stationary" else CircularBlockBootstrap
 
 
+def _boot_means(method: str, block_size: int, arr: np.ndarray, reps: int, seed: int) -> np.ndarray:
+    """``_boot_class(method)(block_size, arr, seed=seed).apply(np.mean, reps=reps).ravel()``, the same numbers
+    (the stationary scheme through :func:`rotation._bootstrap.stationary_bootstrap_means`)."""
+    if method == "stationary":
+        return stationary_bootstrap_means(arr, block_size, reps, seed)
+    return _boot_class(method)(block_size, arr, seed=seed).apply(np.mean, reps=reps).ravel()
+
+
 def _percentile_ci(stats: np.ndarray, alpha: float) -> tuple[float, float]:
     lo, hi = np.percentile(stats, [100 * alpha / 2, 100 * (1 - alpha / 2)])
     return float(lo), float(hi)
@@ -228,8 +236,7 @@ def block_bootstrap_mean_ci(
     b = _check_int(block_size, "block_size", minimum=1)
     r, a, s = _common(reps, alpha, seed)
     arr = _sample(x, "x")
-    bs = _boot_class(method)(b, arr, seed=s)
-    stats = bs.apply(np.mean, reps=r).ravel()
+    stats = _boot_means(method, b, arr, r, s)
     return _boot_result(float(arr.mean()), stats, a, int(arr.size), bootstrap=method, block_size=b, reps=r, seed=s,
                         title="Mean with a block-bootstrap interval")
 
@@ -263,9 +270,8 @@ def bootstrap_diff_ci(
     ax = _sample(x, "x")
     ay = _sample(y, "y")
     sx, sy = (int(v) for v in np.random.default_rng(s).integers(0, 2**32, size=2))
-    cls = _boot_class(method)
-    mx = cls(b, ax, seed=sx).apply(np.mean, reps=r).ravel()
-    my = cls(b, ay, seed=sy).apply(np.mean, reps=r).ravel()
+    mx = _boot_means(method, b, ax, r, sx)
+    my = _boot_means(method, b, ay, r, sy)
     return _boot_result(float(ax.mean() - ay.mean()), mx - my, a, int(ax.size), bootstrap=method, block_size=b, reps=r,
                         seed=s, nobs_y=int(ay.size), title="Difference of means, x minus y",
                         note="x and y resampled independently (seeds drawn from the seed)")

@@ -26,9 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from arch.bootstrap import StationaryBootstrap
-
-from rotation._bootstrap import iid_bootstrap_means
+from rotation._bootstrap import iid_bootstrap_means, stationary_bootstrap_means
 from rotation._checks import (
     _check_events,
     _check_int,
@@ -450,7 +448,7 @@ def event_study(
             "diff_lower": np.nan, "diff_upper": np.nan,
         }
         if bootstrap and allv.size >= 2:
-            all_stats = StationaryBootstrap(2 * h, allv, seed=s + i).apply(np.mean, reps=r).ravel()
+            all_stats = stationary_bootstrap_means(allv, 2 * h, r, s + i)  # = arch StationaryBootstrap.apply(np.mean)
             row["all_lower"], row["all_upper"] = _percentile_ci(all_stats, a)
             if ev.size >= 2:
                 ev_stats = iid_bootstrap_means(ev, r, s + 1000 + i)  # = arch IIDBootstrap(...).apply(np.mean)
