@@ -76,3 +76,15 @@ def run_notebook():
         return json.loads((out / name / "results.json").read_text())
 
     return run
+
+
+@pytest.fixture(scope="session")
+def kernel() -> str:
+    """The stock ``python3`` Jupyter kernel of this environment (runner and grid tests)."""
+    from rotation.errors import ParameterError
+    from rotation.runner import resolve_kernel
+
+    try:
+        return resolve_kernel("python3")
+    except ParameterError as exc:  # pragma: no cover - environment problem
+        pytest.skip(f"no python3 kernel: {exc} (python -m ipykernel install --sys-prefix)")

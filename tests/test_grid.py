@@ -9,7 +9,6 @@ import nbformat
 import pytest
 
 from rotation.errors import ParameterError
-from rotation.runner import resolve_kernel
 from rotation.runner.grid import (GridSummary, check_grid, combinations, combo_label, consistency, format_robustness,
                                   parse_grid, run_grid)
 
@@ -34,14 +33,6 @@ def nbdir(tmp_path_factory) -> Path:
               "import os\nfrom rotation.report import record\n"
               "record('threads', os.environ.get('OPENBLAS_NUM_THREADS'))")
     return folder
-
-
-@pytest.fixture(scope="module")
-def kernel() -> str:
-    try:
-        return resolve_kernel("python3")
-    except ParameterError as exc:  # pragma: no cover - environment problem
-        pytest.skip(f"no python3 kernel: {exc}")
 
 
 def test_parse_and_product():

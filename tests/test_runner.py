@@ -78,14 +78,6 @@ def quiet_env():
 
 
 @pytest.fixture(scope="module")
-def kernel() -> str:
-    try:
-        return resolve_kernel("python3")
-    except ParameterError as exc:  # pragma: no cover - environment problem
-        pytest.skip(f"no python3 kernel: {exc} (python -m ipykernel install --sys-prefix)")
-
-
-@pytest.fixture(scope="module")
 def serial_run(nbdir, quiet_env, kernel, tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "serial"
     return run_notebooks(

@@ -31,7 +31,7 @@ from rotation.runner.html import export_html
 from rotation.runner.outcome import NotebookError, NotebookResult, notebook_paths
 
 __all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES", "kernel_environment",
-           "ipc_kernel_manager", "run_jobs"]
+           "temporary_environ", "ipc_kernel_manager", "run_jobs"]
 
 # Headless plotting in the kernels.  The inline backend renders with Agg (no GUI) *and* puts figures into the
 # executed notebook; the notebooks' check cell selects it too, for runs outside `rotation run`.
@@ -77,10 +77,17 @@ def kernel_environment() -> Iterator[dict[str, str]]:
     for name in BLAS_THREAD_VARIABLES:
         if name not in os.environ:
             wanted[name] = "1"
+    with temporary_environ(wanted):
+        yield wanted
+
+
+@contextlib.contextmanager
+def temporary_environ(wanted: Mapping[str, str]) -> Iterator[None]:
+    """Set ``wanted`` in ``os.environ`` for the block; restore (or remove) each name afterwards."""
     saved = {k: os.environ.get(k) for k in wanted}
     os.environ.update(wanted)
     try:
-        yield wanted
+        yield
     finally:
         for k, v in saved.items():
             if v is None:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from rotation.errors import ParameterError
+from rotation.runner.execution import BLAS_THREAD_VARIABLES
 
 __all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
            "connect", "robustness_rows", "format_robustness", "robustness_json", "robustness_html", "mark_run_pages",
@@ -156,35 +157,24 @@ def skip_reason(combo: Mapping[str, object]) -> str | None:
     return None
 
 
-BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-"""Set to 1 for each combination's kernel unless already set: a grid is parallel across combinations, and
-kernels that each start one BLAS thread per core would oversubscribe the cores (and the same thread count
-on every executor keeps results identical between a local pool and Dask)."""
-
-
 def _run_combo(names: list[str] | None, params: dict[str, object], out: str, kernel: str | None,
                timeout: int | None, notebooks_dir: str | None, env: dict[str, str]) -> dict[str, Any]:
     """One combination (in a worker process or on a Dask worker): a normal run, summarised as plain data.
 
-    ``env`` (the client's ``ROTATION_*`` variables) and :data:`BLAS_THREAD_VARIABLES` are set for the run
-    and restored afterwards.
+    ``env`` (the client's ``ROTATION_*`` variables and any BLAS thread counts it set) is set for the run and
+    restored afterwards; the runner gives each kernel one BLAS thread unless a count is set
+    (:func:`rotation.runner.execution.kernel_environment`), on every executor alike, so a local pool and
+    Dask give identical results.
     """
     from rotation.runner import run_notebooks
+    from rotation.runner.execution import temporary_environ
 
-    wanted = {**{v: "1" for v in BLAS_THREAD_VARIABLES if v not in os.environ and v not in env}, **env}
-    saved = {k: os.environ.get(k) for k in wanted}
-    os.environ.update(wanted)
     try:
-        summary = run_notebooks(names, params=params, out=out, jobs=1, kernel_name=kernel, progress=False,
-                                timeout=timeout, notebooks_dir=notebooks_dir, force=True)
+        with temporary_environ(env):
+            summary = run_notebooks(names, params=params, out=out, jobs=1, kernel_name=kernel, progress=False,
+                                    timeout=timeout, notebooks_dir=notebooks_dir, force=True)
     except Exception as exc:  # noqa: BLE001 - reported as a failed combination
         return {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     failed = [r.error.describe() if r.error else f"{r.name} failed" for r in summary.failed]
     return {"status": "ok" if summary.ok else "failed", "error": "; ".join(failed),
             "notebooks": {r.name: r.status for r in summary.results}}
@@ -217,7 +207,7 @@ class GridSummary:
 def _rotation_env() -> dict[str, str]:
     """The client's variables a worker needs: ``ROTATION_*`` (store, runs, offline), the backend, the hash
     seed and any BLAS thread count set by the user."""
-    keep = ("MPLBACKEND", "PYTHONHASHSEED", *BLAS_THREAD_VARIABLES)
+    keep = ("MPLBACKEND", "PYTHONHASHSEED", *BLAS_THREAD_VARIABLES)  # the runner's names
     return {k: v for k, v in os.environ.items() if k.startswith("ROTATION_") or k in keep}
 
 
