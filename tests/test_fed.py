@@ -239,3 +239,21 @@ def test_turning_points_of_the_official_target_match_the_fomc_record(snapshot_en
         assert set(dates) <= found, f"{kind}: missing {sorted(set(dates) - found)}"
     # no turning point before the published target exists
     assert tp["date"].min() >= pd.Timestamp("1982-09-27")
+
+
+def test_moves_equal_a_loop_over_timestamps():
+    """fed._moves walks plain floats; the moves equal those of the direct loop over (Timestamp, value) pairs."""
+    from rotation.fed import _EPS, _moves
+
+    rng = np.random.default_rng(3)
+    days = pd.bdate_range("1990-01-01", periods=3000)
+    steps = np.where(rng.uniform(size=3000) < 0.02, rng.choice([-0.5, -0.25, 0.25, 0.5, 0.1], 3000), 0.0)
+    rate = pd.Series(5.0 + np.cumsum(steps), index=days)
+    rate.iloc[100:105] = np.nan
+    expected, ref = [], rate.to_numpy()[0]
+    for d, v in zip(rate.index[1:], rate.to_numpy()[1:]):
+        if abs(v - ref) >= 0.25 - _EPS:
+            expected.append((d, float(v), float(v - ref)))
+            ref = v
+    got = _moves(rate, 0.25)
+    assert len(got) > 20 and got == expected

@@ -197,13 +197,14 @@ def policy_rate(
 
 def _moves(rate: pd.Series, min_move: float) -> list[tuple[pd.Timestamp, float, float]]:
     """(date, level after the move, change) for each move of at least ``min_move`` from the last recorded level."""
-    values = rate.to_numpy(dtype=float)
+    values = rate.to_numpy(dtype=float).tolist()  # plain floats: the same doubles, no per-day Timestamp
     dates = rate.index
     moves: list[tuple[pd.Timestamp, float, float]] = []
     ref = values[0]
-    for d, v in zip(dates[1:], values[1:]):
+    for i in range(1, len(values)):
+        v = values[i]
         if abs(v - ref) >= min_move - _EPS:
-            moves.append((d, float(v), float(v - ref)))
+            moves.append((dates[i], v, v - ref))
             ref = v
     return moves
 
