@@ -582,9 +582,11 @@ tbody tr:nth-child(even) { background: #fafbfc; }
 .rot-headline { margin: 0.3em 0; padding-left: 1.1em; }
 .rot-grid-note { border-left: 4px solid #b8860b; background: #fffbeb; padding: 0.4em 0.9em; margin: 0.6em 0; }
 .rot-proxy-dep { display: inline-block; color: #9a6700; font-size: 0.82em; font-weight: 600; }
+.rot-wide { overflow-x: auto; }
 table.rot-grid th.rot-combo { font-weight: normal; font-size: 0.9em; white-space: nowrap; }
 table.rot-grid td.rot-cell { white-space: nowrap; }
 table.rot-grid td:first-child { min-width: 15em; }
+table.rot-grid td.rot-consistency { min-width: 11em; }
 table.rot-grid .rot-effect { font-variant-numeric: tabular-nums; font-size: 0.92em; }
 .rot-skipped { color: var(--rot-muted); font-weight: 600; }
 dl.rot-legend dt { margin-top: 0.4em; } dl.rot-legend dd { margin-left: 1.5em; color: var(--rot-muted); }
@@ -935,10 +937,12 @@ def render_robustness_page(grid_dir: Path, claims: Sequence[Mapping[str, Any]],
         body_rows.append(
             f"<tr class='rot-claim' data-claim='{esc(str(r['claim_id']))}'><td>{esc(str(r.get('claim') or ''))}"
             f"<br><span class='rot-meta'>{esc(str(r['claim_id']))} &middot; {esc(str(r.get('notebook') or ''))}"
-            f"</span></td>{''.join(cells)}<td>{_consistency_badge(str(r.get('consistency')))}{dep}</td></tr>")
+            f"</span></td><td class='rot-consistency'>{_consistency_badge(str(r.get('consistency')))}{dep}</td>"
+            f"{''.join(cells)}</tr>")
     if claims:
-        table = (f"<table class='rot-scorecard rot-grid'><thead><tr><th>Claim</th>{''.join(heads)}"
-                 f"<th>Consistency</th></tr></thead><tbody>\n" + "\n".join(body_rows) + "\n</tbody></table>")
+        table = (f"<div class='rot-wide'><table class='rot-scorecard rot-grid'><thead><tr><th>Claim</th>"
+                 f"<th>Consistency</th>{''.join(heads)}</tr></thead><tbody>\n" + "\n".join(body_rows)
+                 + "\n</tbody></table></div>")  # many combinations scroll sideways inside the page column
     else:
         table = "<p class='rot-meta'>No verdicts recorded in this grid (descriptive notebooks, or every " \
                 "combination failed).</p>"
