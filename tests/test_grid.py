@@ -273,7 +273,7 @@ def test_robustness_rows_labels_and_proxy_dependence(fake_grid):
     assert under["consistency"] == "same verdict everywhere" and under["depends_on_proxy"] == ""
     assert under["claim"].startswith("Small caps have been underwhelming")
     assert breakout["consistency"] == "flips"
-    assert breakout["depends_on_proxy"] == "not supported with ff30_vw; contradicted with iwm_spy"
+    assert breakout["depends_on_proxy"] == "at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy"
     assert breakout["cells"]["proxy-iwm_spy__start-1926-07-31"] is None and len(combos) == 4
 
 
@@ -289,7 +289,7 @@ def test_robustness_page_in_the_house_style(fake_grid):
     assert "href=\"proxy-ff30_vw__start-2001-01-31/index.html\"" in page
     assert ("proxy-iwm_spy__start-2001-01-31/01_relative_strength/01_relative_strength.html"
             "#findings-and-caveats") in page
-    assert "depends on the proxy: not supported with ff30_vw; contradicted with iwm_spy" in page
+    assert "depends on the proxy: at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy" in page
     assert "has data from 2000-05-31 only" in page and "rot-skipped" in page
 
     mark_run_pages(fake_grid)
@@ -297,7 +297,7 @@ def test_robustness_page_in_the_house_style(fake_grid):
     assert "href=\"../robustness.html\"" in run_page and "proxy=iwm_spy, start=2001-01-31" in run_page
     assert "the verdict of 1 claim depends on the proxy" in run_page
     row = run_page.split("data-claim='breakout_follow_through'")[1].split("</tr>")[0]
-    assert "depends on the proxy: not supported with ff30_vw; contradicted with iwm_spy" in row
+    assert "depends on the proxy: at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy" in row
     row = run_page.split("data-claim='underwhelming'")[1].split("</tr>")[0]
     assert "depends on the proxy" not in row
     mark_run_pages(fake_grid)  # idempotent
@@ -316,7 +316,7 @@ def test_results_grid_table_via_cli(fake_grid, capsys):
     assert head.split() == ["claim", "[1]", "[2]", "[3]", "[4]", "consistency"]
     row = next(line for line in lines if line.startswith("breakout_follow_through"))
     assert row.split("  ")[0] == "breakout_follow_through" and "skipped" in row
-    assert row.rstrip().endswith("flips (depends on the proxy: not supported with ff30_vw; contradicted with iwm_spy)")
+    assert row.rstrip().endswith("flips (depends on the proxy: at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy)")
     effect = lines[lines.index(row) + 1]
     assert effect.split()[0] == "effect" and "+1.00% [+0.20%, +2.00%]" in effect
     # columns line up: each status sits above its effect

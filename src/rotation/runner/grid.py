@@ -430,17 +430,20 @@ def consistency(records: Sequence[Mapping[str, Any] | None]) -> str:
 
 
 def _proxy_dependence(row_cells: Mapping[str, Mapping[str, Any] | None], combos: Sequence[Mapping[str, Any]]) -> str:
-    """"" or how the verdict changes with the proxy when the other grid values are held fixed."""
+    """"" or how the verdict changes with the proxy when the other grid values are held fixed (each such
+    set of fixed values that shows a change, named)."""
     groups: dict[tuple, dict[str, str]] = {}
     for c in combos:
         rec = row_cells.get(c["label"])
         if rec and "proxy" in c["parameters"]:
             rest = tuple(sorted((k, str(v)) for k, v in c["parameters"].items() if k != "proxy"))
             groups.setdefault(rest, {})[str(c["parameters"]["proxy"])] = str(rec.get("status"))
-    for by_proxy in groups.values():
+    parts = []
+    for rest, by_proxy in groups.items():
         if len(set(by_proxy.values())) > 1:
-            return "; ".join(f"{status} with {proxy}" for proxy, status in by_proxy.items())
-    return ""
+            where = f"at {', '.join(f'{k}={v}' for k, v in rest)}: " if rest else ""
+            parts.append(where + "; ".join(f"{status} with {proxy}" for proxy, status in by_proxy.items()))
+    return " | ".join(parts)
 
 
 def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
