@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from _helpers import flat
 
 NB = "02_dollar_sensitivity"
 
@@ -26,22 +27,11 @@ def _finite(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _flat(tree: dict, prefix: str = "") -> dict:
-    """results.json with nested groups flattened to dotted keys (record("sample", {"start": ...}) -> "sample.start")."""
-    out: dict = {}
-    for key, value in tree.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(_flat(value, name))
-        else:
-            out[name] = value
-    return out
-
 
 def _run(main, out: Path, *extra: str) -> dict:
     code = main(["run", NB, *extra, "--out", str(out), "--kernel", "python3", "-q"])
     assert code == 0, (out / NB / "manifest.json").read_text()
-    return _flat(json.loads((out / NB / "results.json").read_text()))
+    return flat(json.loads((out / NB / "results.json").read_text()))
 
 
 @pytest.mark.notebook

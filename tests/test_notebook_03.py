@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from _helpers import flat
 
 REQUIRED_03 = [
     "proxy", "sample.start", "sample.end",
@@ -25,17 +26,6 @@ REQUIRED_03 = [
 ]
 
 
-def _flat(tree: dict, prefix: str = "") -> dict:
-    """results.json with nested groups flattened to dotted keys (record("sample", {"start": ...}) -> "sample.start")."""
-    out: dict = {}
-    for key, value in tree.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(_flat(value, name))
-        else:
-            out[name] = value
-    return out
-
 
 def _run(main, out: Path, *params: str) -> dict:
     args = ["run", "03_interest_rates", "--out", str(out), "--kernel", "python3", "-q"]
@@ -44,7 +34,7 @@ def _run(main, out: Path, *params: str) -> dict:
     code = main(args)
     folder = out / "03_interest_rates"
     assert code == 0, (folder / "manifest.json").read_text() if (folder / "manifest.json").exists() else "no manifest"
-    return _flat(json.loads((folder / "results.json").read_text()))
+    return flat(json.loads((folder / "results.json").read_text()))
 
 
 @pytest.mark.notebook

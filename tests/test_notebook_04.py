@@ -5,21 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _helpers import check_verdict
 
 NB = "04_seasonality"
 
 
-
 @pytest.mark.notebook
 def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
-    from rotation import verdicts
-
     res = run_notebook(NB, tmp_path / "a")
     for claim in ("santa_claus", "january_effect"):
         v = res[f"verdicts.{claim}"]
-        assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
-        h = v["headline"]
-        assert h["ci_lower"] <= h["estimate"] <= h["ci_upper"]
+        check_verdict(v)
         assert any(c["kind"] == "proxy" for c in v["checks"])
     cal = res["calendar"]
     assert sorted(cal["rows"]) == sorted(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])

@@ -5,21 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _helpers import check_verdict
 
 NB = "05_economy"
 
 
-
 @pytest.mark.notebook
 def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
-    from rotation import verdicts
-
     res = run_notebook(NB, tmp_path / "a")
     for claim in ("late_cycle", "economic_resilience", "recession_risk"):
         v = res[f"verdicts.{claim}"]
-        assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
-        h = v["headline"]
-        assert h["ci_lower"] <= h["estimate"] <= h["ci_upper"]
+        check_verdict(v)
     # macro series are aligned to publication: the last known UNRATE month end is after its last stamp
     assert res["sample"]["macro_last_known"]["UNRATE"] >= "2026-07-31"
     assert res["turning_points"]["NBER peak"]["n"] >= 10

@@ -5,21 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _helpers import check_verdict
 
 NB = "06_valuation_quality"
 
 
-
 @pytest.mark.notebook
 def test_06_valuation_quality_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
-    from rotation import verdicts
-
     res = run_notebook(NB, tmp_path / "a")
     for claim in ("valuation_discount", "earnings_outlook", "quality"):
         v = res[f"verdicts.{claim}"]
-        assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
-        h = v["headline"]
-        assert h["ci_lower"] <= h["estimate"] <= h["ci_upper"]
+        check_verdict(v)
     assert res["verdicts.earnings_reports"]["status"] == "not testable"
     assert 0 <= res["spread.percentile"]["overall"] <= 1
     assert set(res["predictive"]) == {"12", "36", "60"}

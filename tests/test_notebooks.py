@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _helpers import flat
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -41,17 +42,6 @@ def test_parameters_are_typed_and_documented(path: Path):
         assert spec.help, f"parameter {name!r} has no trailing comment explaining it"
 
 
-def _flat(tree: dict, prefix: str = "") -> dict:
-    """results.json with nested groups flattened to dotted keys (record("sample", {"start": ...}) -> "sample.start")."""
-    out: dict = {}
-    for key, value in tree.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(_flat(value, name))
-        else:
-            out[name] = value
-    return out
-
 
 @pytest.mark.notebook
 def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
@@ -60,7 +50,7 @@ def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
     summary = run_notebooks(["00_data_overview"], out=tmp_path / "run", progress=False, kernel_name="python3")
     assert summary.ok, summary.to_text()
     folder = tmp_path / "run" / "00_data_overview"
-    results = _flat(json.loads((folder / "results.json").read_text()))
+    results = flat(json.loads((folder / "results.json").read_text()))
     assert results["proxy"] == "ff30_vw"
     assert results["sample.start"] == "1926-07-31"
     assert results["rows.size_vw_monthly"] == 1196
@@ -89,7 +79,7 @@ def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, 
         out = tmp_path / proxy
         code = main(["run", "01_relative_strength", "-p", f"proxy={proxy}", "--out", str(out), "--kernel", "python3", "-q"])
         assert code == 0, (out / "01_relative_strength" / "manifest.json").read_text()
-        res = _flat(json.loads((out / "01_relative_strength" / "results.json").read_text()))
+        res = flat(json.loads((out / "01_relative_strength" / "results.json").read_text()))
         missing = [k for k in REQUIRED_01 if k not in res]
         assert not missing, f"results.json lacks {missing}"
         assert res["proxy"] == proxy
@@ -97,8 +87,8 @@ def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, 
         assert lo <= res["breakouts.study.rows.12.estimate"] <= hi
         assert 0 <= res["breakouts.false_rate"] <= 1
     # the 2,000-level study reads ^RUT whatever the proxy
-    a = _flat(json.loads((tmp_path / "ff30_vw" / "01_relative_strength" / "results.json").read_text()))
-    b = _flat(json.loads((tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_text()))
+    a = flat(json.loads((tmp_path / "ff30_vw" / "01_relative_strength" / "results.json").read_text()))
+    b = flat(json.loads((tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_text()))
     assert a["level2000.breaks"] == b["level2000.breaks"]
     assert a["sample.start"] == "1926-07-31" and b["sample.start"].startswith("2000-")
 
@@ -168,8 +158,8 @@ def test_01_under_plain_papermill_keeps_its_results(snapshot_env: Path, tmp_path
     papermill.execute_notebook(str(NOTEBOOKS[1]), str(out), parameters={"proxy": "iwm_spy"}, kernel_name="python3",
                                progress_bar=False, cwd=str(tmp_path))
     results = notebook_results(out)
-    flat = _flat(results)
-    assert flat["proxy"] == "iwm_spy" and not [k for k in REQUIRED_01 if k not in flat]
+    values = flat(results)
+    assert values["proxy"] == "iwm_spy" and not [k for k in REQUIRED_01 if k not in values]
     assert {"IWM", "SPY"} <= {r["dataset"] for r in notebook_reads(out)}
     assert "image/png" in out.read_text()  # MPLBACKEND=Agg in the tests: figures still kept
     capsys.readouterr()

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import flags, series
 
 from rotation.errors import ParameterError
 from rotation.outcomes import event_study, false_breakout_rate, giveback, level_episodes
@@ -15,26 +16,10 @@ from rotation.returns import forward_returns
 from rotation.signals import breakout_reference, breakout_signals, round_levels
 
 
-def _s(values, name="x", dtype=float):
-    return pd.Series(values, index=pd.date_range("2024-01-01", periods=len(values)), name=name, dtype=dtype)
-
-
-def _flags(n, positions):
-    out = _s([False] * n, dtype=bool)
-    out.iloc[list(positions)] = True
-    return out
-
-
-def _perturb_after(s, t, seed):
-    """Multiply every value strictly after position t by random noise."""
-    rng = np.random.default_rng(seed)
-    out = s.copy()
-    out.iloc[t + 1 :] = out.iloc[t + 1 :] * rng.uniform(0.3, 3.0, size=len(s) - t - 1)
-    return out
 
 
 # --------------------------------------------------------------------------- false breakouts
-FB_LEVEL = _s([1, 2, 3, 2.5, 3.5, 3, 2.9, 4])
+FB_LEVEL = series([1, 2, 3, 2.5, 3.5, 3, 2.9, 4])
 
 
 def test_false_breakout_rate_hand_example():
@@ -80,8 +65,8 @@ def test_false_breakout_rate_rejects(kwargs, match):
 
 # --------------------------------------------------------------------------- giveback
 def test_giveback_hand_example():
-    wealth = _s([1.0, 1.0, 2.0, 1.6, 1.4, 1.5])
-    events = _flags(6, [1, 2, 4])
+    wealth = series([1.0, 1.0, 2.0, 1.6, 1.4, 1.5])
+    events = flags(6, [1, 2, 4])
     res = giveback(wealth, events, move_window=2, horizon=3, fraction=0.5)
     ev = res.events
     # event at 2: move 2-1 = 1, target 1.5, reached at position 4 (1.4 <= 1.5)
@@ -95,20 +80,20 @@ def test_giveback_hand_example():
 
 
 def test_giveback_not_reached():
-    wealth = _s([1.0, 2.0, 1.9, 1.8, 1.7])
-    res = giveback(wealth, _flags(5, [1]), move_window=1, horizon=3, fraction=0.5)
+    wealth = series([1.0, 2.0, 1.9, 1.8, 1.7])
+    res = giveback(wealth, flags(5, [1]), move_window=1, horizon=3, fraction=0.5)
     assert res.rate == 0.0 and res.n == 1
     assert pd.isna(res.events["date_reached"].iloc[0])
 
 
 def test_giveback_rejects_fraction():
     with pytest.raises(ParameterError, match=r"fraction must be > 0 and <= 1; got 1\.5"):
-        giveback(_s([1.0, 2.0]), _flags(2, [1]), 1, 1, fraction=1.5)
+        giveback(series([1.0, 2.0]), flags(2, [1]), 1, 1, fraction=1.5)
 
 
 # --------------------------------------------------------------------------- round numbers
 def test_level_episodes_hand_example():
-    close = _s([95, 98.5, 101, 99, 97, 99, 100.5, 101, 102, 96, 97.5, 98.5, 99])
+    close = series([95, 98.5, 101, 99, 97, 99, 100.5, 101, 102, 96, 97.5, 98.5, 99])
     out = level_episodes(close, 100.0, within=0.02, hold=2)
     d = close.index
     assert out["start"].tolist() == [d[1], d[5], d[11]]
@@ -123,12 +108,12 @@ def test_level_episodes_hand_example():
 
 
 def test_level_episodes_first_close_in_band_is_not_an_approach():
-    close = _s([99.0, 101.0, 102.0])
+    close = series([99.0, 101.0, 102.0])
     assert level_episodes(close, 100.0, 0.02, 1).empty
 
 
 def test_level_episodes_jump_through_counts_toward_hold():
-    close = _s([90.0, 101.0, 90.0])
+    close = series([90.0, 101.0, 90.0])
     out = level_episodes(close, 100.0, 0.02, 1)
     assert out["outcome"].tolist() == ["break"]
     assert out["decision_date"].iloc[0] == close.index[1]
@@ -139,7 +124,7 @@ def test_level_episodes_jump_through_counts_toward_hold():
     [pytest.param(1000, [2000.0, 3000.0], id="thousands"), pytest.param(500, [1500.0, 2000.0, 2500.0], id="halves")],
 )
 def test_round_levels(step, expected):
-    assert round_levels(_s([1450.0, 2100.0, 1980.0]), step) == expected
+    assert round_levels(series([1450.0, 2100.0, 1980.0]), step) == expected
 
 
 @pytest.mark.parametrize(
@@ -153,13 +138,13 @@ def test_round_levels(step, expected):
 def test_level_episodes_rejects(kwargs, match):
     args = {"level": 100.0, "within": 0.02, "hold": 2, **kwargs}
     with pytest.raises(ParameterError, match=match):
-        level_episodes(_s([90.0, 99.0]), **args)
+        level_episodes(series([90.0, 99.0]), **args)
 
 
 # --------------------------------------------------------------------------- event_study (merged with event_forward_table)
 def test_event_study_descriptive_hand_example():
-    r = _s([0.0, 0.1, 0.0, -0.1, 0.2, 0.0])
-    events = _flags(6, [0, 2, 5])
+    r = series([0.0, 0.1, 0.0, -0.1, 0.2, 0.0])
+    events = flags(6, [0, 2, 5])
     res = event_study(r, events, [1, 2], periods_per_year=12, bootstrap=False)
     assert isinstance(res, Estimates) and res.method.kind == "descriptive"
     out = res.table
@@ -215,7 +200,7 @@ def test_event_study_against_hand_computation_and_arch():
 
 
 def test_event_study_rejects_unknown_event_dates():
-    r = _s([0.0, 0.1, 0.0])
+    r = series([0.0, 0.1, 0.0])
     events = pd.Series([True], index=pd.to_datetime(["2030-01-01"]))
     with pytest.raises(ParameterError, match=r"events has True dates not in the data's index"):
         event_study(r, events, [1])
@@ -223,9 +208,9 @@ def test_event_study_rejects_unknown_event_dates():
 
 def test_event_study_rejects_bad_horizons():
     with pytest.raises(ParameterError, match=r"horizons must be a non-empty sequence of integers; got \[\]"):
-        event_study(_s([0.0, 0.1]), _flags(2, [0]), [])
+        event_study(series([0.0, 0.1]), flags(2, [0]), [])
     with pytest.raises(ParameterError, match="horizons"):
-        event_study(_s([0.0, 0.1]), _flags(2, [0]), [0])
+        event_study(series([0.0, 0.1]), flags(2, [0]), [0])
 
 
 def test_block_length_for_the_mean_of_overlapping_returns_covers_more_of_their_autocorrelation():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import flags, perturb_after, series
 
 from rotation.errors import ParameterError
 from rotation.signals import (
@@ -17,22 +18,6 @@ from rotation.signals import (
 )
 
 
-def _s(values, name="x", dtype=float):
-    return pd.Series(values, index=pd.date_range("2024-01-01", periods=len(values)), name=name, dtype=dtype)
-
-
-def _flags(n, positions):
-    out = _s([False] * n, dtype=bool)
-    out.iloc[list(positions)] = True
-    return out
-
-
-def _perturb_after(s, t, seed):
-    """Multiply every value strictly after position t by random noise."""
-    rng = np.random.default_rng(seed)
-    out = s.copy()
-    out.iloc[t + 1 :] = out.iloc[t + 1 :] * rng.uniform(0.3, 3.0, size=len(s) - t - 1)
-    return out
 
 
 # --------------------------------------------------------------------------- breakouts
@@ -46,14 +31,14 @@ def _perturb_after(s, t, seed):
     ],
 )
 def test_breakout_signals_hand_examples(values, lookback, rule, expected):
-    level = _s(values, name="lrs")
+    level = series(values, name="lrs")
     out = breakout_signals(level, lookback, rule)
     assert out.dtype == bool and out.name == "lrs"
     assert out.astype(int).tolist() == expected
 
 
 def test_breakout_reference_prior_high_excludes_today():
-    ref = breakout_reference(_s([1, 2, 3, 2.5, 3.5, 3]), 2, "high")
+    ref = breakout_reference(series([1, 2, 3, 2.5, 3.5, 3]), 2, "high")
     np.testing.assert_allclose(ref.to_numpy(), [np.nan, np.nan, 2, 3, 3, 3.5])
 
 
@@ -61,9 +46,9 @@ def test_breakout_reference_prior_high_excludes_today():
 @pytest.mark.parametrize("t", [10, 40, 75], ids=lambda t: f"t={t}")
 def test_breakout_signals_no_look_ahead(rule, t):
     rng = np.random.default_rng(1)
-    level = _s(np.cumsum(rng.normal(0, 1, 100)) + 50)
+    level = series(np.cumsum(rng.normal(0, 1, 100)) + 50)
     base = breakout_signals(level, 5, rule)
-    moved = breakout_signals(_perturb_after(level, t, seed=t), 5, rule)
+    moved = breakout_signals(perturb_after(level, t, seed=t), 5, rule)
     assert base.sum() > 0  # the fixture does produce signals
     pd.testing.assert_series_equal(moved.iloc[: t + 1], base.iloc[: t + 1])
 
@@ -77,7 +62,7 @@ def test_breakout_signals_no_look_ahead(rule, t):
 )
 def test_breakout_signals_rejects(kwargs, match):
     with pytest.raises(ParameterError, match=match):
-        breakout_signals(_s([1, 2, 3]), **kwargs)
+        breakout_signals(series([1, 2, 3]), **kwargs)
 
 
 # --------------------------------------------------------------------------- episodes
@@ -92,13 +77,13 @@ def test_breakout_signals_rejects(kwargs, match):
     ],
 )
 def test_merge_episodes(positions, gap, starts):
-    out = merge_episodes(_flags(25, positions), gap)
+    out = merge_episodes(flags(25, positions), gap)
     assert np.flatnonzero(out.to_numpy()).tolist() == starts
 
 
 def test_merge_episodes_rejects_non_boolean():
     with pytest.raises(ParameterError, match=r"signals must be a boolean Series without NA; got dtype float64"):
-        merge_episodes(_s([0.0, 1.0]), 2)
+        merge_episodes(series([0.0, 1.0]), 2)
 
 
 # --------------------------------------------------------------------------- blow-offs
@@ -125,7 +110,7 @@ def _blowoff_by_hand(r, window, threshold, method, min_history):
 )
 def test_blowoff_signals_match_independent_loop(method, threshold):
     rng = np.random.default_rng(11)
-    r = _s(rng.normal(0.0, 0.02, 150), name="rel")
+    r = series(rng.normal(0.0, 0.02, 150), name="rel")
     out = blowoff_signals(r, 5, threshold, method=method, min_history=20)
     expected = _blowoff_by_hand(r, 5, threshold, method, 20)
     assert out.name == "rel"
@@ -135,7 +120,7 @@ def test_blowoff_signals_match_independent_loop(method, threshold):
 
 def test_blowoff_excludes_current_move_from_its_reference():
     # five flat periods then a jump: with t itself in the reference the 100% quantile could never be exceeded
-    r = _s([0.0, 0.0, 0.0, 0.0, 0.0, 0.5])
+    r = series([0.0, 0.0, 0.0, 0.0, 0.0, 0.5])
     out = blowoff_signals(r, 1, 0.99, method="quantile", min_history=3)
     assert out.tolist() == [False, False, False, False, False, True]
     stat = blowoff_statistic(r, 1, 0.99, method="quantile", min_history=3)
@@ -147,9 +132,9 @@ def test_blowoff_excludes_current_move_from_its_reference():
 @pytest.mark.parametrize("t", [30, 60, 95], ids=lambda t: f"t={t}")
 def test_blowoff_signals_no_look_ahead(method, threshold, t):
     rng = np.random.default_rng(5)
-    r = _s(rng.normal(0.0, 0.02, 120))
+    r = series(rng.normal(0.0, 0.02, 120))
     base = blowoff_signals(r, 5, threshold, method=method, min_history=10)
-    moved = blowoff_signals(_perturb_after(r, t, seed=t), 5, threshold, method=method, min_history=10)
+    moved = blowoff_signals(perturb_after(r, t, seed=t), 5, threshold, method=method, min_history=10)
     pd.testing.assert_series_equal(moved.iloc[: t + 1], base.iloc[: t + 1])
 
 
@@ -163,12 +148,12 @@ def test_blowoff_signals_no_look_ahead(method, threshold, t):
 )
 def test_blowoff_signals_rejects(kwargs, match):
     with pytest.raises(ParameterError, match=match):
-        blowoff_signals(_s([0.01] * 10), 2, **{"min_history": 5, **kwargs})
+        blowoff_signals(series([0.01] * 10), 2, **{"min_history": 5, **kwargs})
 
 
 # --------------------------------------------------------------------------- all-time highs
 def test_at_all_time_high_hand_example():
-    close = _s([1, 2, 2, 1.5, 3, np.nan, 2.5, 3.5], name="r2000")
+    close = series([1, 2, 2, 1.5, 3, np.nan, 2.5, 3.5], name="r2000")
     out = at_all_time_high(close)
     assert out.tolist() == [False, True, True, False, True, False, False, True]
     assert out.name == "r2000"
@@ -177,7 +162,7 @@ def test_at_all_time_high_hand_example():
 @pytest.mark.parametrize("t", [3, 25, 48], ids=lambda t: f"t={t}")
 def test_at_all_time_high_no_look_ahead(t):
     rng = np.random.default_rng(2)
-    close = _s(100 * np.exp(np.cumsum(rng.normal(0.002, 0.02, 50))))
+    close = series(100 * np.exp(np.cumsum(rng.normal(0.002, 0.02, 50))))
     base = at_all_time_high(close)
-    moved = at_all_time_high(_perturb_after(close, t, seed=t))
+    moved = at_all_time_high(perturb_after(close, t, seed=t))
     pd.testing.assert_series_equal(moved.iloc[: t + 1], base.iloc[: t + 1])
