@@ -80,6 +80,16 @@ class OutcomeRate:
         return iter((self.rate, self.n, self.events))
 
 
+def _outcome_rate(ev: pd.DataFrame, flag: str) -> OutcomeRate:
+    """The share of events with ``flag`` among those whose window is complete (``complete``)."""
+    ev["complete"] = ev["complete"].astype(bool)
+    ev[flag] = ev[flag].astype("boolean")
+    done = ev.loc[ev["complete"], flag]
+    n = int(len(done))
+    rate = float(done.astype(bool).mean()) if n else float("nan")
+    return OutcomeRate(rate=rate, n=n, n_excluded=int(len(ev) - n), events=ev)
+
+
 def false_breakout_rate(
     level: pd.Series,
     signals: pd.Series,
@@ -157,14 +167,8 @@ def false_breakout_rate(
             }
         )
     cols = ["breakout_level", "level", "complete", "false_breakout", "first_below", "periods_to_fail"]
-    ev = pd.DataFrame(rows, columns=cols, index=level.index[pos])
-    ev["complete"] = ev["complete"].astype(bool)
     # A failure already seen in a short window is still excluded: the rate uses complete windows only.
-    ev["false_breakout"] = ev["false_breakout"].astype("boolean")
-    done = ev.loc[ev["complete"], "false_breakout"]
-    n = int(len(done))
-    rate = float(done.astype(bool).mean()) if n else float("nan")
-    return OutcomeRate(rate=rate, n=n, n_excluded=int(len(ev) - n), events=ev)
+    return _outcome_rate(pd.DataFrame(rows, columns=cols, index=level.index[pos]), "false_breakout")
 
 
 def giveback(
@@ -237,13 +241,7 @@ def giveback(
             }
         )
     cols = ["level", "move", "target", "complete", "gave_back", "date_reached", "periods_to_giveback"]
-    ev = pd.DataFrame(rows, columns=cols, index=level_or_wealth.index[pos])
-    ev["complete"] = ev["complete"].astype(bool)
-    ev["gave_back"] = ev["gave_back"].astype("boolean")
-    done = ev.loc[ev["complete"], "gave_back"]
-    n = int(len(done))
-    rate = float(done.astype(bool).mean()) if n else float("nan")
-    return OutcomeRate(rate=rate, n=n, n_excluded=int(len(ev) - n), events=ev)
+    return _outcome_rate(pd.DataFrame(rows, columns=cols, index=level_or_wealth.index[pos]), "gave_back")
 
 
 def level_episodes(close: pd.Series, level: float, within: float, hold: int) -> pd.DataFrame:
