@@ -20,8 +20,19 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from rotation import (board, economy, nulls, regimes, regressions, returns, seasonality, sectors, signals,
-                      valuation, windows)
+from rotation.studies import (
+    board,
+    economy,
+    nulls,
+    regimes,
+    returns,
+    seasonality,
+    sectors,
+    signals,
+    valuation,
+    windows,
+)
+from rotation.stats import regressions
 
 LIMIT = 1.25  # exponent above which a case is reported as worse than n log n
 

@@ -43,8 +43,10 @@ import statsmodels.api as sm
 from IPython.display import Markdown, display
 
 import rotation.data
-from rotation import cycles, inference, outcomes, plots, returns, signals
-from rotation.report import record
+from rotation.studies import cycles, outcomes, returns, signals
+from rotation.stats import inference
+from rotation.present import plots
+from rotation.notebook.record import record
 """
 
 

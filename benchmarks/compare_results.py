@@ -96,7 +96,7 @@ def result_files(folder: Path) -> dict[str, Path]:
 def load_results(path: Path) -> dict[str, Any]:
     """A results.json; when it is empty, the records kept as outputs of the executed notebook beside it.
 
-    ``rotation.report.record`` also displays each value with the MIME type
+    ``rotation.notebook.record.record`` also displays each value with the MIME type
     ``application/vnd.rotation.record+json`` (``{"name", "value"}``); the last value of a
     name wins, as in the runner.
     """

@@ -18,7 +18,7 @@ What it does (all in temporary stores; the snapshot folder is only read):
    mismatched*.
 4. **Import-while-read pairs**: a reader process loads every dataset over and over
    while an import replaces them. Each pass over the datasets is a "run": it records
-   what ``load`` reported to ``rotation.report.note_read`` (sha256, first, last, rows)
+   what ``load`` reported to ``rotation.outputs.note_read`` (sha256, first, last, rows)
    and checks it against the data actually returned (rows, dates, a hash of the values
    compared with the reference store whose file has that sha256). A run with any
    disagreement, or any load error, counts as a run whose manifest disagrees with what
@@ -247,13 +247,13 @@ def import_pairs(work: Path, raw: Path, ref_a: Path, sa, sb, sc, n: int) -> dict
 # --------------------------------------------------------------------------- 3. import while reading
 def reader(store: str, refs_path: str, stop_file: str) -> None:
     """Load every dataset until ``stop_file`` exists; print a JSON summary (runs, loads, bad runs, problems)."""
-    import rotation.report
+    import rotation.outputs
     from rotation.data import load
     from rotation.data.store import Store
 
     refs = json.loads(Path(refs_path).read_text())
     notes: list[tuple[str, dict]] = []
-    rotation.report.note_read = lambda dataset, **kw: notes.append((dataset, kw))  # type: ignore[assignment]
+    rotation.outputs.note_read = lambda dataset, **kw: notes.append((dataset, kw))  # type: ignore[assignment]
     st = Store(store)
     keys = sorted(refs)
     runs = loads = bad_runs = 0

@@ -42,7 +42,7 @@ def flat(tree: dict, prefix: str = "") -> dict:
 
 def check_verdict(v: dict[str, Any], interval: bool = True) -> None:
     """A published verdict record: a rubric status and rule, and (``interval``) estimate inside its interval."""
-    from rotation import verdicts
+    from rotation.evidence import rubric as verdicts
 
     assert v["status"] in verdicts.STATUSES and v["rule"] in verdicts.RUBRIC
     if interval:

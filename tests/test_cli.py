@@ -369,7 +369,7 @@ def test_run_refuses_root_and_files_as_out(tmp_path):
 
 
 def test_results_table_json_and_ipynb(tmp_path):
-    from rotation.report import RECORD_MIME
+    from rotation.outputs import RECORD_MIME
 
     run_dir = tmp_path / "run"
     (run_dir / "01_x").mkdir(parents=True)

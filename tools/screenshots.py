@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from rotation import browser
+from rotation.present import browser
 
 
 def _pages(run_dir: Path) -> list[tuple[str, Path]]:

@@ -1,7 +1,7 @@
 """rotation: when do small-cap US stocks beat large caps?
 
-Pure analysis helpers (``rotation.returns``, ``rotation.signals``, ``rotation.outcomes``, ...), a data
-layer (``rotation.data``), shared plots (``rotation.plots``) and a notebook
+Pure analysis helpers (``rotation.studies.returns``, ``rotation.studies.signals``, ``rotation.studies.outcomes``, ...), a data
+layer (``rotation.data``), shared plots (``rotation.present.plots``) and a notebook
 runner (``rotation.runner``). See README.md.
 """
 

@@ -153,7 +153,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _read_params_file(path: str) -> dict[str, object]:
     """The mapping in a YAML parameters file, read like ``-p`` values (dates stay strings)."""
     from rotation.errors import ParameterError
-    from rotation.params import load_yaml
+    from rotation.notebook.parameters import load_yaml
 
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -238,15 +238,15 @@ def _join_param_pairs(argv: list[str]) -> list[str]:
 
 
 def _cmd_results(args: argparse.Namespace) -> int:
-    from rotation.runner.results import find_results, format_results
+    from rotation.runner.recorded import find_results, format_results
 
     from rotation.runner.grid import GRID_FILE
 
     if args.grid or (args.run and (Path(args.run).expanduser() / GRID_FILE).is_file()):
         from rotation.runner.grid import format_robustness, robustness_json
-        from rotation.runner.results import _latest_run
+        from rotation.runner.recorded import latest_run
 
-        target = Path(args.run).expanduser() if args.run else _latest_run()
+        target = Path(args.run).expanduser() if args.run else latest_run()
         if args.json:
             print(json.dumps(robustness_json(target), indent=2, default=str))
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import rotation.report
+import rotation.outputs
 from rotation.data.api import load, small_large
 from rotation.data.importer import import_paths
 from rotation.data.store import Store, manifest_checksum
@@ -171,7 +171,7 @@ def test_version_1_store_is_still_read_and_upgraded_by_a_rebuild(store):
 # --------------------------------------------------------------------------- provenance at read time
 def test_every_load_notes_what_it_read(store, monkeypatch):
     seen: list[tuple[str, dict]] = []
-    monkeypatch.setattr(rotation.report, "note_read", lambda dataset, **kw: seen.append((dataset, kw)))
+    monkeypatch.setattr(rotation.outputs, "note_read", lambda dataset, **kw: seen.append((dataset, kw)))
     load("DGS10", start="2020-01-01", end="2020-12-31", store=store)
     small_large("iwm_spy", "M", store=store)
     assert [d for d, _ in seen] == ["DGS10", "IWM", "SPY"]

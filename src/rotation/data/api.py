@@ -63,7 +63,7 @@ def load(
     -----
     When the dataset is missing and offline mode is off, it is fetched first. Every call
     reports what it read (checksum, first and last date, rows of the whole stored dataset)
-    to :func:`rotation.report.note_read`, for the run's provenance.
+    to :func:`rotation.outputs.note_read`, for the run's provenance.
     """
     d = catalog.get(key)
     store = store or Store()
@@ -90,8 +90,8 @@ def load(
 
 
 def _note_read(key: str, obj: pd.DataFrame | pd.Series, sha256: str) -> None:
-    """Report a verified read (before any start/end slice) to :func:`rotation.report.note_read`."""
-    from rotation.report import note_read
+    """Report a verified read (before any start/end slice) to :func:`rotation.outputs.note_read`."""
+    from rotation.outputs import note_read
 
     idx = obj.index
     note_read(key, sha256=sha256, first=idx[0].date().isoformat() if len(idx) else None,
@@ -102,9 +102,9 @@ def compound(returns: pd.Series | pd.DataFrame, rule: str) -> pd.Series | pd.Dat
     """Compound simple returns to periods (``"W-FRI"``, ``"ME"``...), stamped at period end.
 
     A period with no observation is NaN (not 0). Used by :func:`small_large` only; a thin
-    call of the package's one compounding primitive, :func:`rotation.returns.compound`.
+    call of the package's one compounding primitive, :func:`rotation.stats.compound.compound`.
     """
-    from rotation.returns import compound as _compound
+    from rotation.stats.compound import compound as _compound
 
     return _compound(returns, freq=rule)
 

@@ -5,16 +5,16 @@ One run writes a folder (``runs/<YYYYmmdd-HHMMSS>/`` or ``--out``) with::
     index.html                      table of notebooks, status, links, parameters
     <stem>/<stem>.ipynb             the executed notebook (its records are outputs of it)
     <stem>/<stem>.html              the same, rendered (nbconvert), records hidden
-    <stem>/results.json             the records of the executed notebook (rotation.report)
+    <stem>/results.json             the records of the executed notebook (rotation.outputs)
     <stem>/manifest.json            parameters, status, error, timing, git commit, versions,
                                     the kernel's interpreter and the data the notebook read
 
 Modules: :mod:`~rotation.runner.discovery` (which notebooks),
 :mod:`~rotation.runner.parameters` (declarations and overrides, checked with
-:mod:`rotation.params` before any kernel starts), :mod:`~rotation.runner.execution`
+:mod:`rotation.notebook.parameters` before any kernel starts), :mod:`~rotation.runner.execution`
 (papermill, one job per notebook), :mod:`~rotation.runner.provenance` (git, packages,
 file writing), :mod:`~rotation.runner.html` (reports and the index page) and
-:mod:`~rotation.runner.outcome` (what a run returns).
+:mod:`~rotation.runner.status` (what a run returns).
 """
 
 from __future__ import annotations
@@ -24,13 +24,22 @@ from pathlib import Path
 
 from rotation import config
 from rotation.errors import ParameterError
-from rotation.params import ParamSpec, parse_parameters_source
+from rotation.notebook.parameters import ParamSpec, parse_parameters_source
 from rotation.runner import provenance
 from rotation.runner.discovery import available, list_notebooks, resolve_notebook
-from rotation.runner.execution import (KERNEL_MPLBACKEND, _now, check_out_dir, claim_out_dir, kernel_environment,
-                                       make_jobs, new_run_dir, resolve_kernel, run_jobs)
+from rotation.runner.execution import (
+    KERNEL_MPLBACKEND,
+    _now,
+    check_out_dir,
+    claim_out_dir,
+    kernel_environment,
+    make_jobs,
+    new_run_dir,
+    resolve_kernel,
+    run_jobs,
+)
 from rotation.runner.html import write_index
-from rotation.runner.outcome import NotebookError, NotebookPaths, NotebookResult, RunSummary
+from rotation.runner.status import NotebookError, NotebookPaths, NotebookResult, RunSummary
 from rotation.runner.parameters import coerce_parameters, notebook_parameters, plan_parameters
 
 __all__ = [

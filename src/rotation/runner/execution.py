@@ -25,10 +25,10 @@ from typing import Any
 
 from rotation import config
 from rotation.errors import ParameterError
-from rotation.report import dump_results, notebook_kernel, notebook_reads, notebook_results
+from rotation.outputs import dump_results, notebook_kernel, notebook_reads, notebook_results
 from rotation.runner import provenance
 from rotation.runner.html import export_html
-from rotation.runner.outcome import NotebookError, NotebookResult, notebook_paths
+from rotation.runner.status import NotebookError, NotebookResult, notebook_paths
 
 __all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES", "kernel_environment",
            "temporary_environ", "ipc_kernel_manager", "run_jobs"]
@@ -175,7 +175,7 @@ def _error_from_papermill(exc: Any, stem: str, executed: Any) -> NotebookError:
 
 def _read_executed(path: Path) -> Any:
     try:
-        from rotation._nbformat import nbformat
+        from rotation.nbformat_loader import nbformat
 
         return nbformat.read(path, as_version=4)
     except Exception:  # noqa: BLE001 - a damaged or missing output notebook: report without it
@@ -184,7 +184,7 @@ def _read_executed(path: Path) -> Any:
 
 def execute(job: Job) -> NotebookResult:
     """Run one notebook into ``job.folder`` and write its results, manifest and HTML."""
-    from rotation._nbformat import nbformat  # noqa: F401 - first, without jsonschema's slow IRI grammars
+    from rotation.nbformat_loader import nbformat  # noqa: F401 - first, without jsonschema's slow IRI grammars
     import papermill
     from papermill.exceptions import PapermillExecutionError
 

@@ -398,7 +398,7 @@ def _load_grid(out_dir: Path) -> dict[str, Any]:
 
 def _effect_sign(rec: Mapping[str, Any]) -> int | None:
     """Sign of the headline effect against its null (or its threshold band's middle); None when unknown."""
-    from rotation.verdicts import Effect
+    from rotation.evidence.rubric import Effect
 
     h = rec.get("headline") or {}
     if h.get("estimate") is None:
@@ -461,8 +461,8 @@ def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[dic
         ``grid.json``'s entries: ``label``, ``parameters``, ``status`` (ok / skipped / failed),
         ``folder`` and ``reason`` or ``error``.
     """
-    from rotation import claims as _claims
-    from rotation.verdicts import records_from_results
+    from rotation.evidence import claims as _claims
+    from rotation.present.findings import records_from_results
 
     out_dir = Path(out_dir)
     combos = _load_grid(out_dir)["combinations"]
@@ -492,7 +492,7 @@ def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[dic
 
 def effect_brief(rec: Mapping[str, Any] | None) -> str:
     """``"+1.20% [-0.40%, +3.00%]"``: the headline effect [interval] as on the scorecard ("" without a record)."""
-    from rotation.reports import grid_effect_text
+    from rotation.present.report import grid_effect_text
 
     return grid_effect_text(rec) if rec else ""
 
@@ -566,8 +566,8 @@ def robustness_json(out_dir: Path | str) -> dict[str, Any]:
 
 
 def robustness_html(out_dir: Path | str) -> str:
-    """The robustness page of a grid folder (see :func:`rotation.reports.render_robustness_page`)."""
-    from rotation.reports import render_robustness_page
+    """The robustness page of a grid folder (see :func:`rotation.present.report.render_robustness_page`)."""
+    from rotation.present.report import render_robustness_page
 
     out_dir = Path(out_dir)
     rows, combos = robustness_rows(out_dir)
@@ -576,8 +576,8 @@ def robustness_html(out_dir: Path | str) -> str:
 
 def mark_run_pages(out_dir: Path | str) -> None:
     """Tell each combination's run page (``<label>/index.html``) it is part of the grid, and flag on its
-    scorecard the claims whose verdict depends on the proxy (:func:`rotation.reports.mark_grid_scorecard`)."""
-    from rotation.reports import mark_grid_scorecard
+    scorecard the claims whose verdict depends on the proxy (:func:`rotation.present.report.mark_grid_scorecard`)."""
+    from rotation.present.report import mark_grid_scorecard
     from rotation.runner.provenance import write_text
 
     out_dir = Path(out_dir)

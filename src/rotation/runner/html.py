@@ -1,6 +1,6 @@
 """HTML of a run: each executed notebook as a reader's report, and the run's index page.
 
-Both pages are built by :mod:`rotation.reports`: a report opens with the title, the question and
+Both pages are built by :mod:`rotation.present.report`: a report opens with the title, the question and
 an Answer box from the notebook's verdicts, code folded; the rotation outputs (records, reads,
 kernel: MIME types ``application/vnd.rotation.*``) never show. The index is a claim scorecard
 and one section per notebook. Rendering runs in the worker that executed the notebook; if it
@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rotation import reports
-from rotation.report import notebook_reads, notebook_results
-from rotation.runner.outcome import NotebookError, NotebookResult
+from rotation.present import report as reports
+from rotation.outputs import notebook_reads, notebook_results
+from rotation.runner.status import NotebookError, NotebookResult
 from rotation.runner.provenance import write_text
 
 __all__ = ["export_html", "write_index"]
@@ -52,7 +52,7 @@ def _manifest_data(path: Path) -> Any:
 def write_index(out_dir: Path, results: Sequence[NotebookResult], params: Mapping[str, Any], kernel: str,
                 git: dict[str, Any] | None, started: str, finished: str) -> Path:
     """Write ``out_dir/index.html``: the claim scorecard, then per notebook its question, answer, status, time,
-    data as of, files and parameters (see :func:`rotation.reports.render_run_page`)."""
+    data as of, files and parameters (see :func:`rotation.present.report.render_run_page`)."""
 
     def rel(p: Path) -> str:
         try:

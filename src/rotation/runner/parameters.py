@@ -1,7 +1,7 @@
 """Parameters of the selected notebooks, checked before any kernel starts.
 
 Declarations come from each notebook's ``parameters`` cell (read once per run); types
-and value rules are :mod:`rotation.params`, the module each notebook's check cell uses
+and value rules are :mod:`rotation.notebook.parameters`, the module each notebook's check cell uses
 too.  Strings (as given on a command line) are parsed as YAML (``"12"`` -> 12,
 ``"true"`` -> True, ``"[1, 3]"`` or ``"1,3"`` -> [1, 3] for list types) except for
 ``str`` parameters, which keep the raw text; ``"null"``/``"none"`` give None for
@@ -16,8 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from rotation.errors import ParameterError, RotationError
-from rotation.params import (ParamSpec, check_value, convert, did_you_mean, from_text, parse_parameters_source,
-                             unknown_name)
+from rotation.notebook.parameters import (
+    ParamSpec,
+    check_value,
+    convert,
+    did_you_mean,
+    from_text,
+    parse_parameters_source,
+    unknown_name,
+)
 
 __all__ = ["notebook_parameters", "coerce_parameters", "plan_parameters"]
 
@@ -26,7 +33,7 @@ def notebook_parameters(path: Path | str) -> dict[str, ParamSpec]:
     """Parameters declared in the first code cell tagged ``parameters`` ({} when there is none)."""
     path = Path(path)
     try:
-        from rotation._nbformat import nbformat
+        from rotation.nbformat_loader import nbformat
 
         nb = nbformat.read(path, as_version=4)
     except FileNotFoundError:

@@ -1,7 +1,7 @@
 """What produced a notebook's results: code version, packages, the data it read, the kernel.
 
 Everything about the data comes from the executed notebook itself (the reads
-:func:`rotation.report.note_read` left in its outputs), not from the store as it is
+:func:`rotation.outputs.note_read` left in its outputs), not from the store as it is
 after the run.  Files are written with ``0666 & ~umask`` (usually 0644).
 """
 

@@ -1,0 +1,1 @@
+"""Evidence: the commentary's claims, each with its pre-registered decision, and the rubric that decides them."""

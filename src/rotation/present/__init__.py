@@ -1,0 +1,1 @@
+"""Presentation: number and table formats, charts, findings text, the reader's reports and the run pages."""

@@ -1,0 +1,236 @@
+"""Table display formats: one place for how numbers are shown in notebooks and reports.
+
+Named presets (``percent``, ``t``, ``p``, ``count``, ``date``...) turn a value into text;
+:func:`fmt` applies them to a DataFrame's columns and returns a pandas ``Styler``, with
+the presets chosen automatically from the column vocabulary of
+:mod:`rotation.stats.results` (``estimate, std_err, t, p_value, ci_lower, ci_upper, nobs``)
+when you don't name them. Result objects' ``_repr_html_`` use the same function, so
+``display(result)`` and ``display(fmt(table))`` look alike.
+
+Only display lives here: nothing is rounded in the data, and results files keep the
+numbers unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from rotation.errors import ParameterError
+
+__all__ = ["PRESETS", "COLUMN_PRESETS", "formatter", "auto_presets", "fmt"]
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _number(pattern: str) -> Callable[[Any], str]:
+    def render(value: Any) -> str:
+        if _is_missing(value):
+            return "-"
+        v = float(value)
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return pattern.format(v)
+
+    return render
+
+
+def _date(pattern: str) -> Callable[[Any], str]:
+    def render(value: Any) -> str:
+        if _is_missing(value):
+            return "-"
+        try:
+            return pd.Timestamp(value).strftime(pattern)
+        except (TypeError, ValueError):
+            return str(value)
+
+    return render
+
+
+def _text(value: Any) -> str:
+    return "-" if _is_missing(value) else str(value)
+
+
+#: Preset name -> function value -> text. NaN / NaT / None show as "-".
+PRESETS: dict[str, Callable[[Any], str]] = {
+    "percent": _number("{:+.2%}"),  # a decimal return shown as a signed percent, 2 decimals
+    "percent1": _number("{:+.1%}"),  # the same, 1 decimal (path tables)
+    "percent0": _number("{:+.0%}"),  # the same, no decimals (long-horizon totals)
+    "percent_abs": _number("{:.2%}"),  # an unsigned percent (volatility, standard error)
+    "share": _number("{:.0%}"),  # a share in [0, 1] (hit rate, share positive)
+    "percent_level": _number("{:.2f}%"),  # a level already in percent (a yield, a policy rate)
+    "t": _number("{:+.2f}"),  # a t-statistic
+    "p": _number("{:.3f}"),  # a p-value
+    "count": _number("{:,.0f}"),  # an integer count (nobs, lags, events)
+    "number": _number("{:.3g}"),  # any other number (R^2, betas in natural units)
+    "decimal1": _number("{:.1f}"),  # 1 decimal (years, months)
+    "decimal2": _number("{:+.2f}"),  # signed, 2 decimals (non-return estimates)
+    "decimal3s": _number("{:+.3f}"),  # signed, 3 decimals (betas on a decimal change)
+    "decimal4": _number("{:.4f}"),  # 4 decimals (small R^2)
+    "decimal4s": _number("{:+.4f}"),  # signed, 4 decimals (R^2 out of sample)
+    "decimal3": _number("{:.3f}"),  # 3 decimals (R^2)
+    "date": _date("%Y-%m-%d"),
+    "month": _date("%Y-%m"),
+    "text": _text,
+}
+
+#: Column name -> preset, for the result vocabulary and the usual descriptive columns.
+#: ``None`` means "percent for return units, decimal2 otherwise" (see :func:`auto_presets`).
+COLUMN_PRESETS: dict[str, str | None] = {
+    "estimate": None,
+    "std_err": None,
+    "std": None,
+    "ci_lower": None,
+    "ci_upper": None,
+    "median": None,
+    "mean": None,
+    "mean_all": None,
+    "diff": None,
+    "lower": None,
+    "upper": None,
+    "all_lower": None,
+    "all_upper": None,
+    "diff_lower": None,
+    "diff_upper": None,
+    "estimate_ann": None,
+    "mean_all_ann": None,
+    "diff_ann": None,
+    "t": "t",
+    "p_value": "p",
+    "p_value_holm": "p",
+    "nobs": "count",
+    "nobs_y": "count",
+    "n": "count",
+    "n_events": "count",
+    "n_incomplete": "count",
+    "n_clusters": "count",
+    "n_detected": "count",
+    "n_dropped": "count",
+    "maxlags": "count",
+    "lags": "count",
+    "share_positive": "share",
+    "hit_rate": "share",
+    "rsquared": "decimal3",
+    "start": "date",
+    "end": "date",
+    "date": "date",
+}
+
+
+def formatter(preset: str) -> Callable[[Any], str]:
+    """The function for a named preset (see :data:`PRESETS`)."""
+    try:
+        return PRESETS[preset]
+    except (KeyError, TypeError):
+        raise ParameterError(f"preset must be one of {', '.join(sorted(PRESETS))}; got {preset!r}") from None
+
+
+def auto_presets(df: pd.DataFrame, percent: bool = True) -> dict[str, str]:
+    """Presets for ``df``'s columns from their names (and dtypes for the rest).
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+    percent : bool, default True
+        Whether estimate-like columns (``estimate``, ``ci_lower``, ``mean``...) hold
+        decimal returns (shown as percent) or other units (shown with 3 significant digits).
+
+    Returns
+    -------
+    dict
+        ``{column: preset}``; datetime columns get ``date``, integer columns ``count``,
+        other numbers ``number``, everything else ``text``.
+    """
+    out: dict[str, str] = {}
+    for col in df.columns:
+        keys = [str(k) for k in col] if isinstance(col, tuple) else [str(col)]
+        key = next((k for k in keys if k in COLUMN_PRESETS), keys[-1])
+        preset = COLUMN_PRESETS.get(key, "")
+        if preset is None:
+            out[col] = ("percent_abs" if key in ("std_err", "std") else "percent") if percent else "number"
+        elif preset:
+            out[col] = preset
+        else:
+            dtype = df[col].dtype
+            if pd.api.types.is_datetime64_any_dtype(dtype):
+                out[col] = "date"
+            elif pd.api.types.is_bool_dtype(dtype):
+                out[col] = "text"
+            elif pd.api.types.is_integer_dtype(dtype):
+                out[col] = "count"
+            elif pd.api.types.is_float_dtype(dtype):
+                out[col] = "number"
+            else:
+                out[col] = "text"
+    return out
+
+
+def fmt(
+    df: pd.DataFrame | pd.Series,
+    presets: Mapping[str, str] | None = None,
+    *,
+    percent: bool = True,
+    caption: str | None = None,
+    hide_index: bool = False,
+) -> Any:
+    """A pandas ``Styler`` showing ``df`` with named presets.
+
+    Parameters
+    ----------
+    df : pd.DataFrame or pd.Series
+        The table (a Series becomes one column).
+    presets : mapping, optional
+        ``{column: preset name}`` overriding the automatic choice; with MultiIndex
+        columns a key may name the first level (every column under it); the key ``"*"``
+        applies one preset to every column (e.g. ``{"*": "t"}`` for a table of
+        t-statistics).
+    percent : bool, default True
+        Passed to :func:`auto_presets`.
+    caption : str, optional
+    hide_index : bool, default False
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Index values that are timestamps are shown as ``YYYY-MM-DD``.
+    """
+    if isinstance(df, pd.Series):
+        df = df.to_frame()
+    if not isinstance(df, pd.DataFrame):
+        raise ParameterError(f"df must be a pandas DataFrame or Series; got {type(df).__name__}")
+    chosen = auto_presets(df, percent=percent)
+    presets = dict(presets or {})
+    every = presets.pop("*", None)
+    if every is not None:
+        formatter(every)
+        chosen = {c: every for c in df.columns}
+    for col, name in presets.items():
+        formatter(name)
+        if col in df.columns and not isinstance(df.columns, pd.MultiIndex):
+            chosen[col] = name
+            continue
+        under = [c for c in df.columns if c == col or (isinstance(c, tuple) and c[0] == col)]
+        if not under:
+            raise ParameterError(f"presets names column {col!r}, which is not in the table; columns: {list(df.columns)}")
+        for c in under:
+            chosen[c] = name
+    styler = df.style.format({c: formatter(p) for c, p in chosen.items()})
+    styler = styler.format_index(
+        lambda v: PRESETS["date"](v) if isinstance(v, pd.Timestamp) else ("-" if _is_missing(v) else str(v)),
+        axis=0,
+    )
+    if caption:
+        styler = styler.set_caption(caption)
+    if hide_index:
+        styler = styler.hide(axis="index")
+    return styler

@@ -1,0 +1,355 @@
+"""The signal board: every signal the commentary names, as a monthly state known at each month end.
+
+Each signal is a 0/1 series: 1 when the signal is *favourable to small caps in the commentary's
+reading* (the direction is fixed here from the commentary, never fitted to returns), 0 when
+unfavourable, NaN before the signal's data exist. Every state at month end ``t`` uses data
+published by ``t``: market data to the close of ``t``, macro data through
+:func:`rotation.data.load_known` (publication lags), nothing after ``as_of``.
+
+:func:`states` builds the board as of any date; the synthesis notebook compares what followed each
+state (:func:`rotation.studies.economy.state_difference`) and evaluates a composite out of sample
+(:func:`composite_oos`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rotation.errors import ParameterError
+from rotation.stats.compound import compound
+
+__all__ = ["Signal", "SIGNALS", "states", "composite_oos", "carried", "margins", "outcome_classes"]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One board row: what it is, when it is favourable, and how its monthly state is built."""
+
+    key: str
+    label: str
+    favourable: str
+    claim: str
+    build: Callable[[pd.Timestamp | None], pd.Series]
+
+
+def _me(s: pd.Series) -> pd.Series:
+    """Month-end sampling of a daily or weekly series (last value in each month)."""
+    out = s.dropna().resample("ME").last()
+    out.index.name = "date"
+    return out
+
+
+def _flag(cond: pd.Series, valid: pd.Series) -> pd.Series:
+    return cond.astype(float).where(valid.notna())
+
+
+def _load_close(key: str, as_of: pd.Timestamp | None) -> pd.Series:
+    from rotation.data import load
+
+    return load(key, end=as_of)["adj_close"]
+
+
+def _known(key: str, as_of: pd.Timestamp | None) -> pd.Series:
+    from rotation.data import load_known
+
+    s = load_known(key, "ME")
+    return s.loc[:as_of] if as_of is not None else s
+
+
+def _market(key: str, as_of: pd.Timestamp | None) -> pd.Series:
+    from rotation.data import load
+
+    return _me(load(key, end=as_of))
+
+
+def _rut_near_high(as_of):
+    rut = _me(_load_close("^RUT", as_of))
+    return _flag(rut >= 0.95 * rut.cummax(), rut)
+
+
+def _rs_momentum(proxy: str) -> Callable[[pd.Timestamp | None], pd.Series]:
+    def build(as_of):
+        from rotation.data import small_large
+
+        m = small_large(proxy, "M", end=as_of)
+        rel = (1 + m["small"]) / (1 + m["large"]) - 1
+        six = compound(rel, 6)
+        return _flag(six > 0, six)
+    return build
+
+
+def _dollar_weakening(as_of):
+    from rotation.data import load
+    from rotation.studies.series import chain_indexes
+
+    lvl = chain_indexes([load("TWEXMMTH", end=as_of).rename("TWEXMMTH"), load("TWEXBMTH", end=as_of).rename("TWEXBMTH"),
+                         load("DTWEXBGS", end=as_of).rename("DTWEXBGS")], freq="ME", how="last")
+    ch = lvl.pct_change(6, fill_method=None)
+    return _flag(ch < 0, ch)
+
+
+def _change_below(key: str, months: int, limit: float, known: bool = False):
+    def build(as_of):
+        s = _known(key, as_of) if known else _market(key, as_of)
+        ch = s.diff(months)
+        return _flag(ch < limit, ch)
+    return build
+
+
+def _sahm_clear(as_of):
+    from rotation.studies.economy import sahm_rule
+
+    s = sahm_rule(_known("UNRATE", as_of))
+    return _flag(~s["trigger"].astype(bool), s["gap"])
+
+
+def _sentiment_up(as_of):
+    s = _known("UMCSENT", as_of)
+    ch = s.diff(12)
+    return _flag(ch > 0, ch)
+
+
+def _season(as_of):
+    from rotation.data import load
+
+    idx = _me(load("ff3_monthly", end=as_of)["Mkt-RF"]).index
+    if as_of is not None and len(idx) and idx[-1] < pd.Timestamp(as_of) + pd.offsets.MonthEnd(0):
+        idx = idx.append(pd.date_range(idx[-1] + pd.offsets.MonthEnd(1), pd.Timestamp(as_of) + pd.offsets.MonthEnd(0),
+                                       freq="ME"))
+    months = pd.Series(idx.month, index=idx)
+    return _flag(months.isin([10, 11, 12]), months)
+
+
+def _valuation_cheap(as_of):
+    from rotation.data import load
+    from rotation.studies.valuation import expanding_quantile_state, valuation_spread
+
+    sp = valuation_spread(load("sbm_beme_monthly", end=as_of), load("sbm_mktcap_monthly", end=as_of),
+                          load("sbm_nfirms_monthly", end=as_of))["overall"]
+    return expanding_quantile_state(sp.dropna(), 0.8)
+
+
+_SECTORS = ("XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV", "XLY")
+
+
+def _breadth_broad(as_of):
+    from rotation.studies.sectors import breadth, friday_closes
+
+    px = friday_closes(pd.DataFrame({t: _load_close(t, as_of) for t in (*_SECTORS, "SPY")}))
+    br = breadth(px[list(_SECTORS)].pct_change(13, fill_method=None), px["SPY"].pct_change(13, fill_method=None))
+    share = _me(br["share_beating"])
+    return _flag(share >= 0.5, share)
+
+
+def _tech_weak(as_of):
+    px = pd.DataFrame({"XLK": _load_close("XLK", as_of), "SPY": _load_close("SPY", as_of)}).dropna()
+    ratio = _me(px["XLK"] / px["SPY"])
+    ch = ratio.pct_change(6, fill_method=None)
+    return _flag(ch < 0, ch)
+
+
+def _signals(proxy: str) -> tuple[Signal, ...]:
+    return (
+        Signal("rut_near_high", "Russell 2000 within 5% of its prior high", "at or near the high (a breakout set-up)",
+               "resistance_2000", _rut_near_high),
+        Signal("rs_momentum", "small-minus-large return over 6 months", "positive", "breakout_follow_through",
+               _rs_momentum(proxy)),
+        Signal("dollar_weakening", "broad dollar over 6 months", "falling", "weaker_dollar", _dollar_weakening),
+        Signal("rates_falling", "10-year yield over 6 months", "falling", "rates_borrowing_costs",
+               _change_below("DGS10", 6, 0.0)),
+        Signal("fed_dovish", "2-year yield over 6 months (the market's read of the Fed)", "down 25 bp or more",
+               "fed_dovish", _change_below("DGS2", 6, -0.25)),
+        Signal("credit_easing", "Baa minus 10-year spread over 6 months", "narrowing", "liquidity",
+               _change_below("BAA10Y", 6, 0.0)),
+        Signal("conditions_easing", "Chicago Fed NFCI over 3 months (as published)", "easing", "liquidity",
+               _change_below("NFCI", 3, 0.0, known=True)),
+        Signal("labour_robust", "Sahm rule (unemployment, as published)", "not triggered", "economic_resilience",
+               _sahm_clear),
+        Signal("sentiment_improving", "consumer sentiment over 12 months (as published)", "rising",
+               "economic_resilience", _sentiment_up),
+        Signal("seasonal", "the calendar", "the next months are November-January", "santa_claus", _season),
+        Signal("valuation_cheap", "small-vs-big valuation spread", "in the top quintile of its history to date",
+               "valuation_discount", _valuation_cheap),
+        Signal("breadth_broad", "share of sectors beating SPY over 13 weeks", "half or more", "sector_rotation",
+               _breadth_broad),
+        Signal("tech_weak", "XLK relative to SPY over 6 months", "falling (rotation out of tech)", "sector_rotation",
+               _tech_weak),
+    )
+
+
+SIGNALS: tuple[str, ...] = tuple(s.key for s in _signals("ff30_vw"))
+
+
+def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The board: monthly 0/1 states of every signal, and a description table, as of ``as_of``.
+
+    Returns
+    -------
+    (states, info)
+        ``states``: month ends x signals (1 favourable, 0 not, NaN unknown), ending at ``as_of``
+        (or the latest month). ``info``: per signal ``label``, ``favourable``, ``claim``, ``first``
+        (first month with a state), ``last`` (last month with a state), ``state`` (the latest).
+    """
+    t = None if as_of in (None, "") else pd.Timestamp(as_of)
+    sigs = _signals(proxy)
+    cols = {}
+    for s in sigs:
+        ser = s.build(t)
+        ser.index = pd.DatetimeIndex(ser.index) + pd.offsets.MonthEnd(0)
+        ser = ser[~ser.index.duplicated(keep="last")]
+        cols[s.key] = ser if t is None else ser.loc[: t + pd.offsets.MonthEnd(0)]
+    board = pd.DataFrame(cols).sort_index()
+    if t is not None:
+        board = board.loc[: t + pd.offsets.MonthEnd(0)]
+    info = pd.DataFrame({
+        s.key: {"label": s.label, "favourable": s.favourable, "claim": s.claim,
+                "first": board[s.key].first_valid_index(), "last": board[s.key].last_valid_index(),
+                "state": board[s.key].dropna().iloc[-1] if board[s.key].notna().any() else np.nan}
+        for s in sigs}).T
+    return board, info
+
+
+def composite_oos(returns: pd.Series, board: pd.DataFrame, horizon: int = 3, min_train: int = 120) -> pd.DataFrame:
+    """Out-of-sample evaluation of the share of favourable signals and of each single signal.
+
+    For each predictor (``composite`` = the share of favourable signals among those known at ``t``,
+    then each signal alone), an expanding-window regression of the next ``horizon`` months'
+    summed relative return on the predictor (:func:`rotation.stats.regressions.oos_r2`). Reported: the
+    out-of-sample R² against the historical mean, the R² against a zero forecast (always equal
+    weight in small and large), the hit rate of the forecast's sign, and the number of forecasts.
+    """
+    from rotation.stats.regressions import oos_r2
+
+    if not isinstance(board, pd.DataFrame) or board.empty:
+        raise ParameterError("board must be the non-empty DataFrame of states from rotation.studies.board.states")
+    comp = board.mean(axis=1, skipna=True).where(board.notna().sum(axis=1) >= 3).rename("composite")
+    preds = {"composite": comp, **{c: board[c] for c in board}}
+    rows = {}
+    for name, x in preds.items():
+        x = x.dropna()
+        if x.nunique() < 2:
+            continue
+        try:
+            res = oos_r2(returns, x.rename("x"), horizon=horizon, min_train=min_train)
+        except ParameterError:
+            continue
+        fc = res.forecasts
+        sse_zero = float((fc["actual"] ** 2).sum())
+        rows[name] = {"oos_r2": res.r2,
+                      "oos_r2_vs_zero": 1 - float(((fc["actual"] - fc["model"]) ** 2).sum()) / sse_zero,
+                      "hit_rate": float((np.sign(fc["model"]) == np.sign(fc["actual"])).mean()),
+                      "n_forecasts": int(len(fc)), "first_forecast": fc.index[0]}
+    return pd.DataFrame(rows).T
+
+
+def carried(board: pd.DataFrame, max_age: int = 6) -> pd.DataFrame:
+    """Each signal's last known state carried forward for at most ``max_age`` months.
+
+    Series end at different dates (valuation data are published once a year, a proxy may end months
+    before the macro data); a reading stays "today's" until it is older than ``max_age`` months. Uses
+    only states dated at or before each month end.
+    """
+    if isinstance(max_age, bool) or not isinstance(max_age, (int, np.integer)) or not 0 <= max_age <= 36:
+        raise ParameterError(f"max_age must be a whole number of months from 0 to 36; got {max_age!r}")
+    return board.ffill(limit=int(max_age)) if max_age else board.copy()
+
+
+def margins(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
+    """How far each signal stands from flipping, in standard deviations of its own history.
+
+    For every signal with a continuous reading, ``margin`` = the reading minus its threshold,
+    signed so that positive means favourable; ``z`` = the latest margin divided by the standard
+    deviation of the margin's history (known at ``as_of``). Small ``|z|``: the signal is close to
+    flipping. The calendar signal has no margin (NaN).
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by signal key: ``date`` (latest reading), ``margin``, ``z``, ``favourable``.
+    """
+    from rotation.data import load, small_large
+    from rotation.studies.economy import sahm_rule
+    from rotation.studies.sectors import breadth, friday_closes
+    from rotation.studies.series import chain_indexes
+    from rotation.studies.valuation import valuation_spread
+
+    t = None if as_of in (None, "") else pd.Timestamp(as_of)
+    m: dict[str, pd.Series] = {}
+    rut = _me(_load_close("^RUT", t))
+    m["rut_near_high"] = rut / (0.95 * rut.cummax()) - 1
+    sl = small_large(proxy, "M", end=t)
+    rel = (1 + sl["small"]) / (1 + sl["large"]) - 1
+    m["rs_momentum"] = np.expm1(np.log1p(rel).rolling(6, min_periods=6).sum())
+    lvl = chain_indexes([load("TWEXMMTH", end=t).rename("TWEXMMTH"), load("TWEXBMTH", end=t).rename("TWEXBMTH"),
+                         load("DTWEXBGS", end=t).rename("DTWEXBGS")], freq="ME", how="last")
+    m["dollar_weakening"] = -lvl.pct_change(6, fill_method=None)
+    m["rates_falling"] = -_market("DGS10", t).diff(6)
+    m["fed_dovish"] = -(_market("DGS2", t).diff(6) + 0.25)
+    m["credit_easing"] = -_market("BAA10Y", t).diff(6)
+    m["conditions_easing"] = -_known("NFCI", t).diff(3)
+    m["labour_robust"] = 0.5 - sahm_rule(_known("UNRATE", t))["gap"]
+    m["sentiment_improving"] = _known("UMCSENT", t).diff(12)
+    sp = valuation_spread(load("sbm_beme_monthly", end=t), load("sbm_mktcap_monthly", end=t),
+                          load("sbm_nfirms_monthly", end=t))["overall"].dropna()
+    m["valuation_cheap"] = sp - sp.expanding(min_periods=120).quantile(0.8)
+    px = friday_closes(pd.DataFrame({k: _load_close(k, t) for k in (*_SECTORS, "SPY")}))
+    br = breadth(px[list(_SECTORS)].pct_change(13, fill_method=None), px["SPY"].pct_change(13, fill_method=None))
+    m["breadth_broad"] = _me(br["share_beating"]) - 0.5
+    xlk = pd.DataFrame({"XLK": _load_close("XLK", t), "SPY": _load_close("SPY", t)}).dropna()
+    m["tech_weak"] = -_me(xlk["XLK"] / xlk["SPY"]).pct_change(6, fill_method=None)
+    rows = {}
+    for key in SIGNALS:
+        s = m.get(key)
+        if s is None or s.dropna().empty:
+            rows[key] = {"date": pd.NaT, "margin": np.nan, "z": np.nan, "favourable": np.nan}
+            continue
+        s = s.dropna()
+        sd = float(s.std())
+        rows[key] = {"date": s.index[-1], "margin": float(s.iloc[-1]),
+                     "z": float(s.iloc[-1] / sd) if sd > 0 else np.nan, "favourable": float(s.iloc[-1] > 0)}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    return out.astype({"margin": float, "z": float, "favourable": float})
+
+
+def outcome_classes(log_ratio: pd.Series, dates: pd.DatetimeIndex | Sequence, *, lookback: int = 12, k: int = 3,
+                    horizon: int = 6, blowoff_quantile: float = 0.9) -> pd.Series:
+    """What followed each date on the small/large ratio: a sustained breakout, a blow-off, a false breakout, or none.
+
+    Uses notebook 01's definitions on the monthly log relative strength: a **breakout** is the first
+    month ``b`` in ``t+1..t+horizon`` whose ratio exceeds its prior ``lookback``-month high ``L``; it is
+    **false** if the ratio closes below ``L`` within ``k`` months after ``b``; otherwise it is a
+    **blow-off** when the rise from ``t`` to the peak up to ``t+horizon`` is above the ``blowoff_quantile``
+    of all earlier ``horizon``-month rises (expanding, known at ``t``) and half of it is given back by
+    ``t+horizon``; otherwise a **sustained breakout**. Dates without a breakout are ``"no breakout"``;
+    dates whose window runs past the data are left out. These outcomes look ahead by design.
+    """
+    lr = log_ratio.dropna().astype(float)
+    vals, idx = lr.to_numpy(), lr.index
+    prior_high = lr.shift(1).rolling(lookback, min_periods=lookback).max().to_numpy()
+    rises = (lr.rolling(horizon + 1, min_periods=horizon + 1).max() - lr.shift(horizon)).to_numpy()
+    out = {}
+    for d in pd.DatetimeIndex(dates):
+        i = idx.searchsorted(d)
+        if i >= len(idx) or idx[i] != d or i + horizon + k >= len(idx):
+            continue
+        window = range(i + 1, i + horizon + 1)
+        b = next((j for j in window if np.isfinite(prior_high[j]) and vals[j] > prior_high[j]), None)
+        if b is None:
+            out[d] = "no breakout"
+            continue
+        level = prior_high[b]
+        if (vals[b + 1 : b + k + 1] < level).any():
+            out[d] = "false breakout"
+            continue
+        peak = vals[i + 1 : i + horizon + 1].max()
+        rise = peak - vals[i]
+        hist = rises[: i + 1]
+        hist = hist[np.isfinite(hist)]
+        cut = np.quantile(hist, blowoff_quantile) if len(hist) >= 24 else np.inf
+        gave_back = vals[i + horizon] <= vals[i] + rise / 2
+        out[d] = "blow-off" if rise > cut and gave_back else "sustained breakout"
+    return pd.Series(out, name="outcome", dtype=object)

@@ -1,0 +1,526 @@
+"""Calendar effects: the month of the year, the turn of the year, the Santa Claus window.
+
+Conventions
+-----------
+* Returns are **decimal simple returns** of the period ending at the index date (the data
+  layer's contract); a window's return is the compounded product of its daily returns.
+* **Trading days come from the data's own calendar** (the dates present in the index): no
+  holiday list is hard-coded. A window is defined by positions in that calendar, e.g. the
+  last five trading days of December and the first two of January (Hirsch's Santa Claus
+  rally).
+* A window that the data do not cover fully (the sample starts or ends inside it, or a day in
+  it has a missing return) is **flagged** (``complete = False``) and left out of statistics
+  unless asked otherwise; it is never silently shortened.
+* Calendar windows are known in advance, so selecting them uses no future data; a
+  *conditional* split (e.g. by the trailing 12-month relative return at the end of December)
+  uses only returns dated at or before the split date.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rotation.stats.checks import check_int
+from rotation.errors import ParameterError
+from rotation.stats.results import Estimates, Method
+from rotation.stats.compound import compound
+
+__all__ = [
+    "year_end_windows",
+    "calendar_windows",
+    "window_returns",
+    "turn_of_year_paths",
+    "same_length_windows",
+    "trailing_at",
+]
+
+
+def _check_daily_index(index: object, name: str = "index") -> pd.DatetimeIndex:
+    if not isinstance(index, pd.DatetimeIndex):
+        raise ParameterError(f"{name} must be a DatetimeIndex of trading days; got {type(index).__name__}")
+    if not index.is_monotonic_increasing or not index.is_unique:
+        raise ParameterError(f"{name} must be sorted and unique (one row per trading day)")
+    return index
+
+
+
+
+def year_end_windows(index: pd.DatetimeIndex, days_before: int = 5, days_after: int = 2) -> pd.DataFrame:
+    """The windows around each year end: the last ``days_before`` trading days of December and the
+    first ``days_after`` trading days of January, from the data's own calendar.
+
+    Parameters
+    ----------
+    index : pd.DatetimeIndex
+        Trading days (the dates of a daily return series).
+    days_before : int, default 5
+        Trading days at the end of December (0 to 60).
+    days_after : int, default 2
+        Trading days at the start of January (0 to 60). At least one of the two is positive.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per year end, indexed by the January year (``"year"``: the window ending in
+        January 1951 is 1951), with columns ``start`` and ``end`` (first and last trading day of
+        the window), ``days`` (trading days found) and ``complete`` (the data cover every day:
+        December has at least ``days_before`` days at or after its first trading day in the data,
+        and the data go past December 31; January has at least ``days_after`` days and the data
+        started before January 1). Missing returns inside a window are flagged by
+        :func:`window_returns`.
+    """
+    idx = _check_daily_index(index)
+    before = check_int(days_before, "days_before", minimum=0, maximum=60)
+    after = check_int(days_after, "days_after", minimum=0, maximum=60)
+    if before + after == 0:
+        raise ParameterError("days_before and days_after are both 0: the window would be empty; use e.g. 5 and 2")
+    if len(idx) == 0:
+        return pd.DataFrame(columns=["start", "end", "days", "complete"]).rename_axis("year")
+    first, last = idx[0], idx[-1]
+    years, months = idx.year.to_numpy(), idx.month.to_numpy()  # once, not per year
+    rows = []
+    for y in range(first.year, last.year + 2):
+        dec = idx[(years == y - 1) & (months == 12)]
+        jan = idx[(years == y) & (months == 1)]
+        days = list(dec[len(dec) - before:] if before else []) + list(jan[:after])
+        if not days:
+            continue
+        # the last days of December are known once the data go past December 31;
+        # the first days of January once the data started before January 1
+        dec_ok = before == 0 or (len(dec) >= before and last > pd.Timestamp(y - 1, 12, 31))
+        jan_ok = after == 0 or (len(jan) >= after and first < pd.Timestamp(y, 1, 1))
+        rows.append({"year": y, "start": days[0], "end": days[-1], "days": len(days),
+                     "complete": bool(dec_ok and jan_ok)})
+    return pd.DataFrame(rows).set_index("year")
+
+
+def calendar_windows(index: pd.DatetimeIndex, start_month: int = 11, end_month: int = 1) -> pd.DataFrame:
+    """Windows from the first trading day of ``start_month`` to the last of ``end_month`` (may span a year end).
+
+    ``calendar_windows(idx, 11, 1)`` gives the November-January windows, indexed by the year in
+    which they end. A window is complete when the data start before its first calendar month and
+    continue past its last (conservative: a sample ending on the window's last trading day is flagged).
+    """
+    idx = _check_daily_index(index)
+    for name, m in (("start_month", start_month), ("end_month", end_month)):
+        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 1 <= int(m) <= 12:
+            raise ParameterError(f"{name} must be a month number 1-12; got {m!r}")
+    span = (int(end_month) - int(start_month)) % 12  # months after the first
+    rows = []
+    if len(idx) == 0:
+        return pd.DataFrame(columns=["start", "end", "days", "complete"]).rename_axis("year")
+    for y in range(idx[0].year, idx[-1].year + 2):
+        end_first = pd.Timestamp(y, int(end_month), 1)
+        begin = end_first - pd.DateOffset(months=span)
+        stop = end_first + pd.offsets.MonthEnd(0)
+        days = idx[(idx >= begin) & (idx <= stop)]
+        if len(days) == 0:
+            continue
+        complete = bool(idx[0] < begin and idx[-1] > stop)
+        rows.append({"year": y, "start": days[0], "end": days[-1], "days": len(days), "complete": complete})
+    return pd.DataFrame(rows).set_index("year")
+
+
+def window_returns(returns: pd.DataFrame | pd.Series, windows: pd.DataFrame) -> pd.DataFrame:
+    """Compounded return of each window, per column; NaN (and ``complete = False``) if any day is missing.
+
+    Parameters
+    ----------
+    returns : pd.Series or pd.DataFrame
+        Daily decimal returns, indexed by trading day.
+    windows : pd.DataFrame
+        From :func:`year_end_windows` or :func:`calendar_windows` (``start``, ``end``, ``complete``).
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed like ``windows``: one column per return column (compounded over the window), plus
+        ``complete`` (the window's flag and no missing return inside it) and ``days``.
+    """
+    frame = returns.to_frame() if isinstance(returns, pd.Series) else returns
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"returns must be a pandas Series or DataFrame; got {type(returns).__name__}")
+    for col in ("start", "end", "complete"):
+        if col not in windows:
+            raise ParameterError(f"windows must have columns start, end, complete (from year_end_windows); "
+                                 f"missing {col!r}")
+    log = np.log1p(frame.astype(float))
+    pos = frame.index
+    rows = {}
+    for key, w in windows.iterrows():
+        a, b = pos.searchsorted(w["start"]), pos.searchsorted(w["end"])
+        seg = log.iloc[a:b + 1]
+        missing = bool(seg.isna().any().any()) or b >= len(pos) or pos[b] != w["end"]
+        vals = np.expm1(seg.sum(skipna=False)) if not missing else pd.Series(np.nan, index=frame.columns)
+        rows[key] = {**vals.to_dict(), "days": len(seg), "complete": bool(w["complete"]) and not missing}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = windows.index.name
+    return out
+
+
+def same_length_windows(returns: pd.Series, length: int, exclude: pd.DataFrame | None = None) -> pd.Series:
+    """Compounded returns of every ``length``-day window (rolling, by end date), optionally excluding
+    windows that overlap the rows of ``exclude`` (a windows table) -- the benchmark "all other windows
+    of the same length".
+    """
+    n = check_int(length, "length", minimum=1, maximum=400)
+    r = returns.astype(float)
+    roll = compound(r, n).dropna()
+    if exclude is not None and len(exclude):
+        idx = r.index
+        keep = np.ones(len(roll), dtype=bool)
+        ends = idx.get_indexer(roll.index)
+        for _, w in exclude.iterrows():
+            a, b = idx.searchsorted(w["start"]), idx.searchsorted(w["end"])
+            # a rolling window ending at e covers [e-n+1, e]; it overlaps [a, b] when e >= a and e-n+1 <= b
+            keep &= ~((ends >= a) & (ends - n + 1 <= b))
+        roll = roll[keep]
+    return roll
+
+
+def turn_of_year_paths(returns: pd.Series, days_before: int = 10, days_after: int = 10) -> pd.DataFrame:
+    """Daily returns around each year end by trading-day offset.
+
+    Offset -1 is the last trading day of December, +1 the first of January (there is no 0).
+
+    Returns
+    -------
+    pd.DataFrame
+        Rows: January years; columns: offsets ``-days_before..-1, 1..days_after``. A year whose
+        window the data do not cover is left out (not padded).
+    """
+    before = check_int(days_before, "days_before", minimum=1, maximum=60)
+    after = check_int(days_after, "days_after", minimum=1, maximum=60)
+    idx = _check_daily_index(returns.index, "returns.index")
+    wins = year_end_windows(idx, before, after)
+    wins = wins[wins["complete"]]
+    offsets = [*range(-before, 0), *range(1, after + 1)]
+    out = {}
+    for y, w in wins.iterrows():
+        a = idx.searchsorted(w["start"])
+        vals = returns.iloc[a:a + before + after].to_numpy(dtype=float)
+        if len(vals) == before + after:
+            out[y] = vals
+    frame = pd.DataFrame.from_dict(out, orient="index", columns=offsets)
+    frame.index.name = "year"
+    frame.columns.name = "trading day"
+    return frame
+
+
+def trailing_at(returns: pd.Series, dates: pd.DatetimeIndex | pd.Series, periods: int) -> pd.Series:
+    """Compounded return over the ``periods`` observations ending at (or last before) each date.
+
+    Uses only returns dated at or before each date (the conditioning variable of a split made at
+    that date). NaN where fewer than ``periods`` observations exist.
+    """
+    n = check_int(periods, "periods", minimum=1, maximum=10_000)
+    r = returns.astype(float)
+    roll = compound(r, n)
+    d = pd.DatetimeIndex(dates)
+    pos = r.index.searchsorted(d, side="right") - 1
+    vals = np.where(pos >= 0, roll.to_numpy()[np.clip(pos, 0, None)], np.nan)
+    return pd.Series(vals, index=d, name=f"trailing_{n}")
+
+
+# --------------------------------------------------------------------------------------
+# Statistics
+# --------------------------------------------------------------------------------------
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_dummies(index: pd.DatetimeIndex) -> pd.DataFrame:
+    """12 indicator columns ``Jan..Dec`` (float 0/1) for a monthly index."""
+    idx = _check_daily_index(index, "index")
+    return pd.DataFrame({m: (idx.month == i + 1).astype(float) for i, m in enumerate(MONTHS)}, index=idx)
+
+
+def year_differences(window: pd.Series, others: pd.Series, window_ends: pd.Series) -> pd.Series:
+    """Per year: the window's return minus the mean return of the other same-length windows that end
+    in the 12 months up to that window's end (the same year's benchmark, so slow-moving level
+    differences between decades cancel).
+
+    Parameters
+    ----------
+    window : pd.Series
+        Window returns indexed by year (e.g. :func:`window_returns` column).
+    others : pd.Series
+        Same-length window returns indexed by end date (:func:`same_length_windows` with ``exclude``).
+    window_ends : pd.Series
+        End date of each year's window, indexed by year.
+    """
+    out = {}
+    ends = others.index
+    ordered = ends.is_monotonic_increasing  # then each year's benchmark is one slice, found by bisection
+    for y, end in window_ends.items():
+        if y not in window.index or not np.isfinite(window.loc[y]):
+            continue
+        if ordered:
+            seg = others.iloc[ends.searchsorted(end - pd.DateOffset(years=1), side="right"):ends.searchsorted(end, side="right")]
+        else:
+            seg = others[(ends > end - pd.DateOffset(years=1)) & (ends <= end)]
+        if len(seg):
+            out[y] = float(window.loc[y]) - float(seg.mean())
+    return pd.Series(out, name="window minus other windows", dtype=float).rename_axis("year")
+
+
+def _vocabulary(params: pd.Series, bse: pd.Series, tvalues: pd.Series, pvalues: pd.Series, ci: pd.DataFrame,
+                nobs: pd.Series | int) -> pd.DataFrame:
+    return pd.DataFrame({"estimate": params, "std_err": bse, "t": tvalues, "p_value": pvalues,
+                         "ci_lower": ci.iloc[:, 0], "ci_upper": ci.iloc[:, 1], "nobs": nobs})
+
+
+def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
+    """Mean return by calendar month from a regression on 12 month dummies (no constant), HAC errors,
+    and a joint Wald test that all 12 means are equal.
+
+    Parameters
+    ----------
+    returns : pd.Series
+        Monthly decimal returns (e.g. small-minus-large), month-end dates.
+    maxlags : int
+        Newey-West lags (statsmodels ``cov_type="HAC"``, ``maxlags``).
+
+    Returns
+    -------
+    Estimates
+        Rows ``Jan..Dec`` in the vocabulary (+ ``median``, ``share_positive``); ``extra["joint_test"]``:
+        ``{"statistic", "df", "p_value", "test"}`` of H0: all months equal (Wald chi-square with the
+        HAC covariance).
+    """
+    import statsmodels.api as sm
+
+    y = returns.dropna().astype(float)
+    if len(y) < 24:
+        raise ParameterError(f"returns has {len(y)} monthly observations; need at least 24 (two of each month)")
+    X = month_dummies(pd.DatetimeIndex(y.index))
+    fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
+    counts = X.sum().astype(int)
+    table = _vocabulary(fit.params, fit.bse, fit.tvalues, fit.pvalues, fit.conf_int(alpha), counts)
+    grouped = y.groupby(y.index.month)
+    table["median"] = grouped.median().set_axis(MONTHS).reindex(table.index)
+    table["share_positive"] = grouped.apply(lambda s: float((s > 0).mean())).set_axis(MONTHS).reindex(table.index)
+    R = np.zeros((11, 12))
+    for i in range(11):
+        R[i, i], R[i, 11] = 1.0, -1.0
+    w = fit.wald_test(R, scalar=True, use_f=False)
+    joint = {"statistic": float(w.statistic), "df": 11, "p_value": float(w.pvalue),
+             "test": f"Wald chi2(11), H0: all 12 monthly means equal; HAC covariance, {int(maxlags)} lags"}
+    table["nobs"] = table["nobs"].astype(int)
+    return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="decimal return per month", title="mean return by calendar month",
+                     extra={"joint_test": joint})
+
+
+def dummy_effect(returns: pd.Series, dummy: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> pd.Series:
+    """``returns = a + b * dummy + e``: ``b`` (the dummy periods' mean minus the others') with HAC errors.
+
+    Returns one row (pd.Series) in the vocabulary, plus ``n_dummy`` and ``mean_other``.
+    """
+    import statsmodels.api as sm
+
+    data = pd.concat({"y": returns.astype(float), "d": dummy.astype(float)}, axis=1).dropna()
+    if data["d"].nunique() < 2:
+        raise ParameterError("dummy is constant on the sample: nothing to compare")
+    fit = sm.OLS(data["y"], sm.add_constant(data["d"])).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
+    ci = fit.conf_int(alpha)
+    return pd.Series({"estimate": float(fit.params["d"]), "std_err": float(fit.bse["d"]), "t": float(fit.tvalues["d"]),
+                      "p_value": float(fit.pvalues["d"]), "ci_lower": float(ci.loc["d", 0]),
+                      "ci_upper": float(ci.loc["d", 1]), "nobs": int(len(data)), "n_dummy": int(data["d"].sum()),
+                      "mean_other": float(fit.params["const"])})
+
+
+def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | None, str | None]],
+           maxlags: int = 12, alpha: float = 0.05) -> Estimates:
+    """:func:`dummy_effect` on the full sample and in each era (``{"1926-1981": (None, "1981-12-31"), ...}``,
+    inclusive bounds); eras with fewer than 24 months are left out. Rows: ``"full sample"``, then the eras."""
+    rows = {"full sample": dummy_effect(returns, dummy, maxlags, alpha)}
+    for name, (a, b) in eras.items():
+        sel = returns.loc[a:b]
+        if sel.dropna().shape[0] >= 24:
+            rows[name] = dummy_effect(sel, dummy.reindex(sel.index), maxlags, alpha)
+    table = pd.DataFrame(rows).T.rename_axis("sample").astype(float).astype({"nobs": int, "n_dummy": int})
+    return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
+                     units="decimal return per month, dummy periods minus the others",
+                     title="dummy periods minus other periods, by era")
+
+
+def _normal_p(t: float) -> float:
+    from scipy.stats import norm
+
+    return float(2 * norm.sf(abs(t))) if np.isfinite(t) else float("nan")
+
+
+def window_study(
+    returns: pd.DataFrame,
+    windows: pd.DataFrame,
+    *,
+    reps: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> Estimates:
+    """Each column's return in the calendar windows against all other windows of the same length.
+
+    For every complete window (year) ``y``: ``d_y`` = the window's compounded return minus the mean
+    return of the other same-length windows ending in the 12 months up to it
+    (:func:`year_differences`). The estimate is the mean of ``d_y`` over years with an iid bootstrap
+    over years (``arch.bootstrap.IIDBootstrap``, seeded): years are the independent units, the
+    daily windows inside a year are not.
+
+    Parameters
+    ----------
+    returns : pd.DataFrame
+        Daily decimal returns, e.g. columns ``small``, ``large``, ``relative``.
+    windows : pd.DataFrame
+        :func:`year_end_windows` or :func:`calendar_windows`; incomplete windows are left out.
+
+    Returns
+    -------
+    Estimates
+        One row per column of ``returns``, in the vocabulary ``estimate, std_err, t, p_value,
+        ci_lower, ci_upper, nobs`` (years) for the difference, plus ``mean_window``,
+        ``median_window``, ``share_positive`` (years with a positive window return) and
+        ``share_positive_other`` (the same share over all other same-length windows: the rate noise
+        alone would give).
+    """
+    from rotation.stats.bootstrap import iid_bootstrap_means
+
+    if not isinstance(returns, pd.DataFrame):
+        raise ParameterError(f"returns must be a DataFrame of daily returns; got {type(returns).__name__}")
+    wr = window_returns(returns, windows)
+    ok = wr["complete"].astype(bool)
+    if ok.sum() < 5:
+        raise ParameterError(f"only {int(ok.sum())} complete windows in the data; need at least 5 years")
+    wr, wins = wr[ok], windows[ok]
+    length = int(wins["days"].mode().iloc[0])
+    rows = {}
+    for i, col in enumerate(returns.columns):
+        others = same_length_windows(returns[col].dropna(), length, exclude=windows)
+        d = year_differences(wr[col], others, wins["end"]).dropna()
+        stats = iid_bootstrap_means(d.to_numpy(dtype=float), int(reps), int(seed) + i)  # = arch IIDBootstrap.apply(np.mean)
+        est, se = float(d.mean()), float(stats.std(ddof=1))
+        rows[col] = {
+            "estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
+            "p_value": _normal_p(est / se) if se > 0 else np.nan,
+            "ci_lower": float(np.percentile(stats, 100 * alpha / 2)),
+            "ci_upper": float(np.percentile(stats, 100 * (1 - alpha / 2))),
+            "nobs": int(len(d)),
+            "mean_window": float(wr[col].mean()), "median_window": float(wr[col].median()),
+            "share_positive": float((wr[col] > 0).mean()), "share_positive_other": float((others > 0).mean()),
+        }
+    out = pd.DataFrame(rows).T
+    out.index.name = "series"
+    out = out.astype(float).astype({"nobs": int})
+    return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
+                                 note="years resampled; p-value from the bootstrap standard error (normal)"),
+                     units=f"decimal return over the {length}-day window minus other {length}-day windows",
+                     title="window minus other windows of the same length")
+
+
+def january_after_prior_year(
+    monthly: pd.Series,
+    *,
+    prior_months: int = 12,
+    split: float = 0.0,
+    reps: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> tuple[Estimates, pd.DataFrame]:
+    """January relative returns conditioned on the trailing relative return at the end of December.
+
+    The conditioning variable for January of year ``y`` is the compounded relative return over the
+    ``prior_months`` months ending in December ``y-1`` (:func:`trailing_at`): known before January
+    starts, so the split uses no data from January or later.
+
+    Returns
+    -------
+    (table, years)
+        ``table``: rows ``"lagged"`` (prior <= ``split``), ``"led"`` (prior > ``split``) and
+        ``"lagged minus led"``, in the vocabulary (``estimate`` = mean January return, or the
+        difference; iid bootstrap over years, seeded), plus ``median`` and ``share_positive``.
+        ``years``: per year, ``january`` and ``prior``.
+    """
+    from rotation.stats.bootstrap import iid_bootstrap_means
+
+    m = monthly.dropna().astype(float)
+    jan = m[m.index.month == 1]
+    decs = jan.index - pd.offsets.MonthEnd(1)
+    prior = trailing_at(m, decs, prior_months)
+    years = pd.DataFrame({"january": jan.to_numpy(), "prior": prior.to_numpy()},
+                         index=pd.Index(jan.index.year, name="year")).dropna()
+    lag = years.loc[years["prior"] <= split, "january"].to_numpy()
+    led = years.loc[years["prior"] > split, "january"].to_numpy()
+    if min(len(lag), len(led)) < 3:
+        raise ParameterError(f"split {split} leaves {len(lag)} lagged and {len(led)} led years; need 3 of each")
+    rows = {}
+    rng = np.random.default_rng(int(seed))
+    seeds = [int(v) for v in rng.integers(0, 2**32, size=2)]
+    sims = {}
+    for name, arr, s in (("lagged", lag, seeds[0]), ("led", led, seeds[1])):
+        sims[name] = iid_bootstrap_means(arr, int(reps), s)  # = arch IIDBootstrap(arr, seed=s).apply(np.mean)
+        rows[name] = (float(arr.mean()), sims[name], len(arr), float(np.median(arr)), float((arr > 0).mean()))
+    diff = sims["lagged"] - sims["led"]
+    rows["lagged minus led"] = (float(lag.mean() - led.mean()), diff, len(lag) + len(led), np.nan, np.nan)
+    out = {}
+    for name, (est, sim, n, med, pos) in rows.items():
+        se = float(sim.std(ddof=1))
+        out[name] = {"estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
+                     "p_value": _normal_p(est / se) if se > 0 else np.nan,
+                     "ci_lower": float(np.percentile(sim, 100 * alpha / 2)),
+                     "ci_upper": float(np.percentile(sim, 100 * (1 - alpha / 2))),
+                     "nobs": int(n), "median": med, "share_positive": pos}
+    table = pd.DataFrame(out).T.astype(float).astype({"nobs": int})
+    table.index.name = "prior year"
+    est = Estimates(table, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
+                                  note="years resampled within each group"),
+                    units="decimal relative return in January",
+                    title=f"January after a lagging (trailing {prior_months}-month return <= {split}) or leading year")
+    return est, years
+
+
+def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+    """Mean cumulative return path across years with a bootstrap band over years.
+
+    Parameters
+    ----------
+    paths : pd.DataFrame
+        Rows are years, columns trading-day offsets (:func:`turn_of_year_paths`), values daily
+        decimal returns.
+
+    Returns
+    -------
+    pd.DataFrame
+        Per offset: ``estimate`` (mean cumulative return from the first offset, compounded),
+        ``ci_lower``, ``ci_upper`` (percentiles of the same statistic over years resampled with
+        replacement, ``arch.bootstrap.IIDBootstrap``, seeded), ``median`` and ``nobs`` (years).
+    """
+    from rotation.stats.bootstrap import iid_bootstrap_means
+
+    if not isinstance(paths, pd.DataFrame) or paths.empty:
+        raise ParameterError("paths must be a non-empty DataFrame of years x trading-day offsets")
+    cum = np.expm1(np.log1p(paths.astype(float)).cumsum(axis=1)).dropna()
+    arr = cum.to_numpy()
+    sims = iid_bootstrap_means(arr, int(reps), int(seed))  # = arch IIDBootstrap.apply(lambda a: a.mean(axis=0))
+    out = pd.DataFrame({
+        "estimate": arr.mean(axis=0),
+        "ci_lower": np.percentile(sims, 100 * alpha / 2, axis=0),
+        "ci_upper": np.percentile(sims, 100 * (1 - alpha / 2), axis=0),
+        "median": np.median(arr, axis=0),
+        "nobs": len(arr),
+    }, index=paths.columns)
+    return out
+
+
+def rolling_month_effect(monthly: pd.Series, years: int = 20, month: int = 1) -> pd.Series:
+    """Rolling ``years``-year mean of (``month``'s return minus the mean of the other months), by year.
+
+    Each year contributes its ``month`` return minus the mean of its other months with data; the
+    rolling mean needs ``years`` complete years. Indexed by the last year of each window.
+    """
+    n = check_int(years, "years", minimum=2, maximum=200)
+    m = monthly.dropna().astype(float)
+    frame = pd.DataFrame({"r": m.to_numpy(), "year": m.index.year, "is_month": m.index.month == int(month)})
+    target = frame[frame["is_month"]].groupby("year")["r"].mean()
+    other = frame[~frame["is_month"]].groupby("year")["r"].mean()
+    per_year = (target - other).dropna()
+    return per_year.rolling(n, min_periods=n).mean().dropna().rename(f"{MONTHS[int(month) - 1]} minus other months")

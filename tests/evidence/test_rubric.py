@@ -1,0 +1,212 @@
+"""The verdict rubric on made-up effects: every status reachable, the rule named, the record plain JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from rotation.evidence import claims, rubric as verdicts
+from rotation.present.findings import answer_box_html, render_findings, scorecard_rows
+from rotation.stats.multiple import adjust_pvalues
+from rotation.errors import ParameterError
+from rotation.evidence.rubric import Check, Effect, Evidence, Sample, decide
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = Sample(proxy="ff30_vw", start="1926-07-31", end="2026-02-28", n=1196)
+
+
+def eff(est, lo, hi, label="effect", **kw):
+    return Effect(label=label, estimate=est, units="decimal relative return per month", ci_lower=lo, ci_upper=hi,
+                  nobs=kw.pop("nobs", 100), **kw)
+
+
+def ev(claim_id, headline, checks=(), kind="association", **kw):
+    return Evidence(claim_id=claim_id, headline=headline, sample=SAMPLE, method="HAC (12 lags)", kind=kind,
+                    checks=tuple(checks), **kw)
+
+
+# breakout_follow_through: expected +, general, no mechanism named
+POS = "breakout_follow_through"
+# weaker_dollar: expected -, names a mechanism
+NEG_MECH = "weaker_dollar"
+# resistance_2000: expected +, not general, no mechanism
+NARROW = "resistance_2000"
+
+
+def both_proxies(sign=1):
+    return [Check("proxy", eff(0.01 * sign, 0.001 * sign if sign > 0 else -0.02, 0.02 if sign > 0 else -0.001,
+                               label="iwm_spy"))]
+
+
+@pytest.mark.parametrize(
+    "evidence,status,rule",
+    [
+        pytest.param(ev(POS, eff(0.02, 0.01, 0.03), both_proxies() + [Check("subperiod", eff(0.01, -0.01, 0.03))]),
+                     "supported", "R7", id="supported"),
+        pytest.param(ev(POS, eff(0.02, 0.01, 0.03), [Check("subperiod", eff(0.01, -0.01, 0.03))]),
+                     "partly supported", "R6", id="partly-one-proxy"),
+        pytest.param(ev(POS, eff(0.02, 0.01, 0.03), both_proxies() + [Check("subperiod", eff(-0.01, -0.03, 0.01))]),
+                     "partly supported", "R6", id="partly-flipped-half"),
+        pytest.param(ev(NEG_MECH, eff(-0.3, -0.5, -0.1), [Check("proxy", eff(-0.2, -0.4, 0.0, label="iwm"))]),
+                     "partly supported", "R6", id="partly-association-for-a-mechanism"),
+        pytest.param(ev(NEG_MECH, eff(-0.3, -0.5, -0.1), [Check("proxy", eff(-0.2, -0.4, -0.01, label="iwm"))],
+                        kind="mechanism"),
+                     "supported", "R7", id="supported-mechanism-tested"),
+        pytest.param(ev(NEG_MECH, eff(-0.3, -0.5, -0.1), [Check("proxy", eff(-0.2, -0.4, 0.01, label="iwm"))],
+                        kind="mechanism"),
+                     "partly supported", "R6", id="second-proxy-not-significant"),
+        pytest.param(ev(POS, eff(0.005, -0.01, 0.02)), "not supported", "R5", id="not-significant"),
+        pytest.param(ev(NEG_MECH, eff(0.3, 0.1, 0.5), [Check("proxy", eff(0.2, 0.0, 0.4, label="iwm"))]),
+                     "not supported", "R4", id="association-cannot-contradict-a-mechanism"),
+        pytest.param(ev(NEG_MECH, eff(0.3, 0.1, 0.5), [Check("proxy", eff(0.2, 0.01, 0.4, label="iwm"))],
+                        kind="mechanism"),
+                     "contradicted", "R3", id="mechanism-test-against"),
+        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), both_proxies(-1) + [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
+                     "contradicted", "R3", id="contradicted"),
+        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
+                     "not supported", "R4", id="against-on-one-proxy-only"),
+        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(0.01, -0.01, 0.02))]),
+                     "not supported", "R4", id="against-but-unstable"),
+        pytest.param(ev(POS, eff(0.02, 0.01, 0.03, nobs=6)), "inconclusive", "R2", id="too-few"),
+        pytest.param(ev(POS, Effect(label="x", estimate=0.02, units="decimal", nobs=50)), "inconclusive", "R2",
+                     id="no-interval"),
+        pytest.param(ev(NARROW, eff(0.02, 0.01, 0.03)), "supported", "R7", id="narrow-claim-one-proxy-ok"),
+    ],
+)
+def test_every_status_is_reachable(evidence, status, rule):
+    v = decide(evidence)
+    assert (v.status, v.rule) == (status, rule), v.reasons
+    assert v.reasons
+
+
+def test_not_testable():
+    v = verdicts.not_testable("short_squeeze")
+    assert v.status == "not testable" and v.rule == "R1"
+    assert "short interest" in v.reasons[0].lower()
+    with pytest.raises(ParameterError, match="is testable"):
+        verdicts.not_testable("weaker_dollar")
+
+
+def test_all_statuses_covered_by_the_cases_above():
+    assert set(verdicts.STATUSES) == {"supported", "partly supported", "not supported", "contradicted",
+                                      "inconclusive", "not testable"}
+
+
+@pytest.mark.parametrize(
+    "value,status", [(0.10, "supported"), (0.5, "not supported"), (0.9, "contradicted")],
+)
+def test_state_against_thresholds(value, status):
+    # underwhelming: expected -1, a percentile <= 1/3 is "for"
+    h = Effect(label="1-year relative return percentile", estimate=value, units="percentile (0-1)",
+               thresholds=(1 / 3, 2 / 3), nobs=1100)
+    other = Effect(label="iwm_spy", estimate=value, units="percentile (0-1)", thresholds=(1 / 3, 2 / 3), nobs=300)
+    v = decide(ev("underwhelming", h, [Check("proxy", other)], kind="descriptive"))
+    assert v.status == status
+
+
+def test_p_value_overrides_the_interval():
+    # an unadjusted interval that excludes 0, but the Holm-adjusted p-value is not significant
+    h = eff(0.02, 0.001, 0.04, p_value=0.12)
+    assert decide(ev(NARROW, h)).status == "not supported"
+
+
+def test_adjust_pvalues_matches_statsmodels():
+    p = [0.01, 0.04, 0.03, np.nan, 0.2]
+    got = adjust_pvalues(p, "holm")
+    ref = multipletests([0.01, 0.04, 0.03, 0.2], method="holm")[1]
+    assert np.isnan(got[3])
+    np.testing.assert_allclose([got[i] for i in (0, 1, 2, 4)], ref)
+    np.testing.assert_allclose(
+        [v for v in adjust_pvalues(p, "fdr_bh") if not np.isnan(v)],
+        multipletests([0.01, 0.04, 0.03, 0.2], method="fdr_bh")[1])
+    with pytest.raises(ParameterError, match="unknown method"):
+        adjust_pvalues(p, "nope")
+
+
+def test_record_is_plain_json_and_findings_render():
+    v = decide(ev(POS, eff(0.02, 0.01, 0.03, median=0.015, share_positive=0.7),
+                  both_proxies() + [Check("subperiod", eff(0.01, -0.01, 0.03, label="1926-1975"))],
+                  caveats=("Breakout episodes are few.",)))
+    rec = v.to_record()
+    assert json.loads(json.dumps(rec, allow_nan=False)) == rec
+    assert rec["status"] == "supported" and rec["rule_text"] == verdicts.RUBRIC["R7"]
+    text = render_findings([v])
+    assert "supported" in text and "+2.00%" in text and "95% CI +1.00% to +3.00%" in text
+    assert "median +1.50%" in text and "70% positive" in text and "Caveat: Breakout episodes are few." in text
+
+
+def test_effect_from_a_result_table():
+    import pandas as pd
+
+    class R:
+        title = "beta"
+        units = "beta"
+        table = pd.DataFrame({"estimate": [-0.3], "std_err": [0.1], "t": [-3.0], "p_value": [0.003],
+                              "ci_lower": [-0.5], "ci_upper": [-0.1], "nobs": [400]}, index=["dollar"])
+
+    e = Effect.from_result(R(), "dollar")
+    assert (e.estimate, e.ci_lower, e.ci_upper, e.p_value, e.nobs) == (-0.3, -0.5, -0.1, 0.003, 400)
+
+
+def test_bad_inputs_are_named():
+    with pytest.raises(ParameterError, match="unknown claim 'weaker_dolar'.*Did you mean: weaker_dollar"):
+        ev("weaker_dolar", eff(0.1, 0, 0.2))
+    with pytest.raises(ParameterError, match="ci_lower .* above ci_upper"):
+        eff(0.1, 0.2, 0.0)
+
+
+def test_claims_are_unique_and_complete():
+    ids = [c.id for c in claims.CLAIMS_LIST]
+    assert len(ids) == len(set(ids))
+    for c in claims.CLAIMS_LIST:
+        assert c.quote and c.hypothesis and c.expected_sign in (1, -1)
+        if c.testable:
+            assert c.notebook and c.test
+        else:
+            assert c.why_not and c.notebook is None
+    assert {"short_squeeze", "earnings_reports"} <= {c.id for c in claims.CLAIMS_LIST if not c.testable}
+
+
+def test_the_rubric_is_written_once_in_docs():
+    doc = (ROOT / "docs" / "verdicts.md").read_text(encoding="utf-8")
+    for rule, text in verdicts.RUBRIC.items():
+        assert f"**{rule}.** {text}" in doc, f"docs/verdicts.md does not state rule {rule} as the code does"
+    for c in claims.CLAIMS_LIST:
+        assert f"`{c.id}`" in doc, f"docs/verdicts.md does not list claim {c.id}"
+
+
+def test_the_module_docstring_states_the_same_rubric():
+    doc = " ".join(verdicts.__doc__.split())
+    for rule, text in verdicts.RUBRIC.items():
+        assert f"{rule}. {' '.join(text.split())}" in doc, rule
+
+
+def test_records_render_in_the_answer_box_and_the_scorecard():
+    v = decide(ev(POS, eff(0.02, 0.01, 0.03), both_proxies()))
+    rec = json.loads(json.dumps(v.to_record()))
+    html = answer_box_html([rec], data_as_of="2026-02-28")
+    assert "Answer" in html and "supported" in html and "2026-02-28" in html and "+2.00%" in html
+    rows = scorecard_rows({"01_relative_strength": {f"verdicts.{POS}": rec, "other": 1}})
+    assert len(rows) == len(claims.CLAIMS_LIST)
+    by_id = {r["claim_id"]: r for r in rows}
+    assert by_id[POS]["status"] == "supported" and by_id[POS]["notebook"] == "01_relative_strength"
+    assert by_id["short_squeeze"]["status"] == "not testable" and by_id["weaker_dollar"]["status"] == "not run"
+    assert answer_box_html([]) == ""
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 36, 200])
+def test_holm_equals_statsmodels_exactly(size):
+    rng = np.random.default_rng(size)
+    p = rng.uniform(0, 0.3, size)
+    p[: size // 3] = p[0]  # ties
+    if size > 2:
+        p[-1] = 0.9  # adjusted values above 1 are capped
+    for method in ("holm", "Holm", "h"):
+        got = adjust_pvalues(list(p), method)
+        assert got == [float(v) for v in multipletests(p, method="holm")[1]]
+    with_nan = np.append(p, np.nan)
+    assert adjust_pvalues(with_nan)[:-1] == [float(v) for v in multipletests(p, method="holm")[1]]

@@ -1,0 +1,26 @@
+"""Notebook 07 (sector rotation) runs on the snapshot for two small-cap ETFs, is deterministic, publishes its verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _helpers import check_verdict
+
+NB = "07_sector_rotation"
+
+
+@pytest.mark.notebook
+def test_07_sector_rotation_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: Path, run_notebook):
+    from rotation.studies import sectors
+
+    res = run_notebook(NB, tmp_path / "a")
+    v = res["verdicts.sector_rotation"]
+    check_verdict(v, interval=False)
+    assert set(res["now"]["quadrants"].values()) <= {*sectors.QUADRANTS, "too short"}
+    # no back-fill: XLC and XLRE enter at their own start dates
+    assert res["sample"]["XLC"][0].startswith("2018-") and res["sample"]["XLRE"][0].startswith("2015-")
+    run_notebook(NB, tmp_path / "b")
+    assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
+    ijr = run_notebook(NB, tmp_path / "ijr", "-p", "small_cap=IJR", "-p", "robustness_small_cap=IWM")
+    assert ijr["verdicts.sector_rotation"]["sample"]["proxy"] == "IJR/SPY"

@@ -1,0 +1,138 @@
+"""The shared chart helpers: they draw on the given axes, label it, and return it."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from rotation.present import plots  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _monthly(n=24, seed=0):
+    idx = pd.date_range("2000-01-31", periods=n, freq="ME")
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"small": rng.normal(0.01, 0.05, n), "large": rng.normal(0.008, 0.04, n)}, index=idx)
+
+
+def test_recession_periods_from_month_end_indicator():
+    idx = pd.date_range("2000-01-31", periods=8, freq="ME")
+    usrec = pd.Series([0, 1, 1, 0, 0, 1, 0, 1], index=idx)
+    assert plots.recession_periods(usrec) == [
+        (pd.Timestamp("2000-02-01"), pd.Timestamp("2000-03-31")),
+        (pd.Timestamp("2000-06-01"), pd.Timestamp("2000-06-30")),
+        (pd.Timestamp("2000-08-01"), pd.Timestamp("2000-08-31")),
+    ]
+    assert plots.recession_periods(pd.Series(dtype=float)) == []
+
+
+def test_line_chart_uses_given_axes_and_labels():
+    fig, ax = plt.subplots()
+    data = _monthly()
+    out = plots.line_chart(data, ax=ax, title="T", ylabel="percent", source="Source: test", percent=True,
+                           shade=[(data.index[2], data.index[4])], hline=0.0)
+    assert out is ax
+    assert ax.get_title() == "T" and ax.get_ylabel() == "percent"
+    assert len(ax.lines) == 3  # two series and the reference line
+    assert any("Source: test" in t.get_text() for t in ax.texts)
+    assert ax.yaxis.get_major_formatter().__class__.__name__ == "PercentFormatter"
+
+
+def test_log_wealth_chart_starts_at_growth_of_first_return():
+    data = _monthly()
+    ax = plots.log_wealth_chart(data, title="W", source="S")
+    assert ax.get_yscale() == "log"
+    first = ax.lines[0].get_ydata()[0]
+    assert first == pytest.approx(1 + data["small"].iloc[0])
+
+
+def test_bar_with_ci_error_bars_match_bounds():
+    table = pd.DataFrame({"h": ["1m", "3m"], "est": [0.01, -0.02], "lo": [-0.01, -0.05], "hi": [0.03, 0.01]})
+    ax = plots.bar_with_ci(table, x="h", y="est", lower="lo", upper="hi", title="B", ylabel="y", source="S")
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx([0.01, -0.02])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1m", "3m"]
+
+
+def test_hist_with_marker_draws_the_marker():
+    s = pd.Series(np.linspace(-0.1, 0.1, 50))
+    ax = plots.hist_with_marker(s, 0.05, title="H", xlabel="x", source="S")
+    assert any(np.allclose(line.get_xdata(), [0.05, 0.05]) for line in ax.lines)
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("layout", [None, "constrained", "tight"])
+def test_caption_clears_rotated_crowded_tick_labels(layout):
+    """The source caption sits below every tick label, however long and rotated the labels are."""
+    labels = [f"before 2008-01 sub-period {i}" for i in range(10)]
+    table = pd.DataFrame({"period": labels, "est": np.linspace(-0.5, 0.5, 10)})
+    table["lo"], table["hi"] = table["est"] - 0.2, table["est"] + 0.2
+    fig, ax = plt.subplots(figsize=(8, 4), layout=layout)
+    plots.bar_with_ci(table, ax=ax, x="period", y="est", lower="lo", upper="hi", title="Beta by period",
+                      ylabel="beta", source="Source: a long caption that names every input series " * 3)
+    if layout == "tight":
+        fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    cap = next(t for t in ax.texts if t.get_text().startswith("Source:"))
+    cap_box = cap.get_window_extent(renderer)
+    ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and any(t.get_rotation() != 0 for t in ticks)  # the case that used to overlap
+    for t in ticks:
+        assert not _overlaps(cap_box, t.get_window_extent(renderer)), t.get_text()
+    lowest_tick = min(t.get_window_extent(renderer).y0 for t in ticks)
+    assert cap_box.y1 <= lowest_tick
+    # the saved figure (bbox "tight", as the inline backend does) keeps the caption inside
+    tight = fig.get_tightbbox(renderer)
+    assert tight.y0 <= cap_box.y0 / fig.dpi + 1e-6
+
+
+def test_caption_below_date_ticks_of_a_line_chart():
+    data = _monthly(120)
+    fig, ax = plt.subplots()
+    plots.line_chart(data, ax=ax, title="T", ylabel="y", source="Source: test")
+    ax.tick_params(axis="x", labelrotation=45)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    cap = next(t for t in ax.texts if t.get_text() == "Source: test").get_window_extent(renderer)
+    for t in ax.get_xticklabels():
+        if t.get_text():
+            assert not _overlaps(cap, t.get_window_extent(renderer)), t.get_text()
+
+
+def test_line_chart_x_axis_starts_where_the_data_start():
+    idx = pd.date_range("1926-07-31", "2020-12-31", freq="ME")
+    frame = pd.DataFrame({"small": np.nan, "large": np.nan}, index=idx)
+    frame.loc["1962-01-31":"2019-06-30", "small"] = 0.01
+    frame.loc["1973-01-31":"2019-12-31", "large"] = 0.02
+    ax = plots.line_chart(frame, title="T", ylabel="y", source="S",
+                          shade=[(pd.Timestamp("1929-08-01"), pd.Timestamp("1933-03-31"))])
+    lo, hi = (pd.Timestamp(matplotlib.dates.num2date(v)).tz_localize(None) for v in ax.get_xlim())
+    assert lo == pd.Timestamp("1962-01-31")
+    assert hi == pd.Timestamp("2019-12-31")
+
+
+def test_log_wealth_chart_starts_where_the_returns_start():
+    idx = pd.date_range("1926-07-31", periods=600, freq="ME")
+    rets = pd.DataFrame({"small": np.nan, "large": np.nan}, index=idx)
+    rets.iloc[400:, 0] = 0.01
+    rets.iloc[420:, 1] = 0.005
+    ax = plots.log_wealth_chart(rets, title="W", source="S")
+    lo = pd.Timestamp(matplotlib.dates.num2date(ax.get_xlim()[0])).tz_localize(None)
+    assert lo == idx[400]
+    large = ax.lines[1].get_ydata()
+    assert np.isnan(large[:420]).all() and large[420] == pytest.approx(1.005)
