@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from rotation.evidence import claims as _claims
-from rotation.evidence.rubric import Effect, Verdict, describe_effect
+from rotation.evidence.rubric import Effect, Verdict, describe_effect, format_in_units
 
-__all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS"]
+__all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS",
+           "effect_text", "brief_effect_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -56,6 +57,22 @@ def _esc(x: object) -> str:
     import html
 
     return html.escape(str(x), quote=True)
+
+
+def effect_text(rec: dict[str, Any] | None) -> str:
+    """A recorded headline effect in words: ``"+1.20% (95% CI -0.40% to +3.00%; n = 27)"``; "n/a" without one."""
+    return _effect_text(rec)
+
+
+def brief_effect_text(rec: dict[str, Any] | None) -> str:
+    """A recorded headline effect, short: ``"+1.20% [-0.40%, +3.00%]"``; "n/a" without an estimate."""
+    if not rec or rec.get("estimate") is None:
+        return "n/a"
+    units = str(rec.get("units") or "")
+    text = format_in_units(rec["estimate"], units)
+    if rec.get("ci_lower") is not None and rec.get("ci_upper") is not None:
+        text += f" [{format_in_units(rec['ci_lower'], units)}, {format_in_units(rec['ci_upper'], units)}]"
+    return text
 
 
 def _effect_text(rec: dict[str, Any] | None) -> str:

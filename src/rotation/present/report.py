@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 from rotation.present import findings as _findings
-from rotation.evidence.rubric import format_in_units
 
 __all__ = [
     "ROTATION_MIME_PREFIX",
@@ -860,16 +859,9 @@ def _consistency_badge(label: str) -> str:
 
 
 def grid_effect_text(rec: Mapping[str, Any]) -> str:
-    """``"+1.20% [-0.40%, +3.00%]"``: a verdict record's headline estimate [interval], in the scorecard's
-    number format (:mod:`rotation.evidence.rubric`); "n/a" without an estimate."""
-    h = rec.get("headline") or {}
-    if h.get("estimate") is None:
-        return "n/a"
-    units = str(h.get("units") or "")
-    text = format_in_units(h["estimate"], units)
-    if h.get("ci_lower") is not None and h.get("ci_upper") is not None:
-        text += f" [{format_in_units(h['ci_lower'], units)}, {format_in_units(h['ci_upper'], units)}]"
-    return text
+    """``"+1.20% [-0.40%, +3.00%]"``: a verdict record's headline estimate [interval] (see
+    :func:`rotation.present.findings.brief_effect_text`); "n/a" without an estimate."""
+    return _findings.brief_effect_text(rec.get("headline"))
 
 
 def render_robustness_page(grid_dir: Path, claims: Sequence[Mapping[str, Any]],
