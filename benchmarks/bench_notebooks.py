@@ -44,7 +44,7 @@ from IPython.display import Markdown, display
 
 import rotation.data
 from rotation.studies import cycles, outcomes, returns, signals
-from rotation.stats import inference
+from rotation.stats import intervals
 from rotation.present import plots
 from rotation.notebook.record import record
 """

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
+from rotation.stats.units import Units
 from rotation.present import browser, report as reports
 from rotation.evidence import claims
 from rotation.evidence import rubric as vd
@@ -41,12 +42,14 @@ _RAW_TABLE = """<div><table border="1" class="dataframe">
 def _verdict_record() -> dict:
     ev = vd.Evidence(
         claim_id="january_effect",
-        headline=vd.Effect(label="January minus other months", estimate=0.0356, units="decimal relative return",
+        headline=vd.Effect(label="January minus other months", estimate=0.0356, units=Units.returns("decimal relative return"),
                            ci_lower=0.0253, ci_upper=0.0459, p_value=0.0001, nobs=1196),
         sample=vd.Sample(proxy="ff30_vw", start="1926-07-31", end="2026-02-28", n=1196),
         method="OLS on a January dummy, HAC (6 lags)",
-        checks=(vd.Check("proxy", vd.Effect(label="iwm_spy", estimate=0.004, units="decimal relative return",
-                                            ci_lower=0.001, ci_upper=0.007, nobs=313)),),
+        checks=(vd.Check("proxy", vd.Effect(label="iwm_spy", estimate=0.004, units=Units.returns("decimal relative return"),
+                                            ci_lower=0.001, ci_upper=0.007, nobs=313)),
+                vd.Check("subperiod", vd.Effect(label="2000-now", estimate=0.007, units=Units.returns("decimal relative return"),
+                                                ci_lower=-0.002, ci_upper=0.016, nobs=315))),
     )
     return vd.decide(ev).to_record()
 

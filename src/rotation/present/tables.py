@@ -7,6 +7,10 @@ the presets chosen automatically from the column vocabulary of
 when you don't name them. Result objects' ``_repr_html_`` use the same function, so
 ``display(result)`` and ``display(fmt(table))`` look alike.
 
+Result objects (:class:`rotation.stats.results.Estimates`) carry no display code of their own:
+:func:`styled` shows one (estimates formatted by the scale of its units, the method as caption)
+and :func:`register` makes IPython use it, so ``display(result)`` in a notebook shows the table.
+
 Only display lives here: nothing is rounded in the data, and results files keep the
 numbers unchanged.
 """
@@ -21,7 +25,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 
-__all__ = ["PRESETS", "COLUMN_PRESETS", "formatter", "auto_presets", "fmt"]
+__all__ = ["PRESETS", "COLUMN_PRESETS", "formatter", "auto_presets", "fmt", "styled", "register"]
 
 
 def _is_missing(value: Any) -> bool:
@@ -234,3 +238,23 @@ def fmt(
     if hide_index:
         styler = styler.hide(axis="index")
     return styler
+
+
+def styled(result: Any) -> Any:
+    """A result object (:class:`rotation.stats.results.Estimates`) as a ``Styler``: estimate-like columns
+    formatted by the scale of its units (returns as signed percent, shares as percent, numbers with 3
+    digits), the title, units and method as caption."""
+    caption = (f"{result.title}. " if result.title else "") + f"Units: {result.units.text}. {result.method.describe()}."
+    scale = result.units.scale
+    presets = {}
+    if scale == "share":
+        presets = {c: "share" for c in result.table.columns
+                   if c in COLUMN_PRESETS and COLUMN_PRESETS[c] is None and c not in ("std_err", "std")}
+    return fmt(result.table, presets, percent=scale == "return", caption=caption)
+
+
+def register(shell: Any) -> None:
+    """Show result objects through :func:`styled` in this IPython ``shell`` (``display(result)``)."""
+    from rotation.stats.results import Estimates
+
+    shell.display_formatter.formatters["text/html"].for_type(Estimates, lambda r: styled(r).to_html())
