@@ -371,10 +371,6 @@ class Verdict:
             "decision": self.decision.to_record() if self.decision is not None else None,
         }
 
-    def _repr_markdown_(self) -> str:
-        from rotation.present.findings import render_findings  # presentation sits above the rubric
-
-        return render_findings([self])
 
 
 def describe_effect(e: Effect) -> str:

@@ -123,7 +123,30 @@ COLUMN_PRESETS: dict[str, str | None] = {
     "maxlags": "count",
     "lags": "count",
     "share_positive": "share",
+    "share_positive_state": "share",
+    "percentile": "share",
+    "p_giveback_half": "share",
     "hit_rate": "share",
+    "relative": None,
+    "relative_lower": None,
+    "relative_upper": None,
+    "mean_a": None,
+    "mean_b": None,
+    "median_state": None,
+    "null_mean": None,
+    "null_median": None,
+    "null_lower": None,
+    "null_upper": None,
+    "p_less": "p",
+    "n_valid": "count",
+    "n_state": "count",
+    "n_spells": "count",
+    "nobs_a": "count",
+    "nobs_b": "count",
+    "nobs_all": "count",
+    "reps_used": "count",
+    "giveback_n": "count",
+    "n_excluded": "count",
     "rsquared": "decimal3",
     "start": "date",
     "end": "date",
@@ -243,18 +266,30 @@ def fmt(
 def styled(result: Any) -> Any:
     """A result object (:class:`rotation.stats.results.Estimates`) as a ``Styler``: estimate-like columns
     formatted by the scale of its units (returns as signed percent, shares as percent, numbers with 3
-    digits), the title, units and method as caption."""
+    digits), columns with no value at all left out, the title, units and method as caption."""
     caption = (f"{result.title}. " if result.title else "") + f"Units: {result.units.text}. {result.method.describe()}."
     scale = result.units.scale
+    table = result.table.dropna(axis=1, how="all")
     presets = {}
     if scale == "share":
-        presets = {c: "share" for c in result.table.columns
+        presets = {c: "share" for c in table.columns
                    if c in COLUMN_PRESETS and COLUMN_PRESETS[c] is None and c not in ("std_err", "std")}
-    return fmt(result.table, presets, percent=scale == "return", caption=caption)
+    return fmt(table, presets, percent=scale == "return", caption=caption)
+
+
+def results_html(results: Any) -> str:
+    """Every part of a :class:`rotation.stats.results.Results`, one table after the other."""
+    return "".join(styled(part).to_html() for part in results.parts.values())
 
 
 def register(shell: Any) -> None:
-    """Show result objects through :func:`styled` in this IPython ``shell`` (``display(result)``)."""
-    from rotation.stats.results import Estimates
+    """In this IPython ``shell``, show result objects as formatted tables (:func:`styled`) and verdicts as their
+    findings (:func:`rotation.present.findings.render_findings`): ``display(result)``, or a cell ending in one."""
+    from rotation.evidence.rubric import Verdict
+    from rotation.present.findings import render_findings
+    from rotation.stats.results import Estimates, Results
 
-    shell.display_formatter.formatters["text/html"].for_type(Estimates, lambda r: styled(r).to_html())
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type(Estimates, lambda r: styled(r).to_html())
+    html.for_type(Results, results_html)
+    shell.display_formatter.formatters["text/markdown"].for_type(Verdict, lambda v: render_findings([v]))

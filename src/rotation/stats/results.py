@@ -35,7 +35,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.stats.units import Units
 
-__all__ = ["VOCABULARY", "Method", "Estimates", "Units", "jsonable"]
+__all__ = ["VOCABULARY", "Method", "Estimates", "Results", "Sentence", "Units", "jsonable"]
 
 #: The columns every result table starts with, in this order.
 VOCABULARY: tuple[str, ...] = ("estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs")
@@ -155,6 +155,13 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+class Sentence(str):
+    """Text that a notebook shows as Markdown when a cell ends with it (``result.describe()``)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
 def _label(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return jsonable(value)
@@ -182,6 +189,9 @@ class Estimates:
     data : pd.DataFrame, optional
         The observations behind the estimates (forecasts, events, null draws) for charts and
         follow-on computations; not part of the record and not compared by ``==``.
+    sentence : str
+        What the result says, written by the study that knows what its numbers mean (numbers
+        formatted with :attr:`units`); :meth:`describe` returns it. Not part of the record.
     """
 
     table: pd.DataFrame
@@ -190,6 +200,7 @@ class Estimates:
     title: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
     data: pd.DataFrame | None = field(default=None, repr=False)
+    sentence: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.table, pd.DataFrame):
@@ -289,11 +300,15 @@ class Estimates:
         return self.table.copy()
 
     # ------------------------------------------------------------------ text, records, html
-    def describe(self, row: Any = None, *, label: str | None = None) -> str:
-        """One sentence for one row: ``"<label>: +1.20% (95% CI -0.40% to +3.00%; p = 0.041; n = 27)"``.
+    def describe(self, row: Any = None, *, label: str | None = None) -> Sentence:
+        """What the result says: the study's :attr:`sentence` when it wrote one and no ``row`` is asked,
+        else one row in words: ``"<label>: +1.20% (95% CI -0.40% to +3.00%; p = 0.041; n = 27)"``.
 
-        ``row`` is a row label (default: the only row); numbers read as :attr:`units` say.
+        ``row`` is a row label (default: the only row); numbers read as :attr:`units` say. A notebook
+        cell ending in ``result.describe()`` shows the sentence as Markdown.
         """
+        if self.sentence and row is None and label is None:
+            return Sentence(self.sentence)
         r = self.table.iloc[0] if row is None and len(self.table) == 1 else None
         if r is None:
             if row is None:
@@ -309,7 +324,7 @@ class Estimates:
         if pd.notna(r["nobs"]):
             parts.append(f"n = {int(r['nobs'])}")
         name = label if label is not None else (self.title or "estimate") + ("" if row is None else f" ({_label(row)})")
-        return f"{name}: {u.format(r['estimate'])}" + (f" ({'; '.join(parts)})" if parts else "")
+        return Sentence(f"{name}: {u.format(r['estimate'])}" + (f" ({'; '.join(parts)})" if parts else ""))
 
     def summary(self) -> str:
         """Title, units, the method in words, and the table as text."""
@@ -342,4 +357,60 @@ class Estimates:
         if self.extra:
             out["extra"] = jsonable(dict(self.extra))
         json.dumps(out, allow_nan=False)  # fail here, not in the results file
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """The results of one study by name (each an :class:`Estimates`), with what they say together.
+
+    ``results["forward"]`` is one of them; ``to_record()`` records each under its name, with
+    ``extra``; ``describe()`` returns the study's sentence.
+
+    Attributes
+    ----------
+    parts : mapping of str to Estimates
+    extra : mapping
+        Scalars that belong to the study as a whole (counts, dates).
+    title : str
+    sentence : str
+    data : pd.DataFrame, optional
+        The observations behind the results (events, episodes), not recorded.
+    """
+
+    parts: Mapping[str, Estimates]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    sentence: str = field(default="", repr=False)
+    data: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        bad = [k for k, v in self.parts.items() if not isinstance(v, Estimates)]
+        if bad:
+            raise ParameterError(f"Results.parts must be Estimates; {bad} are not")
+        clash = set(self.parts) & set(self.extra)
+        if clash:
+            raise ParameterError(f"Results: {sorted(clash)} name both a part and an extra value")
+        object.__setattr__(self, "parts", dict(self.parts))
+        object.__setattr__(self, "extra", dict(self.extra))
+
+    def __getitem__(self, name: str) -> Estimates:
+        try:
+            return self.parts[name]
+        except KeyError:
+            raise ParameterError(f"no result {name!r} in {self.title or 'these results'}; "
+                                 f"there are: {', '.join(self.parts)}") from None
+
+    def __iter__(self):
+        return iter(self.parts)
+
+    def describe(self) -> Sentence:
+        """The study's sentence (or the title and the parts' names when it wrote none)."""
+        return Sentence(self.sentence or f"{self.title}: {', '.join(self.parts)}")
+
+    def to_record(self) -> dict[str, Any]:
+        """``{name: part.to_record(), ..., **extra}``; numbers unchanged."""
+        out: dict[str, Any] = {name: part.to_record() for name, part in self.parts.items()}
+        out.update(jsonable(dict(self.extra)))
+        json.dumps(out, allow_nan=False)
         return out

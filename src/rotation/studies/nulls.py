@@ -13,6 +13,7 @@ Deterministic for a given ``seed``.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
@@ -124,8 +125,9 @@ def null_distribution(
                    p_less=float((1 + (valid <= observed).sum()) / (1 + n)))
     boot = Method(kind="bootstrap", bootstrap=method, block_size=int(block_size), reps=int(reps), seed=int(seed),
                   alpha=alpha, note="null distribution: the statistic on resampled paths with no predictability")
-    return Estimates(pd.DataFrame([row], index=pd.Index(["observed"], name="statistic")), boot, units, label,
-                     data=pd.DataFrame({"null": values}))
+    result = Estimates(pd.DataFrame([row], index=pd.Index(["observed"], name="statistic")), boot, units, label,
+                       data=pd.DataFrame({"null": values}))
+    return replace(result, sentence=null_summary(result))
 
 
 def false_breakout_null(
@@ -289,4 +291,10 @@ def round_level_placebo(
                                 app["kind"].to_numpy(), order=("round", "placebo"), reps=reps, seed=seed,
                                 units=Units.share("share of approaches that failed (difference)"),
                                 title="failure rate at round levels minus placebo levels")
-    return summary, app
+    r = summary.table.iloc[0]
+    sentence = (f"Failure rate at round thousands minus placebo levels: {r['estimate']:+.0%} (95% CI "
+                f"{r['ci_lower']:+.0%} to {r['ci_upper']:+.0%}; {int(r['n_clusters'])} clusters of {int(r['nobs'])} "
+                "approaches).")
+    extra = {**summary.extra, "start": f"{c.index[0]:%Y-%m-%d}", "end": f"{c.index[-1]:%Y-%m-%d}",
+             "cluster_days": int(cluster_days)}
+    return replace(summary, extra=extra, sentence=sentence), app
