@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from rotation.data import catalog
-from rotation.data.importer import identify, import_paths, parse_end_option
+from rotation.data.importer import import_paths, parse_end_option
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
 
@@ -38,30 +38,6 @@ def imported(raw_dir, tmp_path_factory):
         store = Store(tmp_path_factory.mktemp("imported") / "store")
         report = import_paths([raw_dir], store=store)
     return store, report
-
-
-# --------------------------------------------------------------------------- identify
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        pytest.param("IDX_RUT.csv", ("prices", "^RUT"), id="index-ticker"),
-        pytest.param("idx_gspc.CSV", ("prices", "^GSPC"), id="index-ticker-lowercase"),
-        pytest.param("IWM.csv", ("prices", "IWM"), id="etf"),
-        pytest.param("DX-Y.NYB.csv", ("prices", "DX-Y.NYB"), id="ticker-with-dots"),
-        pytest.param("IWM.json", ("prices", "IWM"), id="yahoo-json"),
-        pytest.param("F-F_Research_Data_Factors_CSV.zip", ("famafrench", "F-F_Research_Data_Factors"), id="ff-zip"),
-        pytest.param("F-F_Research_Data_Factors.CSV", ("famafrench", "F-F_Research_Data_Factors"), id="ff-csv"),
-        pytest.param("Portfolios_Formed_on_ME_Daily__x.csv", ("famafrench", "Portfolios_Formed_on_ME_Daily"), id="ff-note-after-double-underscore"),
-        pytest.param("DGS10.csv", ("fred", "DGS10"), id="fred"),
-        pytest.param("/some/folder/usrec.csv", ("fred", "USREC"), id="fred-lowercase-with-folder"),
-        pytest.param("unknown.csv", None, id="unknown-name"),
-        pytest.param("DGS10.xlsx", None, id="unknown-suffix"),
-        pytest.param("PROVENANCE.md", None, id="markdown"),
-        pytest.param("IWM.alitalbi.csv", None, id="alt-copy-with-dot-note"),
-    ],
-)
-def test_identify(name, expected):
-    assert identify(name) == expected
 
 
 @pytest.mark.parametrize(

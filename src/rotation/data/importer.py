@@ -29,7 +29,7 @@ from rotation.data.processing import Processed, process
 from rotation.data.store import Store
 from rotation.errors import ParameterError, RotationError, StoreError
 
-__all__ = ["identify", "import_paths", "ImportReport", "ImportRow", "parse_end_option", "read_end_file"]
+__all__ = ["import_paths", "ImportReport", "ImportRow", "parse_end_option", "read_end_file"]
 
 _DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
 
@@ -68,32 +68,6 @@ class ImportReport:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.__dict__ for r in self.rows], columns=["file", "remote", "status", "detail", "datasets"])
-
-
-def _lookup() -> dict[str, tuple[str, str]]:
-    table: dict[str, tuple[str, str]] = {}
-    for rf in catalog.REMOTE_FILES.values():
-        if rf.source == "prices":
-            table[catalog.price_filename(rf.remote_id, "")[:-1].lower()] = (rf.source, rf.remote_id)
-        table.setdefault(rf.remote_id.lower(), (rf.source, rf.remote_id))
-    return table
-
-
-_LOOKUP = _lookup()
-
-
-def identify(path: Path | str) -> tuple[str, str] | None:
-    """``(source, remote_id)`` of a file from its name, or None when the name is not recognised."""
-    name = Path(path).name
-    lower = name.lower()
-    for suf in ("_csv.zip", ".zip", ".csv", ".txt", ".json"):
-        if lower.endswith(suf):
-            name = name[: -len(suf)]
-            break
-    else:
-        return None
-    stem = name.split("__", 1)[0]
-    return _LOOKUP.get(stem.lower())
 
 
 def _resolve_dataset(name: str) -> tuple[str, str]:
@@ -165,7 +139,7 @@ def import_paths(
     # 1. parse every recognised file
     parsed: dict[tuple[str, str], list[tuple[Path, bytes, Processed]]] = {}
     for path in _candidates(paths):
-        ident = forced or identify(path)
+        ident = forced or catalog.identify(path)
         if ident is None:
             if path.suffix.lower() in _DATA_SUFFIXES:
                 report.rows.append(

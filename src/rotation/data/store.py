@@ -649,7 +649,6 @@ class Store:
         list of (raw path, remote file, status)
             status is ``rebuilt``, ``superseded`` or the reason the file was skipped.
         """
-        from rotation.data.importer import identify
         from rotation.data.processing import process
 
         with self.lock(timeout):
@@ -675,7 +674,7 @@ class Store:
                 source = info.get("source") or old.get("source")
                 remote_id = info.get("remote_id") or old.get("remote_id")
                 if not source or not remote_id:
-                    ident = identify(p)
+                    ident = catalog.identify(p)
                     if ident is None:
                         out.append((rel, "", "skipped: name not recognised and no .import.json"))
                         continue
@@ -856,6 +855,4 @@ def _fix_for(rf: Mapping[str, Any]) -> str:
 
 
 def _identifies(path: str, source: Any, remote_id: Any) -> bool:
-    from rotation.data.importer import identify
-
-    return identify(path) == (source, remote_id)
+    return catalog.identify(path) == (source, remote_id)
