@@ -45,7 +45,7 @@ def _print_table(rows: list[dict], columns: list[str]) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from rotation.data.fetch import fetch
+    from rotation.data.ingest import fetch
 
     report = fetch(args.keys or None, timeout=args.timeout, retry_count=args.retries, progress=not args.quiet,
                    max_seconds=args.max_time)
@@ -57,7 +57,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rotation.data.importer import import_paths, parse_end_option, read_end_file
+    from rotation.data.ingest import import_paths, parse_end_option, read_end_file
 
     ends = read_end_file(args.end_file) if args.end_file else {}
     ends.update(parse_end_option(args.end or []))
@@ -128,10 +128,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_rebuild(args: argparse.Namespace) -> int:
+    from rotation.data.ingest import rebuild
     from rotation.data.store import Store
 
     store = Store()
-    rows = [{"raw file": p, "remote": r, "status": st} for p, r, st in store.rebuild()]
+    rows = [{"raw file": p, "remote": r, "status": st} for p, r, st in rebuild(store)]
     _print_table(rows, ["raw file", "remote", "status"])
     n = len(store.manifest()["datasets"])
     problems = store.verify()

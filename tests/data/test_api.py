@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rotation.data.api import PROXIES, compound, load, small_large, store_summary
-from rotation.data.importer import import_paths
+from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
 

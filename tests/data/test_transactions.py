@@ -14,7 +14,7 @@ import pytest
 
 import rotation.outputs
 from rotation.data.api import load, small_large
-from rotation.data.importer import import_paths
+from rotation.data.ingest import import_paths, rebuild
 from rotation.data.store import Store, manifest_checksum
 from rotation.errors import StoreError
 
@@ -120,7 +120,7 @@ def test_flipped_byte_is_refused_on_load(store):
     with pytest.raises(StoreError, match=r"store file .*ff3_monthly-[0-9a-f]{16}\.parquet of dataset 'ff3_monthly' "
                                          r"does not match its sha256.*Fix: run `rotation data rebuild`"):
         load("ff3_monthly", store=store)
-    assert store.rebuild()
+    assert rebuild(store)
     load("ff3_monthly", store=store)
 
 
@@ -142,7 +142,7 @@ def test_edited_manifest_value_is_detected(store):
         load("DGS10", store=store)
     (problem,) = store.verify()
     assert problem.path == "manifest.json" and "own checksum" in problem.problem
-    store.rebuild()
+    rebuild(store)
     assert store.verify() == []
     doc2 = store.manifest()
     assert doc2["datasets"]["DGS10"]["rows"] == doc["datasets"]["DGS10"]["rows"] + 1
@@ -162,7 +162,7 @@ def test_version_1_store_is_still_read_and_upgraded_by_a_rebuild(store):
     store.manifest_path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     want = load("IWM", store=store)
     assert store.verify() == []
-    store.rebuild()
+    rebuild(store)
     assert store.manifest()["version"] == 2
     pd.testing.assert_frame_equal(load("IWM", store=store), want)
     assert want.index[-1] == pd.Timestamp("2026-07-10")  # the cut survived the rebuild

@@ -71,7 +71,7 @@ def load(
     if s is not None and e is not None and s > e:
         raise ParameterError(f"start {s.date()} is after end {e.date()}; swap them")
     if not config.offline() and not store.has(d.key):  # offline: read_verified alone says what is missing
-        from rotation.data.fetch import fetch
+        from rotation.data.ingest import fetch
 
         report = fetch([d.key], store=store, progress=False)
         if not report.ok:

@@ -42,7 +42,7 @@ import json
 import os
 import secrets
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,9 @@ import pandas as pd
 
 from rotation import config
 from rotation.data import catalog
-from rotation.errors import DatasetNotFoundError, OfflineError, RotationError, StoreError
+from rotation.errors import DatasetNotFoundError, OfflineError, StoreError
 
-__all__ = ["Store", "Transaction", "CommitResult", "Problem", "sha256_bytes", "sha256_file", "atomic_write_bytes",
+__all__ = ["Store", "Transaction", "CommitResult", "Problem", "RawCopy", "sha256_bytes", "sha256_file", "atomic_write_bytes",
            "staleness", "LOCK_TIMEOUT"]
 
 MANIFEST_VERSION = 2
@@ -153,6 +153,41 @@ class CommitResult:
     datasets: tuple[str, ...]
     raw_path: str
     raw_sha256: str
+
+
+@dataclass(frozen=True)
+class RawCopy:
+    """A file under ``raw/`` and how it was acquired (from its ``.import.json``, else the manifest).
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    rel : str
+        Its path relative to the store root (``raw/<source>/<id>/<name>``).
+    source, remote_id : str or None
+        Which remote file it is, when recorded (else the caller identifies it by name).
+    options : dict
+        The import options it was stored with (``{"end": "2026-07-10"}``).
+    origin : str
+        URL fetched or path imported (the file itself when unknown).
+    how : str
+        ``"fetch"`` or ``"import"``.
+    acquired_at : str
+        When (ISO 8601, UTC), ``""`` when unknown.
+    published : bool
+        The current manifest names it.
+    """
+
+    path: Path
+    rel: str
+    source: str | None
+    remote_id: str | None
+    options: dict[str, Any]
+    origin: str
+    how: str
+    acquired_at: str
+    published: bool
 
 
 @dataclass(frozen=True)
@@ -634,79 +669,40 @@ class Store:
             return _fix_for(rf)
         return "run `rotation data rebuild`"
 
-    # ------------------------------------------------------------------ rebuild
-    def rebuild(self, progress: Callable[[str], None] | None = None, timeout: float = LOCK_TIMEOUT) -> list[tuple[str, str, str]]:
-        """Re-create ``processed/`` and the manifest from ``raw/`` alone.
+    # ------------------------------------------------------------------ raw copies (for a rebuild)
+    def raw_copies(self) -> list[RawCopy]:
+        """Every file under ``raw/`` with what its ``.import.json`` (or the manifest) says about it.
 
-        Every raw file is parsed again with the options it was imported with (kept next to
-        it in ``.import.json``, or in a version-1 manifest), so the rebuilt data are the
-        ones the original import produced. When one remote file has several raw copies
-        (an interrupted writer's), the one the current manifest names wins, else the one
-        acquired last. Works when the manifest is truncated or edited.
-
-        Returns
-        -------
-        list of (raw path, remote file, status)
-            status is ``rebuilt``, ``superseded`` or the reason the file was skipped.
+        The manifest is read as far as it can be (a damaged one still names paths, a missing one
+        nothing): a rebuild (:func:`rotation.data.ingest.rebuild`) uses this to re-create
+        ``processed/`` and the manifest from ``raw/`` alone. Call it with the writer lock held.
         """
-        from rotation.data.processing import process
-
-        with self.lock(timeout):
-            try:
-                current = self.manifest()
-            except StoreError:
-                current = None
-            if current is None:
-                current = _loose_manifest(self.manifest_path)
-            by_path = {rf["path"]: rf for rf in current.get("remote_files", {}).values() if isinstance(rf, dict)}
-            groups: dict[str, list[tuple[int, str, Path, dict[str, Any]]]] = {}
-            out: list[tuple[str, str, str]] = []
-            raw_root = self.root / "raw"
-            files = sorted(p for p in raw_root.rglob("*") if p.is_file() and not p.name.startswith(".")) if raw_root.exists() else []
-            for p in files:
-                rel = p.relative_to(self.root).as_posix()
-                info: dict[str, Any] = {}
-                side = p.parent / SIDECAR
-                if side.exists():
-                    with contextlib.suppress(OSError, ValueError):
-                        info = json.loads(side.read_text(encoding="utf-8"))
-                old = by_path.get(rel, {})
-                source = info.get("source") or old.get("source")
-                remote_id = info.get("remote_id") or old.get("remote_id")
-                if not source or not remote_id:
-                    ident = catalog.identify(p)
-                    if ident is None:
-                        out.append((rel, "", "skipped: name not recognised and no .import.json"))
-                        continue
-                    source, remote_id = ident
-                rank = 2 if rel in by_path else 1
-                acquired = info.get("acquired_at") or old.get("acquired_at") or ""
-                merged = {"options": info.get("options") or old.get("options") or {},
-                          "origin": info.get("origin") or old.get("origin") or str(p),
-                          "how": info.get("acquired_by") or old.get("acquired_by") or "import",
-                          "acquired": acquired}
-                groups.setdefault(f"{source}/{remote_id}", []).append((rank, acquired, p, merged))
-            # the lock is re-entrant for this Store (filelock counts acquisitions)
-            with self.transaction(timeout=0, replace_all=True) as tx:
-                for name, items in sorted(groups.items()):
-                    items.sort(key=lambda it: (it[0], it[1], str(it[2])))
-                    *others, (_, _, p, info) = items
-                    for o in others:
-                        out.append((o[2].relative_to(self.root).as_posix(), name, "superseded"))
-                    source, remote_id = name.split("/", 1)
-                    if progress:
-                        progress(p.name)
-                    data = p.read_bytes()
-                    end = (info["options"] or {}).get("end")
-                    try:
-                        proc = process(source, remote_id, data, p.name, end=pd.Timestamp(end) if end else None)
-                    except (RotationError, ValueError) as exc:
-                        out.append((p.relative_to(self.root).as_posix(), name, f"skipped: {exc}"))
-                        continue
-                    tx.stage(source, remote_id, p.name, data, proc.frames, proc.meta, info["origin"], info["how"])
-                    out.append((p.relative_to(self.root).as_posix(), name, "rebuilt"))
-            with contextlib.suppress(OSError):
-                self._collect_garbage(self.manifest())
+        try:
+            current = self.manifest()
+        except StoreError:
+            current = _loose_manifest(self.manifest_path)
+        by_path = {rf["path"]: rf for rf in current.get("remote_files", {}).values() if isinstance(rf, dict)}
+        raw_root = self.root / "raw"
+        if not raw_root.exists():
+            return []
+        out = []
+        for p in sorted(p for p in raw_root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            rel = p.relative_to(self.root).as_posix()
+            info: dict[str, Any] = {}
+            side = p.parent / SIDECAR
+            if side.exists():
+                with contextlib.suppress(OSError, ValueError):
+                    info = json.loads(side.read_text(encoding="utf-8"))
+            old = by_path.get(rel, {})
+            out.append(RawCopy(
+                path=p, rel=rel, source=info.get("source") or old.get("source"),
+                remote_id=info.get("remote_id") or old.get("remote_id"),
+                options=info.get("options") or old.get("options") or {},
+                origin=info.get("origin") or old.get("origin") or str(p),
+                how=info.get("acquired_by") or old.get("acquired_by") or "import",
+                acquired_at=info.get("acquired_at") or old.get("acquired_at") or "",
+                published=rel in by_path,
+            ))
         return out
 
     # ------------------------------------------------------------------ status / verify

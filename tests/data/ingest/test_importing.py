@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from rotation.data import catalog
-from rotation.data.importer import import_paths, parse_end_option
+from rotation.data.ingest import import_paths, parse_end_option
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
 
@@ -38,17 +38,6 @@ def imported(raw_dir, tmp_path_factory):
         store = Store(tmp_path_factory.mktemp("imported") / "store")
         report = import_paths([raw_dir], store=store)
     return store, report
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        pytest.param(["2026-07-10"], {"*": "2026-07-10"}, id="all-files"),
-        pytest.param(["IWM=2026-07-10", " SPY = 2026-07-09 "], {"IWM": "2026-07-10", "SPY": "2026-07-09"}, id="per-key"),
-    ],
-)
-def test_parse_end_option(values, expected):
-    assert parse_end_option(values) == expected
 
 
 # --------------------------------------------------------------------------- whole snapshot
@@ -364,27 +353,3 @@ def test_report_frame(imported):
     assert list(frame.columns) == ["file", "remote", "status", "detail", "datasets"]
     assert len(frame) == len(report.rows)
     assert set(frame["status"]) == {"added", "skipped", "superseded"}
-
-
-def test_read_end_file(tmp_path):
-    from rotation.data.importer import read_end_file
-    from rotation.errors import ParameterError
-
-    f = tmp_path / "cuts.txt"
-    f.write_text("# comment\n^RUT=2026-02-20\n\n2026-01-01  # default for all\n")
-    assert read_end_file(f) == {"^RUT": "2026-02-20", "*": "2026-01-01"}
-    f.write_text("^RUT = 2026\n")
-    with pytest.raises(ParameterError, match=r"cuts.txt:1: expected KEY=DATE"):
-        read_end_file(f)
-    with pytest.raises(ParameterError, match="cannot read the end-date file"):
-        read_end_file(tmp_path / "missing.txt")
-
-
-def test_snapshot_cuts_name_catalog_datasets():
-    from pathlib import Path
-
-    from rotation.data.catalog import CATALOG
-    from rotation.data.importer import read_end_file
-
-    cuts = read_end_file(Path(__file__).resolve().parents[1] / "snapshot-cuts.txt")
-    assert cuts and all(k in CATALOG for k in cuts)

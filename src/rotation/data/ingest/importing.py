@@ -25,11 +25,12 @@ from pathlib import Path
 import pandas as pd
 
 from rotation.data import catalog
+from rotation.data.ingest.cuts import end_for, normalise_end
 from rotation.data.processing import Processed, process
 from rotation.data.store import Store
 from rotation.errors import ParameterError, RotationError, StoreError
 
-__all__ = ["import_paths", "ImportReport", "ImportRow", "parse_end_option", "read_end_file"]
+__all__ = ["import_paths", "ImportReport", "ImportRow"]
 
 _DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
 
@@ -130,7 +131,7 @@ def import_paths(
     """
     store = store or Store()
     paths = [Path(p) for p in paths]
-    ends = _normalise_end(end)
+    ends = normalise_end(end)
     report = ImportReport()
     forced = _resolve_dataset(dataset) if dataset else None
     if forced and any(p.is_dir() for p in paths):
@@ -152,7 +153,7 @@ def import_paths(
             progress(path.name)
         try:
             data = path.read_bytes()
-            proc = process(source, remote_id, data, path.name, end=_end_for(ends, source, remote_id))
+            proc = process(source, remote_id, data, path.name, end=end_for(ends, source, remote_id))
         except RotationError as exc:
             report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", str(exc)))
             continue
@@ -191,63 +192,3 @@ def import_paths(
         return report
     report.rows.extend(staged)
     return report
-
-
-def _normalise_end(end: Mapping[str, str] | str | None) -> dict[str, pd.Timestamp]:
-    if end is None:
-        return {}
-    if isinstance(end, str):
-        end = {"*": end}
-    out = {}
-    for k, v in end.items():
-        try:
-            out[k] = pd.Timestamp(v)
-        except (ValueError, TypeError) as exc:
-            raise ParameterError(f"end date {v!r} for {k!r} is not a date; use YYYY-MM-DD") from exc
-    return out
-
-
-def _end_for(ends: Mapping[str, pd.Timestamp], source: str, remote_id: str) -> pd.Timestamp | None:
-    if not ends:
-        return None
-    names = {remote_id.lower(), *(k.lower() for k in catalog.remote_file(source, remote_id).datasets)}
-    for k, v in ends.items():
-        if k.lower() in names:
-            return v
-    return ends.get("*")
-
-
-def read_end_file(path: Path | str) -> dict[str, str]:
-    """Read a file of end dates: one ``KEY=DATE`` (or a bare ``DATE`` for every file) per line; ``#`` comments."""
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ParameterError(f"cannot read the end-date file {str(p)!r}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ParameterError(
-            f"the end-date file {str(p)!r} is not UTF-8 text (byte {exc.start}: {exc.reason}); it should hold one "
-            "KEY=DATE per line, e.g. IWM=2026-07-10. Fix: save it as plain UTF-8 text."
-        ) from exc
-    words = []
-    for n, line in enumerate(lines, 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if " " in line:
-            raise ParameterError(f"{p}:{n}: expected KEY=DATE or DATE, got {line!r}")
-        words.append(line)
-    return parse_end_option(words)
-
-
-def parse_end_option(values: Iterable[str]) -> dict[str, str]:
-    """Parse CLI ``--end`` values: ``DATE`` (all files) or ``KEY=DATE``."""
-    out: dict[str, str] = {}
-    for v in values:
-        if "=" in v:
-            k, date = v.split("=", 1)
-            out[k.strip()] = date.strip()
-        else:
-            out["*"] = v.strip()
-    return out
-
