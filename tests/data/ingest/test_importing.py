@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from rotation.data import catalog
+from rotation.data.api import status
 from rotation.data.ingest import import_paths, parse_end_option
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
@@ -59,7 +60,7 @@ def test_every_required_dataset_is_in_the_store(imported):
     missing = [k for k, d in catalog.CATALOG.items() if not d.optional and k not in have]
     assert missing == []
     assert store.verify() == []
-    assert all(r["checksum_ok"] for r in store.status())
+    assert all(r["checksum_ok"] for r in status(store))
 
 
 def test_import_keeps_the_raw_bytes(imported, raw_dir):

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from rotation.data import catalog
+from rotation.data.advice import advised
 from rotation.data.ingest.cuts import end_for, normalise_end
 from rotation.data.processing import Processed, process
 from rotation.data.store import Store
@@ -144,8 +145,8 @@ def import_paths(
         if ident is None:
             if path.suffix.lower() in _DATA_SUFFIXES:
                 report.rows.append(
-                    ImportRow(str(path), None, "skipped",
-                              "name not recognised as a catalog file; if you know what it is, import it with --dataset KEY")
+                    ImportRow(str(path), None, "skipped", "name not recognised as a catalog file; if you know what "
+                              "it is, import it with --dataset KEY")
                 )
             continue
         source, remote_id = ident
@@ -171,17 +172,18 @@ def import_paths(
         for other, _, oproc in items[:-1]:
             report.rows.append(
                 ImportRow(str(other), f"{source}/{remote_id}", "superseded",
-                          f"{path.name} has data to {_last_date(proc).date()} (this file: to {_last_date(oproc).date()})")
+                          f"{path.name} has data to {_last_date(proc).date()} "
+                          f"(this file: to {_last_date(oproc).date()})")
             )
         chosen.append((source, remote_id, path, data, proc))
     if not chosen:
         return report
     staged: list[ImportRow] = []
     try:
-        with store.transaction() as tx:
+        with advised(), store.transaction() as tx:
             for source, remote_id, path, data, proc in chosen:
                 res = tx.stage(source, remote_id, path.name, data, proc.frames, proc.meta,
-                               origin=str(path.resolve()), how="import")
+                               origin=str(path.resolve()), how="import", facts=proc.facts)
                 detail = f"tables not in this file: {', '.join(proc.skipped)}" if proc.skipped else ""
                 staged.append(ImportRow(str(path), f"{source}/{remote_id}", res.status, detail, res.datasets))
     except StoreError as exc:

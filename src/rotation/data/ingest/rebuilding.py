@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from rotation.data import catalog
+from rotation.data.advice import advised
 from rotation.data.processing import process
 from rotation.data.store import LOCK_TIMEOUT, RawCopy, Store
 from rotation.errors import RotationError
@@ -39,9 +40,15 @@ def rebuild(
     -------
     list of (raw path, remote file, status)
         status is ``rebuilt``, ``superseded`` or the reason the file was skipped.
+
+    Raises
+    ------
+    StoreError
+        Another writer held the lock, or the store could not be written (nothing was
+        changed); the message says how to fix it.
     """
     store = store or Store()
-    with store.lock(timeout):
+    with advised(), store.lock(timeout):
         out: list[tuple[str, str, str]] = []
         groups: dict[str, list[RawCopy]] = {}
         for copy in store.raw_copies():
@@ -66,6 +73,7 @@ def rebuild(
                 except (RotationError, ValueError) as exc:
                     out.append((chosen.rel, name, f"skipped: {exc}"))
                     continue
-                tx.stage(source, remote_id, chosen.path.name, data, proc.frames, proc.meta, chosen.origin, chosen.how)
+                tx.stage(source, remote_id, chosen.path.name, data, proc.frames, proc.meta, chosen.origin,
+                         chosen.how, facts=proc.facts)
                 out.append((chosen.rel, name, "rebuilt"))
     return out
