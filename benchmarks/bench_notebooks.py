@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 from _common import fresh_store_dir, raw_dir, snapshot_ends
 
-from rotation.data.importer import import_paths
+from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.runner import list_notebooks, run_notebooks
 from rotation.runner.execution import KERNEL_ARGUMENTS, kernel_environment
