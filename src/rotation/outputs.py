@@ -16,7 +16,7 @@ Each output also carries an empty ``text/plain`` (so JupyterLab shows an empty l
 of "no renderer" text). :func:`notebook_results`, :func:`notebook_reads` and
 :func:`notebook_kernel` read an executed notebook back (the last value of a name wins);
 ``rotation run`` writes ``results.json`` from them and the reader's report drops these
-outputs (:func:`strip_rotation_outputs`). Outside a kernel the values are kept in memory
+outputs (:mod:`rotation.present.report`). Outside a kernel the values are kept in memory
 only (:func:`results`, :func:`reads`).
 
 Values are converted to plain JSON (numpy scalars -> Python numbers, dates -> ISO strings,
@@ -38,7 +38,7 @@ from rotation.errors import ParameterError
 
 __all__ = [
     "keep", "results", "reads", "reset", "note_read", "note_kernel", "to_jsonable",
-    "notebook_results", "notebook_reads", "notebook_kernel", "strip_rotation_outputs",
+    "notebook_results", "notebook_reads", "notebook_kernel",
     "dump_results", "current_shell", "RESULTS_FILE", "RECORD_MIME", "READ_MIME", "KERNEL_MIME",
 ]
 
@@ -306,11 +306,3 @@ def notebook_kernel(nb: Any) -> dict[str, Any] | None:
     """``{"executable", "python"}`` of the kernel that ran the notebook (:func:`note_kernel`), or None."""
     found = _outputs(nb, KERNEL_MIME)
     return dict(found[-1]) if found else None
-
-
-def strip_rotation_outputs(nb: Any) -> Any:
-    """Remove the rotation outputs (records, reads, kernel) from ``nb`` in place, e.g. before HTML export."""
-    for cell in nb.get("cells", []):
-        if cell.get("outputs"):
-            cell["outputs"] = [o for o in cell["outputs"] if not any(m in (o.get("data") or {}) for m in _MIMES)]
-    return nb
