@@ -98,7 +98,8 @@ _PROBE = r"""
     var toc = Array.prototype.slice.call(document.querySelectorAll('nav.rot-toc a[href^="#"]')).map(function (a) {
       var id = decodeURIComponent(a.getAttribute('href').slice(1));
       var target = document.getElementById(id);
-      return {href: a.getAttribute('href'), text: a.textContent, resolves: !!target, top: target ? rect(target).top : null};
+      return {href: a.getAttribute('href'), text: a.textContent, resolves: !!target,
+              top: target ? rect(target).top : null};
     });
     var out = {
       title: document.title,
