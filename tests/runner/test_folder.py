@@ -23,7 +23,8 @@ def _manifest(folder, stem, **extra):
     (folder / stem).mkdir(parents=True)
     write_json(folder / stem / "manifest.json", {
         "notebook": stem, "title": f"{stem} title", "question": "**Question.** Why?", "status": "ok", "error": None,
-        "seconds": 2.5, "parameters": {"proxy": "iwm_spy"}, "kernel": "rotation",
+        "seconds": 2.5, "parameters": {"start": "1926-07-31", "proxy": "iwm_spy"}, "kernel": "rotation",
+        "parameter_order": ["start", "proxy"],
         "data": [{"acquired_at": "2026-01-01T00:00:00Z", "last": "2025-12-31"}],
         "kernel_python": {"executable": "/venv/bin/python"}, "started": "2026-01-01T10:00:05+00:00",
         "finished": "2026-01-01T10:01:00+00:00", "git": {"commit": "abc", "dirty": False}, **extra})
@@ -52,12 +53,13 @@ def test_run_page_inputs_follow_the_record(tmp_path):
                  "question": "**Question.** Why?", "results": {"n": 1}, "error": None,
                  "files": {"html": "00_a/00_a.html", "ipynb": "00_a/00_a.ipynb", "results.json": "00_a/results.json",
                            "manifest.json": "00_a/manifest.json"},
-                 "parameters": {"proxy": "iwm_spy"},
+                 "parameters": {"start": "1926-07-31", "proxy": "iwm_spy"},
                  "data_as_of": "store snapshot of 2026-01-01; latest observation 2025-12-31"}
+    assert list(a["parameters"]) == ["start", "proxy"]  # the notebook's order, though manifest.json sorts keys
     assert b["status"] == "failed" and b["error"]["ename"] == "KeyError" and b["results"] == {}
     assert meta == ("started 2026-01-01T10:00:00+00:00 · finished 2026-01-01T10:05:00+00:00 · kernel rotation "
                     "(/venv/bin/python) · commit abc (uncommitted changes)")
-    assert given == {"proxy": "iwm_spy", "n": [1, 2]}
+    assert given == {"proxy": "iwm_spy", "n": [1, 2]} and list(given) == ["proxy", "n"]  # in the order given
 
 
 def test_a_folder_without_a_record_is_read_from_its_manifests(tmp_path):

@@ -254,6 +254,7 @@ def test_run_writes_folder(serial_run, nbdir):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok" and manifest["error"] is None
     assert manifest["parameters"] == {"n": 5, "label": "x", "start": "2000-01-01"}
+    assert manifest["parameter_order"] == ["n", "label", "start"]  # the declaration order, for the run page
     assert manifest["overrides"] == {"n": 5, "start": "2000-01-01"}
     assert manifest["git"] == {"commit": "0" * 40, "dirty": False}
     assert manifest["packages"]["papermill"]

@@ -4,8 +4,8 @@ The run page (``index.html``) is always rendered from this data -- when a run en
 robustness grid re-renders a combination's page with the grid's flags -- so the two renderings agree
 and no written page is ever edited. The data:
 
-* each notebook's ``manifest.json`` (status, error, seconds, effective parameters, the data it read, its
-  title and question, the kernel's interpreter) and ``results.json``;
+* each notebook's ``manifest.json`` (status, error, seconds, effective parameters in their declaration
+  order, the data it read, its title and question, the kernel's interpreter) and ``results.json``;
 * the run record (:class:`RunRecord`): the run's own facts -- which notebooks, in what order, started,
   finished, kernel, git commit and the parameters given -- kept as JSON in the folder's marker file
   (:data:`rotation.runner.provenance.RUN_MARKER`), which also marks the folder as rotation's.
@@ -49,8 +49,9 @@ class RunRecord:
 
 
 def write_run_record(out_dir: Path, record: RunRecord) -> None:
-    """Write ``record`` into the run folder's marker file (JSON)."""
-    provenance.write_json(Path(out_dir) / provenance.RUN_MARKER, {"written_by": "rotation run", **asdict(record)})
+    """Write ``record`` into the run folder's marker file (JSON; the parameters given keep their order)."""
+    text = json.dumps({"written_by": "rotation run", **asdict(record)}, indent=2, ensure_ascii=False, default=str)
+    provenance.write_text(Path(out_dir) / provenance.RUN_MARKER, text + "\n")
 
 
 def read_run_record(out_dir: Path) -> RunRecord | None:
@@ -68,6 +69,13 @@ def _read_json(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _parameters(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The effective parameters in the notebook's declaration order (``parameter_order``; sorted without it)."""
+    params = dict(manifest.get("parameters") or {})
+    order = [k for k in manifest.get("parameter_order") or [] if k in params]
+    return {**{k: params[k] for k in order}, **params}
 
 
 def notebook_entry(out_dir: Path, stem: str) -> dict[str, Any]:
@@ -88,7 +96,7 @@ def notebook_entry(out_dir: Path, stem: str) -> dict[str, Any]:
         "results": _read_json(paths.results), "error": manifest.get("error"),
         "files": {"html": rel(paths.html), "ipynb": rel(paths.ipynb), "results.json": rel(paths.results),
                   "manifest.json": rel(paths.manifest)},
-        "parameters": manifest.get("parameters") or {}, "data_as_of": data_as_of(manifest.get("data")),
+        "parameters": _parameters(manifest), "data_as_of": data_as_of(manifest.get("data")),
         "kernel_python": (manifest.get("kernel_python") or {}).get("executable"),
         "timing": (manifest.get("started"), manifest.get("finished")), "kernel": manifest.get("kernel"),
         "git": manifest.get("git"),

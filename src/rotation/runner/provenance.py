@@ -79,6 +79,7 @@ def manifest(job: Any, *, status: str, error: dict[str, Any] | None, reads: list
         "question": about[1],
         "source": job.source_label,
         "parameters": job.effective,
+        "parameter_order": list(job.effective),  # the notebook's declaration order (the keys here are sorted)
         "overrides": job.overrides,
         "status": status,
         "error": error,
