@@ -178,7 +178,8 @@ def test_run_page_in_headless_chromium(tmp_path):
     assert all(link["resolves"] for link in seen["toc"])
     assert json.dumps(seen)  # plain JSON from the browser
     narrow = browser.probe(run / "index.html", window=(500, 900))
-    assert narrow["page_height"] > seen["page_height"]  # wraps, and the scorecard scrolls inside its column
+    assert narrow["page_height"] > seen["page_height"]  # the scorecard stacks: one block per claim
+    assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
 
 
 @pytest.mark.browser
@@ -189,5 +190,7 @@ def test_robustness_page_in_headless_chromium(tmp_path):
     page.write_text(render_robustness_page(tmp_path, rows, combos, grid=grid, legend=CONSISTENCY), encoding="utf-8")
     seen = browser.probe(page)
     assert seen["title"] == f"Robustness grid {tmp_path.name}"
+    narrow = browser.probe(page, window=(500, 900))
+    assert narrow["page_width"] <= narrow["viewport"]["width"]  # the wide grid scrolls inside its column
     assert seen["scorecard_claims"] == ["underwhelming", "breakout_follow_through"]
     assert all(link["resolves"] for link in seen["toc"])
