@@ -7,6 +7,7 @@ import re
 
 import pytest
 from markupsafe import escape
+from report_samples import DEPENDS, grid_rows, run_notebooks
 
 from rotation.evidence import claims
 from rotation.evidence.consistency import CONSISTENCY
@@ -21,7 +22,6 @@ from rotation.present.pages import (
 )
 from rotation.present.templating import render
 
-from report_samples import DEPENDS, grid_rows, run_notebooks
 
 def test_run_page_scorecard_and_sections(tmp_path):
     page = render_run_page(tmp_path / "20260101-000000", run_notebooks(), meta="kernel rotation <x>",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import nbformat
+from report_samples import TITLE, notebook
 
 from rotation.present.reader import ROTATION_MIME_PREFIX, notebook_title_and_question, reader_notebook, slugify
-
-from report_samples import TITLE, notebook
 
 
 def _sources(nb) -> str:

@@ -11,14 +11,13 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
+from report_samples import TITLE, notebook, verdict_record
 
 from rotation.present import browser, findings
 from rotation.present import report as reports
 from rotation.present.nbhtml import Heading
 from rotation.present.reader import reader_notebook
 from rotation.present.templating import render
-
-from report_samples import TITLE, notebook, verdict_record
 
 
 @pytest.fixture

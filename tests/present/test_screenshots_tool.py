@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from report_samples import grid_rows, run_notebooks
 
 from rotation.evidence.claims import CLAIMS_LIST
 from rotation.evidence.consistency import CONSISTENCY
 from rotation.present import browser
 from rotation.present.pages import render_robustness_page, render_run_page
-
-from report_samples import grid_rows, run_notebooks
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "screenshots.py"
 
@@ -32,5 +31,6 @@ def test_screenshots_of_a_run_and_a_grid_folder(tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["index.png", "robustness.png"]
     lines = done.stdout.splitlines()
-    assert any(line.startswith("png/index.png:") and f"scorecard rows {len(CLAIMS_LIST)}" in line for line in lines), lines
+    index = [line for line in lines if line.startswith("png/index.png:")]
+    assert index and f"scorecard rows {len(CLAIMS_LIST)}" in index[0], lines
     assert all("resolve" in line for line in lines)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from report_samples import grid_rows
+
 from rotation.evidence.consistency import CONSISTENCY
 from rotation.present.text import format_results, format_robustness, format_value
-
-from report_samples import grid_rows
 
 
 def test_format_value():
