@@ -19,7 +19,7 @@ def raw_dir() -> Path:
 
 
 def snapshot_ends() -> dict[str, str]:
-    from rotation.data.importer import read_end_file
+    from rotation.data.ingest import read_end_file
 
     return read_end_file(CUTS)
 

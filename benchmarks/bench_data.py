@@ -15,7 +15,7 @@ import time
 from _common import fresh_store_dir, raw_dir, snapshot_ends
 
 from rotation.data import load
-from rotation.data.importer import import_paths
+from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 
 

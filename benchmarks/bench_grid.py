@@ -29,7 +29,7 @@ from pathlib import Path
 
 from _common import fresh_store_dir, raw_dir, snapshot_ends
 
-from rotation.data.importer import import_paths
+from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.runner.grid import combinations, combo_label
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 from _common import fresh_store_dir, raw_dir, snapshot_ends
 
-from rotation.data.importer import import_paths
+from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.runner import list_notebooks, run_notebooks
 from rotation.runner.execution import KERNEL_ARGUMENTS, kernel_environment
@@ -44,7 +44,7 @@ from IPython.display import Markdown, display
 
 import rotation.data
 from rotation.studies import cycles, outcomes, returns, signals
-from rotation.stats import inference
+from rotation.stats import intervals
 from rotation.present import plots
 from rotation.notebook.record import record
 """

@@ -137,10 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("old", type=Path)
     ap.add_argument("new", type=Path)
-    ap.add_argument("--map", type=Path, default=None, help="key map JSON (old -> new renames with a why)")
+    ap.add_argument("--map", type=Path, action="append", default=[],
+                    help="key map JSON (old -> new renames with a why); repeat to combine maps, the first match wins")
     ap.add_argument("--rtol", type=float, default=1e-12)
     args = ap.parse_args(argv)
-    renames = load_keymap(args.map)
+    renames = [r for path in args.map for r in load_keymap(path)]
     old_files, new_files = result_files(args.old), result_files(args.new)
     if not old_files:
         raise SystemExit(f"no results.json under {args.old}")

@@ -48,3 +48,8 @@ def check_verdict(v: dict[str, Any], interval: bool = True) -> None:
     if interval:
         h = v["headline"]
         assert h["ci_lower"] <= h["estimate"] <= h["ci_upper"]
+
+
+def row(result) -> dict:
+    """A one-row result object as a plain dict: its table's row plus its ``extra`` (group labels...)."""
+    return {**result.table.iloc[0].to_dict(), **dict(result.extra)}

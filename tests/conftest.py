@@ -39,7 +39,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory):
 
 def snapshot_end_options() -> dict[str, str]:
     """The ``--end KEY=DATE`` cuts CI applies to the snapshot's intraday last rows."""
-    from rotation.data.importer import read_end_file
+    from rotation.data.ingest import read_end_file
 
     return read_end_file(SNAPSHOT_CUTS)
 
@@ -47,7 +47,7 @@ def snapshot_end_options() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def snapshot_store_dir(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the whole snapshot imported once (as CI does), for read-only use."""
-    from rotation.data.importer import import_paths
+    from rotation.data.ingest import import_paths
     from rotation.data.store import Store
 
     root = tmp_path_factory.mktemp("snapshot-store")

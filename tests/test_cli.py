@@ -283,7 +283,7 @@ def test_import_into_an_unwritable_store_keeps_the_table_and_the_store(raw_dir, 
     assert run(["data", "import", raw_dir / "fred/DGS10.csv"])[0] == 0
     store = Store(tmp_path / "store")
     before = {p: p.read_bytes() for p in store.root.rglob("*") if p.is_file() and p.name != ".lock"}
-    import rotation.data.store as store_mod
+    import rotation.data.store.files as store_mod
 
     def refuse(path, data, **kw):
         raise OSError(errno_, os.strerror(errno_), str(path))

@@ -45,7 +45,7 @@ def _print_table(rows: list[dict], columns: list[str]) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from rotation.data.fetch import fetch
+    from rotation.data.ingest import fetch
 
     report = fetch(args.keys or None, timeout=args.timeout, retry_count=args.retries, progress=not args.quiet,
                    max_seconds=args.max_time)
@@ -57,7 +57,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from rotation.data.importer import import_paths, parse_end_option, read_end_file
+    from rotation.data.ingest import import_paths, parse_end_option, read_end_file
 
     ends = read_end_file(args.end_file) if args.end_file else {}
     ends.update(parse_end_option(args.end or []))
@@ -87,10 +87,11 @@ def _short(path: str, roots: list[str]) -> str:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from rotation.data.api import status
     from rotation.data.store import Store
 
     store = Store()
-    rows = store.status(check=True)
+    rows = status(store, check=True)
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
@@ -107,10 +108,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from rotation.data.advice import repairs
     from rotation.data.store import Store
 
     store = Store()
-    problems = store.verify()
+    problems = repairs(store)
     removed = store.clean() if not problems else None  # leftovers of an interrupted writer (if none is active)
     if removed:
         print(f"removed {len(removed)} file(s) left by an interrupted import or fetch (the manifest did not name them)")
@@ -129,13 +131,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_rebuild(args: argparse.Namespace) -> int:
+    from rotation.data.advice import repairs
+    from rotation.data.ingest import rebuild
     from rotation.data.store import Store
 
     store = Store()
-    rows = [{"raw file": p, "remote": r, "status": st} for p, r, st in store.rebuild()]
+    rows = [{"raw file": p, "remote": r, "status": st} for p, r, st in rebuild(store)]
     _print_table(rows, ["raw file", "remote", "status"])
     n = len(store.manifest()["datasets"])
-    problems = store.verify()
+    problems = repairs(store)
     print(f"\nrebuilt {n} datasets in {store.root} from raw/"
           + ("" if not problems else f"; {len(problems)} problem(s) remain"))
     for p in problems:

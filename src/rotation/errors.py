@@ -15,7 +15,6 @@ __all__ = [
     "ParameterError",
     "OfflineError",
     "RotationWarning",
-    "DataQualityWarning",
 ]
 
 
@@ -81,7 +80,3 @@ class OfflineError(DatasetNotFoundError):
 
 class RotationWarning(UserWarning):
     """Base class of rotation's warnings."""
-
-
-class DataQualityWarning(RotationWarning):
-    """The data has a known defect (stale value, gap, intraday last row); the message says what to do."""

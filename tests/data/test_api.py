@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.data.api import PROXIES, compound, load, small_large, store_summary
-from rotation.data.importer import import_paths
+from rotation.data.api import PROXIES, compound, load, small_large, staleness, store_summary
+from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
 
@@ -256,3 +256,21 @@ def test_store_summary(store):
     rows = {r["key"]: r for r in store_summary(store)}
     assert rows["IWM"]["last"] == "2026-07-13"
     assert set(rows["IWM"]) == {"key", "source", "remote_id", "rows", "first", "last", "sha256", "raw_sha256", "acquired_at"}
+
+
+# --------------------------------------------------------------------------- status: staleness
+@pytest.mark.parametrize(
+    ("last", "freq", "lag", "today", "stale"),
+    [
+        ("2026-07-10", "D", 0, "2026-07-24", False),   # 10 business days later
+        ("2026-07-10", "D", 0, "2026-07-27", True),    # 11
+        ("2025-03-31", "D", 0, "2026-07-27", True),    # a series that ended in 2025
+        ("2026-05-31", "M", 0, "2026-08-30", False),   # June's value due 06-30, two months' grace
+        ("2026-05-31", "M", 0, "2026-08-31", True),
+        ("2026-05-01", "M", 30, "2026-09-01", False),  # FRED monthly dated the 1st, published a month later
+        ("2026-03-31", "Q", 0, "2026-08-30", False),
+        ("2024-12-31", "A", 0, "2026-07-01", True),
+    ],
+)
+def test_staleness_by_frequency(last, freq, lag, today, stale):
+    assert staleness(pd.Timestamp(last).date(), freq, lag, pd.Timestamp(today).date()) is stale

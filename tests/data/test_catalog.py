@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rotation.data import catalog
-from rotation.data.importer import identify
+from rotation.data.catalog import identify
 from rotation.errors import DatasetNotFoundError
 
 
@@ -54,3 +54,27 @@ def test_unknown_key_suggests_close_matches():
     with pytest.raises(DatasetNotFoundError, match="Did you mean: DGS10"):
         catalog.get("DGS1O")
     assert catalog.get("dgs10").key == "DGS10"
+
+
+# --------------------------------------------------------------------------- identify
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("IDX_RUT.csv", ("prices", "^RUT"), id="index-ticker"),
+        pytest.param("idx_gspc.CSV", ("prices", "^GSPC"), id="index-ticker-lowercase"),
+        pytest.param("IWM.csv", ("prices", "IWM"), id="etf"),
+        pytest.param("DX-Y.NYB.csv", ("prices", "DX-Y.NYB"), id="ticker-with-dots"),
+        pytest.param("IWM.json", ("prices", "IWM"), id="yahoo-json"),
+        pytest.param("F-F_Research_Data_Factors_CSV.zip", ("famafrench", "F-F_Research_Data_Factors"), id="ff-zip"),
+        pytest.param("F-F_Research_Data_Factors.CSV", ("famafrench", "F-F_Research_Data_Factors"), id="ff-csv"),
+        pytest.param("Portfolios_Formed_on_ME_Daily__x.csv", ("famafrench", "Portfolios_Formed_on_ME_Daily"), id="ff-note-after-double-underscore"),
+        pytest.param("DGS10.csv", ("fred", "DGS10"), id="fred"),
+        pytest.param("/some/folder/usrec.csv", ("fred", "USREC"), id="fred-lowercase-with-folder"),
+        pytest.param("unknown.csv", None, id="unknown-name"),
+        pytest.param("DGS10.xlsx", None, id="unknown-suffix"),
+        pytest.param("PROVENANCE.md", None, id="markdown"),
+        pytest.param("IWM.alitalbi.csv", None, id="alt-copy-with-dot-note"),
+    ],
+)
+def test_identify(name, expected):
+    assert identify(name) == expected

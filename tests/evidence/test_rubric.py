@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from statsmodels.stats.multitest import multipletests
 
+from rotation.stats.units import Units
 from rotation.evidence import claims, rubric as verdicts
 from rotation.present.findings import answer_box_html, render_findings, scorecard_rows
 from rotation.stats.multiple import adjust_pvalues
@@ -20,13 +22,29 @@ SAMPLE = Sample(proxy="ff30_vw", start="1926-07-31", end="2026-02-28", n=1196)
 
 
 def eff(est, lo, hi, label="effect", **kw):
-    return Effect(label=label, estimate=est, units="decimal relative return per month", ci_lower=lo, ci_upper=hi,
+    return Effect(label=label, estimate=est, units=Units.returns("decimal relative return per month"), ci_lower=lo, ci_upper=hi,
                   nobs=kw.pop("nobs", 100), **kw)
 
 
 def ev(claim_id, headline, checks=(), kind="association", **kw):
-    return Evidence(claim_id=claim_id, headline=headline, sample=SAMPLE, method="HAC (12 lags)", kind=kind,
-                    checks=tuple(checks), **kw)
+    """Evidence, and the evidence kind a made-up decision for the case declares (see ``decide_as``)."""
+    return Evidence(claim_id=claim_id, headline=headline, sample=SAMPLE, method="HAC (12 lags)",
+                    checks=tuple(checks), **kw), kind
+
+
+@pytest.fixture
+def decide_as(monkeypatch):
+    """Decide a case under a decision that declares exactly the case's checks and evidence kind (the rubric's
+    logic, independent of what the real claims declare)."""
+    def run(case):
+        evidence, kind = case
+        real = claims.CLAIMS[evidence.claim_id]
+        decision = replace(real.decision, checks=tuple(sorted({c.kind for c in evidence.checks})), evidence=kind,
+                           thresholds=evidence.headline.thresholds)
+        monkeypatch.setitem(claims.CLAIMS, evidence.claim_id, replace(real, decision=decision))
+        return decide(evidence)
+
+    return run
 
 
 # breakout_follow_through: expected +, general, no mechanism named
@@ -72,13 +90,13 @@ def both_proxies(sign=1):
         pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(0.01, -0.01, 0.02))]),
                      "not supported", "R4", id="against-but-unstable"),
         pytest.param(ev(POS, eff(0.02, 0.01, 0.03, nobs=6)), "inconclusive", "R2", id="too-few"),
-        pytest.param(ev(POS, Effect(label="x", estimate=0.02, units="decimal", nobs=50)), "inconclusive", "R2",
+        pytest.param(ev(POS, Effect(label="x", estimate=0.02, units=Units.returns("decimal"), nobs=50)), "inconclusive", "R2",
                      id="no-interval"),
         pytest.param(ev(NARROW, eff(0.02, 0.01, 0.03)), "supported", "R7", id="narrow-claim-one-proxy-ok"),
     ],
 )
-def test_every_status_is_reachable(evidence, status, rule):
-    v = decide(evidence)
+def test_every_status_is_reachable(evidence, status, rule, decide_as):
+    v = decide_as(evidence)
     assert (v.status, v.rule) == (status, rule), v.reasons
     assert v.reasons
 
@@ -101,17 +119,49 @@ def test_all_statuses_covered_by_the_cases_above():
 )
 def test_state_against_thresholds(value, status):
     # underwhelming: expected -1, a percentile <= 1/3 is "for"
-    h = Effect(label="1-year relative return percentile", estimate=value, units="percentile (0-1)",
+    h = Effect(label="1-year relative return percentile", estimate=value, units=Units.share("percentile (0-1)"),
                thresholds=(1 / 3, 2 / 3), nobs=1100)
-    other = Effect(label="iwm_spy", estimate=value, units="percentile (0-1)", thresholds=(1 / 3, 2 / 3), nobs=300)
-    v = decide(ev("underwhelming", h, [Check("proxy", other)], kind="descriptive"))
-    assert v.status == status
+    other = Effect(label="iwm_spy", estimate=value, units=Units.share("percentile (0-1)"), thresholds=(1 / 3, 2 / 3), nobs=300)
+    with pytest.raises(ParameterError, match=r"lacks the declared \['horizon'\] checks"):
+        decide(ev("underwhelming", h, [Check("proxy", other)])[0])
+    v = decide(ev("underwhelming", h, [Check("proxy", other), Check("horizon", other)])[0])
+    assert v.status == status and v.evidence == "descriptive" and v.decision.thresholds == (1 / 3, 2 / 3)
 
 
 def test_p_value_overrides_the_interval():
     # an unadjusted interval that excludes 0, but the Holm-adjusted p-value is not significant
     h = eff(0.02, 0.001, 0.04, p_value=0.12)
-    assert decide(ev(NARROW, h)).status == "not supported"
+    assert decide(ev(NARROW, h)[0]).status == "not supported"
+
+
+def test_decide_refuses_evidence_that_does_not_follow_the_declared_decision():
+    halves = [Check("subperiod", eff(0.01, -0.01, 0.03, label="first half"))]
+    horizons = [Check("horizon", eff(0.01, -0.01, 0.03, label="3 months"))]
+    with pytest.raises(ParameterError, match=r"lacks the declared \['horizon'\] checks.*rotation.evidence.claims"):
+        decide(ev(POS, eff(0.02, 0.01, 0.03), both_proxies() + halves)[0])
+    with pytest.raises(ParameterError, match=r"brings \['control'\] checks its decision does not declare"):
+        decide(ev(POS, eff(0.02, 0.01, 0.03), both_proxies() + halves + horizons
+                  + [Check("control", eff(0.01, 0.0, 0.02))])[0])
+    state = Effect(label="p", estimate=0.2, units=Units.share("percentile"), thresholds=(0.2, 0.8), nobs=500)
+    with pytest.raises(ParameterError, match=r"judged against thresholds \(0.2, 0.8\); its decision declares"):
+        decide(ev("underwhelming", state, [Check("proxy", state), Check("horizon", state)])[0])
+    v = decide(ev(POS, eff(0.02, 0.01, 0.03, nobs=7), both_proxies() + halves + horizons)[0])
+    assert (v.status, v.rule) == ("inconclusive", "R2") and "fewer than 8" in v.reasons[0]  # the declared min_n
+    assert v.to_record()["decision"]["horizon"] == 6 and v.to_record()["decision"]["min_n"] == 8
+
+
+def test_every_testable_claim_declares_its_decision():
+    for c in claims.CLAIMS_LIST:
+        if not c.testable:
+            continue
+        d = c.decision
+        assert d.min_n >= 5 and 0 < d.alpha < 1 and d.evidence in ("association", "mechanism", "descriptive")
+        if c.general:  # a general claim without a proxy check is capped by the rubric (R4/R6)
+            assert d.robustness_proxy, c.id
+        if "proxy" in d.checks:
+            assert d.robustness_proxy, c.id
+    with pytest.raises(ParameterError, match="Decision.checks must be among"):
+        claims.Decision(checks=("halves",))
 
 
 def test_adjust_pvalues_matches_statsmodels():
@@ -129,8 +179,9 @@ def test_adjust_pvalues_matches_statsmodels():
 
 def test_record_is_plain_json_and_findings_render():
     v = decide(ev(POS, eff(0.02, 0.01, 0.03, median=0.015, share_positive=0.7),
-                  both_proxies() + [Check("subperiod", eff(0.01, -0.01, 0.03, label="1926-1975"))],
-                  caveats=("Breakout episodes are few.",)))
+                  both_proxies() + [Check("subperiod", eff(0.01, -0.01, 0.03, label="1926-1975")),
+                                    Check("horizon", eff(0.01, 0.0, 0.03, label="3 months"))],
+                  caveats=("Breakout episodes are few.",))[0])
     rec = v.to_record()
     assert json.loads(json.dumps(rec, allow_nan=False)) == rec
     assert rec["status"] == "supported" and rec["rule_text"] == verdicts.RUBRIC["R7"]
@@ -144,7 +195,7 @@ def test_effect_from_a_result_table():
 
     class R:
         title = "beta"
-        units = "beta"
+        units = Units.number("beta")
         table = pd.DataFrame({"estimate": [-0.3], "std_err": [0.1], "t": [-3.0], "p_value": [0.003],
                               "ci_lower": [-0.5], "ci_upper": [-0.1], "nobs": [400]}, index=["dollar"])
 
@@ -179,6 +230,18 @@ def test_the_rubric_is_written_once_in_docs():
         assert f"`{c.id}`" in doc, f"docs/verdicts.md does not list claim {c.id}"
 
 
+def test_the_decisions_are_written_in_docs_as_declared():
+    doc = (ROOT / "docs" / "verdicts.md").read_text(encoding="utf-8")
+    for c in claims.CLAIMS_LIST:
+        if not c.testable:
+            continue
+        d = c.decision
+        th = "-" if d.thresholds is None else f"{d.thresholds[0]:.3g} / {d.thresholds[1]:.3g}"
+        row = (f"| `{c.id}` | {d.horizon_text() or '-'} | {d.min_n} | {th} | {d.evidence} | "
+               f"{', '.join(d.checks) or '-'} | {d.robustness_proxy or '-'} | {d.adjust or '-'} |")
+        assert row in doc, f"docs/verdicts.md does not state the decision of {c.id} as declared: {row}"
+
+
 def test_the_module_docstring_states_the_same_rubric():
     doc = " ".join(verdicts.__doc__.split())
     for rule, text in verdicts.RUBRIC.items():
@@ -186,14 +249,14 @@ def test_the_module_docstring_states_the_same_rubric():
 
 
 def test_records_render_in_the_answer_box_and_the_scorecard():
-    v = decide(ev(POS, eff(0.02, 0.01, 0.03), both_proxies()))
+    v = decide(ev(NARROW, eff(0.02, 0.01, 0.03))[0])
     rec = json.loads(json.dumps(v.to_record()))
     html = answer_box_html([rec], data_as_of="2026-02-28")
     assert "Answer" in html and "supported" in html and "2026-02-28" in html and "+2.00%" in html
-    rows = scorecard_rows({"01_relative_strength": {f"verdicts.{POS}": rec, "other": 1}})
+    rows = scorecard_rows({"01_relative_strength": {f"verdicts.{NARROW}": rec, "other": 1}})
     assert len(rows) == len(claims.CLAIMS_LIST)
     by_id = {r["claim_id"]: r for r in rows}
-    assert by_id[POS]["status"] == "supported" and by_id[POS]["notebook"] == "01_relative_strength"
+    assert by_id[NARROW]["status"] == "supported" and by_id[NARROW]["notebook"] == "01_relative_strength"
     assert by_id["short_squeeze"]["status"] == "not testable" and by_id["weaker_dollar"]["status"] == "not run"
     assert answer_box_html([]) == ""
 

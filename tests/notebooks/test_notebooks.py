@@ -63,10 +63,13 @@ def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
 
 REQUIRED_01 = [
     "proxy", "sample.start", "sample.end",
-    "latest.1y", "latest.3y", "latest.5y", "latest.1y_percentile", "latest.3y_percentile", "latest.5y_percentile",
-    "breakouts.n_episodes", "breakouts.study.rows.6.estimate", "breakouts.study.rows.6.ci_lower",
-    "breakouts.study.rows.12.estimate", "breakouts.study.rows.12.ci_lower", "breakouts.study.rows.12.ci_upper",
-    "breakouts.false_rate", "blowoff.n", "blowoff.mean_fwd_3m", "level2000.breaks", "level2000.failures",
+    *(f"standing.rows.{w}.{c}" for w in ("1 year", "3 years", "5 years") for c in ("estimate", "percentile")),
+    "breakouts.n_episodes", "breakouts.forward.rows.6.estimate", "breakouts.forward.rows.6.ci_lower",
+    "breakouts.forward.rows.12.estimate", "breakouts.forward.rows.12.ci_lower",
+    "breakouts.forward.rows.12.ci_upper", "breakouts.false_rate.rows.rate.estimate",
+    "blowoff.rows.blow-off.nobs", "blowoff.rows.blow-off.estimate", "levels.at_2000.breaks",
+    "levels.at_2000.failures", *(f"verdicts.{c}.status" for c in ("underwhelming", "breakout_follow_through",
+                                                                   "false_breakout", "blowoff", "resistance_2000")),
 ]
 
 
@@ -83,13 +86,14 @@ def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, 
         missing = [k for k in REQUIRED_01 if k not in res]
         assert not missing, f"results.json lacks {missing}"
         assert res["proxy"] == proxy
-        lo, hi = res["breakouts.study.rows.12.ci_lower"], res["breakouts.study.rows.12.ci_upper"]
-        assert lo <= res["breakouts.study.rows.12.estimate"] <= hi
-        assert 0 <= res["breakouts.false_rate"] <= 1
+        lo, hi = res["breakouts.forward.rows.12.ci_lower"], res["breakouts.forward.rows.12.ci_upper"]
+        assert lo <= res["breakouts.forward.rows.12.estimate"] <= hi
+        assert 0 <= res["breakouts.false_rate.rows.rate.estimate"] <= 1
+        assert res["verdicts.breakout_follow_through.decision.horizon"] == 6  # declared with the claim
     # the 2,000-level study reads ^RUT whatever the proxy
     a = flat(json.loads((tmp_path / "ff30_vw" / "01_relative_strength" / "results.json").read_text()))
     b = flat(json.loads((tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_text()))
-    assert a["level2000.breaks"] == b["level2000.breaks"]
+    assert a["levels.at_2000.breaks"] == b["levels.at_2000.breaks"]
     assert a["sample.start"] == "1926-07-31" and b["sample.start"].startswith("2000-")
 
     again = tmp_path / "again"

@@ -15,8 +15,10 @@ import nbformat
 
 from rotation.evidence import rubric as vd
 from rotation.evidence.consistency import robustness_rows
+from rotation.stats.units import Units
 
 TITLE = "99 · Test report: does the reader see the answer first?"
+RETURNS = Units.returns("decimal relative return")
 _PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f6c64e0000000049454e44ae426082"
@@ -38,12 +40,14 @@ def verdict_record() -> dict:
     """A decided January-effect verdict record (headline +3.56%), as a notebook records it."""
     ev = vd.Evidence(
         claim_id="january_effect",
-        headline=vd.Effect(label="January minus other months", estimate=0.0356, units="decimal relative return",
+        headline=vd.Effect(label="January minus other months", estimate=0.0356, units=RETURNS,
                            ci_lower=0.0253, ci_upper=0.0459, p_value=0.0001, nobs=1196),
         sample=vd.Sample(proxy="ff30_vw", start="1926-07-31", end="2026-02-28", n=1196),
         method="OLS on a January dummy, HAC (6 lags)",
-        checks=(vd.Check("proxy", vd.Effect(label="iwm_spy", estimate=0.004, units="decimal relative return",
-                                            ci_lower=0.001, ci_upper=0.007, nobs=313)),),
+        checks=(vd.Check("proxy", vd.Effect(label="iwm_spy", estimate=0.004, units=RETURNS,
+                                            ci_lower=0.001, ci_upper=0.007, nobs=313)),
+                vd.Check("subperiod", vd.Effect(label="2000-now", estimate=0.007, units=RETURNS,
+                                                ci_lower=-0.002, ci_upper=0.016, nobs=315))),
     )
     return vd.decide(ev).to_record()
 
@@ -116,7 +120,7 @@ DEPENDS = "at start=2001-01-31: not supported with ff30_vw; contradicted with iw
 def grid_verdict(claim_id: str, status: str, est: float, lo: float, hi: float) -> dict:
     """A verdict record with a headline effect in decimal relative return per month."""
     return {"claim_id": claim_id, "quote": "q", "status": status, "rule": "R7",
-            "headline": {"label": "x", "estimate": est, "units": "decimal relative return per month",
+            "headline": {"label": "x", "estimate": est, "units": "decimal relative return per month", "scale": "return",
                          "ci_lower": lo, "ci_upper": hi, "p_value": None, "nobs": 50, "null": 0.0,
                          "thresholds": None, "level": 0.95, "median": None, "share_positive": None}}
 

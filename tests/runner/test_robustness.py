@@ -35,7 +35,7 @@ NB = "01_relative_strength"
 
 def _verdict(claim_id: str, status: str, est: float, lo: float, hi: float) -> dict:
     return {"claim_id": claim_id, "quote": "q", "status": status, "rule": "R7",
-            "headline": {"label": "x", "estimate": est, "units": "decimal relative return per month",
+            "headline": {"label": "x", "estimate": est, "units": "decimal relative return per month", "scale": "return",
                          "ci_lower": lo, "ci_upper": hi, "p_value": None, "nobs": 50, "null": 0.0,
                          "thresholds": None, "level": 0.95, "median": None, "share_positive": None}}
 

@@ -54,8 +54,8 @@ def test_check_events_returns_sorted_positions() -> None:
 
 
 def test_modules_share_the_same_checks() -> None:
-    from rotation.stats import inference, regressions
+    from rotation.stats import intervals, regressions
     from rotation.studies import regimes, windows
 
-    for mod in (inference, regimes, regressions, windows):
+    for mod in (intervals, regimes, regressions, windows):
         assert mod.check_int is _checks.check_int

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import row
+
 from rotation.stats.clusters import cluster_bootstrap, cluster_ids
 from rotation.errors import ParameterError
 
@@ -25,19 +27,23 @@ def test_clustered_bootstrap_is_wider_than_treating_events_as_independent():
     cl_means = rng.normal(0, 0.1, 10)
     values = np.repeat(cl_means, 5) + rng.normal(0, 0.01, 50)  # 10 clusters of 5 near-identical events
     clusters = np.repeat(np.arange(10), 5)
-    together = cluster_bootstrap(values, clusters, reps=999, seed=1)
-    apart = cluster_bootstrap(values, np.arange(50), reps=999, seed=1)
+    result = cluster_bootstrap(values, clusters, reps=999, seed=1)
+    together = row(result)
+    apart = row(cluster_bootstrap(values, np.arange(50), reps=999, seed=1))
     assert together["estimate"] == pytest.approx(values.mean())
     assert together["n_clusters"] == 10 and apart["n_clusters"] == 50
     assert (together["ci_upper"] - together["ci_lower"]) > 1.8 * (apart["ci_upper"] - apart["ci_lower"])
-    assert together == cluster_bootstrap(values, clusters, reps=999, seed=1)
+    assert result == cluster_bootstrap(values, clusters, reps=999, seed=1)
+    assert list(result.table.index) == ["mean"] and result.method.bootstrap == "cluster"
 
 
 def test_difference_of_two_groups():
     values = np.array([1, 1, 0, 1, 0, 0, 0, 1], dtype=float)
     groups = np.array(["round"] * 4 + ["placebo"] * 4)
     clusters = np.array([0, 0, 1, 2, 3, 4, 5, 6])
-    out = cluster_bootstrap(values, clusters, groups, reps=500, seed=0)
+    result = cluster_bootstrap(values, clusters, groups, reps=500, seed=0)
+    out = row(result)
+    assert list(result.table.index) == ["round minus placebo"]
     assert out["group_a"] == "round" and out["estimate"] == pytest.approx(0.75 - 0.25)
     assert out["ci_lower"] <= out["estimate"] <= out["ci_upper"]
     with pytest.raises(ParameterError, match="exactly two"):
@@ -76,7 +82,7 @@ def test_counting_path_equals_the_loop_for_whole_numbers(n_clusters, two_groups)
     if two_groups:  # the second group sits in one cluster only, so some replications draw none of it
         groups = np.where(clusters == clusters[-1], "placebo", "round")
     order = ("round", "placebo") if two_groups else None
-    got = cluster_bootstrap(values, clusters, groups, order=order, reps=400, seed=7)
+    got = row(cluster_bootstrap(values, clusters, groups, order=order, reps=400, seed=7))
     ref = _by_arch_loop(values, clusters, groups, order, 400, 7)
     assert {k: got[k] for k in ref} == ref
     if two_groups and n_clusters > 3:
@@ -87,6 +93,6 @@ def test_non_whole_values_still_take_the_loop():
     rng = np.random.default_rng(2)
     clusters = np.repeat(np.arange(20), 3)
     values = rng.normal(0.01, 0.05, 60)
-    got = cluster_bootstrap(values, clusters, reps=300, seed=4)
+    got = row(cluster_bootstrap(values, clusters, reps=300, seed=4))
     ref = _by_arch_loop(values, clusters, None, None, 300, 4)
     assert {k: got[k] for k in ref} == ref

@@ -10,7 +10,7 @@ from statsmodels.regression.rolling import RollingOLS
 
 from rotation.stats import regressions as rg
 from rotation.errors import ParameterError
-from rotation.stats.inference import newey_west_lags
+from rotation.stats.hac import newey_west_lags
 
 
 @pytest.fixture
@@ -25,22 +25,36 @@ def xy() -> tuple[pd.Series, pd.DataFrame]:
 
 
 # --------------------------------------------------------------------------- rolling_hac_betas
+def wide(res):
+    """A rolling result (rows term x date) as one wide frame: name, name_se, name_lower, name_upper, nobs."""
+    cols = {}
+    for term in res.table.index.unique(level=0):
+        s = res.table.loc[term]
+        cols.update({term: s["estimate"], f"{term}_se": s["std_err"], f"{term}_lower": s["ci_lower"],
+                     f"{term}_upper": s["ci_upper"]})
+    cols["nobs"] = s["nobs"]
+    return pd.DataFrame(cols)
+
+
 def test_rolling_point_estimates_match_statsmodels_rollingols(xy):
     y, X = xy
     res = rg.rolling_hac_betas(y, X, window=36)
-    out = res.betas
+    out = wide(res)
     ref = RollingOLS(y, sm.add_constant(X), window=36).fit().params
     np.testing.assert_allclose(out[["dollar", "mkt"]].to_numpy(), ref[["dollar", "mkt"]].to_numpy(), rtol=1e-10,
                                atol=1e-12, equal_nan=True)
     assert out["dollar"].iloc[:35].isna().all() and out["dollar"].iloc[35:].notna().all()
     assert list(out.columns) == ["dollar", "dollar_se", "dollar_lower", "dollar_upper",
                                  "mkt", "mkt_se", "mkt_lower", "mkt_upper", "nobs"]
-    assert res.method.lags == newey_west_lags(36) and res.method.cov_type == "HAC" and out.attrs == {}
+    assert res.method.lags == newey_west_lags(36) and res.method.cov_type == "HAC"
+    assert list(res.table.index.names) == ["term", "date"] and list(res.table.index.unique(0)) == ["dollar", "mkt"]
+    ok = res.table.dropna(subset=["estimate"])
+    np.testing.assert_allclose(ok["t"], ok["estimate"] / ok["std_err"], rtol=1e-12)
 
 
 def test_rolling_hac_se_matches_one_window_refit(xy):
     y, X = xy
-    out = rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5, alpha=0.1).betas
+    out = wide(rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5, alpha=0.1))
     t = 100  # the window ending at row 100 covers rows 53..100
     fit = sm.OLS(y.iloc[53:101], sm.add_constant(X["dollar"].iloc[53:101])).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
     assert out["dollar"].iloc[t] == pytest.approx(fit.params["dollar"], rel=1e-10)
@@ -52,7 +66,7 @@ def test_rolling_hac_se_matches_one_window_refit(xy):
 def test_rolling_latest_is_a_result_matching_statsmodels(xy):
     y, X = xy
     res = rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5)
-    latest = res.latest()
+    latest = rg.latest(res)
     n = len(y)
     fit = sm.OLS(y.iloc[n - 48:], sm.add_constant(X["dollar"].iloc[n - 48:])).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
     row = latest.table.loc["dollar"]
@@ -60,22 +74,22 @@ def test_rolling_latest_is_a_result_matching_statsmodels(xy):
     assert row["t"] == pytest.approx(fit.tvalues["dollar"], rel=1e-10)
     assert row["p_value"] == pytest.approx(fit.pvalues["dollar"], rel=1e-8)
     assert row["date"] == y.index[-1] and row["nobs"] == 48
-    rec = res.to_record()
-    assert rec["window"] == 48 and rec["latest"]["method"]["lags"] == 5 and "maxlags=5" in res.summary()
+    rec = latest.to_record()
+    assert rec["method"]["lags"] == 5 and "maxlags=5" in latest.summary() and rec["rows"]["dollar"]["nobs"] == 48
 
 
 def test_rolling_is_trailing_and_handles_nan(xy):
     y, X = xy
-    base = rg.rolling_hac_betas(y, X["dollar"], window=24).betas
+    base = wide(rg.rolling_hac_betas(y, X["dollar"], window=24))
     y2 = y.copy()
     y2.iloc[80:] = 99.0  # later data changes nothing up to row 79
-    later = rg.rolling_hac_betas(y2, X["dollar"], window=24).betas
+    later = wide(rg.rolling_hac_betas(y2, X["dollar"], window=24))
     pd.testing.assert_frame_equal(base.iloc[:80], later.iloc[:80])
     y3 = y.copy()
     y3.iloc[50] = np.nan
-    gap = rg.rolling_hac_betas(y3, X["dollar"], window=24, min_nobs=20).betas
+    gap = wide(rg.rolling_hac_betas(y3, X["dollar"], window=24, min_nobs=20))
     assert gap["nobs"].iloc[60] == 23 and np.isfinite(gap["dollar"].iloc[60])
-    strict = rg.rolling_hac_betas(y3, X["dollar"], window=24).betas
+    strict = wide(rg.rolling_hac_betas(y3, X["dollar"], window=24))
     assert np.isnan(strict["dollar"].iloc[60]) and np.isfinite(strict["dollar"].iloc[74])
 
 
@@ -151,10 +165,10 @@ def test_predictive_regression_alignment_and_overlap_lags(xy):
     data = pd.concat([target, xs], axis=1).dropna()
     k = max(2, newey_west_lags(len(data)))
     fit = sm.OLS(data.iloc[:, 0], sm.add_constant(data.iloc[:, 1])).fit(cov_type="HAC", cov_kwds={"maxlags": k})
-    assert res.params["dollar"] == pytest.approx(fit.params.iloc[1])
-    assert res.bse["dollar"] == pytest.approx(fit.bse.iloc[1])
-    assert res.nobs == len(y) - 3 - 1 and res.maxlags == k
-    assert rg.predictive_regression(y, x, horizon=12).maxlags == 11  # overlap correction wins over the NW rule
+    assert res.table.loc["dollar", "estimate"] == pytest.approx(fit.params.iloc[1])
+    assert res.table.loc["dollar", "std_err"] == pytest.approx(fit.bse.iloc[1])
+    assert res.table.loc["dollar", "nobs"] == len(y) - 3 - 1 and res.method.lags == k
+    assert rg.predictive_regression(y, x, horizon=12).method.lags == 11  # overlap correction wins over the NW rule
 
 
 def test_predictive_regression_errors(xy):
@@ -191,10 +205,10 @@ def test_oos_r2_matches_hand_loop(h):
     y = pd.Series(0.3 * x.shift(1).fillna(0).to_numpy() + rng.normal(size=40), index=idx, name="y")
     res = rg.oos_r2(y, x, horizon=h, min_train=10)
     r2, arr = _hand_oos(y.to_numpy(), x.to_numpy(), h, 10)
-    assert res.r2 == pytest.approx(r2, rel=1e-9)
-    assert res.n_forecasts == len(arr)
-    np.testing.assert_allclose(res.forecasts["model"].to_numpy(), arr[:, 1], rtol=1e-9)
-    np.testing.assert_allclose(res.forecasts["mean"].to_numpy(), arr[:, 2], rtol=1e-9)
+    assert res.estimate == pytest.approx(r2, rel=1e-9)
+    assert res.nobs == len(arr) and res.units.scale == "number" and res.method.kind == "descriptive"
+    np.testing.assert_allclose(res.data["model"].to_numpy(), arr[:, 1], rtol=1e-9)
+    np.testing.assert_allclose(res.data["mean"].to_numpy(), arr[:, 2], rtol=1e-9)
 
 
 def test_oos_forecast_at_t_ignores_later_data():
@@ -203,12 +217,12 @@ def test_oos_forecast_at_t_ignores_later_data():
     x = pd.Series(rng.normal(size=200), index=idx, name="x")
     y = pd.Series(rng.normal(size=200), index=idx, name="y")
     h = 3
-    base = rg.oos_r2(y, x, horizon=h, min_train=50).forecasts
+    base = rg.oos_r2(y, x, horizon=h, min_train=50).data
     t = 120
     y2, x2 = y.copy(), x.copy()
     y2.iloc[t + 1 :] = rng.normal(size=200 - t - 1) * 10  # everything after t changes
     x2.iloc[t + 1 :] = rng.normal(size=200 - t - 1) * 10
-    pert = rg.oos_r2(y2, x2, horizon=h, min_train=50).forecasts
+    pert = rg.oos_r2(y2, x2, horizon=h, min_train=50).data
     upto = base.index <= idx[t]
     pd.testing.assert_series_equal(base.loc[upto, "model"], pert.loc[upto, "model"])
     pd.testing.assert_series_equal(base.loc[upto, "mean"], pert.loc[upto, "mean"])
@@ -228,7 +242,7 @@ def test_rolling_hac_se_matches_statsmodels_in_every_window(xy):
     y, X = xy
     y = y.copy()
     y.iloc[40] = np.nan
-    out = rg.rolling_hac_betas(y, X, window=30, maxlags=4, min_nobs=25).betas
+    out = wide(rg.rolling_hac_betas(y, X, window=30, maxlags=4, min_nobs=25))
     for t in range(29, len(y), 7):
         sl = slice(t - 29, t + 1)
         data = pd.concat([y.iloc[sl].rename("y"), X.iloc[sl]], axis=1).dropna()

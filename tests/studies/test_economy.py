@@ -63,7 +63,7 @@ def test_state_table_matches_statsmodels_and_counts_spells():
     states = pd.Series(np.where((np.arange(240) // 24) % 2 == 0, "a", "b"), index=r.index)
     res = ec.state_table(r, states, horizon=3, maxlags=4)
     tab = res.table
-    assert res.method.lags == 4 and "3" in res.units
+    assert res.method.lags == 4 and "3" in res.units.text
     fwd = ec.forward_compounded(r, 3)
     data = pd.concat({"y": fwd, "s": states}, axis=1).dropna()
     ref = sm.OLS(data["y"], pd.get_dummies(data["s"], dtype=float)).fit(cov_type="HAC", cov_kwds={"maxlags": 4})

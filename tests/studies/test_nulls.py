@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 from arch.bootstrap import StationaryBootstrap
 
+from _helpers import row
+
 from rotation.errors import ParameterError
-from rotation.studies.nulls import null_distribution
+from rotation.studies.nulls import null_summary, null_distribution
 
 
 def _returns(n=600, seed=1):
@@ -32,15 +34,17 @@ def test_deterministic_and_matches_a_direct_arch_loop():
     bs = StationaryBootstrap(6, df.to_numpy(), seed=3)
     ref = np.array([share_up_after_up(pd.DataFrame(p[0], index=df.index, columns=df.columns))
                     for p, _ in bs.bootstrap(99)])
-    assert a.null_median == pytest.approx(float(np.median(ref)))
-    assert a.percentile == pytest.approx(float((ref <= a.observed).mean()))
-    assert a.n_valid == 99
+    r = row(a)
+    assert r["null_median"] == pytest.approx(float(np.median(ref)))
+    assert r["percentile"] == pytest.approx(float((ref <= a.estimate).mean()))
+    assert r["n_valid"] == 99
+    np.testing.assert_array_equal(a.data["null"].to_numpy(), ref)
 
 
 def test_no_edge_on_iid_data_and_an_edge_is_found():
     df = _returns(1200)
     res = null_distribution(df, share_up_after_up, block_size=1, reps=199, seed=0)
-    assert 0.025 < res.percentile < 0.975  # iid data: the observed rate is ordinary
+    assert 0.025 < row(res)["percentile"] < 0.975  # iid data: the observed rate is ordinary
     # momentum data: relative returns follow their sign -> observed rate far above the iid null
     rng = np.random.default_rng(5)
     e = rng.normal(0, 0.02, 1200)
@@ -49,9 +53,11 @@ def test_no_edge_on_iid_data_and_an_edge_is_found():
         x[t] = 0.5 * x[t - 1] + e[t]
     mom = pd.DataFrame({"small": x, "large": 0.0}, index=df.index)
     res = null_distribution(mom, share_up_after_up, block_size=1, reps=199, seed=0)
-    assert res.percentile == 1.0 and res.p_greater < 0.01
+    assert row(res)["percentile"] == 1.0 and res.p_value < 0.01
     rec = res.to_record()
-    assert rec["reps"] == 199 and rec["method"] == "stationary"
+    assert rec["method"]["reps"] == 199 and rec["method"]["bootstrap"] == "stationary"
+    text = null_summary(res)
+    assert "p(greater) = 0.005" in text and "stationary block bootstrap" in text and "199 of 199 paths" in text
 
 
 @pytest.mark.parametrize("kw,match", [
@@ -76,8 +82,9 @@ def test_round_level_placebo_on_a_made_up_path():
     path = np.concatenate([up[:50], dips[:2], up[50:300], dips[2:], up[300:], up[::-1], up])
     close = pd.Series(path, index=pd.bdate_range("2000-01-03", periods=len(path)))
     summary, app = round_level_placebo(close, within=0.02, hold=3, cluster_days=10, reps=199, seed=0)
-    assert summary["group_a"] == "round" and summary["group_b"] == "placebo"
-    assert summary["estimate"] == pytest.approx(summary["mean_a"] - summary["mean_b"])
+    s = row(summary)
+    assert s["group_a"] == "round" and s["group_b"] == "placebo"
+    assert s["estimate"] == pytest.approx(s["mean_a"] - s["mean_b"]) and summary.units.scale == "share"
     assert set(app["kind"]) == {"round", "placebo"} and (app["outcome"] != "pending").all()
 
 
@@ -86,7 +93,7 @@ def test_false_breakout_null_runs_on_simulated_returns():
 
     df = _returns(480)
     res = false_breakout_null(df, lookback=12, gap=12, k=3, block_size=12, reps=49, seed=1)
-    assert 0 <= res.observed <= 1 and res.n_valid > 0
+    assert 0 <= res.estimate <= 1 and row(res)["n_valid"] > 0
     assert res == false_breakout_null(df, lookback=12, gap=12, k=3, block_size=12, reps=49, seed=1)
 
 
@@ -100,7 +107,7 @@ def _pipeline_rate(df: pd.DataFrame, lookback: int, rule: str, gap: int, k: int)
     if not ep.any():
         return float("nan")
     out = outcomes.false_breakout_rate(lrs, ep, k, lookback=lookback, rule=rule)
-    return float(out.rate) if out.n else float("nan")
+    return float(out.estimate) if out.nobs else float("nan")
 
 
 @pytest.mark.parametrize("rule", ["high", "ma"])

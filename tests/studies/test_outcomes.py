@@ -29,8 +29,9 @@ def test_false_breakout_rate_hand_example():
     # t=2 broke L=2, next two levels 2.5, 3.5 stay above -> genuine
     # t=4 broke L=3, next two levels 3, 2.9 -> 2.9 < 3 on the 2nd day -> false
     # t=7 has no follow-up -> excluded
-    assert (res.rate, res.n, res.n_excluded) == (0.5, 2, 1)
-    ev = res.events
+    assert (res.estimate, res.nobs, res.table["n_excluded"].iloc[0]) == (0.5, 2, 1)
+    assert res.units.scale == "share"
+    ev = res.data
     assert ev["breakout_level"].tolist() == [2.0, 3.0, 3.0]
     assert ev["complete"].tolist() == [True, True, False]
     assert ev["false_breakout"].iloc[0] == False  # noqa: E712
@@ -38,15 +39,13 @@ def test_false_breakout_rate_hand_example():
     assert pd.isna(ev["false_breakout"].iloc[2])
     assert ev["first_below"].iloc[1] == FB_LEVEL.index[6]
     assert ev["periods_to_fail"].iloc[1] == 2.0
-    rate, n, frame = res  # unpacks as a (rate, n, events) triple
-    assert rate == 0.5 and n == 2 and frame is ev
 
 
 def test_false_breakout_rate_with_reference_series():
     signals = breakout_signals(FB_LEVEL, 2)
     ref = breakout_reference(FB_LEVEL, 2)
     res = false_breakout_rate(FB_LEVEL, signals, 2, reference=ref)
-    assert res.to_dict() == {"rate": 0.5, "n": 2, "n_excluded": 1}
+    assert (res.estimate, res.nobs, int(res.table["n_excluded"].iloc[0])) == (0.5, 2, 1)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +67,7 @@ def test_giveback_hand_example():
     wealth = series([1.0, 1.0, 2.0, 1.6, 1.4, 1.5])
     events = flags(6, [1, 2, 4])
     res = giveback(wealth, events, move_window=2, horizon=3, fraction=0.5)
-    ev = res.events
+    ev = res.data
     # event at 2: move 2-1 = 1, target 1.5, reached at position 4 (1.4 <= 1.5)
     assert ev.loc[wealth.index[2], "move"] == pytest.approx(1.0)
     assert ev.loc[wealth.index[2], "target"] == pytest.approx(1.5)
@@ -76,14 +75,14 @@ def test_giveback_hand_example():
     assert ev.loc[wealth.index[2], "periods_to_giveback"] == 2.0
     # event at 1: no 2-period history; event at 4: only 1 period after -> both excluded
     assert ev["complete"].tolist() == [False, True, False]
-    assert (res.rate, res.n, res.n_excluded) == (1.0, 1, 2)
+    assert (res.estimate, res.nobs, int(res.table["n_excluded"].iloc[0])) == (1.0, 1, 2)
 
 
 def test_giveback_not_reached():
     wealth = series([1.0, 2.0, 1.9, 1.8, 1.7])
     res = giveback(wealth, flags(5, [1]), move_window=1, horizon=3, fraction=0.5)
-    assert res.rate == 0.0 and res.n == 1
-    assert pd.isna(res.events["date_reached"].iloc[0])
+    assert res.estimate == 0.0 and res.nobs == 1
+    assert pd.isna(res.data["date_reached"].iloc[0])
 
 
 def test_giveback_rejects_fraction():

@@ -45,20 +45,20 @@ def _predictable(n=600, b=0.05, seed=0):
 def test_forecast_matches_the_predictive_regression():
     y, x = _predictable()
     f = va.predictive_forecast(y, x, 12, 0.3, maxlags=11)
-    ref = predictive_regression(y, x, horizon=12, maxlags=11)
-    assert f["slope"] == pytest.approx(float(ref.params["x"]))
-    assert f["slope_t"] == pytest.approx(float(ref.tvalues["x"]))
-    assert f["estimate"] == pytest.approx(float(ref.params["const"] + ref.params["x"] * 0.3))
+    ref = predictive_regression(y, x, horizon=12, maxlags=11).table
+    assert f["slope"] == pytest.approx(float(ref.loc["x", "estimate"]))
+    assert f["slope_t"] == pytest.approx(float(ref.loc["x", "t"]))
+    assert f["estimate"] == pytest.approx(float(ref.loc["const", "estimate"] + ref.loc["x", "estimate"] * 0.3))
     assert f["ci_lower"] < f["estimate"] < f["ci_upper"]
 
 
 def test_clark_west_on_predictable_and_unpredictable_series():
     y, x = _predictable(b=0.05)
-    cw = va.clark_west(oos_r2(y, x, horizon=1, min_train=120).forecasts, lags=0)
+    cw = va.clark_west(oos_r2(y, x, horizon=1, min_train=120).data, lags=0)
     assert cw["p_value"] < 0.01
     rng = np.random.default_rng(3)
     noise = pd.Series(rng.normal(0, 0.02, len(y)), index=y.index)
-    cw0 = va.clark_west(oos_r2(noise, x, horizon=1, min_train=120).forecasts, lags=0)
+    cw0 = va.clark_west(oos_r2(noise, x, horizon=1, min_train=120).data, lags=0)
     assert cw0["p_value"] > 0.05
 
 

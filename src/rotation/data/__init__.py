@@ -1,4 +1,14 @@
-"""The data layer: catalog, live sources, parsers, the local store and ``load``.
+"""The data layer: catalog, live sources, parsers, the local store, ingest and ``load``.
+
+* :mod:`~rotation.data.catalog`: every dataset, defined once (units, frequency, lags), and
+  :func:`~rotation.data.catalog.identify` (which catalog entry a file is, by name);
+* :mod:`~rotation.data.sources`: the live HTTP readers; :mod:`~rotation.data.parsers`: one parser
+  per source format; :mod:`~rotation.data.processing`: bytes to datasets in the catalog's units;
+* :mod:`~rotation.data.store`: bytes, checksums, the manifest and its transactions (no catalog);
+  :mod:`~rotation.data.advice`: the repair commands users are told;
+* :mod:`~rotation.data.ingest`: ``import_paths``, ``fetch`` and ``rebuild`` into the store;
+* :mod:`~rotation.data.api` (``load``, ``small_large``, ``coverage``, ``status``) and
+  :mod:`~rotation.data.timing` (publication lags): what notebooks read.
 
 Public API::
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -10,10 +11,11 @@ import pandas as pd
 
 from rotation import config
 from rotation.data import catalog
+from rotation.data.advice import advised, not_stored
 from rotation.data.store import Store
-from rotation.errors import DatasetNotFoundError, ParameterError
+from rotation.errors import DatasetNotFoundError, OfflineError, ParameterError
 
-__all__ = ["load", "small_large", "Proxy", "PROXIES", "store_summary", "compound", "coverage"]
+__all__ = ["load", "small_large", "Proxy", "PROXIES", "store_summary", "compound", "coverage", "status", "staleness"]
 
 
 def _as_ts(value: Any, name: str) -> pd.Timestamp | None:
@@ -54,10 +56,13 @@ def load(
     Raises
     ------
     DatasetNotFoundError
-        Unknown key (with suggestions), or not in the store and offline.
+        Unknown key (with suggestions), or not in the store and fetching it failed; the
+        message says how to get it.
+    OfflineError
+        Not in the store and offline; the message says how to get it.
     StoreError
         The stored file does not match its checksum (or the manifest its own); the
-        message names the dataset and the repair command.
+        message names the dataset and the repair command (:mod:`rotation.data.advice`).
 
     Notes
     -----
@@ -70,13 +75,8 @@ def load(
     s, e = _as_ts(start, "start"), _as_ts(end, "end")
     if s is not None and e is not None and s > e:
         raise ParameterError(f"start {s.date()} is after end {e.date()}; swap them")
-    if not config.offline() and not store.has(d.key):  # offline: read_verified alone says what is missing
-        from rotation.data.fetch import fetch
-
-        report = fetch([d.key], store=store, progress=False)
-        if not report.ok:
-            raise DatasetNotFoundError(store.missing_message(d.key) + f" (fetching it failed: {report.failed[0].detail})")
-    obj, entry = store.read_verified(d.key)  # sha256 checked against the manifest it was read from
+    with advised():
+        obj, entry = _read(store, d.key)  # sha256 checked against the manifest it was read from
     _note_read(d.key, obj, entry["sha256"])
     if s is not None or e is not None:
         idx = obj.index
@@ -87,6 +87,24 @@ def load(
             mask &= idx <= e
         obj = obj.loc[mask]
     return obj
+
+
+def _read(store: Store, key: str) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
+    """``store.read_verified(key)``; a dataset that is not in the store is fetched first, unless offline."""
+    try:
+        return store.read_verified(key)
+    except DatasetNotFoundError:
+        if config.offline():
+            raise OfflineError(not_stored(store.root, key, offline=True)) from None
+    from rotation.data.ingest import fetch
+
+    report = fetch([key], store=store, progress=False)
+    if not report.ok:
+        raise DatasetNotFoundError(not_stored(store.root, key) + f" (fetching it failed: {report.failed[0].detail})")
+    try:
+        return store.read_verified(key)
+    except DatasetNotFoundError:
+        raise DatasetNotFoundError(not_stored(store.root, key)) from None
 
 
 def _note_read(key: str, obj: pd.DataFrame | pd.Series, sha256: str) -> None:
@@ -155,7 +173,9 @@ PROXIES: dict[str, Proxy] = {
 _RULES = {"D": None, "W": "W-FRI", "M": "ME"}
 
 
-def _drop_incomplete_ends(out: pd.DataFrame, first_obs: pd.Timestamp, last_obs: pd.Timestamp, rule: str) -> pd.DataFrame:
+def _drop_incomplete_ends(
+    out: pd.DataFrame, first_obs: pd.Timestamp, last_obs: pd.Timestamp, rule: str
+) -> pd.DataFrame:
     """Drop the first/last period when the daily data misses more than one weekday of it.
 
     ``first_obs`` is the first date with a return (the day after the first price).
@@ -247,11 +267,71 @@ def small_large(
     return out
 
 
+def status(store: Store | None = None, check: bool = True, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """One row per catalog dataset that is in the store (``rotation data status``), in catalog order.
+
+    Columns: key, source, remote_id, rows, first, last, acquired_at, acquired_by,
+    age_days (calendar days from the last observation to ``today``), stale (True when
+    the next observation is overdue for the dataset's frequency, see :func:`staleness`),
+    sha256, raw_sha256, checksum_ok (the processed and the raw file match their sha256;
+    None when ``check`` is False).
+    """
+    store = store or Store()
+    today = today or dt.datetime.now(dt.UTC).date()
+    rows = []
+    with advised():
+        manifest = store.manifest()
+        for key, d in catalog.CATALOG.items():
+            e = manifest["datasets"].get(key)
+            if e is None:
+                continue
+            last = pd.Timestamp(e["last"]).date() if e.get("last") else None
+            rows.append(
+                {
+                    "key": key,
+                    "source": e["source"],
+                    "remote_id": e["remote_id"],
+                    "rows": e["rows"],
+                    "first": e["first"],
+                    "last": e["last"],
+                    "acquired_at": e["acquired_at"],
+                    "acquired_by": e.get("acquired_by"),
+                    "age_days": (today - last).days if last else None,
+                    "stale": bool(last is not None and staleness(last, d.frequency, d.release_lag_days or 0, today)),
+                    "sha256": e["sha256"],
+                    "raw_sha256": e["raw_sha256"],
+                    "checksum_ok": store.dataset_intact(key, manifest) if check else None,
+                }
+            )
+    return rows
+
+
+def staleness(last: dt.date, frequency: str, release_lag_days: int, today: dt.date) -> bool:
+    """True when a dataset whose last observation is dated ``last`` should have a newer one by ``today``.
+
+    The next observation is due at the end of the period after ``last``'s plus the
+    publication lag (``release_lag_days``, calendar days). A daily series is stale when
+    more than 10 business days have passed since that; weekly: 3 weeks; monthly and
+    quarterly: 2 months; annual: 6 months.
+    """
+    t, lt = pd.Timestamp(today), pd.Timestamp(last)
+    lag = pd.Timedelta(days=release_lag_days)
+    if frequency == "D":
+        return len(pd.bdate_range(lt + lag + pd.Timedelta(days=1), t)) > 10
+    if frequency == "W":
+        return t > lt + pd.Timedelta(weeks=1) + lag + pd.Timedelta(weeks=3)
+    offsets = pd.tseries.offsets
+    period, months = {"M": (offsets.MonthEnd, 2), "Q": (offsets.QuarterEnd, 2), "A": (offsets.YearEnd, 6)}.get(
+        frequency, (offsets.MonthEnd, 2))
+    grace = pd.DateOffset(months=months)
+    due = lt + period(0) + period(1) + lag  # the next period's end, plus the publication lag
+    return bool(t > due + grace)
+
+
 def store_summary(store: Store | None = None) -> list[dict[str, Any]]:
     """Key, rows, first, last, checksums and acquisition time of every stored dataset (for run manifests)."""
-    store = store or Store()
     cols = ("key", "source", "remote_id", "rows", "first", "last", "sha256", "raw_sha256", "acquired_at")
-    return [{c: r[c] for c in cols} for r in store.status(check=False)]
+    return [{c: r[c] for c in cols} for r in status(store, check=False)]
 
 
 def coverage(store: Store | None = None) -> pd.DataFrame:
@@ -261,8 +341,7 @@ def coverage(store: Store | None = None) -> pd.DataFrame:
     acquired_at (when it was fetched or imported), acquired_by. Datasets not in the store
     have ``stored=False`` and missing values elsewhere.
     """
-    store = store or Store()
-    stored = {r["key"]: r for r in store.status(check=False)}
+    stored = {r["key"]: r for r in status(store, check=False)}
     rows = []
     for d in catalog.CATALOG.values():
         r = stored.get(d.key)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from rotation.errors import DatasetNotFoundError
@@ -38,7 +39,7 @@ __all__ = [
     "get",
     "keys",
     "remote_file",
-    "datasets_of",
+    "identify",
     "price_filename",
     "ticker_from_filename",
 ]
@@ -384,11 +385,6 @@ def remote_file(source: str, remote_id: str) -> RemoteFile:
     return REMOTE_FILES[name]
 
 
-def datasets_of(source: str, remote_id: str) -> list[Dataset]:
-    """The datasets one remote file yields."""
-    return [CATALOG[k] for k in remote_file(source, remote_id).datasets]
-
-
 def price_filename(ticker: str, ext: str = "csv") -> str:
     """File name of a ticker's price file: ``^`` is written ``IDX_`` (``^RUT`` -> ``IDX_RUT.csv``)."""
     return f"{ticker.replace('^', 'IDX_')}.{ext}"
@@ -397,3 +393,35 @@ def price_filename(ticker: str, ext: str = "csv") -> str:
 def ticker_from_filename(stem: str) -> str:
     """Inverse of :func:`price_filename` for a file stem."""
     return re.sub(r"^IDX_", "^", stem, flags=re.IGNORECASE)
+
+
+def _file_names() -> dict[str, tuple[str, str]]:
+    """``{lower-case file stem: (source, remote_id)}`` for every remote file (prices also as ``IDX_`` stems)."""
+    table: dict[str, tuple[str, str]] = {}
+    for rf in REMOTE_FILES.values():
+        if rf.source == "prices":
+            table[price_filename(rf.remote_id, "")[:-1].lower()] = (rf.source, rf.remote_id)
+        table.setdefault(rf.remote_id.lower(), (rf.source, rf.remote_id))
+    return table
+
+
+_FILE_NAMES = _file_names()
+
+
+def identify(path: Path | str) -> tuple[str, str] | None:
+    """``(source, remote_id)`` of a file from its name, or None when the name is not recognised.
+
+    The names are the ones the sources publish: Ken French ``<dataset>.CSV`` or ``<dataset>_CSV.zip``,
+    FRED ``<SERIES_ID>.csv``, prices ``<TICKER>.csv`` with ``^`` written ``IDX_``; any text after a
+    double underscore is ignored (``Portfolios_Formed_on_ME_Daily__resaved.csv``).
+    """
+    name = Path(path).name
+    lower = name.lower()
+    for suf in ("_csv.zip", ".zip", ".csv", ".txt", ".json"):
+        if lower.endswith(suf):
+            name = name[: -len(suf)]
+            break
+    else:
+        return None
+    stem = name.split("__", 1)[0]
+    return _FILE_NAMES.get(stem.lower())

@@ -29,6 +29,12 @@ class Processed:
     meta: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # optional datasets the file did not hold
 
+    @property
+    def facts(self) -> dict[str, dict[str, str]]:
+        """What the store's manifest records about each dataset: its catalog frequency and units."""
+        return {key: {"frequency": catalog.CATALOG[key].frequency, "units": catalog.CATALOG[key].units}
+                for key in self.frames}
+
 
 def stamp_period_end(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
     """Move period dates to the last calendar day of their period.

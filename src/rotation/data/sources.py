@@ -369,11 +369,6 @@ def download(
     return Download(source, remote_id, shown, raw_name, data)
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return " / ".join(t for t in text[:3] if t)
-
-
 def read_yahoo_chart(data: bytes, source: str) -> pd.DataFrame:
     """Parse Yahoo chart-API JSON into the price-frame contract.
 

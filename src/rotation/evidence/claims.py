@@ -7,18 +7,86 @@ it, and whether it names a mechanism (a channel such as "borrowing costs") that 
 association between returns cannot test by itself. Claims that free data cannot test say
 so and why.
 
+Each testable claim carries its :class:`Decision`, declared here before any result is seen:
+the horizon that decides it, the fewest independent observations a verdict needs, the
+thresholds of a state, what kind of evidence the test is, which robustness checks it must
+have and whether several tests are adjusted together. Notebooks never choose these beside
+their results; the rubric (:func:`rotation.evidence.rubric.decide`) reads them from here and
+refuses evidence that lacks a declared check or brings an undeclared one.
+
 Verdicts (:mod:`rotation.evidence.rubric`) refer to claims by id; the run page's scorecard and the
 synthesis notebook list the claims in this order.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 from rotation.errors import ParameterError
 
-__all__ = ["Claim", "CLAIMS", "get", "ids", "for_notebook"]
+__all__ = ["Claim", "Decision", "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook"]
+
+
+#: The kinds of robustness check a decision can declare (see :class:`rotation.evidence.rubric.Check`).
+CHECK_KINDS: tuple[str, ...] = ("subperiod", "proxy", "control", "horizon", "other")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How a claim is decided, declared with the claim before the results are seen.
+
+    Attributes
+    ----------
+    horizon : int, optional
+        The horizon whose effect decides the claim (in ``horizon_unit``); other horizons are checks.
+        None when the test has no horizon (a same-month mean, a rate, a state).
+    horizon_unit : str
+        ``"months"``, ``"weeks"`` or ``"trading days"``.
+    min_n : int
+        Fewer independent observations (episodes, clusters, months) than this make the verdict
+        inconclusive (rule R2).
+    thresholds : (float, float), optional
+        For a state judged against thresholds instead of an interval (a percentile): ``(low, high)``.
+    evidence : {"association", "mechanism", "descriptive"}
+        What the test is: ``"mechanism"`` only when it isolates the channel the claim names.
+    checks : tuple of str
+        The kinds of robustness check the evidence must bring (each of :data:`CHECK_KINDS`);
+        evidence without one of them, or with a kind not declared, is refused.
+    robustness_proxy : str, optional
+        The second small/large proxy the claim is checked on (None: the claim names one index).
+    adjust : str, optional
+        ``"holm"`` when several tests decide the claim together (their p-values are adjusted).
+    alpha : float
+        Significance level.
+    """
+
+    horizon: int | None = None
+    horizon_unit: str = "months"
+    min_n: int = 10
+    thresholds: tuple[float, float] | None = None
+    evidence: Literal["association", "mechanism", "descriptive"] = "association"
+    checks: tuple[str, ...] = ()
+    robustness_proxy: str | None = "iwm_spy"
+    adjust: str | None = None
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        bad = [k for k in self.checks if k not in CHECK_KINDS]
+        if bad:
+            raise ParameterError(f"Decision.checks must be among {', '.join(CHECK_KINDS)}; got {bad}")
+        if self.evidence not in ("association", "mechanism", "descriptive"):
+            raise ParameterError(f"Decision.evidence must be association, mechanism or descriptive; got {self.evidence!r}")
+
+    def horizon_text(self) -> str:
+        """``"6 months"``, or "" without a horizon."""
+        return "" if self.horizon is None else f"{self.horizon} {self.horizon_unit}"
+
+    def to_record(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["checks"] = list(self.checks)
+        d["thresholds"] = list(self.thresholds) if self.thresholds is not None else None
+        return d
 
 
 @dataclass(frozen=True)
@@ -51,6 +119,8 @@ class Claim:
     testable : bool
         False when free data cannot test it; ``why_not`` says why and what would be needed.
     why_not : str
+    decision : Decision
+        How the claim is decided (declared here, before the results).
     """
 
     id: str
@@ -64,6 +134,7 @@ class Claim:
     general: bool = True
     testable: bool = True
     why_not: str = ""
+    decision: Decision = field(default_factory=Decision)
 
     def to_record(self) -> dict[str, Any]:
         """Plain dict for results files."""
@@ -79,97 +150,117 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "Recent small-minus-large returns sit in the weak part of their own history at every horizon "
           "(1, 3 and 5 years).",
           "01_relative_strength", "latest rolling relative returns against their history, across horizons",
-          expected_sign=-1),
+          expected_sign=-1,
+          decision=Decision(evidence="descriptive", thresholds=(1 / 3, 2 / 3), checks=("horizon", "proxy"))),
     Claim("breakout_follow_through", _RS,
           "Small caps could stage a breakout (the set-up for a small-cap breakout)",
           "A relative-strength breakout is followed by further small-cap outperformance beyond the "
           "unconditional average.",
-          "01_relative_strength", "forward relative returns after breakout episodes minus the unconditional mean"),
+          "01_relative_strength", "forward relative returns after breakout episodes minus the unconditional mean",
+          decision=Decision(horizon=6, min_n=8, checks=("proxy", "subperiod", "horizon"))),
     Claim("false_breakout", _RS,
           "Bear case for a false breakout: a failure to sustain momentum could lead to a retracement",
           "Relative-strength breakouts fail (fall back below the level they broke) more often than the same "
           "rule fails on paths with no predictability.",
-          "01_relative_strength", "observed false-breakout rate against a block-bootstrap null distribution"),
+          "01_relative_strength", "observed false-breakout rate against a block-bootstrap null distribution",
+          decision=Decision(min_n=8, checks=("proxy",))),
     Claim("blowoff", _RS,
           "Small caps could break out in a dramatic blow-off move",
           "Extreme short-term small-cap rallies near a prior high are followed by further gains rather than "
           "by a give-back.",
-          "01_relative_strength", "forward returns after near-high blow-off rallies against ordinary breakouts"),
+          "01_relative_strength", "forward returns after near-high blow-off rallies against ordinary breakouts",
+          decision=Decision(min_n=5, checks=("other",))),
     Claim("resistance_2000", _RS,
           "The Russell 2000 has struggled to break through key technical levels, particularly 2,000",
           "Approaches to round thousands fail more often than approaches to non-round (placebo) levels.",
           "01_relative_strength", "break/fail rates at round levels against placebo levels, clustered approaches",
-          expected_sign=1, general=False),
+          expected_sign=1, general=False,
+          decision=Decision(min_n=8, robustness_proxy=None)),
     Claim("weaker_dollar", _USD,
           "A softer U.S. dollar has provided a tailwind for smaller exporters",
           "Small-minus-large returns are higher when the dollar falls (negative dollar beta).",
           "02_dollar_sensitivity", "HAC beta of relative returns on dollar changes, by sub-period and proxy",
-          expected_sign=-1, names_mechanism=True),
+          expected_sign=-1, names_mechanism=True,
+          decision=Decision(checks=("proxy", "subperiod", "control", "other"))),
     Claim("rates_borrowing_costs", _RATES,
           "Small caps are more sensitive to borrowing costs; stabilising rates may benefit them",
           "Small-minus-large returns fall when yields rise (negative yield beta), through the borrowing-cost "
           "channel.",
           "03_interest_rates", "HAC beta of relative returns on Treasury-yield changes, with controls",
-          expected_sign=-1, names_mechanism=True),
+          expected_sign=-1, names_mechanism=True,
+          decision=Decision(adjust="holm", checks=("proxy", "other"))),
     Claim("fed_dovish", _RATES,
           "Any dovish signals from the Federal Reserve could boost risk assets, including small caps",
           "Small caps outperform after the Fed turns dovish (first cut of an easing cycle).",
           "03_interest_rates", "relative returns in event windows after Fed first cuts, bootstrap over cycles",
-          names_mechanism=False),
+          names_mechanism=False,
+          decision=Decision(horizon=12, min_n=5, checks=("proxy", "other"))),
     Claim("liquidity", _RATES,
           "Small caps are more vulnerable to tightening financial conditions and credit stress",
           "Small-minus-large returns fall when credit spreads widen or financial conditions tighten.",
           "03_interest_rates", "HAC beta on credit-spread changes; next-month returns by financial-conditions "
           "regime (real-time values)",
-          expected_sign=-1, names_mechanism=True),
+          expected_sign=-1, names_mechanism=True,
+          decision=Decision(checks=("proxy", "other"))),
     Claim("santa_claus", _SEASON,
           "The period from November through January (the Santa Claus rally) has been favourable for small caps",
           "Small-minus-large returns in the November-January window (and Hirsch's Santa Claus window) exceed "
           "those of other windows of the same length.",
-          "04_seasonality", "window returns against all other same-length windows, bootstrap over years"),
+          "04_seasonality", "window returns against all other same-length windows, bootstrap over years",
+          decision=Decision(checks=("proxy", "other", "subperiod"))),
     Claim("january_effect", _SEASON,
           "January is traditionally a strong month for small caps (the January effect)",
           "Small-minus-large returns are higher in January than in other months, in recent eras too.",
           "04_seasonality", "January vs other months, month-dummy HAC regression, by era (the tax-loss "
-          "channel only indirectly: January after a lagging year)"),
+          "channel only indirectly: January after a lagging year)",
+          decision=Decision(checks=("proxy", "subperiod"))),
     Claim("late_cycle", _ECON,
           "Small caps have often shown strong performance in late-cycle environments",
           "Small-minus-large returns are higher in the late phase of expansions than in other phases.",
-          "05_economy", "relative returns by business-cycle phase, real-time late-cycle definition"),
+          "05_economy", "relative returns by business-cycle phase, real-time late-cycle definition",
+          decision=Decision(checks=("proxy", "other"))),
     Claim("economic_resilience", _ECON,
           "With a robust labour market and improving confidence, small caps are well positioned",
           "Strong labour-market and confidence readings (known at the time) are followed by small-cap "
           "outperformance.",
-          "05_economy", "forward relative returns by real-time macro signal state, out-of-sample R2"),
+          "05_economy", "forward relative returns by real-time macro signal state, out-of-sample R2",
+          decision=Decision(horizon=6, checks=("proxy", "subperiod"))),
     Claim("recession_risk", _ECON,
           "Small caps, less diversified and more leveraged, face disproportionate challenges if growth slows",
           "Small caps underperform in recessions by more than their market beta implies.",
           "05_economy", "relative returns in recessions, with a market-beta control",
-          expected_sign=-1, names_mechanism=True),
+          expected_sign=-1, names_mechanism=True,
+          decision=Decision(checks=("proxy",))),
     Claim("valuation_discount", _VAL,
           "Small caps trade at historically low valuations relative to large caps, attractive for bargain hunters",
           "The small-vs-big valuation spread is historically wide and a wide spread predicts small-cap "
           "outperformance.",
-          "06_valuation_quality", "spread percentile; predictive regression of 1-5 year relative returns"),
+          "06_valuation_quality", "spread percentile; predictive regression of 1-5 year relative returns",
+          decision=Decision(horizon=36, thresholds=(1 / 3, 2 / 3), robustness_proxy="ff10_vw",
+                            checks=("proxy", "subperiod", "other"))),
     Claim("earnings_outlook", _VAL,
           "An improved earnings outlook supports small caps",
           "A rise in small-minus-big profitability precedes relative outperformance (proxy only).",
           "06_valuation_quality", "operating-profitability spread as an earnings proxy",
-          names_mechanism=True),
+          names_mechanism=True,
+          decision=Decision(horizon=12, robustness_proxy="ff10_vw", checks=("proxy",))),
     Claim("quality", _VAL,
           "Focus on quality companies with strong fundamentals",
           "Within small caps, profitable (quality) stocks beat the rest; the size premium survives quality "
           "controls.",
-          "06_valuation_quality", "size premium with RMW/CMA controls; IJR (profitability screen) vs IWM"),
+          "06_valuation_quality", "size premium with RMW/CMA controls; IJR (profitability screen) vs IWM",
+          decision=Decision(robustness_proxy="ff10_vw", checks=("other",))),
     Claim("sector_rotation", _SECT,
           "A rotation out of large-cap tech into undervalued areas such as small caps could spark a broader rally",
           "Small-cap relative strength rises after tech's relative strength peaks and as breadth broadens.",
-          "07_sector_rotation", "small-cap returns after tech relative-strength peaks; breadth as a predictor"),
+          "07_sector_rotation", "small-cap returns after tech relative-strength peaks; breadth as a predictor",
+          decision=Decision(horizon=26, horizon_unit="weeks", min_n=5, robustness_proxy="IJR", checks=("proxy", "other"))),
     Claim("breakout_new_year", _SYN,
           "Will small caps break out in a blow-off move into the new year?",
           "In past states like today's, small caps beat large caps over the following months more often "
           "than unconditionally.",
-          "08_signals", "signal board and an out-of-sample composite"),
+          "08_signals", "signal board and an out-of-sample composite",
+          decision=Decision(horizon=3, checks=("proxy", "subperiod"))),
     Claim("short_squeeze", _RS,
           "Many small caps have high short interest, which could trigger a short squeeze",
           "High short interest is followed by small-cap rallies.",

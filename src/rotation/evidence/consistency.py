@@ -46,8 +46,7 @@ def effect_sign(rec: Record) -> int | None:
     if h.get("estimate") is None:
         return None
     try:
-        fields = {"label": "", "units": "", **h}
-        e = Effect(**{k: (tuple(v) if k == "thresholds" and v is not None else v) for k, v in fields.items()})
+        e = Effect.from_record({"label": "", **h})
     except (TypeError, ValueError, ParameterError):
         return None
     return e.sign() or None

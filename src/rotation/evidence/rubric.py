@@ -36,6 +36,7 @@ from typing import Any, Literal, Sequence
 
 from rotation.evidence import claims as _claims
 from rotation.errors import ParameterError
+from rotation.stats.units import Units
 
 __all__ = [
     "STATUSES",
@@ -46,15 +47,14 @@ __all__ = [
     "Evidence",
     "Verdict",
     "decide",
+    "check_declared",
     "not_testable",
     "describe_effect",
-    "format_in_units",
 ]
 
 Status = Literal["supported", "partly supported", "not supported", "contradicted", "inconclusive", "not testable"]
 STATUSES: tuple[str, ...] = ("supported", "partly supported", "not supported", "contradicted", "inconclusive",
                              "not testable")
-EvidenceKind = Literal["association", "mechanism", "descriptive"]
 Direction = Literal["for", "against", "neutral"]
 
 RUBRIC: dict[str, str] = {
@@ -117,9 +117,10 @@ class Effect:
         What was estimated, in words ("6-month relative return after breakouts minus all months").
     estimate : float
         The point estimate, in ``units``.
-    units : str
-        Units of ``estimate`` and its interval ("decimal relative return per month", "beta: relative
-        return per 1% dollar change", "percentile (0-1)").
+    units : Units
+        Units of ``estimate`` and its interval, with the scale that says how they read
+        (``Units.returns("decimal relative return per month")``, ``Units.number("beta: relative
+        return per 1% dollar change")``, ``Units.share("percentile (0-1)")``).
     ci_lower, ci_upper : float or None
         Interval bounds (95% unless ``level`` says otherwise); None when there is none.
     p_value : float or None
@@ -141,7 +142,7 @@ class Effect:
 
     label: str
     estimate: float
-    units: str
+    units: Units
     ci_lower: float | None = None
     ci_upper: float | None = None
     p_value: float | None = None
@@ -153,6 +154,7 @@ class Effect:
     share_positive: float | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "units", Units.of(self.units))
         for name in ("ci_lower", "ci_upper", "p_value", "median", "share_positive"):
             object.__setattr__(self, name, _opt_float(getattr(self, name)))
         object.__setattr__(self, "estimate", float(self.estimate) if _finite(self.estimate) else math.nan)
@@ -169,7 +171,18 @@ class Effect:
             object.__setattr__(self, "thresholds", (lo, hi))
 
     @classmethod
-    def from_result(cls, result: Any, row: Any = None, *, label: str | None = None, units: str | None = None,
+    def from_record(cls, rec: dict[str, Any]) -> Effect:
+        """The Effect a :meth:`to_record` dict describes (records written before units had a scale read
+        their numbers as plain numbers)."""
+        fields = {k: v for k, v in rec.items() if k not in ("units", "scale")}
+        if fields.get("thresholds") is not None:
+            fields["thresholds"] = tuple(fields["thresholds"])
+        if fields.get("estimate") is None:
+            fields["estimate"] = math.nan
+        return cls(**fields, units=Units(str(rec.get("units") or ""), rec.get("scale") or "number"))
+
+    @classmethod
+    def from_result(cls, result: Any, row: Any = None, *, label: str | None = None, units: Units | None = None,
                     **kw: Any) -> Effect:
         """An Effect from one row of a result object's ``.table`` (``estimate, ci_lower, ...``)."""
         table = result.table
@@ -185,7 +198,7 @@ class Effect:
         )
 
     @classmethod
-    def from_row(cls, label: str, row: Any, units: str, **kw: Any) -> Effect:
+    def from_row(cls, label: str, row: Any, units: Units, **kw: Any) -> Effect:
         """An Effect from a table row in the project's vocabulary (``estimate, ci_lower, ci_upper, p_value,
         nobs`` and, when present, ``median``, ``share_positive``); missing fields are None. ``row`` may be a
         Series, a mapping, or a one-row :class:`rotation.stats.results.Estimates`."""
@@ -241,6 +254,8 @@ class Effect:
 
     def to_record(self) -> dict[str, Any]:
         d = asdict(self)
+        d["units"] = self.units.text
+        d["scale"] = self.units.scale
         d["thresholds"] = list(self.thresholds) if self.thresholds is not None else None
         if not _finite(d["estimate"]):
             d["estimate"] = None
@@ -296,31 +311,25 @@ class Evidence:
     method : str
         How the interval was computed (covariance and lags, bootstrap kind and blocks, seed) and any
         p-value adjustment.
-    kind : {"association", "mechanism", "descriptive"}
-        ``"mechanism"`` only when the test isolates the channel the claim names.
     checks : tuple of Check
-        Robustness checks (sub-periods, proxies, controls).
+        Robustness checks (sub-periods, proxies, controls): exactly the kinds the claim's
+        :class:`~rotation.evidence.claims.Decision` declares.
     caveats : tuple of str
-    min_n : int
-        Fewer independent observations than this make the verdict inconclusive.
-    alpha : float
-        Significance level for p-values.
+
+    What kind of evidence the test is, the fewest observations a verdict needs, the thresholds of a
+    state and the significance level are not chosen here: they are the claim's pre-registered
+    :class:`~rotation.evidence.claims.Decision`.
     """
 
     claim_id: str
     headline: Effect
     sample: Sample
     method: str
-    kind: EvidenceKind = "association"
     checks: tuple[Check, ...] = ()
     caveats: tuple[str, ...] = ()
-    min_n: int = 10
-    alpha: float = 0.05
 
     def __post_init__(self) -> None:
         _claims.get(self.claim_id)  # raises with the valid ids
-        if self.kind not in ("association", "mechanism", "descriptive"):
-            raise ParameterError(f"Evidence.kind must be association, mechanism or descriptive, got {self.kind!r}")
         object.__setattr__(self, "checks", tuple(self.checks))
         object.__setattr__(self, "caveats", tuple(self.caveats))
 
@@ -341,6 +350,7 @@ class Verdict:
     evidence: str
     checks: tuple[Check, ...] = ()
     caveats: tuple[str, ...] = field(default_factory=tuple)
+    decision: _claims.Decision | None = None
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``)."""
@@ -358,33 +368,18 @@ class Verdict:
             "evidence": self.evidence,
             "checks": [c.to_record() for c in self.checks],
             "caveats": list(self.caveats),
+            "decision": self.decision.to_record() if self.decision is not None else None,
         }
 
-    def _repr_markdown_(self) -> str:
-        from rotation.present.findings import render_findings  # presentation sits above the rubric
-
-        return render_findings([self])
-
-
-def format_in_units(x: float | None, units: str) -> str:
-    """A number as its units read: percentiles and shares as percent, returns as signed percent, else 3 digits."""
-    if x is None or not _finite(x):
-        return "n/a"
-    u = units.lower()
-    if "percentile" in u or u.startswith("share") or "(rate)" in u:
-        return f"{x:.0%}"
-    if u.startswith("decimal") or ("return" in u and "beta" not in u and " per " not in u):
-        return f"{x:+.2%}"
-    return f"{x:+.3g}"
 
 
 def describe_effect(e: Effect) -> str:
     """``"+1.2% (95% CI -0.4% to +3.0%, n = 27)"`` in the effect's units."""
-    s = format_in_units(e.estimate, e.units)
+    s = e.units.format(e.estimate)
     if e.has_interval:
-        s += f" ({e.level:.0%} CI {format_in_units(e.ci_lower, e.units)} to {format_in_units(e.ci_upper, e.units)}"
+        s += f" ({e.level:.0%} CI {e.units.format(e.ci_lower)} to {e.units.format(e.ci_upper)}"
     elif e.thresholds is not None:
-        s += f" (thresholds {format_in_units(e.thresholds[0], e.units)} / {format_in_units(e.thresholds[1], e.units)}"
+        s += f" (thresholds {e.units.format(e.thresholds[0])} / {e.units.format(e.thresholds[1])}"
     else:
         s += " ("
     parts = []
@@ -393,7 +388,7 @@ def describe_effect(e: Effect) -> str:
     if e.nobs is not None:
         parts.append(f"n = {e.nobs}")
     if e.median is not None:
-        parts.append(f"median {format_in_units(e.median, e.units)}")
+        parts.append(f"median {e.units.format(e.median)}")
     if e.share_positive is not None:
         parts.append(f"{e.share_positive:.0%} positive")
     inner = "; ".join(parts)
@@ -411,41 +406,75 @@ def not_testable(claim_id: str) -> Verdict:
                    reasons=(c.why_not,), headline=None, sample=None, method="", evidence="none")
 
 
+def check_declared(evidence: Evidence, decision: _claims.Decision) -> None:
+    """Refuse evidence that does not follow its claim's pre-registered decision: a declared check kind
+    missing, a check kind not declared, or headline thresholds other than the declared ones."""
+    where = "rotation.evidence.claims (the claim's Decision)"
+    declared = set(decision.checks)
+    brought = {chk.kind for chk in evidence.checks}
+    if brought - declared:
+        raise ParameterError(
+            f"evidence for {evidence.claim_id!r} brings {sorted(brought - declared)} checks its decision does not "
+            f"declare ({sorted(declared) or 'none'}): checks are declared before the results, in {where}")
+    if declared - brought:
+        raise ParameterError(
+            f"evidence for {evidence.claim_id!r} lacks the declared {sorted(declared - brought)} checks: "
+            f"compute them, or change the declaration in {where}")
+    h = evidence.headline
+    if h.thresholds is not None and h.thresholds != decision.thresholds:
+        raise ParameterError(
+            f"the headline of {evidence.claim_id!r} is judged against thresholds {h.thresholds}; its decision "
+            f"declares {decision.thresholds} ({where})")
+
+
 def decide(evidence: Evidence) -> Verdict:
-    """Apply the rubric (module docstring, :data:`RUBRIC`) to ``evidence``.
+    """Apply the rubric (module docstring, :data:`RUBRIC`) to ``evidence``, with the claim's decision.
+
+    The fewest observations, the significance level and the kind of evidence come from the claim's
+    pre-registered :class:`~rotation.evidence.claims.Decision`, and the evidence must bring exactly
+    the checks it declares (:func:`check_declared`).
 
     Returns
     -------
     Verdict
         Its ``rule`` names the rubric line that decided, ``reasons`` say why in words.
+
+    Raises
+    ------
+    ParameterError
+        The evidence does not follow the decision (a check missing or not declared, other thresholds).
     """
     c = _claims.get(evidence.claim_id)
     if not c.testable:
         return not_testable(c.id)
+    check_declared(evidence, c.decision)
     h = evidence.headline
     sign = c.expected_sign
+
+    decision = c.decision
 
     def verdict(status: Status, rule: str, reasons: list[str]) -> Verdict:
         return Verdict(claim_id=c.id, quote=c.quote, notebook=c.notebook, status=status, rule=rule,
                        reasons=tuple(reasons), headline=h, sample=evidence.sample, method=evidence.method,
-                       evidence=evidence.kind, checks=evidence.checks, caveats=evidence.caveats)
+                       evidence=decision.evidence, checks=evidence.checks, caveats=evidence.caveats,
+                       decision=decision)
 
     n = h.nobs if h.nobs is not None else evidence.sample.n
-    if n < evidence.min_n or not _finite(h.estimate):
-        return verdict("inconclusive", "R2", [f"only {n} independent observations (fewer than {evidence.min_n})"])
+    if n < decision.min_n or not _finite(h.estimate):
+        return verdict("inconclusive", "R2", [f"only {n} independent observations (fewer than {decision.min_n})"])
     if h.thresholds is None and not h.has_interval and h.p_value is None:
         return verdict("inconclusive", "R2", ["the headline effect has no interval or p-value"])
 
-    d = h.direction(sign, evidence.alpha)
+    d = h.direction(sign, decision.alpha)
     hs = h.sign()
     flipped = [chk for chk in evidence.checks if chk.effect.sign() != hs]
     flip_text = [f"{chk.kind} check '{chk.effect.label}' has the other sign ({describe_effect(chk.effect)})"
                  for chk in flipped]
-    untested = c.names_mechanism and evidence.kind != "mechanism"
+    untested = c.names_mechanism and decision.evidence != "mechanism"
     untested_text = ("the claim names a mechanism and the evidence is an association, not a test of that "
                      "mechanism")
     proxies = [chk for chk in evidence.checks if chk.kind == "proxy"]
-    one_proxy = c.general and not any(chk.effect.direction(sign, evidence.alpha) == d for chk in proxies)
+    one_proxy = c.general and not any(chk.effect.direction(sign, decision.alpha) == d for chk in proxies)
     one_proxy_text = ("the claim is about small caps in general but only one proxy was tested" if not proxies else
                       "the claim is about small caps in general but the effect is not significant in the same "
                       "direction on the second proxy ("
@@ -476,3 +505,4 @@ def decide(evidence: Evidence) -> Verdict:
         return verdict("partly supported", "R6", reasons + caps)
     return verdict("supported", "R7", reasons + ([f"all {len(evidence.checks)} robustness checks share its sign"]
                                                    if evidence.checks else []))
+

@@ -430,6 +430,17 @@ def _select_inline_backend() -> None:
         shell.run_line_magic("matplotlib", "inline")
 
 
+def _show_results() -> None:
+    """Let the running IPython show result objects as formatted tables (:func:`rotation.present.tables.register`)."""
+    from rotation.outputs import current_shell
+
+    shell = current_shell(kernel=False)
+    if shell is not None:
+        from rotation.present.tables import register
+
+        register(shell)
+
+
 def check_parameters(namespace: Mapping[str, Any], notebook: str = "this notebook") -> None:
     """Check the notebook's parameter values; call it in the cell right after the parameters cell.
 
@@ -471,4 +482,5 @@ def check_parameters(namespace: Mapping[str, Any], notebook: str = "this noteboo
                 kind, item, _ = inferred
                 check_value(ParamSpec(name, _type_name(kind, item, False), kind, item, False, value), value, notebook)
     _select_inline_backend()
+    _show_results()
     note_kernel()

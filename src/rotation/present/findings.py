@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from rotation.evidence import claims as _claims
-from rotation.evidence.rubric import Effect, Verdict, describe_effect, format_in_units
+from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
 __all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS",
            "effect_text", "brief_effect_text"]
@@ -61,25 +61,20 @@ def _esc(x: object) -> str:
 
 def effect_text(rec: dict[str, Any] | None) -> str:
     """A recorded headline effect in words: ``"+1.20% (95% CI -0.40% to +3.00%; n = 27)"``; "n/a" without one."""
-    return _effect_text(rec)
+    if not rec or rec.get("estimate") is None:
+        return "n/a"
+    return describe_effect(Effect.from_record(rec))
 
 
 def brief_effect_text(rec: dict[str, Any] | None) -> str:
     """A recorded headline effect, short: ``"+1.20% [-0.40%, +3.00%]"``; "n/a" without an estimate."""
     if not rec or rec.get("estimate") is None:
         return "n/a"
-    units = str(rec.get("units") or "")
-    text = format_in_units(rec["estimate"], units)
+    units = Effect.from_record(rec).units
+    text = units.format(rec["estimate"])
     if rec.get("ci_lower") is not None and rec.get("ci_upper") is not None:
-        text += f" [{format_in_units(rec['ci_lower'], units)}, {format_in_units(rec['ci_upper'], units)}]"
+        text += f" [{units.format(rec['ci_lower'])}, {units.format(rec['ci_upper'])}]"
     return text
-
-
-def _effect_text(rec: dict[str, Any] | None) -> str:
-    if not rec or rec.get("estimate") is None:
-        return "n/a"
-    e = Effect(**{k: (tuple(v) if k == "thresholds" and v is not None else v) for k, v in rec.items()})
-    return describe_effect(e)
 
 
 def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -101,7 +96,7 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
                  if sample else "")
         rows.append(
             f"<li><span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
-            f"<b>{_esc(r['quote'])}.</b> {_esc(_effect_text(r.get('headline')))}"
+            f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
             f"{' &middot; ' + where if where else ''} <span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
         )
     asof = f"<p class='rot-asof'>Data as of {_esc(data_as_of)}.</p>" if data_as_of else ""
@@ -126,7 +121,7 @@ def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[
             nb, r = found[c.id]
             s = r.get("sample") or {}
             rows.append({"claim_id": c.id, "claim": c.quote, "status": r["status"], "rule": r.get("rule", ""),
-                         "effect": _effect_text(r.get("headline")),
+                         "effect": effect_text(r.get("headline")),
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
                          "notebook": nb})
         else:

@@ -7,6 +7,8 @@ chart is readable on its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -97,12 +99,15 @@ def _data_limits(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | Non
     return valid.min(), valid.max()
 
 
-def recession_periods(indicator: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def recession_periods(indicator: pd.Series, since: Any = None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Start/end pairs of the runs where a 0/1 indicator (e.g. FRED USREC, month-end stamped) is 1.
 
     A month stamped at its end covers the whole month, so a run starts at the first day
-    of its first month and ends at the stamp of its last month.
+    of its first month and ends at the stamp of its last month. With ``since``, only the runs that
+    end on or after it (the ones a chart starting then shows).
     """
+    if since is not None:
+        return [(a, b) for a, b in recession_periods(indicator) if b >= pd.Timestamp(since)]
     s = indicator.dropna().astype(int)
     if s.empty:
         return []

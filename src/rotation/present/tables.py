@@ -7,6 +7,10 @@ the presets chosen automatically from the column vocabulary of
 when you don't name them. Result objects' ``_repr_html_`` use the same function, so
 ``display(result)`` and ``display(fmt(table))`` look alike.
 
+Result objects (:class:`rotation.stats.results.Estimates`) carry no display code of their own:
+:func:`styled` shows one (estimates formatted by the scale of its units, the method as caption)
+and :func:`register` makes IPython use it, so ``display(result)`` in a notebook shows the table.
+
 Only display lives here: nothing is rounded in the data, and results files keep the
 numbers unchanged.
 """
@@ -21,7 +25,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 
-__all__ = ["PRESETS", "COLUMN_PRESETS", "formatter", "auto_presets", "fmt"]
+__all__ = ["PRESETS", "COLUMN_PRESETS", "formatter", "auto_presets", "fmt", "styled", "register"]
 
 
 def _is_missing(value: Any) -> bool:
@@ -119,7 +123,30 @@ COLUMN_PRESETS: dict[str, str | None] = {
     "maxlags": "count",
     "lags": "count",
     "share_positive": "share",
+    "share_positive_state": "share",
+    "percentile": "share",
+    "p_giveback_half": "share",
     "hit_rate": "share",
+    "relative": None,
+    "relative_lower": None,
+    "relative_upper": None,
+    "mean_a": None,
+    "mean_b": None,
+    "median_state": None,
+    "null_mean": None,
+    "null_median": None,
+    "null_lower": None,
+    "null_upper": None,
+    "p_less": "p",
+    "n_valid": "count",
+    "n_state": "count",
+    "n_spells": "count",
+    "nobs_a": "count",
+    "nobs_b": "count",
+    "nobs_all": "count",
+    "reps_used": "count",
+    "giveback_n": "count",
+    "n_excluded": "count",
     "rsquared": "decimal3",
     "start": "date",
     "end": "date",
@@ -234,3 +261,35 @@ def fmt(
     if hide_index:
         styler = styler.hide(axis="index")
     return styler
+
+
+def styled(result: Any) -> Any:
+    """A result object (:class:`rotation.stats.results.Estimates`) as a ``Styler``: estimate-like columns
+    formatted by the scale of its units (returns as signed percent, shares as percent, numbers with 3
+    digits), columns with no value at all left out, the title, units and method as caption."""
+    caption = (f"{result.title}. " if result.title else "") + f"Units: {result.units.text}. {result.method.describe()}."
+    scale = result.units.scale
+    table = result.table.dropna(axis=1, how="all")
+    presets = {}
+    if scale == "share":
+        presets = {c: "share" for c in table.columns
+                   if c in COLUMN_PRESETS and COLUMN_PRESETS[c] is None and c not in ("std_err", "std")}
+    return fmt(table, presets, percent=scale == "return", caption=caption)
+
+
+def results_html(results: Any) -> str:
+    """Every part of a :class:`rotation.stats.results.Results`, one table after the other."""
+    return "".join(styled(part).to_html() for part in results.parts.values())
+
+
+def register(shell: Any) -> None:
+    """In this IPython ``shell``, show result objects as formatted tables (:func:`styled`) and verdicts as their
+    findings (:func:`rotation.present.findings.render_findings`): ``display(result)``, or a cell ending in one."""
+    from rotation.evidence.rubric import Verdict
+    from rotation.present.findings import render_findings
+    from rotation.stats.results import Estimates, Results
+
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type(Estimates, lambda r: styled(r).to_html())
+    html.for_type(Results, results_html)
+    shell.display_formatter.formatters["text/markdown"].for_type(Verdict, lambda v: render_findings([v]))

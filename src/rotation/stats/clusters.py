@@ -11,11 +11,14 @@ difference between two groups of events.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 
 __all__ = ["cluster_ids", "cluster_bootstrap"]
 
@@ -56,7 +59,9 @@ def cluster_bootstrap(
     reps: int = 2000,
     seed: int = 0,
     alpha: float = 0.05,
-) -> dict[str, float]:
+    units: Units = Units.number("mean of the values per event"),
+    title: str = "mean with a bootstrap over clusters",
+) -> Estimates:
     """Mean of ``values`` (or the difference of two groups' means) with a bootstrap over clusters.
 
     Parameters
@@ -73,13 +78,16 @@ def cluster_bootstrap(
         Which group comes first in the difference (default: order of appearance).
     reps, seed, alpha
         Replications, seed (``arch.bootstrap.IIDBootstrap``), interval level ``1 - alpha``.
+    units, title
+        Stored on the result (e.g. ``Units.share(...)`` for the mean of 0/1 outcomes).
 
     Returns
     -------
-    dict
-        ``estimate, std_err, ci_lower, ci_upper`` (percentile), ``nobs`` (events), ``n_clusters``,
-        and for two groups ``mean_a``, ``mean_b``, ``group_a``, ``group_b``, ``nobs_a``, ``nobs_b``.
-        Replications where a group drew no event are dropped (``reps_used``).
+    Estimates
+        One row (``"mean"``, or ``"<a> minus <b>"`` for two groups): ``estimate``, ``std_err`` (of the
+        bootstrap statistics), percentile ``ci_lower``/``ci_upper``, ``nobs`` (events), ``n_clusters``,
+        ``reps_used`` (replications where a group drew no event are dropped) and for two groups
+        ``mean_a``, ``mean_b``, ``nobs_a``, ``nobs_b``; ``extra`` names ``group_a`` and ``group_b``.
     """
     from arch.bootstrap import IIDBootstrap
 
@@ -127,15 +135,22 @@ def cluster_bootstrap(
         bs = IIDBootstrap(np.arange(len(uniq)), seed=int(seed))
         sims = np.array([stat(np.concatenate([members[k] for k in pos[0]])) for pos, _ in bs.bootstrap(int(reps))])
     sims = sims[np.isfinite(sims)]
-    out = {"estimate": est, "std_err": float(sims.std(ddof=1)) if len(sims) > 1 else float("nan"),
+    row = {"estimate": est, "std_err": float(sims.std(ddof=1)) if len(sims) > 1 else float("nan"),
+           "t": np.nan, "p_value": np.nan,
            "ci_lower": float(np.percentile(sims, 100 * alpha / 2)) if len(sims) else float("nan"),
            "ci_upper": float(np.percentile(sims, 100 * (1 - alpha / 2))) if len(sims) else float("nan"),
            "nobs": int(len(v)), "n_clusters": int(len(uniq)), "reps_used": int(len(sims))}
+    extra: dict[str, Any] = {}
+    label = "mean"
     if labels_g is not None:
-        out.update({"group_a": ga, "group_b": gb, "mean_a": float(v[labels_g == ga].mean()),
-                    "mean_b": float(v[labels_g == gb].mean()), "nobs_a": int((labels_g == ga).sum()),
-                    "nobs_b": int((labels_g == gb).sum())})
-    return out
+        row.update({"mean_a": float(v[labels_g == ga].mean()), "mean_b": float(v[labels_g == gb].mean()),
+                    "nobs_a": int((labels_g == ga).sum()), "nobs_b": int((labels_g == gb).sum())})
+        extra = {"group_a": ga, "group_b": gb}
+        label = f"{ga} minus {gb}"
+    method = Method(kind="bootstrap", bootstrap="cluster", reps=int(reps), seed=int(seed), alpha=alpha,
+                    note=f"clusters resampled whole ({len(uniq)} clusters of {len(v)} events)")
+    return Estimates(pd.DataFrame([row], index=pd.Index([label], name="statistic")), method, units, title,
+                     extra=extra)
 
 
 def _whole_numbers(v: np.ndarray) -> bool:

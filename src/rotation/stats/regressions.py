@@ -16,7 +16,6 @@ Conventions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,20 +24,23 @@ import statsmodels.api as sm
 from scipy import stats
 
 from rotation.errors import ParameterError
-from rotation.stats.inference import RegressionResult, hac_ols, newey_west_lags
-from rotation.stats.results import Estimates, Method
-from rotation.studies.returns import forward_sum  # noqa: F401  (one home in returns.py; rg.forward_sum kept)
 from rotation.stats.checks import check_int, check_pandas, check_real
+from rotation.stats.hac import BY_REGRESSOR, hac_ols, newey_west_lags, newey_west_sandwich
+from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 
 __all__ = [
-    "RollingBetas",
-    "OOSResult",
     "rolling_hac_betas",
+    "latest",
     "sensitivity_table",
     "predictive_regression",
-    "forward_sum",
     "oos_r2",
+    "forward_sum",
+    "OOS_UNITS",
 ]
+
+#: Units of an out-of-sample R² (Campbell-Thompson): a number, > 0 when the model beat the mean.
+OOS_UNITS = Units.number("out-of-sample R2 against the expanding historical mean")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -70,66 +72,23 @@ def _yname(y: pd.Series, columns: pd.Index) -> str:
 
 
 # --------------------------------------------------------------------------- rolling HAC betas
-@dataclass(frozen=True, eq=False)
-class RollingBetas:
-    """Rolling HAC slopes (the frame) with the method that produced them.
-
-    Attributes
-    ----------
-    betas : pd.DataFrame
-        Indexed like ``y``. For each regressor ``name``: ``name`` (slope), ``name_se``
-        (HAC standard error), ``name_lower``, ``name_upper`` (interval), plus ``nobs``
-        (complete rows used). See :func:`rolling_hac_betas`.
-    method : rotation.stats.results.Method
-        ``kind="HAC"``, ``lags`` (the same in every window), ``alpha``.
-    window : int
-        Rows in each trailing window.
-    units : str
-    """
-
-    betas: pd.DataFrame = field(repr=False)
-    method: Method
-    window: int
-    units: str = "units of y per unit of each regressor"
-
-    @property
-    def names(self) -> list[str]:
-        """Regressor names (columns without a suffix)."""
-        return [c for c in self.betas.columns if c != "nobs" and not c.endswith(("_se", "_lower", "_upper"))]
-
-    def latest(self, name: str | None = None) -> Estimates:
-        """The last window with an estimate, as a one-row-per-regressor :class:`Estimates` (index = regressor).
-
-        ``t`` and ``p_value`` are computed from the slope and its HAC standard error
-        (normal), as statsmodels does; extra column ``date`` (end of the window).
-        """
-        names = self.names if name is None else [name]
-        rows = []
-        for nm in names:
-            if nm not in self.betas.columns:
-                raise ParameterError(f"name must be one of the regressors {self.names}; got {nm!r}")
-            ok = self.betas[nm].dropna()
-            if ok.empty:
-                rows.append({"term": nm, "estimate": np.nan, "std_err": np.nan, "t": np.nan, "p_value": np.nan,
-                             "ci_lower": np.nan, "ci_upper": np.nan, "nobs": np.nan, "date": pd.NaT})
-                continue
-            last = ok.index[-1]
-            row = self.betas.loc[last]
-            t = float(row[nm] / row[f"{nm}_se"]) if row[f"{nm}_se"] > 0 else np.nan
-            rows.append({"term": nm, "estimate": float(row[nm]), "std_err": float(row[f"{nm}_se"]), "t": t,
-                         "p_value": float(2 * stats.norm.sf(abs(t))) if np.isfinite(t) else np.nan,
-                         "ci_lower": float(row[f"{nm}_lower"]), "ci_upper": float(row[f"{nm}_upper"]),
-                         "nobs": int(row["nobs"]), "date": last})
-        table = pd.DataFrame(rows).set_index("term")
-        return Estimates(table, self.method, self.units, f"Latest rolling {self.window}-period beta", percent=False)
-
-    def to_record(self) -> dict[str, Any]:
-        """The method, the window and the latest estimate of each regressor (not the whole series)."""
-        return {"window": self.window, "latest": self.latest().to_record()}
-
-    def summary(self) -> str:
-        """The method and the latest estimates."""
-        return f"Rolling {self.window}-period OLS slopes\n" + self.latest().summary()
+def latest(rolling: Estimates) -> Estimates:
+    """The last window with an estimate of each term of a :func:`rolling_hac_betas` result (index = term,
+    extra column ``date``: the end of that window)."""
+    table = rolling.table
+    if table.index.nlevels != 2:
+        raise ParameterError("latest() takes a rolling_hac_betas result (rows indexed by term and date)")
+    rows = []
+    for term in table.index.unique(level=0):
+        ok = table.loc[term].dropna(subset=["estimate"])
+        if ok.empty:
+            rows.append(pd.Series({c: np.nan for c in table.columns}, name=term).to_frame().T.assign(date=pd.NaT))
+            continue
+        rows.append(ok.iloc[[-1]].rename_axis("date").reset_index().set_index(pd.Index([term])))
+    out = pd.concat(rows)
+    out = out[[*table.columns, "date"]]
+    out.index.name = "term"
+    return Estimates(out, rolling.method, rolling.units, f"Latest {rolling.title.lower() or 'rolling estimate'}")
 
 
 def rolling_hac_betas(
@@ -139,8 +98,8 @@ def rolling_hac_betas(
     maxlags: int | None = None,
     alpha: float = 0.05,
     min_nobs: int | None = None,
-    units: str = "units of y per unit of each regressor",
-) -> RollingBetas:
+    units: Units = BY_REGRESSOR,
+) -> Estimates:
     """Rolling OLS slopes with HAC (Newey-West) standard errors and confidence bands.
 
     Parameters
@@ -163,18 +122,17 @@ def rolling_hac_betas(
         Complete rows (no NaN in ``y`` or ``X``) a window needs for an estimate;
         default ``window`` (complete windows only). Must be > number of regressors + 1
         and <= ``window``.
-    units : str
+    units : Units
         Stored on the result.
 
     Returns
     -------
-    RollingBetas
-        ``.betas``: a DataFrame indexed like ``y``; for each regressor ``name``: ``name``
-        (slope), ``name_se`` (HAC standard error), ``name_lower``, ``name_upper``
-        (interval), plus ``nobs`` (complete rows used). Rows without enough data (the
-        first ``window - 1`` and windows with fewer than ``min_nobs`` complete rows) are
-        NaN (``nobs`` is still filled). ``.method`` holds the lags and alpha (formerly
-        ``.attrs``); ``.latest()`` the last estimate as an :class:`Estimates`.
+    Estimates
+        Rows ``(term, date)``: for each regressor and each date of ``y``'s index, the slope
+        (``estimate``), its HAC ``std_err``, ``t`` and normal ``p_value``, the interval, and
+        ``nobs`` (complete rows in the window). Windows without enough data (the first
+        ``window - 1`` and those with fewer than ``min_nobs`` complete rows) are NaN (``nobs``
+        is still filled). :func:`latest` gives the last estimate of each term.
 
     Notes
     -----
@@ -182,9 +140,9 @@ def rolling_hac_betas(
     window is solved directly: :math:`b = (X'X)^{-1}X'y` and the Newey-West sandwich
     :math:`(X'X)^{-1} S (X'X)^{-1}` with :math:`S = \\sum_{|l| \\le L} w_l \\sum_t g_t g_{t-l}'`,
     :math:`g_t = x_t u_t`, Bartlett weights :math:`w_l = 1 - l/(L+1)` and no small-sample
-    correction: exactly what ``sm.OLS(y_w, [1, X_w]).fit(cov_type="HAC",
-    cov_kwds={"maxlags": maxlags})`` reports (the tests check both against it and the
-    slopes against ``RollingOLS``), about 30 times faster.
+    correction (:func:`rotation.stats.hac.newey_west_sandwich`): exactly what
+    :func:`rotation.stats.hac.hac_fit` reports for the window (the tests check both against it and
+    the slopes against ``RollingOLS``), about 30 times faster.
     """
     yv = _check_y(y)
     Xf = _as_frame(X)
@@ -219,36 +177,20 @@ def rolling_hac_betas(
         if cnt < mn:
             continue
         m = ok[s : t + 1]
-        b, se_t = _ols_hac(yarr[s : t + 1][m], Xc[s : t + 1][m], weights)
+        b, se_t = newey_west_sandwich(yarr[s : t + 1][m], Xc[s : t + 1][m], weights)
         est[t] = b[1:]
         se[t] = se_t[1:]
         lo[t] = b[1:] - z * se_t[1:]
         hi[t] = b[1:] + z * se_t[1:]
-    cols: dict[str, np.ndarray] = {}
+    frames = []
     for j, nm in enumerate(names):
-        cols[nm] = est[:, j]
-        cols[f"{nm}_se"] = se[:, j]
-        cols[f"{nm}_lower"] = lo[:, j]
-        cols[f"{nm}_upper"] = hi[:, j]
-    cols["nobs"] = nobs
-    out = pd.DataFrame(cols, index=yv.index)
-    return RollingBetas(out, Method(kind="HAC", cov_type="HAC", lags=lags, alpha=a,
-                                    note=f"trailing windows of {w} rows"), w, units)
-
-
-def _ols_hac(y: np.ndarray, X: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """OLS coefficients and Newey-West (Bartlett) standard errors, as statsmodels' HAC without correction."""
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    b = xtx_inv @ (X.T @ y)
-    g = X * (y - X @ b)[:, None]
-    S = g.T @ g
-    for lag, wl in enumerate(weights, start=1):
-        if lag >= len(g):
-            break
-        G = g[lag:].T @ g[:-lag]
-        S += wl * (G + G.T)
-    cov = xtx_inv @ S @ xtx_inv
-    return b, np.sqrt(np.maximum(np.diag(cov), 0.0))
+        tstat = np.divide(est[:, j], se[:, j], out=np.full(n, np.nan), where=se[:, j] > 0)
+        frames.append(pd.DataFrame({"estimate": est[:, j], "std_err": se[:, j], "t": tstat,
+                                    "p_value": 2 * stats.norm.sf(np.abs(tstat)), "ci_lower": lo[:, j],
+                                    "ci_upper": hi[:, j], "nobs": nobs}, index=yv.index))
+    out = pd.concat(frames, keys=names, names=["term", yv.index.name or "date"])
+    return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=lags, alpha=a, note=f"trailing windows of {w} rows"),
+                     units, f"Rolling {w}-period beta")
 
 
 # --------------------------------------------------------------------------- sub-period table
@@ -261,7 +203,7 @@ def sensitivity_table(
     periods: dict[str, tuple[str | None, str | None]] | None = None,
     maxlags: int | None = None,
     alpha: float = 0.05,
-    units: str = "units of y per unit of each regressor",
+    units: Units = BY_REGRESSOR,
     title: str = "HAC regression by sub-period",
 ) -> Estimates:
     """One HAC regression of ``y`` on ``X`` (with a constant) per sub-period, as one result.
@@ -281,8 +223,9 @@ def sensitivity_table(
     alpha : float, default 0.05
         Interval level ``1 - alpha``.
 
-    units, title : str
-        Stored on the result (``units`` starting with "decimal" shows estimates as percent).
+    units : Units
+    title : str
+        Stored on the result.
 
     Returns
     -------
@@ -331,12 +274,12 @@ def sensitivity_table(
                              "p_value": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "rsquared": np.nan,
                              "nobs": n, "maxlags": np.nan, "start": first, "end": last})
             continue
-        res = hac_ols(sub[yname], sub.drop(columns=[yname]), maxlags=maxlags, alpha=a)
-        frame = res.to_frame().rename(columns={"coef": "estimate"})
+        frame = hac_ols(sub[yname], sub.drop(columns=[yname]), maxlags=maxlags, alpha=a).table
+        vocabulary = ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper"]
         for term in terms:
             r = frame.loc[term]
-            rows.append({"period": label, "term": term, **{c: float(r[c]) for c in frame.columns},
-                         "rsquared": res.rsquared, "nobs": res.nobs, "maxlags": res.maxlags,
+            rows.append({"period": label, "term": term, **{c: float(r[c]) for c in vocabulary},
+                         "rsquared": float(r["rsquared"]), "nobs": int(r["nobs"]), "maxlags": int(r["maxlags"]),
                          "start": first, "end": last})
     out = pd.DataFrame(rows).set_index(["period", "term"])[_TABLE_COLS]
     method = Method(kind="HAC", cov_type="HAC", lags=None if maxlags is None else int(maxlags),
@@ -345,6 +288,19 @@ def sensitivity_table(
 
 
 # --------------------------------------------------------------------------- predictive regressions
+def forward_sum(y: pd.Series, horizon: int) -> pd.Series:
+    """Sum of ``y`` over the next ``horizon`` rows, stamped at the row before them (looks ahead by name).
+
+    ``out[t] = y[t+1] + ... + y[t+horizon]`` (rows of ``y``'s index); NaN when any of
+    them is missing or runs past the end. Returns are **summed, not compounded** (the
+    target of predictive regressions); named ``"<name>_fwd<h>"``.
+    """
+    check_pandas(y, "y", allow_frame=False)
+    h = check_int(horizon, "horizon", minimum=1)
+    yv = y.astype(float)
+    return yv.rolling(h, min_periods=h).sum().shift(-h).rename(f"{yv.name or 'y'}_fwd{h}")
+
+
 def _predictive_data(y: pd.Series, x: pd.Series, horizon: int, lag: int) -> tuple[pd.DataFrame, str, str]:
     yv = _check_y(y)
     xv = _check_y(x, "x")
@@ -364,7 +320,9 @@ def predictive_regression(
     horizon: int = 1,
     lag: int = 1,
     maxlags: int | None = None,
-) -> RegressionResult:
+    *,
+    units: Units = BY_REGRESSOR,
+) -> Estimates:
     """Does ``x`` known at ``t`` predict the sum of ``y`` over ``t+1 .. t+horizon``?
 
     Parameters
@@ -389,8 +347,9 @@ def predictive_regression(
 
     Returns
     -------
-    RegressionResult
-        Regressor named after ``x`` (``"x"`` if unnamed) plus ``"const"``.
+    Estimates
+        Rows ``const`` and the regressor named after ``x`` (``"x"`` if unnamed), the vocabulary plus
+        ``rsquared`` and ``maxlags`` (see :func:`rotation.stats.hac.hac_ols`).
 
     Notes
     -----
@@ -410,51 +369,11 @@ def predictive_regression(
         lags = max(int(horizon) - 1, newey_west_lags(len(data)))
     else:
         lags = check_int(maxlags, "maxlags", minimum=0)
-    return hac_ols(data[yn], data[[xn]], maxlags=lags)
+    return hac_ols(data[yn], data[[xn]], maxlags=lags, units=units,
+                   title=f"next {int(horizon)}-period return on {xn}")
 
 
-@dataclass(frozen=True, eq=False)
-class OOSResult:
-    """Out-of-sample R² of a predictive regression against the historical mean.
-
-    Attributes
-    ----------
-    r2 : float
-        ``1 - mse_model / mse_mean`` (Campbell-Thompson 2008); > 0 means the
-        regression beat the expanding historical mean out of sample.
-    n_forecasts : int
-    mse_model, mse_mean : float
-        Mean squared forecast errors (decimal return units squared).
-    forecasts : pd.DataFrame
-        Indexed by forecast origin ``t``: ``actual`` (sum of ``y`` over ``t+1..t+h``),
-        ``model`` (regression forecast), ``mean`` (historical-mean forecast), ``n_train``
-        (training pairs used), ``beta`` (slope estimated at ``t``).
-    horizon, min_train : int
-    """
-
-    r2: float
-    n_forecasts: int
-    mse_model: float
-    mse_mean: float
-    forecasts: pd.DataFrame = field(repr=False)
-    horizon: int = 1
-    min_train: int = 120
-
-    def to_dict(self) -> dict[str, Any]:
-        """Scalars only."""
-        return {"r2": self.r2, "n_forecasts": self.n_forecasts, "mse_model": self.mse_model,
-                "mse_mean": self.mse_mean, "horizon": self.horizon, "min_train": self.min_train}
-
-    def to_record(self) -> dict[str, Any]:
-        """:meth:`to_dict` plus the method in words (for ``record``); numbers unchanged, NaN -> None."""
-        from rotation.stats.results import jsonable
-
-        return {**jsonable(self.to_dict()),
-                "method": "expanding-window OLS forecasts against the expanding historical mean "
-                          f"(Campbell-Thompson R2_OOS), first forecast after {self.min_train} training pairs"}
-
-
-def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -> OOSResult:
+def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -> Estimates:
     """Expanding-window out-of-sample R² of the predictive regression of :func:`predictive_regression`.
 
     Parameters
@@ -469,7 +388,12 @@ def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -
 
     Returns
     -------
-    OOSResult
+    Estimates
+        One row (``"oos_r2"``): ``estimate`` = R²_OOS = ``1 - mse_model / mse_mean`` (Campbell-Thompson
+        2008; > 0 means the regression beat the expanding historical mean out of sample), ``nobs`` =
+        forecasts, and ``mse_model``, ``mse_mean``, ``horizon``, ``min_train``; no interval. ``.data``:
+        the forecasts, indexed by origin ``t``: ``actual`` (sum of ``y`` over ``t+1..t+h``),
+        ``model``, ``mean`` (historical-mean forecast), ``n_train``, ``beta`` (slope estimated at ``t``).
 
     Notes
     -----
@@ -518,4 +442,9 @@ def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -
     mse_m = float(np.mean((fc["actual"] - fc["model"]) ** 2))
     mse_b = float(np.mean((fc["actual"] - fc["mean"]) ** 2))
     r2 = 1.0 - mse_m / mse_b if mse_b > 0 else float("nan")
-    return OOSResult(float(r2), len(fc), mse_m, mse_b, fc, h, mt)
+    row = {"estimate": float(r2), "std_err": np.nan, "t": np.nan, "p_value": np.nan, "ci_lower": np.nan,
+           "ci_upper": np.nan, "nobs": len(fc), "mse_model": mse_m, "mse_mean": mse_b, "horizon": h, "min_train": mt}
+    method = Method(kind="descriptive", note="expanding-window OLS forecasts against the expanding historical mean "
+                    f"(Campbell-Thompson R2_OOS), first forecast after {mt} training pairs")
+    return Estimates(pd.DataFrame([row], index=pd.Index(["oos_r2"], name="statistic")), method, OOS_UNITS,
+                     f"out-of-sample R2, next {h} periods", data=fc)

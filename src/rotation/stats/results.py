@@ -11,15 +11,14 @@ windows, bootstrap intervals, predictive regressions) return an :class:`Estimate
   ``maxlags``, ``rsquared``, ``start``, ``end``...);
 * ``.method`` -- a :class:`Method` (covariance type and lags, or bootstrap kind, block
   length, replications, seed and alpha);
-* ``.units`` and ``.title``;
+* ``.units`` (a :class:`rotation.stats.units.Units`: the words and the scale that says how
+  the numbers read) and ``.title``;
 * ``.summary()`` text that states the method, ``.to_record()`` a plain JSON-able dict
-  for the results file (numbers unchanged), and ``_repr_html_`` so that
-  ``display(result)`` in a notebook shows a formatted table (formats from
-  :mod:`rotation.present.tables`) with the method as caption.
+  for the results file (numbers unchanged). In a notebook, ``display(result)`` shows a
+  formatted table (the formatter :mod:`rotation.notebook` registers for result objects).
 
 A scalar result (one estimate, e.g. a bootstrap interval for a mean) is an
-:class:`Estimates` with one row, with ``.estimate``, ``.ci_lower``... as properties
-(and the older names ``lower``, ``upper``, ``n`` of ``BootstrapCI``).
+:class:`Estimates` with one row, with ``.estimate``, ``.ci_lower``... as properties.
 """
 
 from __future__ import annotations
@@ -34,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.stats.units import Units
 
-__all__ = ["VOCABULARY", "Method", "Estimates", "jsonable"]
+__all__ = ["VOCABULARY", "Method", "Estimates", "Results", "Sentence", "Units", "jsonable"]
 
 #: The columns every result table starts with, in this order.
 VOCABULARY: tuple[str, ...] = ("estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs")
@@ -155,6 +155,13 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+class Sentence(str):
+    """Text that a notebook shows as Markdown when a cell ends with it (``result.describe()``)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
 def _label(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return jsonable(value)
@@ -173,23 +180,27 @@ class Estimates:
         Columns :data:`VOCABULARY` first (``estimate, std_err, t, p_value, ci_lower,
         ci_upper, nobs``), then optional descriptive columns; index = row labels.
     method : Method
-    units : str
-        E.g. ``"decimal relative return over h months"``.
+    units : Units
+        E.g. ``Units.returns("decimal relative return over h months")``; its scale says how
+        the estimates read (returns as percent, shares as percent, other numbers as numbers).
     title : str
-    percent : bool, optional
-        Whether estimates are decimal returns shown as percent; default: True when
-        ``units`` starts with "decimal" (e.g. "decimal return per month"), so a beta in
-        "return per unit change" is shown as a number.
     extra : mapping
         Scalars that belong to the whole result (e.g. ``rsquared`` of one regression).
+    data : pd.DataFrame, optional
+        The observations behind the estimates (forecasts, events, null draws) for charts and
+        follow-on computations; not part of the record and not compared by ``==``.
+    sentence : str
+        What the result says, written by the study that knows what its numbers mean (numbers
+        formatted with :attr:`units`); :meth:`describe` returns it. Not part of the record.
     """
 
     table: pd.DataFrame
     method: Method
-    units: str
+    units: Units
     title: str = ""
-    percent: bool | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    data: pd.DataFrame | None = field(default=None, repr=False)
+    sentence: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.table, pd.DataFrame):
@@ -202,17 +213,16 @@ class Estimates:
                 f"table must start with the columns {list(VOCABULARY)}; got {list(self.table.columns)}; "
                 "rename to the vocabulary (NaN where a quantity does not apply)"
             )
+        object.__setattr__(self, "units", Units.of(self.units))
         object.__setattr__(self, "table", self.table.copy())
         object.__setattr__(self, "extra", dict(self.extra))
-        if self.percent is None:
-            object.__setattr__(self, "percent", self.units.strip().lower().startswith("decimal"))
 
     def __eq__(self, other: object) -> bool:
         """Equal when method, units, title, extra and the table (values, index, dtypes) are equal."""
         if not isinstance(other, Estimates):
             return NotImplemented
         return (self.method == other.method and self.units == other.units and self.title == other.title
-                and self.percent == other.percent and dict(self.extra) == dict(other.extra)
+                and dict(self.extra) == dict(other.extra)
                 and self.table.equals(other.table) and list(self.table.columns) == list(other.table.columns)
                 and self.table.index.equals(other.table.index))
 
@@ -259,22 +269,6 @@ class Estimates:
     def nobs(self) -> int:
         return self._only("nobs")
 
-    # names kept from the former BootstrapCI
-    @property
-    def lower(self) -> float:
-        """Alias of :attr:`ci_lower` (the former ``BootstrapCI.lower``)."""
-        return self.ci_lower
-
-    @property
-    def upper(self) -> float:
-        """Alias of :attr:`ci_upper` (the former ``BootstrapCI.upper``)."""
-        return self.ci_upper
-
-    @property
-    def n(self) -> int:
-        """Alias of :attr:`nobs` (the former ``BootstrapCI.n``)."""
-        return self.nobs
-
     @property
     def n_y(self) -> int | None:
         """For a two-sample difference, observations of the second sample (column ``nobs_y``)."""
@@ -306,6 +300,32 @@ class Estimates:
         return self.table.copy()
 
     # ------------------------------------------------------------------ text, records, html
+    def describe(self, row: Any = None, *, label: str | None = None) -> Sentence:
+        """What the result says: the study's :attr:`sentence` when it wrote one and no ``row`` is asked,
+        else one row in words: ``"<label>: +1.20% (95% CI -0.40% to +3.00%; p = 0.041; n = 27)"``.
+
+        ``row`` is a row label (default: the only row); numbers read as :attr:`units` say. A notebook
+        cell ending in ``result.describe()`` shows the sentence as Markdown.
+        """
+        if self.sentence and row is None and label is None:
+            return Sentence(self.sentence)
+        r = self.table.iloc[0] if row is None and len(self.table) == 1 else None
+        if r is None:
+            if row is None:
+                raise ParameterError(f"describe() needs a row label: this result has {len(self.table)} rows "
+                                     f"({list(self.table.index)[:5]}...)")
+            r = self.table.loc[row]
+        u = self.units
+        parts = []
+        if pd.notna(r["ci_lower"]) and pd.notna(r["ci_upper"]):
+            parts.append(f"{1 - self.method.alpha:.0%} CI {u.interval(r['ci_lower'], r['ci_upper'])}")
+        if pd.notna(r["p_value"]):
+            parts.append(f"p = {r['p_value']:.3f}" if r["p_value"] >= 0.001 else "p < 0.001")
+        if pd.notna(r["nobs"]):
+            parts.append(f"n = {int(r['nobs'])}")
+        name = label if label is not None else (self.title or "estimate") + ("" if row is None else f" ({_label(row)})")
+        return Sentence(f"{name}: {u.format(r['estimate'])}" + (f" ({'; '.join(parts)})" if parts else ""))
+
     def summary(self) -> str:
         """Title, units, the method in words, and the table as text."""
         lines = [self.title or "Estimates", f"units: {self.units}", f"method: {self.method.describe()}"]
@@ -332,19 +352,65 @@ class Estimates:
             for part in labels[:-1]:
                 node = node.setdefault(_label(part), {})
             node[_label(labels[-1])] = {c: jsonable(v) for c, v in zip(columns, values)}
-        out: dict[str, Any] = {"title": self.title, "units": self.units, "method": self.method.to_record(),
-                               "rows": rows}
+        out: dict[str, Any] = {"title": self.title, "units": self.units.text, "scale": self.units.scale,
+                               "method": self.method.to_record(), "rows": rows}
         if self.extra:
             out["extra"] = jsonable(dict(self.extra))
         json.dumps(out, allow_nan=False)  # fail here, not in the results file
         return out
 
-    def styled(self) -> Any:
-        """The table as a pandas ``Styler`` (formats from :mod:`rotation.present.tables`), method as caption."""
-        from rotation.present.tables import fmt
 
-        caption = (f"{self.title}. " if self.title else "") + f"Units: {self.units}. {self.method.describe()}."
-        return fmt(self.table, percent=bool(self.percent), caption=caption)
+@dataclass(frozen=True, eq=False)
+class Results:
+    """The results of one study by name (each an :class:`Estimates`), with what they say together.
 
-    def _repr_html_(self) -> str:
-        return self.styled().to_html()
+    ``results["forward"]`` is one of them; ``to_record()`` records each under its name, with
+    ``extra``; ``describe()`` returns the study's sentence.
+
+    Attributes
+    ----------
+    parts : mapping of str to Estimates
+    extra : mapping
+        Scalars that belong to the study as a whole (counts, dates).
+    title : str
+    sentence : str
+    data : pd.DataFrame, optional
+        The observations behind the results (events, episodes), not recorded.
+    """
+
+    parts: Mapping[str, Estimates]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    sentence: str = field(default="", repr=False)
+    data: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        bad = [k for k, v in self.parts.items() if not isinstance(v, Estimates)]
+        if bad:
+            raise ParameterError(f"Results.parts must be Estimates; {bad} are not")
+        clash = set(self.parts) & set(self.extra)
+        if clash:
+            raise ParameterError(f"Results: {sorted(clash)} name both a part and an extra value")
+        object.__setattr__(self, "parts", dict(self.parts))
+        object.__setattr__(self, "extra", dict(self.extra))
+
+    def __getitem__(self, name: str) -> Estimates:
+        try:
+            return self.parts[name]
+        except KeyError:
+            raise ParameterError(f"no result {name!r} in {self.title or 'these results'}; "
+                                 f"there are: {', '.join(self.parts)}") from None
+
+    def __iter__(self):
+        return iter(self.parts)
+
+    def describe(self) -> Sentence:
+        """The study's sentence (or the title and the parts' names when it wrote none)."""
+        return Sentence(self.sentence or f"{self.title}: {', '.join(self.parts)}")
+
+    def to_record(self) -> dict[str, Any]:
+        """``{name: part.to_record(), ..., **extra}``; numbers unchanged."""
+        out: dict[str, Any] = {name: part.to_record() for name, part in self.parts.items()}
+        out.update(jsonable(dict(self.extra)))
+        json.dumps(out, allow_nan=False)
+        return out

@@ -237,9 +237,9 @@ def composite_oos(returns: pd.Series, board: pd.DataFrame, horizon: int = 3, min
             res = oos_r2(returns, x.rename("x"), horizon=horizon, min_train=min_train)
         except ParameterError:
             continue
-        fc = res.forecasts
+        fc = res.data
         sse_zero = float((fc["actual"] ** 2).sum())
-        rows[name] = {"oos_r2": res.r2,
+        rows[name] = {"oos_r2": res.estimate,
                       "oos_r2_vs_zero": 1 - float(((fc["actual"] - fc["model"]) ** 2).sum()) / sse_zero,
                       "hit_rate": float((np.sign(fc["model"]) == np.sign(fc["actual"])).mean()),
                       "n_forecasts": int(len(fc)), "first_forecast": fc.index[0]}

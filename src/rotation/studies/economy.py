@@ -22,7 +22,9 @@ import pandas as pd
 
 from rotation.stats.checks import check_int
 from rotation.errors import ParameterError
+from rotation.stats.hac import coefficients, hac_fit
 from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 from rotation.studies.returns import forward_returns
 
 __all__ = [
@@ -150,20 +152,9 @@ def spells(labels: pd.Series) -> pd.Series:
     return lab[starts].value_counts().rename("n_spells")
 
 
-def _hac(y: pd.Series, X: pd.DataFrame, maxlags: int, alpha: float):
-    import statsmodels.api as sm
-
-    return sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)}), alpha
-
-
-def _vocab(fit, alpha: float) -> pd.DataFrame:
-    ci = fit.conf_int(alpha)
-    return pd.DataFrame({"estimate": fit.params, "std_err": fit.bse, "t": fit.tvalues, "p_value": fit.pvalues,
-                         "ci_lower": ci.iloc[:, 0], "ci_upper": ci.iloc[:, 1]})
-
-
-def _units(h: int) -> str:
-    return "decimal return in the same month" if h == 0 else f"decimal return compounded over the next {h} periods"
+def _units(h: int) -> Units:
+    return Units.returns("decimal return in the same month" if h == 0
+                         else f"decimal return compounded over the next {h} periods")
 
 
 def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxlags: int | None = None,
@@ -195,8 +186,7 @@ def state_table(returns: pd.Series, states: pd.Series, horizon: int = 1, *, maxl
     h = int(horizon)
     lags = max(h - 1, 12) if maxlags is None else check_int(maxlags, "maxlags", minimum=0, maximum=600)
     X = pd.get_dummies(data["s"].astype(str), dtype=float)
-    fit, _ = _hac(data["y"], X, lags, alpha)
-    out = _vocab(fit, alpha)
+    out = coefficients(hac_fit(data["y"], X, lags), alpha)
     grp = data.groupby(data["s"].astype(str))["y"]
     out["nobs"] = grp.size()
     out["median"] = grp.median()
@@ -225,8 +215,7 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
 
     h = int(horizon)
     lags = max(h - 1, 12) if maxlags is None else check_int(maxlags, "maxlags", minimum=0, maximum=600)
-    fit, _ = _hac(data["y"], sm.add_constant(data["d"]), lags, alpha)
-    row = _vocab(fit, alpha).loc["d"]
+    row = coefficients(hac_fit(data["y"], sm.add_constant(data["d"]), lags), alpha).loc["d"]
     runs = spells(data["d"].astype(int))
     inside = data.loc[data["d"] == 1, "y"]
     table = pd.DataFrame([{**row.to_dict(), "nobs": int(len(data)), "n_state": int(data["d"].sum()),
@@ -250,10 +239,11 @@ def interaction_regression(returns: pd.Series, market: pd.Series, indicator: pd.
     data = pd.concat({"y": returns, "market": market, "indicator": indicator.astype(float)}, axis=1,
                      join="inner").dropna()
     data["market_x_indicator"] = data["market"] * data["indicator"]
-    fit, _ = _hac(data["y"], sm.add_constant(data[["market", "indicator", "market_x_indicator"]]),
-                  check_int(maxlags, "maxlags", minimum=0, maximum=600), alpha)
-    out = _vocab(fit, alpha)
+    fit = hac_fit(data["y"], sm.add_constant(data[["market", "indicator", "market_x_indicator"]]),
+                  check_int(maxlags, "maxlags", minimum=0, maximum=600))
+    out = coefficients(fit, alpha)
     out["nobs"] = int(fit.nobs)
     return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
-                     units="coefficients of a regression of decimal returns", title="returns on the market, the "
-                     "indicator and their product", percent=False, extra={"rsquared": float(fit.rsquared)})
+                     units=Units.number("coefficients of a regression of decimal returns"),
+                     title="returns on the market, the indicator and their product",
+                     extra={"rsquared": float(fit.rsquared)})

@@ -13,7 +13,7 @@ Deterministic for a given ``seed``.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
@@ -21,60 +21,27 @@ import pandas as pd
 from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
+from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 
-__all__ = ["NullComparison", "null_distribution"]
+__all__ = ["null_distribution", "null_summary", "NULL_COLUMNS", "false_breakout_null", "false_breakout_share",
+           "round_level_placebo"]
 
 
-@dataclass(frozen=True)
-class NullComparison:
-    """An observed statistic against its distribution under a no-predictability null.
+#: The columns a null comparison adds to the vocabulary (see :func:`null_distribution`).
+NULL_COLUMNS = ("null_mean", "null_median", "null_lower", "null_upper", "percentile", "p_less", "n_valid")
 
-    Attributes
-    ----------
-    observed : float
-        The statistic on the data.
-    null_mean, null_median : float
-        Centre of the null distribution.
-    null_lower, null_upper : float
-        Its central ``1 - alpha`` range (percentiles).
-    percentile : float
-        Share of null draws at or below ``observed`` (0-1).
-    p_greater, p_less : float
-        One-sided p-values ``(1 + #{null >= observed}) / (1 + n)`` and the mirror image.
-    n_valid : int
-        Null draws where the statistic was defined (a path can have no events).
-    reps, block_size, seed : int
-    method : str
-        ``"stationary"`` or ``"circular"`` block bootstrap.
-    label, units : str
-    """
 
-    observed: float
-    null_mean: float
-    null_median: float
-    null_lower: float
-    null_upper: float
-    percentile: float
-    p_greater: float
-    p_less: float
-    n_valid: int
-    reps: int
-    block_size: int
-    seed: int
-    method: str
-    alpha: float = 0.05
-    label: str = ""
-    units: str = ""
-
-    def summary(self) -> str:
-        return (f"{self.label or 'statistic'}: observed {self.observed:.4g} against a null median of "
-                f"{self.null_median:.4g} ({1 - self.alpha:.0%} range {self.null_lower:.4g} to {self.null_upper:.4g}); "
-                f"percentile {self.percentile:.0%}, p(greater) = {self.p_greater:.3f}, p(less) = {self.p_less:.3f}. "
-                f"Null: {self.method} block bootstrap of the returns, expected block {self.block_size}, "
-                f"{self.n_valid} of {self.reps} paths usable, seed {self.seed}.")
-
-    def to_record(self) -> dict[str, Any]:
-        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+def null_summary(result: Estimates) -> str:
+    """One paragraph on a :func:`null_distribution` result: observed against the null's median and range,
+    its percentile, both one-sided p-values, and how the null was built."""
+    r = result.table.iloc[0]
+    m = result.method
+    return (f"{result.title or 'statistic'}: observed {r['estimate']:.4g} against a null median of "
+            f"{r['null_median']:.4g} ({1 - m.alpha:.0%} range {r['null_lower']:.4g} to {r['null_upper']:.4g}); "
+            f"percentile {r['percentile']:.0%}, p(greater) = {r['p_value']:.3f}, p(less) = {r['p_less']:.3f}. "
+            f"Null: {m.bootstrap} block bootstrap of the returns, expected block {m.block_size}, "
+            f"{int(r['n_valid'])} of {m.reps} paths usable, seed {m.seed}.")
 
 
 def null_distribution(
@@ -87,8 +54,8 @@ def null_distribution(
     method: str = "stationary",
     alpha: float = 0.05,
     label: str = "",
-    units: str = "",
-) -> NullComparison:
+    units: Units = Units.number("the statistic's units"),
+) -> Estimates:
     """Compare ``statistic(data)`` with its values on block-bootstrapped copies of ``data``.
 
     Parameters
@@ -112,7 +79,14 @@ def null_distribution(
 
     Returns
     -------
-    NullComparison
+    Estimates
+        One row (``"observed"``, titled ``label``): ``estimate`` = the statistic on the data,
+        ``p_value`` = ``(1 + #{null >= observed}) / (1 + n)`` (one-sided, greater), no interval;
+        ``null_mean``, ``null_median``, ``null_lower``/``null_upper`` (the null's central
+        ``1 - alpha`` range), ``percentile`` (share of null draws at or below the observed value),
+        ``p_less`` (the mirror p-value) and ``n_valid`` (draws where the statistic was defined).
+        ``.method``: the block bootstrap that built the null; ``.data``: the null draws.
+        :func:`null_summary` says it in words.
     """
     if not isinstance(data, (pd.Series, pd.DataFrame)):
         raise ParameterError(f"data must be a pandas Series or DataFrame of returns; got {type(data).__name__}")
@@ -140,22 +114,20 @@ def null_distribution(
         values[i] = float(statistic(path))
     valid = values[np.isfinite(values)]
     n = len(valid)
-    if n == 0 or not math.isfinite(observed):
-        nan = math.nan
-        return NullComparison(observed, nan, nan, nan, nan, nan, nan, nan, n, int(reps), int(block_size), int(seed),
-                              method, alpha, label, units)
-    return NullComparison(
-        observed=observed,
-        null_mean=float(valid.mean()),
-        null_median=float(np.median(valid)),
-        null_lower=float(np.quantile(valid, alpha / 2)),
-        null_upper=float(np.quantile(valid, 1 - alpha / 2)),
-        percentile=float((valid <= observed).mean()),
-        p_greater=float((1 + (valid >= observed).sum()) / (1 + n)),
-        p_less=float((1 + (valid <= observed).sum()) / (1 + n)),
-        n_valid=n, reps=int(reps), block_size=int(block_size), seed=int(seed), method=method, alpha=alpha,
-        label=label, units=units,
-    )
+    nan = math.nan
+    row = {"estimate": observed, "std_err": nan, "t": nan, "p_value": nan, "ci_lower": nan, "ci_upper": nan,
+           "nobs": nan, **{c: nan for c in NULL_COLUMNS}, "n_valid": n}
+    if n and math.isfinite(observed):
+        row.update(null_mean=float(valid.mean()), null_median=float(np.median(valid)),
+                   null_lower=float(np.quantile(valid, alpha / 2)), null_upper=float(np.quantile(valid, 1 - alpha / 2)),
+                   percentile=float((valid <= observed).mean()),
+                   p_value=float((1 + (valid >= observed).sum()) / (1 + n)),
+                   p_less=float((1 + (valid <= observed).sum()) / (1 + n)))
+    boot = Method(kind="bootstrap", bootstrap=method, block_size=int(block_size), reps=int(reps), seed=int(seed),
+                  alpha=alpha, note="null distribution: the statistic on resampled paths with no predictability")
+    result = Estimates(pd.DataFrame([row], index=pd.Index(["observed"], name="statistic")), boot, units, label,
+                       data=pd.DataFrame({"null": values}))
+    return replace(result, sentence=null_summary(result))
 
 
 def false_breakout_null(
@@ -168,7 +140,7 @@ def false_breakout_null(
     block_size: int = 12,
     reps: int = 500,
     seed: int = 0,
-) -> NullComparison:
+) -> Estimates:
     """The false-breakout rate of a rule against the rate it gives on paths with no predictability.
 
     The statistic on a path: build the log relative strength of ``small`` over ``large``
@@ -180,9 +152,10 @@ def false_breakout_null(
 
     Returns
     -------
-    NullComparison
-        ``observed`` is the data's false-breakout rate; ``p_greater`` the one-sided p-value that it is
-        higher than noise alone gives (the claim "breakouts are often false" needs more than that).
+    Estimates
+        As :func:`null_distribution`: ``estimate`` is the data's false-breakout rate, ``p_value`` the
+        one-sided p-value that it is higher than noise alone gives (the claim "breakouts are often
+        false" needs more than that).
     """
     from rotation.stats.checks import check_choice, check_int, check_returns
 
@@ -199,7 +172,7 @@ def false_breakout_null(
         return false_breakout_share(path.to_numpy(dtype=float), n, rule, g, kk)
 
     return null_distribution(pair, rate, block_size=block_size, reps=reps, seed=seed,
-                             label="false-breakout rate", units="share of breakouts")
+                             label="false-breakout rate", units=Units.share("share of breakouts"))
 
 
 def false_breakout_share(pair: np.ndarray, lookback: int, rule: str, gap: int, k: int) -> float:
@@ -271,7 +244,7 @@ def round_level_placebo(
     cluster_days: int = 60,
     reps: int = 2000,
     seed: int = 0,
-) -> tuple[dict[str, float], pd.DataFrame]:
+) -> tuple[Estimates, pd.DataFrame]:
     """Do approaches to round levels fail more often than approaches to other (placebo) levels?
 
     Round levels are the multiples of ``step`` inside the index's range; placebo levels are the same
@@ -285,9 +258,9 @@ def round_level_placebo(
     Returns
     -------
     (summary, approaches)
-        ``summary``: ``estimate`` (round minus placebo failure rate), ``std_err``, ``ci_lower``,
-        ``ci_upper``, ``mean_a``/``mean_b`` (the two failure rates), ``nobs_a``/``nobs_b``,
-        ``n_clusters``. ``approaches``: one row per decided approach with ``kind`` (round/placebo),
+        ``summary``: one row (``"round minus placebo"``, :func:`rotation.stats.clusters.cluster_bootstrap`):
+        ``estimate`` (round minus placebo failure rate), ``std_err``, ``ci_lower``, ``ci_upper``,
+        ``mean_a``/``mean_b`` (the two failure rates), ``nobs_a``/``nobs_b``, ``n_clusters``. ``approaches``: one row per decided approach with ``kind`` (round/placebo),
         ``failed`` and ``cluster``.
     """
     from rotation.studies import outcomes
@@ -315,5 +288,13 @@ def round_level_placebo(
     app["failed"] = (app["outcome"] == "fail").astype(float)
     app["cluster"] = cluster_ids(app["start"], cluster_days)
     summary = cluster_bootstrap(app["failed"].to_numpy(), app["cluster"].to_numpy(),
-                                app["kind"].to_numpy(), order=("round", "placebo"), reps=reps, seed=seed)
-    return summary, app
+                                app["kind"].to_numpy(), order=("round", "placebo"), reps=reps, seed=seed,
+                                units=Units.share("share of approaches that failed (difference)"),
+                                title="failure rate at round levels minus placebo levels")
+    r = summary.table.iloc[0]
+    sentence = (f"Failure rate at round thousands minus placebo levels: {r['estimate']:+.0%} (95% CI "
+                f"{r['ci_lower']:+.0%} to {r['ci_upper']:+.0%}; {int(r['n_clusters'])} clusters of {int(r['nobs'])} "
+                "approaches).")
+    extra = {**summary.extra, "start": f"{c.index[0]:%Y-%m-%d}", "end": f"{c.index[-1]:%Y-%m-%d}",
+             "cluster_days": int(cluster_days)}
+    return replace(summary, extra=extra, sentence=sentence), app

@@ -21,7 +21,6 @@ Alignment
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -37,11 +36,11 @@ from rotation.stats.checks import (
 )
 from rotation.errors import ParameterError
 from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 from rotation.studies.returns import forward_returns
 from rotation.studies.signals import breakout_reference
 
 __all__ = [
-    "OutcomeRate",
     "event_study",
     "false_breakout_rate",
     "giveback",
@@ -49,45 +48,19 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, eq=False)
-class OutcomeRate:
-    """Share of events with a given outcome.
-
-    Attributes
-    ----------
-    rate : float
-        Share of evaluated events with the outcome, in [0, 1]; NaN when ``n == 0``.
-    n : int
-        Number of evaluated events (complete follow-up window).
-    n_excluded : int
-        Events left out because their follow-up window ran past the data
-        (or, for :func:`giveback`, the move window started before the data).
-    events : pd.DataFrame
-        One row per event (all events, including excluded ones; see the function).
-    """
-
-    rate: float
-    n: int
-    n_excluded: int
-    events: pd.DataFrame
-
-    def to_dict(self) -> dict[str, Any]:
-        """Scalars only: ``{"rate", "n", "n_excluded"}``."""
-        return {"rate": self.rate, "n": self.n, "n_excluded": self.n_excluded}
-
-    def __iter__(self):  # allows ``rate, n, events = false_breakout_rate(...)``
-        """Unpack as ``(rate, n, events)``."""
-        return iter((self.rate, self.n, self.events))
-
-
-def _outcome_rate(ev: pd.DataFrame, flag: str) -> OutcomeRate:
-    """The share of events with ``flag`` among those whose window is complete (``complete``)."""
+def _outcome_rate(ev: pd.DataFrame, flag: str, units: Units, title: str) -> Estimates:
+    """The share of events with ``flag`` among those whose window is complete (``complete``), as one row:
+    ``estimate`` = the rate (NaN when no event is complete), ``nobs`` = complete events, ``n_excluded``;
+    ``.data`` = every event."""
     ev["complete"] = ev["complete"].astype(bool)
     ev[flag] = ev[flag].astype("boolean")
     done = ev.loc[ev["complete"], flag]
     n = int(len(done))
     rate = float(done.astype(bool).mean()) if n else float("nan")
-    return OutcomeRate(rate=rate, n=n, n_excluded=int(len(ev) - n), events=ev)
+    row = {"estimate": rate, "std_err": np.nan, "t": np.nan, "p_value": np.nan, "ci_lower": np.nan,
+           "ci_upper": np.nan, "nobs": n, "n_excluded": int(len(ev) - n)}
+    return Estimates(pd.DataFrame([row], index=pd.Index(["rate"], name="statistic")), Method(kind="descriptive"),
+                     units, title, data=ev)
 
 
 def false_breakout_rate(
@@ -98,7 +71,7 @@ def false_breakout_rate(
     lookback: int | None = None,
     rule: Literal["high", "ma"] = "high",
     reference: pd.Series | None = None,
-) -> OutcomeRate:
+) -> Estimates:
     """Share of breakouts that fall back below the level they broke within ``k`` periods.
 
     Parameters
@@ -117,10 +90,10 @@ def false_breakout_rate(
 
     Returns
     -------
-    OutcomeRate
-        ``rate`` = false breakouts / ``n``; ``n`` = events with a full ``k``-period
-        follow-up; ``n_excluded`` = events too close to the end of the data.
-        ``events`` is indexed by signal date with columns ``breakout_level`` (``L_t``),
+    Estimates
+        One row (``"rate"``): ``estimate`` = false breakouts / ``nobs``; ``nobs`` = events with a full
+        ``k``-period follow-up; ``n_excluded`` = events too close to the end of the data.
+        ``.data`` (the events) is indexed by signal date with columns ``breakout_level`` (``L_t``),
         ``level`` (level at ``t``), ``complete`` (bool), ``false_breakout``
         (boolean, NA when incomplete), ``first_below`` (first date in ``t+1..t+k``
         with ``level < L_t``, else NaT), ``periods_to_fail`` (float, NaN if none).
@@ -168,7 +141,9 @@ def false_breakout_rate(
         )
     cols = ["breakout_level", "level", "complete", "false_breakout", "first_below", "periods_to_fail"]
     # A failure already seen in a short window is still excluded: the rate uses complete windows only.
-    return _outcome_rate(pd.DataFrame(rows, columns=cols, index=level.index[pos]), "false_breakout")
+    return _outcome_rate(pd.DataFrame(rows, columns=cols, index=level.index[pos]), "false_breakout",
+                         Units.share("share of breakouts that fell back below their level within k periods"),
+                         "false-breakout rate")
 
 
 def giveback(
@@ -177,7 +152,7 @@ def giveback(
     move_window: int,
     horizon: int,
     fraction: float = 0.5,
-) -> OutcomeRate:
+) -> Estimates:
     """Did the level give back ``fraction`` of the move that preceded an event?
 
     Parameters
@@ -196,9 +171,9 @@ def giveback(
 
     Returns
     -------
-    OutcomeRate
-        ``rate`` = probability of a giveback among evaluated events. ``events``
-        frame indexed by event date with columns ``level``, ``move``, ``target``
+    Estimates
+        One row (``"rate"``): ``estimate`` = probability of a giveback among evaluated events,
+        ``nobs`` = evaluated events. ``.data``: the events, indexed by event date with columns ``level``, ``move``, ``target``
         (``W_t - fraction*M``), ``complete`` (bool), ``gave_back`` (boolean, NA
         when not evaluated), ``date_reached`` (first date the target was reached,
         NaT if not), ``periods_to_giveback`` (float).
@@ -241,7 +216,9 @@ def giveback(
             }
         )
     cols = ["level", "move", "target", "complete", "gave_back", "date_reached", "periods_to_giveback"]
-    return _outcome_rate(pd.DataFrame(rows, columns=cols, index=level_or_wealth.index[pos]), "gave_back")
+    return _outcome_rate(pd.DataFrame(rows, columns=cols, index=level_or_wealth.index[pos]), "gave_back",
+                         Units.share("share of events that gave back the move within the horizon"),
+                         "give-back rate")
 
 
 def level_episodes(close: pd.Series, level: float, within: float, hold: int) -> pd.DataFrame:
@@ -356,7 +333,7 @@ def event_study(
     seed: int = 0,
     bootstrap: bool = True,
     periods_per_year: float | None = None,
-    units: str = "decimal return over t+1..t+h (h periods)",
+    units: Units = Units.returns("decimal return over t+1..t+h (h periods)"),
     title: str = "Forward returns after events against all dates",
 ) -> Estimates:
     """Forward returns after events against the unconditional distribution, per horizon.

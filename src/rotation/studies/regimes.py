@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.stats.inference import BootstrapCI, block_bootstrap_mean_ci, bootstrap_diff_ci, hac_ols
+from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci
+from rotation.stats.hac import hac_ols
 from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 from rotation.stats.checks import check_choice, check_int, check_pandas, check_real
 
 __all__ = [
@@ -189,7 +191,7 @@ def regime_stats(
     block_size: int = 3,
     reps: int = 2000,
     seed: int = 0,
-    units: str = "decimal return per period (not annualised)",
+    units: Units = Units.returns("decimal return per period (not annualised)"),
     title: str = "Mean return by regime",
 ) -> Estimates:
     """Mean return in each regime with its HAC standard error, interval and hit rate.
@@ -210,13 +212,14 @@ def regime_stats(
         Intervals at level ``1 - alpha``.
     interval : {"hac", "bootstrap"}, default "hac"
         ``"hac"``: ``ci_lower``/``ci_upper`` from the HAC fit (normal). ``"bootstrap"``:
-        from :func:`rotation.stats.inference.block_bootstrap_mean_ci` on each regime's returns
+        from :func:`rotation.stats.intervals.block_bootstrap_mean_ci` on each regime's returns
         in date order (stationary bootstrap, expected block ``block_size``, ``reps``
         replications, the same ``seed`` for every regime); regimes with fewer than 2
         returns get NaN. ``std_err``, ``t`` and ``p_value`` are HAC either way.
     block_size, reps, seed : int
         Used with ``interval="bootstrap"`` only.
-    units, title : str
+    units : Units
+    title : str
         Stored on the result.
 
     Returns
@@ -224,7 +227,7 @@ def regime_stats(
     Estimates
         Indexed by ``regime``: ``estimate`` = mean (per-period decimal), ``std_err``,
         ``t``, ``p_value``, ``ci_lower``/``ci_upper`` of the mean from one HAC fit (OLS
-        on a constant with :func:`rotation.stats.inference.hac_ols`, normal intervals),
+        on a constant with :func:`rotation.stats.hac.hac_ols`, normal intervals),
         ``nobs``; extra columns ``std`` (sample standard deviation), ``share_positive``
         (share of returns > 0, the hit rate) and ``maxlags``. Fewer than 3 observations
         give NaN inference.
@@ -251,11 +254,10 @@ def regime_stats(
                                   "std": float(y.std()) if len(y) > 1 else np.nan,
                                   "share_positive": float((y > 0).mean()) if len(y) else np.nan, "maxlags": np.nan}
         if len(y) >= 3:
-            res = hac_ols(y.rename("ret"), pd.Series(1.0, index=y.index, name="const"), maxlags=maxlags,
-                          add_constant=False, alpha=a)
-            row.update(std_err=float(res.bse["const"]), t=float(res.tvalues["const"]),
-                       p_value=float(res.pvalues["const"]), ci_lower=float(res.conf_int.loc["const", "lower"]),
-                       ci_upper=float(res.conf_int.loc["const", "upper"]), maxlags=res.maxlags)
+            fit = hac_ols(y.rename("ret"), pd.Series(1.0, index=y.index, name="const"), maxlags=maxlags,
+                          add_constant=False, alpha=a).table.loc["const"]
+            row.update({c: float(fit[c]) for c in ("std_err", "t", "p_value", "ci_lower", "ci_upper")},
+                       maxlags=int(fit["maxlags"]))
         if kind == "bootstrap":
             row.update(ci_lower=np.nan, ci_upper=np.nan)
             if len(y) >= 2:
@@ -281,7 +283,7 @@ def regime_diff_ci(
     reps: int = 2000,
     alpha: float = 0.05,
     seed: int = 0,
-) -> BootstrapCI:
+) -> Estimates:
     """Difference in mean return between regimes ``a`` and ``b`` with a block-bootstrap interval.
 
     Parameters
@@ -294,12 +296,12 @@ def regime_diff_ci(
         Expected block length of the stationary bootstrap, in periods, applied to each
         regime's returns in date order.
     reps, alpha, seed
-        As in :func:`rotation.stats.inference.bootstrap_diff_ci` (deterministic for a seed).
+        As in :func:`rotation.stats.intervals.bootstrap_diff_ci` (deterministic for a seed).
 
     Returns
     -------
     Estimates
-        One row (:data:`rotation.stats.inference.BootstrapCI`): ``nobs`` = observations in
+        One row (:data:`rotation.stats.results.Estimates`): ``nobs`` = observations in
         ``a``, ``nobs_y`` (property ``n_y``) = in ``b``.
     """
     pairs = lagged_pairs(returns, labels, lag)

@@ -35,7 +35,6 @@ __all__ = [
     "compound",
     "forward_returns",
     "forward_relative_returns",
-    "forward_sum",
     "simple_returns",
     "cumulative_returns",
     "log_relative_strength",
@@ -83,25 +82,12 @@ def forward_returns(returns: PandasT, horizon: int) -> PandasT:
     Notes
     -----
     Values at neighbouring dates overlap by ``horizon-1`` periods; use HAC errors
-    with ``maxlags >= horizon-1`` (:func:`rotation.stats.inference.hac_ols`) or a block
+    with ``maxlags >= horizon-1`` (:func:`rotation.stats.hac.hac_ols`) or a block
     bootstrap for inference.
     """
     check_returns(returns, "returns")
     h = check_int(horizon, "horizon", minimum=1)
     return compound(returns, h).shift(-h)
-
-
-def forward_sum(y: pd.Series, horizon: int) -> pd.Series:
-    """Sum of ``y`` over the next ``horizon`` rows, stamped at the row before them (looks ahead by name).
-
-    ``out[t] = y[t+1] + ... + y[t+horizon]`` (rows of ``y``'s index); NaN when any of
-    them is missing or runs past the end. Returns are **summed, not compounded** (the
-    target of predictive regressions); named ``"<name>_fwd<h>"``.
-    """
-    check_pandas(y, "y", allow_frame=False)
-    h = check_int(horizon, "horizon", minimum=1)
-    yv = y.astype(float)
-    return yv.rolling(h, min_periods=h).sum().shift(-h).rename(f"{yv.name or 'y'}_fwd{h}")
 
 
 def forward_relative_returns(small: pd.Series, large: pd.Series, horizon: int) -> pd.Series:

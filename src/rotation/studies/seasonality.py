@@ -23,7 +23,9 @@ import pandas as pd
 
 from rotation.stats.checks import check_int
 from rotation.errors import ParameterError
+from rotation.stats.hac import coefficients, hac_fit
 from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 from rotation.stats.compound import compound
 
 __all__ = [
@@ -264,12 +266,6 @@ def year_differences(window: pd.Series, others: pd.Series, window_ends: pd.Serie
     return pd.Series(out, name="window minus other windows", dtype=float).rename_axis("year")
 
 
-def _vocabulary(params: pd.Series, bse: pd.Series, tvalues: pd.Series, pvalues: pd.Series, ci: pd.DataFrame,
-                nobs: pd.Series | int) -> pd.DataFrame:
-    return pd.DataFrame({"estimate": params, "std_err": bse, "t": tvalues, "p_value": pvalues,
-                         "ci_lower": ci.iloc[:, 0], "ci_upper": ci.iloc[:, 1], "nobs": nobs})
-
-
 def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
     """Mean return by calendar month from a regression on 12 month dummies (no constant), HAC errors,
     and a joint Wald test that all 12 means are equal.
@@ -288,15 +284,12 @@ def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
         ``{"statistic", "df", "p_value", "test"}`` of H0: all months equal (Wald chi-square with the
         HAC covariance).
     """
-    import statsmodels.api as sm
-
     y = returns.dropna().astype(float)
     if len(y) < 24:
         raise ParameterError(f"returns has {len(y)} monthly observations; need at least 24 (two of each month)")
     X = month_dummies(pd.DatetimeIndex(y.index))
-    fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
-    counts = X.sum().astype(int)
-    table = _vocabulary(fit.params, fit.bse, fit.tvalues, fit.pvalues, fit.conf_int(alpha), counts)
+    fit = hac_fit(y, X, maxlags)
+    table = coefficients(fit, alpha).assign(nobs=X.sum().astype(int))
     grouped = y.groupby(y.index.month)
     table["median"] = grouped.median().set_axis(MONTHS).reindex(table.index)
     table["share_positive"] = grouped.apply(lambda s: float((s > 0).mean())).set_axis(MONTHS).reindex(table.index)
@@ -308,7 +301,7 @@ def month_of_year_means(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
              "test": f"Wald chi2(11), H0: all 12 monthly means equal; HAC covariance, {int(maxlags)} lags"}
     table["nobs"] = table["nobs"].astype(int)
     return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
-                     units="decimal return per month", title="mean return by calendar month",
+                     units=Units.returns("decimal return per month"), title="mean return by calendar month",
                      extra={"joint_test": joint})
 
 
@@ -322,12 +315,10 @@ def dummy_effect(returns: pd.Series, dummy: pd.Series, maxlags: int = 12, alpha:
     data = pd.concat({"y": returns.astype(float), "d": dummy.astype(float)}, axis=1).dropna()
     if data["d"].nunique() < 2:
         raise ParameterError("dummy is constant on the sample: nothing to compare")
-    fit = sm.OLS(data["y"], sm.add_constant(data["d"])).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
-    ci = fit.conf_int(alpha)
-    return pd.Series({"estimate": float(fit.params["d"]), "std_err": float(fit.bse["d"]), "t": float(fit.tvalues["d"]),
-                      "p_value": float(fit.pvalues["d"]), "ci_lower": float(ci.loc["d", 0]),
-                      "ci_upper": float(ci.loc["d", 1]), "nobs": int(len(data)), "n_dummy": int(data["d"].sum()),
-                      "mean_other": float(fit.params["const"])})
+    fit = hac_fit(data["y"], sm.add_constant(data["d"]), maxlags)
+    row = coefficients(fit, alpha).loc["d"].astype(float)
+    return pd.concat([row, pd.Series({"nobs": int(len(data)), "n_dummy": int(data["d"].sum()),
+                                      "mean_other": float(fit.params["const"])})])
 
 
 def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | None, str | None]],
@@ -341,7 +332,7 @@ def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | Non
             rows[name] = dummy_effect(sel, dummy.reindex(sel.index), maxlags, alpha)
     table = pd.DataFrame(rows).T.rename_axis("sample").astype(float).astype({"nobs": int, "n_dummy": int})
     return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
-                     units="decimal return per month, dummy periods minus the others",
+                     units=Units.returns("decimal return per month, dummy periods minus the others"),
                      title="dummy periods minus other periods, by era")
 
 
@@ -413,7 +404,7 @@ def window_study(
     out = out.astype(float).astype({"nobs": int})
     return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
                                  note="years resampled; p-value from the bootstrap standard error (normal)"),
-                     units=f"decimal return over the {length}-day window minus other {length}-day windows",
+                     units=Units.returns(f"decimal return over the {length}-day window minus other {length}-day windows"),
                      title="window minus other windows of the same length")
 
 
@@ -473,7 +464,7 @@ def january_after_prior_year(
     table.index.name = "prior year"
     est = Estimates(table, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
                                   note="years resampled within each group"),
-                    units="decimal relative return in January",
+                    units=Units.returns("decimal relative return in January"),
                     title=f"January after a lagging (trailing {prior_months}-month return <= {split}) or leading year")
     return est, years
 

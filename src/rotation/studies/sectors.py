@@ -23,6 +23,7 @@ import pandas as pd
 from rotation.stats.checks import check_int
 from rotation.errors import ParameterError
 from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 
 __all__ = ["friday_closes", "rotation_coordinates", "QUADRANTS", "quadrant", "drawdown_episodes", "breadth",
            "event_forward_table", "single_name_profile"]
@@ -226,7 +227,7 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
     out = out.astype(float).astype({"nobs": int})
     return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
                                  note="events resampled; the all-dates mean held fixed; seed + i for horizon i"),
-                     units="decimal return over the horizon, after events minus all dates",
+                     units=Units.returns("decimal return over the horizon, after events minus all dates"),
                      title="forward return after events minus all dates")
 
 

@@ -22,10 +22,12 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.stats.hac import coefficients, hac_fit
 from rotation.stats.results import Estimates, Method
-from rotation.studies.returns import forward_sum
+from rotation.stats.units import Units
+from rotation.stats.regressions import forward_sum
 
-__all__ = ["factor_alphas", "hac_mean", "SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
+__all__ = ["factor_alphas", "SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
            "predictive_forecast", "expanding_quantile_state"]
 
 SMALL = ("SMALL LoBM", "ME1 BM2", "SMALL HiBM")
@@ -118,7 +120,6 @@ def clark_west(forecasts: pd.DataFrame, lags: int) -> dict[str, float]:
         ``statistic`` (t of the mean of ``f_t = (a - m)^2 - [(a - p)^2 - (m - p)^2]``), one-sided
         ``p_value`` (H1: the model is better), ``nobs``.
     """
-    import statsmodels.api as sm
     from scipy.stats import norm
 
     for col in ("actual", "model", "mean"):
@@ -126,7 +127,7 @@ def clark_west(forecasts: pd.DataFrame, lags: int) -> dict[str, float]:
             raise ParameterError(f"forecasts must have columns actual, model, mean; missing {col!r}")
     a, p, m = (forecasts[c].astype(float) for c in ("actual", "model", "mean"))
     f = ((a - m) ** 2 - ((a - p) ** 2 - (m - p) ** 2)).dropna()
-    fit = sm.OLS(f, np.ones(len(f))).fit(cov_type="HAC", cov_kwds={"maxlags": int(lags)})
+    fit = hac_fit(f, np.ones(len(f)), lags)
     stat = float(fit.tvalues.iloc[0])
     return {"statistic": stat, "p_value": float(norm.sf(stat)), "nobs": int(len(f)), "lags": int(lags)}
 
@@ -152,7 +153,7 @@ def predictive_forecast(y: pd.Series, x: pd.Series, horizon: int, x_now: float, 
     if len(data) < 3 * h:
         raise ParameterError(f"only {len(data)} complete months for a {h}-month horizon; need at least {3 * h}")
     lags = max(h - 1, 12) if maxlags is None else int(maxlags)
-    fit = sm.OLS(data["target"], sm.add_constant(data["x"])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = hac_fit(data["target"], sm.add_constant(data["x"]), lags)
     g = np.array([1.0, float(x_now)])
     est = float(fit.params.to_numpy() @ g)
     se = float(np.sqrt(g @ fit.cov_params().to_numpy() @ g))
@@ -174,25 +175,6 @@ def expanding_quantile_state(x: pd.Series, q: float = 0.8, min_periods: int = 12
     return (s >= cut).astype(float).where(cut.notna())
 
 
-def hac_mean(x: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
-    """Mean of a return series with a HAC (Newey-West) interval, plus ``median`` and ``share_positive`` (one row)."""
-    import statsmodels.api as sm
-
-    y = x.dropna().astype(float)
-    if len(y) < 3:
-        raise ParameterError(f"{x.name or 'series'} has {len(y)} observations; need at least 3")
-    fit = sm.OLS(y, np.ones(len(y))).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
-    ci = fit.conf_int(alpha)
-    row = {"estimate": float(fit.params.iloc[0]), "std_err": float(fit.bse.iloc[0]),
-           "t": float(fit.tvalues.iloc[0]), "p_value": float(fit.pvalues.iloc[0]),
-           "ci_lower": float(ci.iloc[0, 0]), "ci_upper": float(ci.iloc[0, 1]), "nobs": int(len(y)),
-           "median": float(y.median()), "share_positive": float((y > 0).mean()),
-           "start": y.index[0], "end": y.index[-1]}
-    return Estimates(pd.DataFrame([row], index=[str(x.name or "mean")]),
-                     Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
-                     units="decimal return per period", title=f"mean of {x.name or 'the series'}")
-
-
 def factor_alphas(series: dict[str, pd.Series], factors: pd.DataFrame, control_sets: dict[str, list[str]],
                   maxlags: int = 12, alpha: float = 0.05) -> Estimates:
     """Intercepts (alphas) of each series regressed on each set of factors, HAC errors.
@@ -210,15 +192,12 @@ def factor_alphas(series: dict[str, pd.Series], factors: pd.DataFrame, control_s
                 raise ParameterError(f"control set {label!r} names factors {missing} not in the factor table "
                                      f"(columns: {list(factors.columns)})")
             d = pd.concat([y.rename("__y__"), factors[cols]], axis=1).dropna()
-            fit = sm.OLS(d["__y__"], sm.add_constant(d[cols])).fit(cov_type="HAC", cov_kwds={"maxlags": int(maxlags)})
-            ci = fit.conf_int(alpha)
-            rows[(name, label)] = {"estimate": float(fit.params["const"]), "std_err": float(fit.bse["const"]),
-                                   "t": float(fit.tvalues["const"]), "p_value": float(fit.pvalues["const"]),
-                                   "ci_lower": float(ci.loc["const", 0]), "ci_upper": float(ci.loc["const", 1]),
-                                   "nobs": int(fit.nobs),
-                                   **{f"{c} loading": float(fit.params[c]) for c in cols}}
+            fit = hac_fit(d["__y__"], sm.add_constant(d[cols]), maxlags)
+            rows[(name, label)] = {**coefficients(fit, alpha).loc["const"].astype(float).to_dict(),
+                                   "nobs": int(fit.nobs), **{f"{c} loading": float(fit.params[c]) for c in cols}}
     out = pd.DataFrame(rows).T
     out.index.names = ["series", "controls"]
     out = out.astype(float).astype({"nobs": int})
     return Estimates(out, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
-                     units="decimal return per month (alpha); loadings are betas", title="alphas with and without controls")
+                     units=Units.returns("decimal return per month (alpha); loadings are betas"),
+                     title="alphas with and without controls")

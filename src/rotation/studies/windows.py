@@ -21,6 +21,7 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.stats.results import VOCABULARY, Estimates, Method
+from rotation.stats.units import Units
 from rotation.stats.bootstrap import iid_bootstrap_means
 from rotation.stats.checks import check_int, check_real, check_returns
 
@@ -106,7 +107,7 @@ def mean_path_with_bands(
     alpha: float = 0.05,
     seed: int = 0,
     min_events: int = 2,
-    units: str = "decimal cumulative return since the end of the event period",
+    units: Units = Units.returns("decimal cumulative return since the end of the event period"),
     title: str = "Mean path around events",
 ) -> Estimates:
     """Mean event path with an iid bootstrap band over events.
@@ -124,7 +125,8 @@ def mean_path_with_bands(
         Fewer events than this (>= 2) give a NaN band: resampling two or three paths
         only reshuffles them and its percentiles are not a meaningful interval.
 
-    units, title : str
+    units : Units
+    title : str
         Stored on the result.
 
     Returns

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from rotation.data import catalog
-from rotation.data.importer import identify, import_paths, parse_end_option
+from rotation.data.api import status
+from rotation.data.ingest import import_paths, parse_end_option
 from rotation.data.store import Store
 from rotation.errors import DatasetNotFoundError, ParameterError
 
@@ -40,41 +41,6 @@ def imported(raw_dir, tmp_path_factory):
     return store, report
 
 
-# --------------------------------------------------------------------------- identify
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        pytest.param("IDX_RUT.csv", ("prices", "^RUT"), id="index-ticker"),
-        pytest.param("idx_gspc.CSV", ("prices", "^GSPC"), id="index-ticker-lowercase"),
-        pytest.param("IWM.csv", ("prices", "IWM"), id="etf"),
-        pytest.param("DX-Y.NYB.csv", ("prices", "DX-Y.NYB"), id="ticker-with-dots"),
-        pytest.param("IWM.json", ("prices", "IWM"), id="yahoo-json"),
-        pytest.param("F-F_Research_Data_Factors_CSV.zip", ("famafrench", "F-F_Research_Data_Factors"), id="ff-zip"),
-        pytest.param("F-F_Research_Data_Factors.CSV", ("famafrench", "F-F_Research_Data_Factors"), id="ff-csv"),
-        pytest.param("Portfolios_Formed_on_ME_Daily__x.csv", ("famafrench", "Portfolios_Formed_on_ME_Daily"), id="ff-note-after-double-underscore"),
-        pytest.param("DGS10.csv", ("fred", "DGS10"), id="fred"),
-        pytest.param("/some/folder/usrec.csv", ("fred", "USREC"), id="fred-lowercase-with-folder"),
-        pytest.param("unknown.csv", None, id="unknown-name"),
-        pytest.param("DGS10.xlsx", None, id="unknown-suffix"),
-        pytest.param("PROVENANCE.md", None, id="markdown"),
-        pytest.param("IWM.alitalbi.csv", None, id="alt-copy-with-dot-note"),
-    ],
-)
-def test_identify(name, expected):
-    assert identify(name) == expected
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        pytest.param(["2026-07-10"], {"*": "2026-07-10"}, id="all-files"),
-        pytest.param(["IWM=2026-07-10", " SPY = 2026-07-09 "], {"IWM": "2026-07-10", "SPY": "2026-07-09"}, id="per-key"),
-    ],
-)
-def test_parse_end_option(values, expected):
-    assert parse_end_option(values) == expected
-
-
 # --------------------------------------------------------------------------- whole snapshot
 def test_import_snapshot_succeeds(imported):
     store, report = imported
@@ -94,7 +60,7 @@ def test_every_required_dataset_is_in_the_store(imported):
     missing = [k for k, d in catalog.CATALOG.items() if not d.optional and k not in have]
     assert missing == []
     assert store.verify() == []
-    assert all(r["checksum_ok"] for r in store.status())
+    assert all(r["checksum_ok"] for r in status(store))
 
 
 def test_import_keeps_the_raw_bytes(imported, raw_dir):
@@ -388,27 +354,3 @@ def test_report_frame(imported):
     assert list(frame.columns) == ["file", "remote", "status", "detail", "datasets"]
     assert len(frame) == len(report.rows)
     assert set(frame["status"]) == {"added", "skipped", "superseded"}
-
-
-def test_read_end_file(tmp_path):
-    from rotation.data.importer import read_end_file
-    from rotation.errors import ParameterError
-
-    f = tmp_path / "cuts.txt"
-    f.write_text("# comment\n^RUT=2026-02-20\n\n2026-01-01  # default for all\n")
-    assert read_end_file(f) == {"^RUT": "2026-02-20", "*": "2026-01-01"}
-    f.write_text("^RUT = 2026\n")
-    with pytest.raises(ParameterError, match=r"cuts.txt:1: expected KEY=DATE"):
-        read_end_file(f)
-    with pytest.raises(ParameterError, match="cannot read the end-date file"):
-        read_end_file(tmp_path / "missing.txt")
-
-
-def test_snapshot_cuts_name_catalog_datasets():
-    from pathlib import Path
-
-    from rotation.data.catalog import CATALOG
-    from rotation.data.importer import read_end_file
-
-    cuts = read_end_file(Path(__file__).resolve().parents[1] / "snapshot-cuts.txt")
-    assert cuts and all(k in CATALOG for k in cuts)

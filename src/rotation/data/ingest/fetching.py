@@ -10,6 +10,7 @@ import requests
 
 from rotation import config
 from rotation.data import catalog, sources
+from rotation.data.advice import advised
 from rotation.data.processing import process
 from rotation.data.store import Store
 from rotation.errors import OfflineError, RotationError
@@ -105,6 +106,8 @@ def fetch(
         When offline mode (``ROTATION_OFFLINE=1``) is on.
     NoNetworkError
         The network is down or the time budget is spent; nothing was stored.
+    StoreError
+        The store could not be written (nothing was changed); the message says how to fix it.
     """
     if config.offline():
         raise OfflineError(
@@ -143,11 +146,12 @@ def fetch(
     if got:
         failed = report.rows
         report.rows = []
-        with store.transaction() as tx:
+        with advised(), store.transaction() as tx:
             for rf, dl, proc in got:
                 res = tx.stage(rf.source, rf.remote_id, dl.raw_name, dl.data, proc.frames, proc.meta,
-                               origin=dl.url, how="fetch")
-                detail = "dropped the bar of a session that had not closed" if proc.meta.get("dropped_unclosed_rows") else ""
+                               origin=dl.url, how="fetch", facts=proc.facts)
+                unclosed = proc.meta.get("dropped_unclosed_rows")
+                detail = "dropped the bar of a session that had not closed" if unclosed else ""
                 report.rows.append(FetchRow(rf.name, res.status, detail, res.datasets))
         order = {rf.name: i for i, rf in enumerate(files)}
         report.rows = sorted([*report.rows, *failed], key=lambda r: order[r.remote])

@@ -18,8 +18,7 @@ import responses
 
 from rotation.data import sources
 from rotation.data.api import load
-from rotation.data.fetch import fetch
-from rotation.data.importer import import_paths
+from rotation.data.ingest import fetch, import_paths
 from rotation.data.store import Store
 from rotation.errors import OfflineError
 

@@ -1,7 +1,7 @@
-"""Inference for autocorrelated returns: block-bootstrap CIs, event-mean CIs, HAC regressions.
+"""Bootstrap intervals for means and differences of means (percentile intervals, ``arch`` schemes).
 
 * Daily/overlapping returns are autocorrelated: use a **block** bootstrap
-  (:func:`block_bootstrap_mean_ci`) or HAC standard errors (:func:`hac_ols`).
+  (:func:`block_bootstrap_mean_ci`) or HAC standard errors (:func:`rotation.stats.hac.hac_ols`).
 * Merged events (see :func:`rotation.studies.signals.merge_episodes`) are few and roughly
   independent: an iid bootstrap over events (:func:`event_mean_ci`) is adequate.
 
@@ -11,38 +11,26 @@ deterministic for a given ``seed``.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
 from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 from rotation.stats.bootstrap import iid_bootstrap_means, stationary_bootstrap_means
 from rotation.stats.checks import check_choice, check_events, check_int, check_real
 
 __all__ = [
-    "BootstrapCI",
-    "RegressionResult",
     "block_bootstrap_mean_ci",
     "bootstrap_diff_ci",
     "event_mean_ci",
-    "hac_ols",
-    "newey_west_lags",
 ]
 
 
-#: Bootstrap intervals are :class:`rotation.stats.results.Estimates` with one row (the name is kept
-#: for existing imports): ``.estimate``, ``.ci_lower``/``.lower``, ``.ci_upper``/``.upper``,
-#: ``.nobs``/``.n``, ``.n_y``, ``.excludes_zero()``; ``.method`` is a
-#: :class:`rotation.stats.results.Method` with ``bootstrap``, ``block_size``, ``reps``, ``seed``, ``alpha``.
-BootstrapCI = Estimates
-
-_BOOT_UNITS = "decimal return per period (the data's units)"
+_BOOT_UNITS = Units.returns("decimal return per period (the data's units)")
 
 
 def _boot_result(
@@ -68,88 +56,6 @@ def _boot_result(
     method = Method(kind="bootstrap", bootstrap=bootstrap, block_size=block_size, reps=reps, seed=seed, alpha=alpha,
                     note=note)
     return Estimates(pd.DataFrame([row], index=pd.Index(["estimate"], name="row")), method, _BOOT_UNITS, title)
-
-
-@dataclass(frozen=True, eq=False)
-class RegressionResult:
-    """OLS coefficients with HAC (Newey-West) standard errors.
-
-    Attributes
-    ----------
-    params, bse, tvalues, pvalues : pd.Series
-        Indexed by regressor name (``"const"`` for the intercept).
-    conf_int : pd.DataFrame
-        Columns ``lower``, ``upper`` (level ``1 - alpha``), indexed like ``params``.
-    nobs : int
-        Rows used after jointly dropping NaN.
-    rsquared : float
-    cov_type : str
-        ``"HAC"``.
-    maxlags : int
-        Lags in the Bartlett-kernel HAC estimator.
-    alpha : float
-        Intervals are at level ``1 - alpha``.
-    """
-
-    params: pd.Series
-    bse: pd.Series
-    tvalues: pd.Series
-    pvalues: pd.Series
-    conf_int: pd.DataFrame
-    nobs: int
-    rsquared: float
-    cov_type: str
-    maxlags: int
-    alpha: float = 0.05
-
-    def to_frame(self) -> pd.DataFrame:
-        """Coefficient table: columns ``coef, std_err, t, p_value, ci_lower, ci_upper``."""
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "std_err": self.bse,
-                "t": self.tvalues,
-                "p_value": self.pvalues,
-                "ci_lower": self.conf_int["lower"],
-                "ci_upper": self.conf_int["upper"],
-            }
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Scalars plus ``{name: coef}`` under ``"params"``."""
-        return {
-            "params": self.params.to_dict(),
-            "nobs": self.nobs,
-            "rsquared": self.rsquared,
-            "cov_type": self.cov_type,
-            "maxlags": self.maxlags,
-        }
-
-    def estimates(self, title: str = "OLS coefficients",
-                  units: str = "units of y per unit of each regressor") -> Estimates:
-        """The coefficients as an :class:`rotation.stats.results.Estimates` (one row per term), extra columns ``rsquared``, ``maxlags``."""
-        table = self.to_frame().rename(columns={"coef": "estimate"})
-        table["nobs"] = self.nobs
-        table["rsquared"] = self.rsquared
-        table["maxlags"] = self.maxlags
-        table.index.name = "term"
-        return Estimates(table, Method(kind="HAC", cov_type=self.cov_type, lags=self.maxlags, alpha=self.alpha), units,
-                         title, percent=False)
-
-    def to_record(self) -> dict[str, Any]:
-        """:meth:`estimates` as a JSON-able record (see :meth:`rotation.stats.results.Estimates.to_record`)."""
-        return self.estimates().to_record()
-
-    def _repr_html_(self) -> str:
-        return self.estimates()._repr_html_()
-
-    def summary(self) -> str:
-        """Short text: the coefficient table and a line naming HAC and its lags."""
-        head = (
-            f"OLS, {self.cov_type} (Newey-West, Bartlett kernel) standard errors with maxlags={self.maxlags}; "
-            f"nobs={self.nobs}, R^2={self.rsquared:.4f}"
-        )
-        return head + "\n" + self.to_frame().to_string(float_format=lambda v: f"{v:.4g}")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -203,7 +109,7 @@ def block_bootstrap_mean_ci(
     alpha: float = 0.05,
     seed: int = 0,
     method: Literal["stationary", "circular"] = "stationary",
-) -> BootstrapCI:
+) -> Estimates:
     """Mean of an autocorrelated series with a block-bootstrap percentile CI.
 
     Parameters
@@ -228,7 +134,7 @@ def block_bootstrap_mean_ci(
     Returns
     -------
     Estimates
-        One row (:data:`BootstrapCI`): ``estimate`` = sample mean, ``std_err`` = standard
+        One row: ``estimate`` = sample mean, ``std_err`` = standard
         deviation of the bootstrap means, ``t``/``p_value`` NaN; bounds are the ``alpha/2`` and ``1-alpha/2``
         percentiles (``np.percentile``, linear) of the bootstrap means.
     """
@@ -249,7 +155,7 @@ def bootstrap_diff_ci(
     alpha: float = 0.05,
     seed: int = 0,
     method: Literal["stationary", "circular"] = "stationary",
-) -> BootstrapCI:
+) -> Estimates:
     """Difference of means ``mean(x) - mean(y)`` with a block-bootstrap percentile CI.
 
     ``x`` and ``y`` are resampled **independently** (e.g. returns in two regimes),
@@ -283,7 +189,7 @@ def event_mean_ci(
     reps: int = 2000,
     alpha: float = 0.05,
     seed: int = 0,
-) -> BootstrapCI:
+) -> Estimates:
     """Mean forward return over events with an iid bootstrap CI over events.
 
     Parameters
@@ -317,77 +223,3 @@ def event_mean_ci(
 
 
 # --------------------------------------------------------------------------- HAC regression
-def newey_west_lags(nobs: int) -> int:
-    """Newey-West (1994) rule of thumb: ``floor(4 * (nobs/100)^(2/9))``."""
-    n = check_int(nobs, "nobs", minimum=1)
-    return int(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
-
-
-def hac_ols(
-    y: pd.Series,
-    X: pd.Series | pd.DataFrame,
-    maxlags: int | None = None,
-    add_constant: bool = True,
-    alpha: float = 0.05,
-) -> RegressionResult:
-    """OLS of ``y`` on ``X`` with HAC (Newey-West) standard errors.
-
-    Parameters
-    ----------
-    y : pd.Series
-        Dependent variable, e.g. forward ``h``-period relative returns at ``t``.
-    X : pd.Series or pd.DataFrame
-        Regressors known at ``t`` (a Series becomes one column named after it).
-        ``y`` and ``X`` are aligned on their index (inner join) and rows with a NaN
-        in any of them are dropped jointly.
-    maxlags : int, optional
-        Lags of the Bartlett kernel (>= 0). Default: the Newey-West rule
-        ``floor(4 * (nobs/100)^(2/9))`` on the rows used. **For overlapping**
-        ``h``-**period forward returns** the errors are MA(h-1) by construction:
-        pass ``maxlags >= h - 1`` (the default is usually far too small for daily
-        data with ``h`` = 63 or 252).
-    add_constant : bool, default True
-        Add an intercept column named ``"const"``.
-    alpha : float, default 0.05
-        Confidence intervals at level ``1 - alpha``.
-
-    Returns
-    -------
-    RegressionResult
-        Fitted with ``statsmodels`` ``OLS(...).fit(cov_type="HAC",
-        cov_kwds={"maxlags": maxlags})`` (statsmodels' default small-sample
-        correction, normal-based p-values).
-    """
-    if not isinstance(y, pd.Series):
-        raise ParameterError(f"y must be a pandas Series; got {type(y).__name__}")
-    if not isinstance(X, (pd.Series, pd.DataFrame)):
-        raise ParameterError(f"X must be a pandas Series or DataFrame; got {type(X).__name__}")
-    a = check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
-    Xf = X.to_frame(name=X.name if X.name is not None else "x") if isinstance(X, pd.Series) else X
-    yname = y.name if y.name is not None else "y"
-    if yname in Xf.columns:
-        yname = "__y__"
-    data = pd.concat([y.rename(yname), Xf], axis=1, join="inner").dropna()
-    Xd = data.drop(columns=[yname]).astype(float)
-    yd = data[yname].astype(float)
-    if add_constant:
-        Xd = sm.add_constant(Xd, has_constant="add")
-    k = Xd.shape[1]
-    if len(data) <= k:
-        raise ParameterError(f"y and X must have more complete rows than regressors ({k}); got {len(data)}")
-    lags = newey_west_lags(len(data)) if maxlags is None else check_int(maxlags, "maxlags", minimum=0)
-    fit = sm.OLS(yd, Xd).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    ci = fit.conf_int(alpha=a)
-    ci.columns = ["lower", "upper"]
-    return RegressionResult(
-        params=fit.params,
-        bse=fit.bse,
-        tvalues=fit.tvalues,
-        pvalues=fit.pvalues,
-        conf_int=ci,
-        nobs=int(fit.nobs),
-        rsquared=float(fit.rsquared),
-        cov_type="HAC",
-        maxlags=lags,
-        alpha=a,
-    )

@@ -1,25 +1,15 @@
-"""Tests of rotation.stats.inference against arch and statsmodels driven directly."""
+"""Tests of rotation.stats.intervals against arch and statsmodels driven directly."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from arch.bootstrap import CircularBlockBootstrap, IIDBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
-from rotation.stats.inference import (
-    BootstrapCI,
-    RegressionResult,
-    block_bootstrap_mean_ci,
-    bootstrap_diff_ci,
-    event_mean_ci,
-    hac_ols,
-    newey_west_lags,
-)
+from rotation.stats.results import Estimates
+from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci, event_mean_ci
 
 
 def _s(values, name="x"):
@@ -49,11 +39,11 @@ def test_block_bootstrap_mean_ci_matches_arch_driven_directly(ar1, method, cls):
     res = block_bootstrap_mean_ci(ar1, block_size=7, reps=500, alpha=0.1, seed=3, method=method)
     arr = ar1.dropna().to_numpy()
     direct = cls(7, arr, seed=3).conf_int(np.mean, reps=500, method="percentile", size=0.9).ravel()
-    assert isinstance(res, BootstrapCI)
+    assert isinstance(res, Estimates)
     assert res.estimate == pytest.approx(arr.mean())
-    assert (res.lower, res.upper) == pytest.approx(tuple(direct))
-    assert (res.n, res.reps, res.block_size, res.method.bootstrap, res.alpha) == (298, 500, 7, method, 0.1)
-    assert res.lower < res.estimate < res.upper
+    assert (res.ci_lower, res.ci_upper) == pytest.approx(tuple(direct))
+    assert (res.nobs, res.reps, res.block_size, res.method.bootstrap, res.alpha) == (298, 500, 7, method, 0.1)
+    assert res.ci_lower < res.estimate < res.ci_upper
 
 
 def test_stationary_bootstrap_ci_matches_a_numpy_reimplementation(ar1):
@@ -75,7 +65,7 @@ def test_stationary_bootstrap_ci_matches_a_numpy_reimplementation(ar1):
         means[b] = x[idx].mean()
     lo, hi = np.percentile(means, [2.5, 97.5])
     res = block_bootstrap_mean_ci(ar1, block, reps=reps, seed=12)
-    assert (res.lower, res.upper) == pytest.approx((lo, hi), rel=1e-12)
+    assert (res.ci_lower, res.ci_upper) == pytest.approx((lo, hi), rel=1e-12)
 
 
 def test_block_bootstrap_mean_ci_is_deterministic_for_a_seed(ar1):
@@ -83,13 +73,13 @@ def test_block_bootstrap_mean_ci_is_deterministic_for_a_seed(ar1):
     b = block_bootstrap_mean_ci(ar1, 5, reps=300, seed=1)
     c = block_bootstrap_mean_ci(ar1, 5, reps=300, seed=2)
     assert a == b
-    assert (a.lower, a.upper) != (c.lower, c.upper)
+    assert (a.ci_lower, a.ci_upper) != (c.ci_lower, c.ci_upper)
 
 
 def test_block_bootstrap_wider_than_iid_for_positively_autocorrelated_data(ar1):
     iid = block_bootstrap_mean_ci(ar1, 1, reps=1000, seed=0)
     block = block_bootstrap_mean_ci(ar1, 20, reps=1000, seed=0)
-    assert (block.upper - block.lower) > (iid.upper - iid.lower)
+    assert (block.ci_upper - block.ci_lower) > (iid.ci_upper - iid.ci_lower)
 
 
 def test_bootstrap_ci_is_a_one_row_result_in_the_vocabulary():
@@ -98,7 +88,7 @@ def test_bootstrap_ci_is_a_one_row_result_in_the_vocabulary():
     assert res.to_frame().shape == (1, 7)
     rec = res.to_record()
     assert rec["method"]["bootstrap"] == "stationary" and rec["method"]["seed"] == 4
-    assert rec["rows"]["estimate"]["ci_lower"] == res.lower and rec["rows"]["estimate"]["t"] is None
+    assert rec["rows"]["estimate"]["ci_lower"] == res.ci_lower and rec["rows"]["estimate"]["t"] is None
     assert "stationary bootstrap, expected block length 2, 50 replications, seed 4" in res.summary()
 
 
@@ -129,8 +119,8 @@ def test_bootstrap_diff_ci_matches_manual_seeding(ar1):
     my = StationaryBootstrap(5, ay, seed=sy).apply(np.mean, 400).ravel()
     lo, hi = np.percentile(mx - my, [2.5, 97.5])
     assert res.estimate == pytest.approx(ax.mean() - ay.mean())
-    assert (res.lower, res.upper) == pytest.approx((lo, hi))
-    assert (res.n, res.n_y) == (298, 150)
+    assert (res.ci_lower, res.ci_upper) == pytest.approx((lo, hi))
+    assert (res.nobs, res.n_y) == (298, 150)
     assert bootstrap_diff_ci(ar1, y, 5, reps=400, seed=7) == res
 
 
@@ -142,8 +132,8 @@ def test_event_mean_ci_matches_iid_bootstrap():
     sample = np.array([0.05, 0.03, 0.10, 0.04])  # events with a NaN forward return are dropped
     direct = IIDBootstrap(sample, seed=4).conf_int(np.mean, reps=500, method="percentile", size=0.95).ravel()
     assert res.estimate == pytest.approx(sample.mean())
-    assert (res.lower, res.upper) == pytest.approx(tuple(direct))
-    assert (res.n, res.block_size, res.method.bootstrap) == (4, 1, "iid")
+    assert (res.ci_lower, res.ci_upper) == pytest.approx(tuple(direct))
+    assert (res.nobs, res.block_size, res.method.bootstrap) == (4, 1, "iid")
     assert event_mean_ci(fwd, events, reps=500, seed=4) == res
 
 
@@ -152,68 +142,3 @@ def test_event_mean_ci_needs_two_events():
     events = pd.Series([True, False, False], index=fwd.index)
     with pytest.raises(ParameterError, match=r"forward at events must have at least 2 non-NaN values; got 1"):
         event_mean_ci(fwd, events)
-
-
-# --------------------------------------------------------------------------- HAC regression
-@pytest.mark.parametrize(
-    "n, expected",
-    [pytest.param(100, 4, id="n100"), pytest.param(250, 4, id="n250"), pytest.param(1000, 6, id="n1000"), pytest.param(10_000, 11, id="n10000")],
-)
-def test_newey_west_lags_rule(n, expected):
-    assert newey_west_lags(n) == expected == math.floor(4 * (n / 100) ** (2 / 9))
-
-
-@pytest.fixture
-def regression_data():
-    rng = np.random.default_rng(8)
-    n = 250
-    x1 = rng.normal(size=n)
-    x2 = rng.normal(size=n)
-    y = 0.5 + 0.3 * x1 - 0.2 * x2 + rng.normal(size=n)
-    X = pd.DataFrame({"x1": x1, "x2": x2}, index=pd.date_range("2000-01-31", periods=n, freq="ME"))
-    y = pd.Series(y, index=X.index, name="fwd")
-    y.iloc[3] = np.nan
-    X.iloc[7, 1] = np.nan
-    return y, X
-
-
-@pytest.mark.parametrize("maxlags", [pytest.param(None, id="default-lags"), pytest.param(11, id="lags-11")])
-def test_hac_ols_matches_statsmodels(regression_data, maxlags):
-    y, X = regression_data
-    res = hac_ols(y, X, maxlags=maxlags)
-    keep = y.notna() & X.notna().all(axis=1)
-    lags = maxlags if maxlags is not None else math.floor(4 * (keep.sum() / 100) ** (2 / 9))
-    ref = sm.OLS(y[keep], sm.add_constant(X[keep])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    assert isinstance(res, RegressionResult)
-    assert res.nobs == 248 and res.maxlags == lags and res.cov_type == "HAC"
-    pd.testing.assert_series_equal(res.params, ref.params)
-    pd.testing.assert_series_equal(res.bse, ref.bse)
-    pd.testing.assert_series_equal(res.pvalues, ref.pvalues)
-    np.testing.assert_allclose(res.conf_int.to_numpy(), ref.conf_int().to_numpy())
-    assert res.rsquared == pytest.approx(ref.rsquared)
-    table = res.to_frame()
-    assert list(table.columns) == ["coef", "std_err", "t", "p_value", "ci_lower", "ci_upper"]
-    assert list(table.index) == ["const", "x1", "x2"]
-    text = res.summary()
-    assert "HAC" in text and f"maxlags={lags}" in text
-
-
-def test_hac_ols_series_regressor_without_constant(regression_data):
-    y, X = regression_data
-    res = hac_ols(y, X["x1"], maxlags=3, add_constant=False)
-    assert list(res.params.index) == ["x1"]
-    assert res.to_dict()["maxlags"] == 3
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        pytest.param({"maxlags": -1}, r"maxlags must be an integer >= 0; got -1", id="negative-lags"),
-        pytest.param({"X": np.ones(5)}, r"X must be a pandas Series or DataFrame; got ndarray", id="array-X"),
-    ],
-)
-def test_hac_ols_rejects(regression_data, kwargs, match):
-    y, X = regression_data
-    args = {"y": y, "X": X, **kwargs}
-    with pytest.raises(ParameterError, match=match):
-        hac_ols(**args)

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 import rotation.outputs
-from rotation.data.api import load, small_large
-from rotation.data.importer import import_paths
+from rotation.data.advice import advised
+from rotation.data.api import load, small_large, status
+from rotation.data.ingest import import_paths, rebuild
 from rotation.data.store import Store, manifest_checksum
 from rotation.errors import StoreError
 
@@ -38,9 +39,15 @@ def store(raw_dir, tmp_path) -> Store:
 def test_a_second_writer_waits_for_the_lock(store, raw_dir):
     other = Store(store.root)  # another writer (its own lock handle, as another process has)
     with store.lock():
-        with pytest.raises(StoreError, match=r"another `rotation data import` or `fetch` has held the store lock .*\.lock"):
+        with pytest.raises(StoreError, match=r"another writer has held the store lock .*\.lock for 0 s$"):
             with other.transaction(timeout=0.2):
                 pass
+        with pytest.raises(StoreError, match=r"the store lock .*\.lock.* Fix: wait for the other `rotation data import`, "
+                                             r"`fetch` or `rebuild` to finish"), advised():
+            with other.transaction(timeout=0.2):
+                pass
+        with pytest.raises(StoreError, match=r"another writer .* Fix: wait for the other `rotation data import`"):
+            rebuild(other, timeout=0.2)  # what `rotation data rebuild` prints
     with other.transaction(timeout=0.2):  # free again
         pass
 
@@ -120,7 +127,7 @@ def test_flipped_byte_is_refused_on_load(store):
     with pytest.raises(StoreError, match=r"store file .*ff3_monthly-[0-9a-f]{16}\.parquet of dataset 'ff3_monthly' "
                                          r"does not match its sha256.*Fix: run `rotation data rebuild`"):
         load("ff3_monthly", store=store)
-    assert store.rebuild()
+    assert rebuild(store)
     load("ff3_monthly", store=store)
 
 
@@ -141,8 +148,8 @@ def test_edited_manifest_value_is_detected(store):
     with pytest.raises(StoreError, match=r"manifest .* does not match its own checksum.*rotation data rebuild"):
         load("DGS10", store=store)
     (problem,) = store.verify()
-    assert problem.path == "manifest.json" and "own checksum" in problem.problem
-    store.rebuild()
+    assert problem.path == "manifest.json" and "own checksum" in problem.what
+    rebuild(store)
     assert store.verify() == []
     doc2 = store.manifest()
     assert doc2["datasets"]["DGS10"]["rows"] == doc["datasets"]["DGS10"]["rows"] + 1
@@ -162,7 +169,7 @@ def test_version_1_store_is_still_read_and_upgraded_by_a_rebuild(store):
     store.manifest_path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     want = load("IWM", store=store)
     assert store.verify() == []
-    store.rebuild()
+    rebuild(store)
     assert store.manifest()["version"] == 2
     pd.testing.assert_frame_equal(load("IWM", store=store), want)
     assert want.index[-1] == pd.Timestamp("2026-07-10")  # the cut survived the rebuild
@@ -183,29 +190,10 @@ def test_every_load_notes_what_it_read(store, monkeypatch):
 
 
 # --------------------------------------------------------------------------- status
-@pytest.mark.parametrize(
-    ("last", "freq", "lag", "today", "stale"),
-    [
-        ("2026-07-10", "D", 0, "2026-07-24", False),   # 10 business days later
-        ("2026-07-10", "D", 0, "2026-07-27", True),    # 11
-        ("2025-03-31", "D", 0, "2026-07-27", True),    # a series that ended in 2025
-        ("2026-05-31", "M", 0, "2026-08-30", False),   # June's value due 06-30, two months' grace
-        ("2026-05-31", "M", 0, "2026-08-31", True),
-        ("2026-05-01", "M", 30, "2026-09-01", False),  # FRED monthly dated the 1st, published a month later
-        ("2026-03-31", "Q", 0, "2026-08-30", False),
-        ("2024-12-31", "A", 0, "2026-07-01", True),
-    ],
-)
-def test_staleness_by_frequency(last, freq, lag, today, stale):
-    from rotation.data.store import staleness
-
-    assert staleness(pd.Timestamp(last).date(), freq, lag, pd.Timestamp(today).date()) is stale
-
-
 def test_status_age_is_the_last_observations(store):
-    rows = {r["key"]: r for r in store.status(today=pd.Timestamp("2026-07-20").date())}
+    rows = {r["key"]: r for r in status(store, today=pd.Timestamp("2026-07-20").date())}
     assert rows["IWM"]["age_days"] == 10 and rows["IWM"]["stale"] is False
-    rows = {r["key"]: r for r in store.status(today=pd.Timestamp("2026-09-20").date())}
+    rows = {r["key"]: r for r in status(store, today=pd.Timestamp("2026-09-20").date())}
     assert rows["IWM"]["stale"] is True
 
 

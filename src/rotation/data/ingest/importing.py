@@ -25,11 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from rotation.data import catalog
+from rotation.data.advice import advised
+from rotation.data.ingest.cuts import end_for, normalise_end
 from rotation.data.processing import Processed, process
 from rotation.data.store import Store
 from rotation.errors import ParameterError, RotationError, StoreError
 
-__all__ = ["identify", "import_paths", "ImportReport", "ImportRow", "parse_end_option", "read_end_file"]
+__all__ = ["import_paths", "ImportReport", "ImportRow"]
 
 _DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
 
@@ -68,32 +70,6 @@ class ImportReport:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.__dict__ for r in self.rows], columns=["file", "remote", "status", "detail", "datasets"])
-
-
-def _lookup() -> dict[str, tuple[str, str]]:
-    table: dict[str, tuple[str, str]] = {}
-    for rf in catalog.REMOTE_FILES.values():
-        if rf.source == "prices":
-            table[catalog.price_filename(rf.remote_id, "")[:-1].lower()] = (rf.source, rf.remote_id)
-        table.setdefault(rf.remote_id.lower(), (rf.source, rf.remote_id))
-    return table
-
-
-_LOOKUP = _lookup()
-
-
-def identify(path: Path | str) -> tuple[str, str] | None:
-    """``(source, remote_id)`` of a file from its name, or None when the name is not recognised."""
-    name = Path(path).name
-    lower = name.lower()
-    for suf in ("_csv.zip", ".zip", ".csv", ".txt", ".json"):
-        if lower.endswith(suf):
-            name = name[: -len(suf)]
-            break
-    else:
-        return None
-    stem = name.split("__", 1)[0]
-    return _LOOKUP.get(stem.lower())
 
 
 def _resolve_dataset(name: str) -> tuple[str, str]:
@@ -156,7 +132,7 @@ def import_paths(
     """
     store = store or Store()
     paths = [Path(p) for p in paths]
-    ends = _normalise_end(end)
+    ends = normalise_end(end)
     report = ImportReport()
     forced = _resolve_dataset(dataset) if dataset else None
     if forced and any(p.is_dir() for p in paths):
@@ -165,12 +141,12 @@ def import_paths(
     # 1. parse every recognised file
     parsed: dict[tuple[str, str], list[tuple[Path, bytes, Processed]]] = {}
     for path in _candidates(paths):
-        ident = forced or identify(path)
+        ident = forced or catalog.identify(path)
         if ident is None:
             if path.suffix.lower() in _DATA_SUFFIXES:
                 report.rows.append(
-                    ImportRow(str(path), None, "skipped",
-                              "name not recognised as a catalog file; if you know what it is, import it with --dataset KEY")
+                    ImportRow(str(path), None, "skipped", "name not recognised as a catalog file; if you know what "
+                              "it is, import it with --dataset KEY")
                 )
             continue
         source, remote_id = ident
@@ -178,7 +154,7 @@ def import_paths(
             progress(path.name)
         try:
             data = path.read_bytes()
-            proc = process(source, remote_id, data, path.name, end=_end_for(ends, source, remote_id))
+            proc = process(source, remote_id, data, path.name, end=end_for(ends, source, remote_id))
         except RotationError as exc:
             report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", str(exc)))
             continue
@@ -196,17 +172,18 @@ def import_paths(
         for other, _, oproc in items[:-1]:
             report.rows.append(
                 ImportRow(str(other), f"{source}/{remote_id}", "superseded",
-                          f"{path.name} has data to {_last_date(proc).date()} (this file: to {_last_date(oproc).date()})")
+                          f"{path.name} has data to {_last_date(proc).date()} "
+                          f"(this file: to {_last_date(oproc).date()})")
             )
         chosen.append((source, remote_id, path, data, proc))
     if not chosen:
         return report
     staged: list[ImportRow] = []
     try:
-        with store.transaction() as tx:
+        with advised(), store.transaction() as tx:
             for source, remote_id, path, data, proc in chosen:
                 res = tx.stage(source, remote_id, path.name, data, proc.frames, proc.meta,
-                               origin=str(path.resolve()), how="import")
+                               origin=str(path.resolve()), how="import", facts=proc.facts)
                 detail = f"tables not in this file: {', '.join(proc.skipped)}" if proc.skipped else ""
                 staged.append(ImportRow(str(path), f"{source}/{remote_id}", res.status, detail, res.datasets))
     except StoreError as exc:
@@ -217,63 +194,3 @@ def import_paths(
         return report
     report.rows.extend(staged)
     return report
-
-
-def _normalise_end(end: Mapping[str, str] | str | None) -> dict[str, pd.Timestamp]:
-    if end is None:
-        return {}
-    if isinstance(end, str):
-        end = {"*": end}
-    out = {}
-    for k, v in end.items():
-        try:
-            out[k] = pd.Timestamp(v)
-        except (ValueError, TypeError) as exc:
-            raise ParameterError(f"end date {v!r} for {k!r} is not a date; use YYYY-MM-DD") from exc
-    return out
-
-
-def _end_for(ends: Mapping[str, pd.Timestamp], source: str, remote_id: str) -> pd.Timestamp | None:
-    if not ends:
-        return None
-    names = {remote_id.lower(), *(k.lower() for k in catalog.remote_file(source, remote_id).datasets)}
-    for k, v in ends.items():
-        if k.lower() in names:
-            return v
-    return ends.get("*")
-
-
-def read_end_file(path: Path | str) -> dict[str, str]:
-    """Read a file of end dates: one ``KEY=DATE`` (or a bare ``DATE`` for every file) per line; ``#`` comments."""
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ParameterError(f"cannot read the end-date file {str(p)!r}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ParameterError(
-            f"the end-date file {str(p)!r} is not UTF-8 text (byte {exc.start}: {exc.reason}); it should hold one "
-            "KEY=DATE per line, e.g. IWM=2026-07-10. Fix: save it as plain UTF-8 text."
-        ) from exc
-    words = []
-    for n, line in enumerate(lines, 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if " " in line:
-            raise ParameterError(f"{p}:{n}: expected KEY=DATE or DATE, got {line!r}")
-        words.append(line)
-    return parse_end_option(words)
-
-
-def parse_end_option(values: Iterable[str]) -> dict[str, str]:
-    """Parse CLI ``--end`` values: ``DATE`` (all files) or ``KEY=DATE``."""
-    out: dict[str, str] = {}
-    for v in values:
-        if "=" in v:
-            k, date = v.split("=", 1)
-            out[k.strip()] = date.strip()
-        else:
-            out["*"] = v.strip()
-    return out
-

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rotation.data.advice import advised, message, not_stored, repairs
+from rotation.data.api import load, status
 from rotation.data.store import MANIFEST_VERSION, Store, sha256_bytes
 from rotation.errors import DatasetNotFoundError, StoreError
 
@@ -55,18 +57,25 @@ def ff3_frames(offset: float = 0.0) -> dict[str, pd.DataFrame]:
     return {"ff3_monthly": m, "ff3_annual": a}
 
 
+def facts(**frequency: str) -> dict[str, dict[str, str]]:
+    """What the manifest records about each dataset (the catalog's facts; made up here)."""
+    return {key: {"frequency": freq, "units": "test units"} for key, freq in frequency.items()}
+
+
 def commit_fred(store: Store, raw: bytes = b"observation_date,DGS10\n2020-01-02,1.0\n", offset: float = 0.0):
-    return store.commit("fred", "DGS10", "DGS10.csv", raw, {"DGS10": fred_series(offset=offset)}, {}, origin="test", how="import")
+    return store.commit("fred", "DGS10", "DGS10.csv", raw, {"DGS10": fred_series(offset=offset)}, {}, origin="test",
+                        how="import", facts=facts(DGS10="D"))
 
 
 def commit_iwm(store: Store, raw: bytes = b"Date,Close\n2020-01-02,100\n", offset: float = 0.0):
-    return store.commit("prices", "IWM", "IWM.csv", raw, {"IWM": price_frame(offset=offset)}, {}, origin="test", how="fetch")
+    return store.commit("prices", "IWM", "IWM.csv", raw, {"IWM": price_frame(offset=offset)}, {}, origin="test",
+                        how="fetch", facts=facts(IWM="D"))
 
 
 def commit_ff3(store: Store, raw: bytes = b"ff3 v1", offset: float = 0.0):
     return store.commit(
         "famafrench", "F-F_Research_Data_Factors", "F-F_Research_Data_Factors_CSV.zip", raw,
-        ff3_frames(offset), {"vintage": "x"}, origin="test", how="import",
+        ff3_frames(offset), {"vintage": "x"}, origin="test", how="import", facts=facts(ff3_monthly="M", ff3_annual="A"),
     )
 
 
@@ -84,7 +93,7 @@ def store(tmp_path) -> Store:
 # --------------------------------------------------------------------------- round trip
 def test_new_store_is_empty(store):
     assert store.manifest() == {"version": MANIFEST_VERSION, "remote_files": {}, "datasets": {}}
-    assert store.status() == []
+    assert status(store) == []
     assert store.verify() == []
     assert not store.has("DGS10")
 
@@ -117,8 +126,12 @@ def test_commit_read_roundtrip_several_tables(store):
 
 def test_read_missing_dataset_says_how_to_get_it(store, monkeypatch):
     monkeypatch.delenv("ROTATION_OFFLINE")
-    with pytest.raises(DatasetNotFoundError, match=r"'DGS10' is not in the local store.*rotation data fetch DGS10.*rotation data import"):
+    with pytest.raises(DatasetNotFoundError, match=rf"^dataset 'DGS10' is not in the local store {re.escape(str(store.root))}$"):
         store.read("DGS10")
+    # the two ways to get it are composed by rotation.data.advice (what load raises, see test_fetching.py)
+    assert re.search(r"'DGS10' is not in the local store.*rotation data fetch DGS10.*rotation data import",
+                     not_stored(store.root, "DGS10"))
+    assert not_stored(store.root, "dgs10") == not_stored(store.root, "DGS10")
 
 
 # --------------------------------------------------------------------------- manifest
@@ -201,8 +214,10 @@ def test_failed_commit_leaves_store_byte_identical(store, monkeypatch, target, c
         monkeypatch.setattr(pd.DataFrame, "to_parquet", _fail_on_call(pd.DataFrame.to_parquet, call, target))
     else:
         monkeypatch.setattr(os, "replace", _fail_on_call(os.replace, call, target))
-    with pytest.raises(StoreError, match=r"simulated failure.*Nothing was changed.*Fix: make .* writable"):
+    with pytest.raises(StoreError, match=r"simulated failure.*Nothing was changed") as caught:
         commit_ff3(store, raw=b"ff3 v2", offset=0.5)
+    assert caught.value.problem.kind == "unwritable" and "Fix:" not in str(caught.value)  # the store gives no advice
+    assert re.search(r"simulated failure.*Nothing was changed.*Fix: make .* writable", message(caught.value.problem))
     monkeypatch.undo()
     after = snapshot(store.root)
     assert temp_files(store.root) == []
@@ -249,16 +264,21 @@ def test_verify_reports_each_problem_by_path(filled):
     annual_rel = m["datasets"]["ff3_annual"]["path"]
     problems = {p.path: p for p in filled.verify()}
     assert set(problems) == {iwm_rel, dgs10_rel, annual_rel, m["datasets"]["DGS10"]["path"]} - {m["datasets"]["DGS10"]["path"]}
-    assert "does not match its checksum" in problems[iwm_rel].problem
-    assert "truncated" in problems[dgs10_rel].problem
-    assert "missing" in problems[annual_rel].problem
+    assert "does not match its checksum" in problems[iwm_rel].what
+    assert "truncated" in problems[dgs10_rel].what
+    assert "missing" in problems[annual_rel].what
     for p in problems.values():
         assert p.path in str(p)
+    assert {p: (problems[p].kind, problems[p].dataset) for p in problems} == {
+        iwm_rel: ("processed-damaged", "IWM"), dgs10_rel: ("raw-damaged", None), annual_rel: ("processed-missing", "ff3_annual")}
+    assert problems[iwm_rel].raw_intact and problems[annual_rel].raw_intact
+    fixes = {r.path: r.fix for r in repairs(filled)}
+    assert set(fixes) == set(problems)
     # a processed file whose raw file is intact is repaired from raw/ ...
-    assert "rotation data rebuild" in problems[iwm_rel].fix
-    assert "rotation data rebuild" in problems[annual_rel].fix
+    assert "rotation data rebuild" in fixes[iwm_rel]
+    assert "rotation data rebuild" in fixes[annual_rel]
     # ... a damaged raw file needs the original again: the import it came from (store: origin "test")
-    assert "rotation data import test" in problems[dgs10_rel].fix
+    assert "rotation data import test" in fixes[dgs10_rel]
 
 
 def test_verify_reports_modified_raw_of_same_size(filled):
@@ -268,27 +288,28 @@ def test_verify_reports_modified_raw_of_same_size(filled):
     raw.write_bytes(data[:-2] + b"9\n")
     (problem,) = filled.verify()
     assert problem.path == rel
-    assert "rotation data fetch IWM" in problem.fix
-    assert "checksum" in problem.problem
+    (repair,) = repairs(filled)
+    assert "rotation data fetch IWM" in repair.fix
+    assert "checksum" in problem.what
 
 
 def test_status_checksum_ok(filled):
-    rows = {r["key"]: r for r in filled.status()}
+    rows = {r["key"]: r for r in status(filled)}
     assert set(rows) == {"DGS10", "IWM", "ff3_monthly", "ff3_annual"}
     assert all(r["checksum_ok"] for r in rows.values())
     assert rows["DGS10"]["rows"] == 10
     p = filled.root / filled.manifest()["datasets"]["DGS10"]["path"]
     p.write_bytes(p.read_bytes() + b"x")
-    rows = {r["key"]: r for r in filled.status()}
+    rows = {r["key"]: r for r in status(filled)}
     assert rows["DGS10"]["checksum_ok"] is False
     assert rows["IWM"]["checksum_ok"] is True
-    assert all(r["checksum_ok"] is None for r in filled.status(check=False))
+    assert all(r["checksum_ok"] is None for r in status(filled, check=False))
 
 
 def test_status_raw_modified_marks_its_datasets(filled):
     raw = filled.root / filled.manifest()["remote_files"]["famafrench/F-F_Research_Data_Factors"]["path"]
     raw.write_bytes(b"edited")
-    rows = {r["key"]: r for r in filled.status()}
+    rows = {r["key"]: r for r in status(filled)}
     assert rows["ff3_monthly"]["checksum_ok"] is False
     assert rows["ff3_annual"]["checksum_ok"] is False
     assert rows["DGS10"]["checksum_ok"] is True
@@ -305,8 +326,10 @@ def test_modified_store_is_not_unchanged_on_recommit(filled):
 
 def test_read_corrupt_parquet_raises_store_error(filled):
     (filled.root / filled.manifest()["datasets"]["IWM"]["path"]).write_bytes(b"not parquet")
-    with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256.*rotation data rebuild"):
+    with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256"):
         filled.read("IWM")
+    with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256.*rotation data rebuild"):
+        load("IWM", store=filled)
 
 
 @pytest.mark.parametrize(
@@ -320,12 +343,19 @@ def test_read_corrupt_parquet_raises_store_error(filled):
 def test_corrupt_manifest_raises_store_error(filled, text, pattern):
     data = text.encode("latin-1") if text.startswith("\xff") else text.encode()
     filled.manifest_path.write_bytes(data)
-    with pytest.raises(StoreError, match=pattern):
+    what = pattern.split(".*")[0]
+    with pytest.raises(StoreError, match=what):
         filled.manifest()
-    with pytest.raises(StoreError, match=pattern):
+    with pytest.raises(StoreError, match=what):
         filled.read("DGS10")
+    with pytest.raises(StoreError, match=pattern):  # what users read names the repair
+        load("DGS10", store=filled)
+    with pytest.raises(StoreError, match=pattern), advised():
+        filled.manifest()
     (problem,) = filled.verify()
-    assert problem.path == "manifest.json" and "rotation data rebuild" in problem.fix
+    (repair,) = repairs(filled)
+    assert problem.path == "manifest.json" and problem.kind == "manifest-damaged"
+    assert "rotation data rebuild" in repair.fix
 
 
 def test_manifest_is_sorted_json(filled):
@@ -333,3 +363,17 @@ def test_manifest_is_sorted_json(filled):
     assert text.endswith("\n")
     assert json.loads(text) == filled.manifest()
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
+
+
+def test_raw_copies_say_how_each_raw_file_was_acquired(filled):
+    """What a rebuild starts from: every raw file and its .import.json, even when the manifest is damaged."""
+    m = filled.manifest()["remote_files"]
+    copies = {c.rel: c for c in filled.raw_copies()}
+    assert set(copies) == {rf["path"] for rf in m.values()}
+    iwm = copies[m["prices/IWM"]["path"]]
+    assert (iwm.source, iwm.remote_id, iwm.how, iwm.origin, iwm.options, iwm.published) == (
+        "prices", "IWM", "fetch", "test", {"end": None}, True)
+    assert iwm.path == filled.root / iwm.rel and iwm.acquired_at == m["prices/IWM"]["acquired_at"]
+    filled.manifest_path.write_text("{")
+    after = {c.rel: (c.source, c.remote_id, c.published) for c in filled.raw_copies()}
+    assert after == {rel: (c.source, c.remote_id, False) for rel, c in copies.items()}

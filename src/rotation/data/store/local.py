@@ -1,0 +1,401 @@
+"""The :class:`Store`: one folder of raw files, processed files and the manifest that names them."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rotation import config
+from rotation.data.store.files import TMP_SUFFIX, sha256_bytes, sha256_file
+from rotation.data.store.manifest import (
+    SIDECAR,
+    empty_manifest,
+    loose_manifest,
+    manifest_checksum,
+    raw_intact,
+    read_manifest,
+    referenced,
+    write_manifest,
+)
+from rotation.data.store.problems import Problem, ProblemKind, StoreProblemError, storage_problem
+from rotation.data.store.transaction import CommitResult, Transaction
+from rotation.errors import DatasetNotFoundError, StoreError
+
+__all__ = ["Store", "RawCopy", "LOCK_TIMEOUT"]
+
+#: Seconds a writer waits for another writer's lock before giving up.
+LOCK_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class RawCopy:
+    """A file under ``raw/`` and how it was acquired (from its ``.import.json``, else the manifest).
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    rel : str
+        Its path relative to the store root (``raw/<source>/<id>/<name>``).
+    source, remote_id : str or None
+        Which remote file it is, when recorded (else the caller identifies it by name).
+    options : dict
+        The import options it was stored with (``{"end": "2026-07-10"}``).
+    origin : str
+        URL fetched or path imported (the file itself when unknown).
+    how : str
+        ``"fetch"`` or ``"import"``.
+    acquired_at : str
+        When (ISO 8601, UTC), ``""`` when unknown.
+    published : bool
+        The current manifest names it.
+    """
+
+    path: Path
+    rel: str
+    source: str | None
+    remote_id: str | None
+    options: dict[str, Any]
+    origin: str
+    how: str
+    acquired_at: str
+    published: bool
+
+
+class Store:
+    """The local data store rooted at ``root`` (default :func:`rotation.config.data_dir`)."""
+
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root) if root is not None else config.data_dir()
+        self._filelock: Any = None  # one FileLock per Store, so nested use in one process re-enters it
+
+    # ------------------------------------------------------------------ paths
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".lock"
+
+    def raw_dir(self, source: str) -> Path:
+        return self.root / "raw" / source
+
+    # ------------------------------------------------------------------ manifest
+    @staticmethod
+    def empty_manifest() -> dict[str, Any]:
+        return empty_manifest()
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest as a dict (an empty one when the store is new), its checksum verified.
+
+        Raises
+        ------
+        StoreProblemError
+            The manifest cannot be read, is not valid JSON, has an unknown version, or its
+            content does not match its checksum (edited or damaged).
+        """
+        return read_manifest(self.manifest_path, self.root)
+
+    def has(self, key: str) -> bool:
+        """True when dataset ``key`` is in the store."""
+        return key in self.manifest()["datasets"]
+
+    def iter_datasets(self) -> Iterator[str]:
+        yield from self.manifest()["datasets"]
+
+    # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the store-wide writer lock (``filelock``); wait up to ``timeout`` seconds for it.
+
+        Raises
+        ------
+        StoreProblemError
+            Another writer held it for ``timeout`` seconds (``locked``), or the lock file cannot
+            be created (``unwritable``).
+        """
+        from filelock import FileLock, Timeout
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if self._filelock is None:
+                self._filelock = FileLock(str(self.lock_path))
+            lock = self._filelock
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            what = f"another writer has held the store lock {self.lock_path} for {timeout:.0f} s"
+            raise StoreProblemError(Problem("locked", self.lock_path.name, what, self.root)) from exc
+        except OSError as exc:
+            raise storage_problem(exc, self.root, "take the writer lock") from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextlib.contextmanager
+    def transaction(self, *, timeout: float = LOCK_TIMEOUT, replace_all: bool = False) -> Iterator[Transaction]:
+        """One writer's changes, published by one atomic manifest replace.
+
+        Takes the writer lock, removes leftovers of a killed writer, yields a
+        :class:`Transaction`; when the block ends without an exception, writes the new
+        manifest (the commit point) and removes the files it no longer names. On an
+        exception, the files written so far are removed and the store is as it was.
+
+        Parameters
+        ----------
+        timeout : float
+            Seconds to wait for another writer.
+        replace_all : bool
+            Start from an empty manifest instead of the current one (used by a rebuild;
+            the current manifest may be unreadable).
+        """
+        with self.lock(timeout):
+            base = self.empty_manifest() if replace_all else self.manifest()
+            if not replace_all:
+                self._collect_garbage(base)
+            tx = Transaction(self.root, base, json.loads(json.dumps(base)), replace_all=replace_all)
+            try:
+                yield tx
+                if tx.manifest != base or replace_all:
+                    write_manifest(self.manifest_path, tx.manifest)
+            except BaseException as exc:
+                tx.rollback()
+                if isinstance(exc, OSError):
+                    raise storage_problem(exc, self.root, "write the manifest") from exc
+                raise
+            with contextlib.suppress(OSError):
+                self._collect_garbage(tx.manifest)
+
+    def commit(
+        self,
+        source: str,
+        remote_id: str,
+        raw_name: str,
+        raw_bytes: bytes,
+        frames: Mapping[str, pd.DataFrame | pd.Series],
+        meta: Mapping[str, Any],
+        origin: str,
+        how: str,
+        *,
+        facts: Mapping[str, Mapping[str, str]],
+    ) -> CommitResult:
+        """Store one remote file and the datasets parsed from it, as a transaction of its own.
+
+        See :meth:`Transaction.stage` for the parameters.
+        """
+        with self.transaction() as tx:
+            return tx.stage(source, remote_id, raw_name, raw_bytes, frames, meta, origin, how, facts=facts)
+
+    # ------------------------------------------------------------------ housekeeping
+    def leftovers(self, manifest: Mapping[str, Any] | None = None) -> list[str]:
+        """Files under ``raw/`` and ``processed/`` that the manifest does not name, and temporary files.
+
+        They are what a killed or failed writer left behind (or an old version waiting to be
+        removed); readers never see them. The next writer removes them.
+        """
+        manifest = self.manifest() if manifest is None else manifest
+        named = referenced(manifest)
+        out = [p.name for p in self.root.glob(f".*{TMP_SUFFIX}")] if self.root.exists() else []
+        for top in ("raw", "processed"):
+            base = self.root / top
+            if not base.exists():
+                continue
+            for p in base.rglob("*"):
+                if p.is_file() or p.is_symlink():
+                    rel = p.relative_to(self.root).as_posix()
+                    if rel not in named:
+                        out.append(rel)
+        return sorted(out)
+
+    def _collect_garbage(self, manifest: Mapping[str, Any]) -> list[str]:
+        """Remove :meth:`leftovers` and empty folders (call with the lock held)."""
+        removed = self.leftovers(manifest)
+        for rel in removed:
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / rel).unlink()
+        for top in ("raw", "processed"):
+            base = self.root / top
+            if base.exists():
+                for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                    with contextlib.suppress(OSError):
+                        d.rmdir()
+        return removed
+
+    def clean(self, timeout: float = 0.0) -> list[str] | None:
+        """Remove leftovers if no writer is active (None when one is: they may be its files)."""
+        if not self.root.exists():
+            return []
+        try:
+            with self.lock(timeout):
+                return self._collect_garbage(self.manifest())
+        except StoreError:
+            return None
+
+    # ------------------------------------------------------------------ read
+    def read(self, key: str) -> pd.DataFrame | pd.Series:
+        """Read dataset ``key`` (no date filtering), its checksum verified; see :meth:`read_verified`."""
+        return self.read_verified(key)[0]
+
+    def read_verified(self, key: str) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
+        """Read dataset ``key`` from the files one manifest names, checking the file's sha256.
+
+        ``key`` is the dataset's exact key as the manifest names it (:func:`rotation.data.load`
+        accepts any spelling the catalog knows). A dataset stored from a Series is returned as one.
+
+        Returns
+        -------
+        (Series or DataFrame, dict)
+            The data and the manifest entry it was verified against.
+
+        Raises
+        ------
+        DatasetNotFoundError
+            Not in the store.
+        StoreProblemError
+            The file is missing, unreadable, or does not match its checksum (or the manifest its
+            own); the message names the dataset and the file.
+        """
+        for attempt in range(5):
+            manifest = self.manifest()
+            entry = manifest["datasets"].get(key)
+            if entry is None:
+                raise DatasetNotFoundError(f"dataset {key!r} is not in the local store {self.root}")
+            path = self.root / entry["path"]
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                # a writer may have published a new manifest and removed this file: read it again
+                if attempt < 4 and self._manifest_changed(manifest):
+                    continue
+                raise self._dataset_problem("processed-missing", key, manifest,
+                                            f"the store file {path} of dataset {key!r} is missing") from None
+            except OSError as exc:
+                what = f"the store file {path} of dataset {key!r} cannot be read ({exc})"
+                raise StoreProblemError(Problem("unreadable", entry["path"], what, self.root, key)) from exc
+            break
+        if sha256_bytes(data) != entry["sha256"]:
+            raise self._dataset_problem(
+                "processed-damaged", key, manifest,
+                f"the store file {path} of dataset {key!r} does not match its sha256 in the manifest "
+                "(modified or damaged on disk), so it is not used",
+            )
+        try:
+            frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+        except (OSError, ValueError) as exc:  # pragma: no cover - checksum matched a file that never parsed
+            raise self._dataset_problem("processed-damaged", key, manifest,
+                                        f"the store file {path} for dataset {key!r} cannot be read ({exc})") from exc
+        frame.index.name = "date"
+        if entry.get("shape") == "series":
+            s = frame.iloc[:, 0]
+            s.name = key
+            return s, entry
+        return frame, entry
+
+    def _manifest_changed(self, seen: Mapping[str, Any]) -> bool:
+        try:
+            now = self.manifest()
+        except StoreError:
+            return False
+        return manifest_checksum(now) != manifest_checksum(seen)
+
+    def _dataset_problem(
+        self, kind: ProblemKind, key: str, manifest: Mapping[str, Any], what: str
+    ) -> StoreProblemError:
+        """A damaged or missing processed file of dataset ``key``, with the raw file it came from."""
+        e = manifest["datasets"][key]
+        rf = manifest["remote_files"].get(e["remote_file"]) or {"source": e["source"], "remote_id": e["remote_id"]}
+        intact = "path" in rf and raw_intact(self.root, rf)
+        return StoreProblemError(Problem(kind, e["path"], what, self.root, key, rf, intact))
+
+    def dataset_intact(self, key: str, manifest: Mapping[str, Any]) -> bool:
+        """Dataset ``key``'s processed file and the raw file it came from exist and match their sha256."""
+        e = manifest["datasets"][key]
+        p = self.root / e["path"]
+        ok = p.exists() and sha256_file(p) == e["sha256"]
+        rf = manifest["remote_files"].get(e["remote_file"])
+        if rf is not None:
+            ok = ok and raw_intact(self.root, rf)
+        return ok
+
+    # ------------------------------------------------------------------ verify
+    def verify(self) -> list[Problem]:
+        """Recompute every checksum (and the manifest's own); return the problems found (empty when all is well).
+
+        Leftover files of an interrupted writer are not problems (readers never see them);
+        see :meth:`leftovers`. :func:`rotation.data.advice.repairs` adds the repair of each.
+        """
+        try:
+            manifest = self.manifest()
+        except StoreProblemError as exc:
+            return [exc.problem]
+        problems: list[Problem] = []
+        raw_ok: dict[str, bool] = {}
+        for name, rf in sorted(manifest["remote_files"].items()):
+            p = self.root / rf["path"]
+            raw_ok[name] = False
+            if not p.exists():
+                problems.append(Problem("raw-missing", rf["path"], "raw file is missing", self.root, remote=rf))
+            elif p.stat().st_size != rf["bytes"]:
+                what = (f"raw file has {p.stat().st_size} bytes, the manifest says {rf['bytes']} "
+                        "(truncated or modified)")
+                problems.append(Problem("raw-damaged", rf["path"], what, self.root, remote=rf))
+            elif sha256_file(p) != rf["sha256"]:
+                what = "raw file checksum does not match the manifest (modified)"
+                problems.append(Problem("raw-damaged", rf["path"], what, self.root, remote=rf))
+            else:
+                raw_ok[name] = True
+        for key, e in sorted(manifest["datasets"].items()):
+            p = self.root / e["path"]
+            rf = manifest["remote_files"].get(e["remote_file"], {"source": e["source"], "remote_id": e["remote_id"]})
+            intact = raw_ok.get(e["remote_file"], False)
+            if not p.exists():
+                what = f"processed file of dataset {key!r} is missing"
+                problems.append(Problem("processed-missing", e["path"], what, self.root, key, rf, intact))
+            elif sha256_file(p) != e["sha256"]:
+                what = f"processed file of dataset {key!r} does not match its checksum (modified or truncated)"
+                problems.append(Problem("processed-damaged", e["path"], what, self.root, key, rf, intact))
+        return problems
+
+    # ------------------------------------------------------------------ raw copies (for a rebuild)
+    def raw_copies(self) -> list[RawCopy]:
+        """Every file under ``raw/`` with what its ``.import.json`` (or the manifest) says about it.
+
+        The manifest is read as far as it can be (a damaged one may still name paths, a missing
+        one nothing): :func:`rotation.data.ingest.rebuild` re-creates ``processed/`` and the
+        manifest from these alone. Call it with the writer lock held.
+        """
+        try:
+            current = self.manifest()
+        except StoreError:
+            current = loose_manifest(self.manifest_path)
+        by_path = {rf["path"]: rf for rf in current.get("remote_files", {}).values() if isinstance(rf, dict)}
+        raw_root = self.root / "raw"
+        if not raw_root.exists():
+            return []
+        out = []
+        for p in sorted(p for p in raw_root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            rel = p.relative_to(self.root).as_posix()
+            info: dict[str, Any] = {}
+            side = p.parent / SIDECAR
+            if side.exists():
+                with contextlib.suppress(OSError, ValueError):
+                    info = json.loads(side.read_text(encoding="utf-8"))
+            old = by_path.get(rel, {})
+            out.append(RawCopy(
+                path=p, rel=rel, source=info.get("source") or old.get("source"),
+                remote_id=info.get("remote_id") or old.get("remote_id"),
+                options=info.get("options") or old.get("options") or {},
+                origin=info.get("origin") or old.get("origin") or str(p),
+                how=info.get("acquired_by") or old.get("acquired_by") or "import",
+                acquired_at=info.get("acquired_at") or old.get("acquired_at") or "",
+                published=rel in by_path,
+            ))
+        return out

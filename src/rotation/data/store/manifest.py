@@ -1,0 +1,134 @@
+"""The manifest (``manifest.json``): what is where in the store, with checksums, and a checksum of its own.
+
+Its content::
+
+    {"version": 2,
+     "remote_files": {"<source>/<remote_id>": {"path": "raw/<source>/<id>/<name>", "sha256", "bytes", "origin",
+                                              "acquired_by", "acquired_at", "options", "datasets", "meta",
+                                              "versions", ...}},
+     "datasets": {"<key>": {"path": "processed/<key>-<sha[:16]>.parquet", "sha256", "rows", "first", "last",
+                            "frequency", "units", "shape", "remote_file", "raw_sha256", ...}},
+     "checksum": "<sha256 of the rest, canonical JSON>"}
+
+Each raw file has a sidecar ``.import.json`` next to it (how it was imported), named by the
+manifest too. Version 1 manifests (no checksum) are still read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from rotation.data.store.files import atomic_write_bytes, sha256_bytes, sha256_file
+from rotation.data.store.problems import Problem, StoreProblemError
+
+__all__ = ["MANIFEST_VERSION", "READABLE_VERSIONS", "SIDECAR", "manifest_checksum", "raw_id", "empty_manifest",
+           "read_manifest", "write_manifest", "loose_manifest", "referenced", "raw_intact", "remote_file_intact"]
+
+MANIFEST_VERSION = 2
+#: Manifest versions this code reads (version 1: no manifest checksum, files named ``<key>.parquet``).
+READABLE_VERSIONS = (1, 2)
+#: Name of the file next to each raw file that says how it was imported.
+SIDECAR = ".import.json"
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("utf-8")
+
+
+def manifest_checksum(manifest: Mapping[str, Any]) -> str:
+    """sha256 of the manifest's content without its ``checksum`` field (canonical JSON)."""
+    return sha256_bytes(_canonical({k: v for k, v in manifest.items() if k != "checksum"}))
+
+
+def raw_id(raw_sha: str, source: str, remote_id: str, options: Mapping[str, Any]) -> str:
+    """The ``<id>`` folder of a raw file: a digest of its bytes, which remote file it is and its import options."""
+    return sha256_bytes(_canonical([raw_sha, source, remote_id, dict(options)]))[:16]
+
+
+def empty_manifest() -> dict[str, Any]:
+    """The manifest of an empty store."""
+    return {"version": MANIFEST_VERSION, "remote_files": {}, "datasets": {}}
+
+
+def read_manifest(path: Path, root: Path) -> dict[str, Any]:
+    """The manifest at ``path`` (of the store at ``root``), its checksum verified; empty when there is none.
+
+    Raises
+    ------
+    StoreProblemError
+        ``unreadable`` (the filesystem refused the read) or ``manifest-damaged`` (not valid JSON,
+        an unknown version, or a content that does not match its checksum).
+    """
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        return empty_manifest()
+    except OSError as exc:
+        raise StoreProblemError(Problem("unreadable", path.name, f"cannot read the store manifest {path}: {exc}",
+                                        root)) from exc
+
+    def damaged(what: str) -> StoreProblemError:
+        return StoreProblemError(Problem("manifest-damaged", path.name, f"the store manifest {path} {what}", root))
+
+    try:
+        data = json.loads(text.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise damaged(f"is not valid JSON ({exc}), e.g. truncated") from exc
+    if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
+        version = data.get("version") if isinstance(data, dict) else None
+        raise damaged(f"has version {version!r}, this rotation reads {READABLE_VERSIONS}")
+    if data["version"] >= 2 and data.get("checksum") != manifest_checksum(data):
+        raise damaged("does not match its own checksum: it was edited or damaged after it was written")
+    data.setdefault("remote_files", {})
+    data.setdefault("datasets", {})
+    return data
+
+
+def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
+    """Publish ``manifest`` at ``path`` in one atomic replace, as the current version with its checksum."""
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    body["version"] = MANIFEST_VERSION
+    body["checksum"] = manifest_checksum(body)
+    text = json.dumps(body, indent=2, sort_keys=True) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def loose_manifest(path: Path) -> dict[str, Any]:
+    """Whatever of a damaged manifest can still be read (for a rebuild); empty if nothing."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def referenced(manifest: Mapping[str, Any]) -> set[str]:
+    """Every path (relative to the store root) the manifest names: processed files, raw files, their sidecars."""
+    named = {e["path"] for e in manifest["datasets"].values()}
+    for rf in manifest["remote_files"].values():
+        named.add(rf["path"])
+        named.add(str(Path(rf["path"]).parent / SIDECAR))
+    return named
+
+
+def raw_intact(root: Path, remote_entry: Mapping[str, Any]) -> bool:
+    """The raw file of a remote-file entry exists and matches its sha256."""
+    raw = root / remote_entry["path"]
+    return raw.exists() and sha256_file(raw) == remote_entry["sha256"]
+
+
+def remote_file_intact(root: Path, remote_entry: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
+    """The raw file of a remote-file entry and every dataset parsed from it exist and match their sha256."""
+    if not raw_intact(root, remote_entry):
+        return False
+    for key in remote_entry.get("datasets", []):
+        e = manifest["datasets"].get(key)
+        if e is None:
+            return False
+        p = root / e["path"]
+        if not p.exists() or sha256_file(p) != e["sha256"]:
+            return False
+    return True

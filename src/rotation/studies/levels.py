@@ -1,0 +1,185 @@
+"""Daily small-cap moves: blow-off rallies, approaches to round index levels, closes at all-time highs.
+
+The daily studies of notebook 01, each one call returning a result object:
+
+* :func:`blowoff_study` -- extreme short-term rallies near a prior high (blow-offs), far below it
+  (crash rebounds) and ordinary new highs, and what followed each;
+* :func:`round_level_study` -- every approach of an index to a round thousand from below, whether
+  it broke or failed, and the forward returns after each outcome;
+* :func:`all_time_high_study` -- forward returns after closes at a prior all-time high against all
+  other days.
+
+Signals use data to the close of their day (:mod:`rotation.studies.signals`); forward returns
+start the next day and look ahead by design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from rotation.stats.intervals import bootstrap_diff_ci, event_mean_ci
+from rotation.stats.results import Estimates, Method, Results
+from rotation.stats.units import Units
+from rotation.studies import outcomes, returns, signals
+
+__all__ = ["blowoff_study", "round_level_study", "all_time_high_study", "TRADING_DAYS"]
+
+#: Trading days in a year: the look-back of a "prior high" and of an ordinary breakout.
+TRADING_DAYS = 252
+
+_NAN = float("nan")
+_GROUPS = ("blow-off", "crash rebound", "ordinary breakout")
+
+
+def _episodes(daily: pd.DataFrame, window: int, threshold: float, min_history: int, horizon: int,
+              near_high: float) -> dict[str, pd.Series]:
+    """Blow-off, crash-rebound and ordinary-breakout episodes (merged within ``horizon`` days)."""
+    wealth = returns.cumulative_returns(daily["small"])
+    stat = signals.blowoff_statistic(daily["small"], window, threshold, method="quantile", min_history=min_history)
+    near = wealth >= (1 - near_high) * wealth.rolling(TRADING_DAYS, min_periods=1).max()
+    new_high = signals.breakout_signals(np.log(wealth), TRADING_DAYS, rule="high")
+    return {
+        "blow-off": signals.merge_episodes(stat["signal"] & near, horizon),
+        "crash rebound": signals.merge_episodes(stat["signal"] & ~near, horizon),
+        "ordinary breakout": signals.merge_episodes(new_high & ~stat["signal"] & (stat["cutoff"].notna()), horizon),
+    }
+
+
+def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_history: int, horizon: int,
+                  near_high: float, reps: int, seed: int) -> Estimates:
+    """What followed extreme small-cap rallies, near a prior high and far below it, and ordinary new highs.
+
+    A blow-off is a rally over ``window`` trading days above the ``threshold`` quantile of all
+    earlier such rallies (:func:`rotation.studies.signals.blowoff_statistic`, expanding, nothing
+    before ``min_history`` days qualifies) on a day the small-cap wealth index is within
+    ``near_high`` of its prior 252-day high; the same rallies further below are crash rebounds;
+    ordinary breakouts are new 252-day highs without an extreme rally. Episodes within ``horizon``
+    days are merged.
+
+    Parameters
+    ----------
+    daily : pd.DataFrame
+        Columns ``small`` and ``large``: daily decimal returns.
+
+    Returns
+    -------
+    Estimates
+        Rows ``blow-off``, ``crash rebound``, ``ordinary breakout``: ``estimate`` = the mean small-cap
+        return over the next ``horizon`` days with an iid bootstrap interval over episodes, ``nobs`` =
+        episodes, ``median``, ``relative`` (the mean relative to large caps) with ``relative_lower`` /
+        ``relative_upper``, ``p_giveback_half`` (share of episodes that gave back half the rally within
+        the horizon) and ``giveback_n``. ``extra``: the sample's first and last day, the blow-off
+        ``dates``, and the lowest and highest blow-off mean leaving one episode out. ``.data``: the
+        episode flags of each group.
+    """
+    groups = _episodes(daily, window, threshold, min_history, horizon, near_high)
+    wealth = returns.cumulative_returns(daily["small"])
+    fwd_abs = returns.forward_returns(daily["small"], horizon)
+    fwd_rel = returns.forward_relative_returns(daily["small"], daily["large"], horizon)
+    rows = {}
+    for name, ev in groups.items():
+        gb = outcomes.giveback(wealth, ev, window, horizon, fraction=0.5)
+        a = event_mean_ci(fwd_abs, ev, reps=reps, seed=seed)
+        r = event_mean_ci(fwd_rel, ev, reps=reps, seed=seed)
+        rows[name] = {"estimate": a.estimate, "std_err": a.std_err, "t": _NAN, "p_value": _NAN,
+                      "ci_lower": a.ci_lower, "ci_upper": a.ci_upper, "nobs": int(ev.sum()),
+                      "median": float(fwd_abs[ev].median()), "relative": r.estimate, "relative_lower": r.ci_lower,
+                      "relative_upper": r.ci_upper, "p_giveback_half": gb.estimate, "giveback_n": gb.nobs}
+    table = pd.DataFrame(rows).T.astype(float).astype({"nobs": int, "giveback_n": int})
+    table.index.name = "group"
+    blow = groups["blow-off"]
+    after = fwd_abs[blow].dropna()
+    loo = (after.sum() - after) / (len(after) - 1) if len(after) > 1 else after * np.nan
+    extra = {"horizon": int(horizon), "near_high": float(near_high),
+             "sample_start": daily.index[0], "sample_end": daily.index[-1],
+             "dates": list(blow.index[blow.to_numpy()]), "leave_one_out_min": float(loo.min()),
+             "leave_one_out_max": float(loo.max())}
+    sentence = (f"Blow-off tops start within {near_high:.0%} of the prior 252-day high ({int(blow.sum())} episodes); "
+                f"{int(groups['crash rebound'].sum())} extreme rallies started further below it (crash rebounds, "
+                f"reported apart). Leaving out one blow-off at a time, their mean next-{horizon}-day return ranges "
+                f"from {loo.min():+.1%} to {loo.max():+.1%}.")
+    method = Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed),
+                    note=f"over episodes; episodes merged within {horizon} days")
+    return Estimates(table, method, Units.returns(f"decimal return over the next {horizon} trading days"),
+                     f"After blow-offs, crash rebounds and ordinary breakouts (next {horizon} trading days)",
+                     extra=extra, data=pd.DataFrame(groups), sentence=sentence)
+
+
+def round_level_study(close: pd.Series, *, step: float = 1000, within: float, hold: int, horizons: Sequence[int],
+                      summary_horizon: int = 63) -> Results:
+    """Approaches of an index to round levels from below, their outcome, and what followed.
+
+    Every approach to a multiple of ``step`` (1,000, 2,000...) within the index's range
+    (:func:`rotation.studies.outcomes.level_episodes`: a close within ``within`` below the level
+    after being below that band) **breaks** when the index then closes above the level ``hold``
+    days in a row before falling back below the band, and **fails** otherwise; forward returns are
+    measured from the day the outcome was known.
+
+    Returns
+    -------
+    Results
+        ``outcomes``: rows ``(level, outcome, horizon)``, ``estimate`` = mean forward return, ``nobs``,
+        ``share_positive``; ``summary``: rows ``break`` and ``fail``, ``estimate`` = the mean forward
+        return over ``summary_horizon`` days across levels (weighted by approaches), ``nobs`` = decided
+        approaches. ``extra["at_2000"]``: the approaches to 2,000 and their outcomes. ``.data``:
+        every approach.
+    """
+    rets = returns.simple_returns(close)
+    levels = [lv for lv in signals.round_levels(close, step) if step <= lv <= close.max() * (1 + within)]
+    episodes = pd.concat([outcomes.level_episodes(close, lv, within, hold) for lv in levels], ignore_index=True)
+    decided = episodes[episodes["outcome"] != "pending"]
+    rows = []
+    for (lv, outcome), grp in decided.groupby(["level", "outcome"]):
+        ev = pd.Series(False, index=rets.index)
+        ev[ev.index.isin(grp["decision_date"])] = True
+        for h in horizons:
+            f = returns.forward_returns(rets, h)[ev].dropna()
+            rows.append({"level": int(lv), "outcome": outcome, "horizon": h, "estimate": f.mean() if len(f) else _NAN,
+                         "std_err": _NAN, "t": _NAN, "p_value": _NAN, "ci_lower": _NAN, "ci_upper": _NAN,
+                         "nobs": len(f), "share_positive": (f > 0).mean() if len(f) else _NAN})
+    table = pd.DataFrame(rows).set_index(["level", "outcome", "horizon"])
+    units = Units.returns("decimal index return over the next h trading days, from the day the outcome was known")
+    by_outcome = Estimates(table, Method(kind="descriptive"), units, "Forward returns after breaks and failures")
+    summary = {}
+    for o in ("break", "fail"):
+        sel = table.xs(summary_horizon, level="horizon").xs(o, level="outcome")
+        mean = float(np.average(sel["estimate"], weights=sel["nobs"])) if sel["nobs"].sum() else _NAN
+        summary[o] = {"estimate": mean, "std_err": _NAN, "t": _NAN, "p_value": _NAN, "ci_lower": _NAN,
+                      "ci_upper": _NAN, "nobs": int((decided["outcome"] == o).sum())}
+    summary_est = Estimates(pd.DataFrame(summary).T.astype(float).astype({"nobs": int}).rename_axis("outcome"),
+                            Method(kind="descriptive", note="means across levels weighted by approaches"),
+                            Units.returns(f"decimal index return over the next {summary_horizon} trading days"),
+                            f"After breaks and failures of round levels ({summary_horizon} days)")
+    at = episodes[episodes["level"] == 2 * step]
+    extra = {"at_2000": {"episodes": int(len(at)), "breaks": int((at["outcome"] == "break").sum()),
+                         "failures": int((at["outcome"] == "fail").sum()),
+                         "pending": int((at["outcome"] == "pending").sum())}}
+    return Results({"outcomes": by_outcome, "summary": summary_est}, extra=extra, data=episodes,
+                   title="Approaches to round levels")
+
+
+def all_time_high_study(close: pd.Series, *, horizon: int = 63, reps: int, seed: int) -> Estimates:
+    """Mean forward ``horizon``-day return after closes at a prior all-time high minus after all other days,
+    with a stationary block bootstrap (blocks of ``horizon`` days: the forward windows overlap).
+
+    Returns
+    -------
+    Estimates
+        One row (:func:`rotation.stats.intervals.bootstrap_diff_ci`); ``extra``: ``n_days`` at a high,
+        ``mean_after`` and ``mean_other``.
+    """
+    rets = returns.simple_returns(close)
+    ath = signals.at_all_time_high(close).reindex(rets.index, fill_value=False)
+    fwd = returns.forward_returns(rets, horizon)
+    diff = bootstrap_diff_ci(fwd[ath].dropna(), fwd[~ath].dropna(), block_size=horizon, reps=reps, seed=seed)
+    extra = {"n_days": int(ath.sum()), "mean_after": float(fwd[ath].mean()), "mean_other": float(fwd[~ath].mean())}
+    sig = "significant" if diff.ci_lower > 0 or diff.ci_upper < 0 else "not significant"
+    sentence = (f"The index closed at a prior all-time high on {extra['n_days']} days. The next {horizon} days returned "
+                f"{extra['mean_after']:+.1%} on average after those days and {extra['mean_other']:+.1%} after the "
+                f"others: a difference of {diff.estimate:+.1%} (95% CI {diff.ci_lower:+.1%} to {diff.ci_upper:+.1%}; "
+                f"{sig}).")
+    return replace(diff, extra=extra, sentence=sentence)

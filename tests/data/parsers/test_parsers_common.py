@@ -1,0 +1,77 @@
+"""Tests of what the parsers share (rotation.data.parsers.common)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation.data.parsers import sniff_html
+from rotation.data.parsers.common import (
+    body_rows,
+    check_increasing,
+    csv_cells,
+    date_index,
+    decode,
+    split_lines,
+    strip_trailing_blank,
+    to_float,
+)
+from rotation.errors import ParseError, ValidationError
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<!DOCTYPE html>\n<html>", b"\xef\xbb\xbf  <html lang='en'>", b"<?xml version='1.0'?><html/>",
+     b"\r\n\r\n<HEAD><TITLE>x</TITLE>"],
+    ids=["doctype", "bom-html", "xhtml", "upper-head"],
+)
+def test_sniff_html_rejects_pages(body):
+    with pytest.raises(ParseError, match=r"^page\.csv \(line 1\): the body is an HTML page"):
+        sniff_html(body, "page.csv")
+
+
+@pytest.mark.parametrize("body", [b"Date,Close\n2020-01-02,1\n", b"This file was created", b""], ids=["csv", "ff", "empty"])
+def test_sniff_html_accepts_data(body):
+    assert sniff_html(body, "ok.csv") is None
+
+
+def test_decode_falls_back_to_cp1252_and_refuses_empty_and_binary():
+    assert decode("\ufeffDate,Close\n".encode("utf-8"), "a.csv") == "Date,Close\n"  # the BOM is dropped
+    assert decode("caf\xe9,1\n".encode("cp1252"), "a.csv") == "caf\xe9,1\n"
+    with pytest.raises(ParseError, match=r"^a\.csv \(line 1\): the file is empty"):
+        decode(b" \n", "a.csv")
+    with pytest.raises(ParseError, match="binary data"):
+        decode(b"PK\x03\x04\x00\x00", "a.csv")
+
+
+def test_split_lines_only_on_line_endings():
+    assert split_lines("a\r\nb\rc\nd\x0ce\n") == ["a", "b", "c", "d\x0ce"]  # a form feed is no line break
+    assert split_lines("a\n\n") == ["a", ""]
+    assert csv_cells('"Date","Mkt-RF",x') == ["Date", "Mkt-RF", "x"]
+    assert strip_trailing_blank(["a", "", " "]) == ["a"]
+
+
+def test_body_rows_name_the_line():
+    assert body_rows(["h1,h2", "1,2", "3,4"], "f.csv", 2, "h1,h2") == [["1", "2"], ["3", "4"]]
+    with pytest.raises(ParseError, match=r"^f\.csv \(line 3\): row has 3 cells, the header \(h1,h2\) has 2"):
+        body_rows(["h1,h2", "1,2", "3,4,5"], "f.csv", 2, "h1,h2")
+    with pytest.raises(ParseError, match=r"\(line 2\): blank line inside the data"):
+        body_rows(["h1,h2", "", "3,4"], "f.csv", 2, "h1,h2")
+
+
+def test_to_float_reports_the_first_bad_cell():
+    values, pos, raw = to_float(pd.Series([" 1.5", ".", "x", "y"]), frozenset({"."}))
+    assert values[0] == 1.5 and np.isnan(values[1])
+    assert (pos, raw) == (2, "x")
+    assert to_float(pd.Series(["1", "inf"]), frozenset())[1:] == (1, "inf")
+    assert to_float(pd.Series(["1", "2"]), frozenset())[1:] == (None, None)
+
+
+def test_check_increasing_names_both_lines():
+    idx = date_index(pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-02"]))
+    assert idx.name == "date" and str(idx.dtype) == "datetime64[ns]"
+    with pytest.raises(ValidationError, match=r"^f\.csv \(line 7, column 'Date'\): date '2020-01-02' duplicates "
+                                              r"the date '2020-01-02' on line 6"):
+        check_increasing(idx, ["2020-01-01", "2020-01-02", "2020-01-02"], np.array([5, 6, 7]), "f.csv", "Date")
+    check_increasing(idx[:2], ["2020-01-01", "2020-01-02"], np.array([5, 6]), "f.csv", "Date")
