@@ -205,7 +205,8 @@ def test_status_empty_store():
     assert "rotation data fetch" in out and "rotation data import" in out
 
 
-@pytest.mark.parametrize("argv", [["data"], ["data", "bogus"], ["nothing"], []], ids=["no-subcommand", "bad-subcommand", "bad-command", "empty"])
+@pytest.mark.parametrize("argv", [["data"], ["data", "bogus"], ["nothing"], []],
+                         ids=["no-subcommand", "bad-subcommand", "bad-command", "empty"])
 def test_bad_usage_exit_2(argv):
     with pytest.raises(SystemExit) as info:
         run(argv)
@@ -324,13 +325,14 @@ NOTEBOOK_02 = Path(__file__).resolve().parents[1] / "notebooks" / "02_dollar_sen
 
 def test_params_file_dates_read_like_p_values(tmp_path):
     """`-f` with `split_date: 2008-01-01` used to be refused ("must be str, got datetime.date")."""
-    from rotation.cli import _read_params_file
+    from rotation.cli import read_params_file
     from rotation.runner import plan_parameters
 
     f = tmp_path / "params.yaml"
     f.write_text("split_date: 2008-01-01\nrolling_months: 24\nproxy: iwm_spy\n", encoding="utf-8")
-    from_file = plan_parameters([NOTEBOOK_02], _read_params_file(str(f)))[0][0]
-    from_p = plan_parameters([NOTEBOOK_02], {"split_date": "2008-01-01", "rolling_months": "24", "proxy": "iwm_spy"})[0][0]
+    from_file = plan_parameters([NOTEBOOK_02], read_params_file(str(f)))[0][0]
+    given = {"split_date": "2008-01-01", "rolling_months": "24", "proxy": "iwm_spy"}
+    from_p = plan_parameters([NOTEBOOK_02], given)[0][0]
     assert from_file == from_p == {"split_date": "2008-01-01", "rolling_months": 24, "proxy": "iwm_spy"}
 
 

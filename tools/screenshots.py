@@ -4,9 +4,10 @@
     python tools/screenshots.py RUN_DIR [--out DIR] [--width 1400] [--height 900] [--full]
 
 Writes ``index.png`` (the run page) and ``<stem>.png`` (each notebook report) into ``--out``
-(default ``RUN_DIR/screenshots``), and prints what the browser measured on each page: where the
-Answer box ends against the window height, how many code blocks are visible, whether every
-contents link resolves, and the scorecard's row count. ``--full`` makes each image as tall as its
+(default ``RUN_DIR/screenshots``); for a grid folder (``rotation run --grid``) also ``robustness.png``
+and ``<combination>.index.png`` (each combination's run page). Prints what the browser measured on each
+page: where the Answer box ends against the window height, how many code blocks are visible, whether
+every contents link resolves, and the scorecard's row count. ``--full`` makes each image as tall as its
 page (capped at 30,000 px). Needs Chromium (Debian: ``apt-get install -y chromium``; or set
 ``ROTATION_CHROMIUM``).
 """
@@ -21,12 +22,37 @@ from rotation.present import browser
 
 
 def _pages(run_dir: Path) -> list[tuple[str, Path]]:
-    pages = [("index", run_dir / "index.html")] if (run_dir / "index.html").is_file() else []
+    """(name, page) of the run page, a grid's robustness page, each combination's run page and each report."""
+    pages = [(name, run_dir / f"{name}.html") for name in ("index", "robustness")
+             if (run_dir / f"{name}.html").is_file()]
     for folder in sorted(p for p in run_dir.iterdir() if p.is_dir()):
         report = folder / f"{folder.name}.html"
         if report.is_file():
             pages.append((folder.name, report))
+        if (folder / "index.html").is_file():  # a combination of a grid: its own run page
+            pages.append((f"{folder.name}.index", folder / "index.html"))
     return pages
+
+
+def _summary(name: str, seen: dict) -> str:
+    """What the browser measured on one page, as one line."""
+    first_screen = seen["viewport"]["height"]
+    toc = seen.get("toc") or []
+    broken = [t["href"] for t in toc if not t["resolves"]]
+    is_report = name not in ("index", "robustness") and not name.endswith(".index")
+    parts = []
+    if is_report:
+        answer = seen.get("answer")
+        parts.append(f"answer box ends at {answer['bottom']:.0f} px of a {first_screen} px screen"
+                     + ("" if answer["bottom"] <= first_screen else " (BELOW THE FIRST SCREEN)")
+                     if answer else "no answer box")
+    parts += [f"code visible {seen['code_visible']}/{seen['code_blocks']}",
+              f"contents links {len(toc) - len(broken)}/{len(toc)} resolve"
+              + (f" (broken: {broken})" if broken else ""),
+              f"page {seen['page_height']} px"]
+    if not is_report:
+        parts.append(f"scorecard rows {seen['scorecard_rows']}")
+    return "; ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,19 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         seen = browser.probe(page, window=window)
         height = min(int(seen["page_height"]), 30_000) if args.full else args.height
         png = browser.screenshot(page, out / f"{name}.png", window=(args.width, max(height, args.height)))
-        answer = seen.get("answer")
-        first_screen = seen["viewport"]["height"]
-        where = (f"answer box ends at {answer['bottom']:.0f} px of a {first_screen} px screen"
-                 + ("" if answer["bottom"] <= first_screen else " (BELOW THE FIRST SCREEN)")) if answer else "no answer box"
-        toc = seen.get("toc") or []
-        broken = [t["href"] for t in toc if not t["resolves"]]
-        parts = [] if name == "index" else [where]
-        parts += [f"code visible {seen['code_visible']}/{seen['code_blocks']}",
-                 f"contents links {len(toc) - len(broken)}/{len(toc)} resolve" + (f" (broken: {broken})" if broken else ""),
-                 f"page {seen['page_height']} px"]
-        if name == "index":
-            parts.append(f"scorecard rows {seen['scorecard_rows']}")
-        print(f"{png.relative_to(out.parent) if out.parent in png.parents else png}: " + "; ".join(parts))
+        print(f"{png.relative_to(out.parent) if out.parent in png.parents else png}: {_summary(name, seen)}")
     return 0
 
 

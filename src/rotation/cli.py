@@ -23,11 +23,11 @@ import json
 import os
 import sys
 from pathlib import Path
-
+from typing import Any
 
 from rotation.errors import RotationError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "read_params_file"]
 
 
 def _print_table(rows: list[dict], columns: list[str]) -> None:
@@ -68,7 +68,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if report.error:
         print(f"\nerror: {report.error}", file=sys.stderr)
     elif not report.ok:
-        print(f"\n{len(report.rejected)} file(s) rejected; the others were imported. Fix or remove the rejected files and import again.",
+        print(f"\n{len(report.rejected)} file(s) rejected; the others were imported. Fix or remove the rejected "
+              "files and import again.",
               file=sys.stderr)
     return 0 if report.ok else 1
 
@@ -139,7 +140,8 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     _print_table(rows, ["raw file", "remote", "status"])
     n = len(store.manifest()["datasets"])
     problems = repairs(store)
-    print(f"\nrebuilt {n} datasets in {store.root} from raw/" + ("" if not problems else f"; {len(problems)} problem(s) remain"))
+    print(f"\nrebuilt {n} datasets in {store.root} from raw/"
+          + ("" if not problems else f"; {len(problems)} problem(s) remain"))
     for p in problems:
         print(str(p), file=sys.stderr)
     return 0 if not problems else 1
@@ -154,7 +156,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_params_file(path: str) -> dict[str, object]:
+def read_params_file(path: str) -> dict[str, object]:
     """The mapping in a YAML parameters file, read like ``-p`` values (dates stay strings)."""
     from rotation.errors import ParameterError
     from rotation.notebook.parameters import load_yaml
@@ -177,7 +179,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from rotation.errors import ParameterError
     from rotation.runner import run_notebooks
 
-    params: dict[str, object] = _read_params_file(args.file) if args.file else {}
+    params: dict[str, object] = read_params_file(args.file) if args.file else {}
     for item in args.param or []:
         if "=" not in item:
             raise ParameterError(f"-p takes NAME=VALUE (or NAME VALUE), got {item!r}; write e.g. -p proxy=iwm_spy")
@@ -242,13 +244,12 @@ def _join_param_pairs(argv: list[str]) -> list[str]:
 
 
 def _cmd_results(args: argparse.Namespace) -> int:
-    from rotation.runner.recorded import find_results, format_results
-
-    from rotation.runner.grid import GRID_FILE
+    from rotation.present.text import format_results
+    from rotation.runner.recorded import find_results, latest_run
+    from rotation.runner.robustness import GRID_FILE
 
     if args.grid or (args.run and (Path(args.run).expanduser() / GRID_FILE).is_file()):
-        from rotation.runner.grid import format_robustness, robustness_json
-        from rotation.runner.recorded import latest_run
+        from rotation.runner.robustness import format_robustness, robustness_json
 
         target = Path(args.run).expanduser() if args.run else latest_run()
         if args.json:
@@ -270,34 +271,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="the local store (same as ROTATION_DATA_DIR; default: data/ in the project)")
     sub = p.add_subparsers(dest="command", required=True)
 
+    _add_data_commands(sub)
+    _add_run_command(sub)
+    _add_results_command(sub)
+    return p
+
+
+def _add_data_commands(sub: Any) -> None:
+    """``rotation data fetch|import|status|verify|rebuild|list``."""
     data = sub.add_parser("data", help="fetch, import, inspect and verify the local data store")
     dsub = data.add_subparsers(dest="data_command", required=True)
     f = dsub.add_parser("fetch", help="download datasets (all when no KEY is given)")
-    f.add_argument("keys", nargs="*", metavar="KEY", help="dataset keys or remote ids, e.g. DGS10 IWM Portfolios_Formed_on_ME")
+    f.add_argument("keys", nargs="*", metavar="KEY",
+                   help="dataset keys or remote ids, e.g. DGS10 IWM Portfolios_Formed_on_ME")
     f.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
     f.add_argument("--retries", type=int, default=3, help="retries per file, with a doubling pause (default 3)")
     f.add_argument("--max-time", type=float, default=900.0, metavar="SECONDS",
-                   help="give up after this many seconds in all (default 900); it also stops after 3 connection failures in a row")
+                   help="give up after this many seconds in all (default 900); it also stops after 3 connection "
+                        "failures in a row")
     f.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=_cmd_fetch)
     i = dsub.add_parser("import", help="import original downloaded files (folders are searched recursively)")
     i.add_argument("paths", nargs="+", metavar="PATH")
-    i.add_argument("--dataset", help="what the given FILE is, when its name does not say (e.g. Portfolios_Formed_on_ME_Daily)")
+    i.add_argument("--dataset",
+                   help="what the given FILE is, when its name does not say (e.g. Portfolios_Formed_on_ME_Daily)")
     i.add_argument("--end", action="append", metavar="[KEY=]DATE",
-                   help="drop observations after DATE (all files, or KEY=DATE for one); repeatable. Use it to cut an intraday last row")
+                   help="drop observations after DATE (all files, or KEY=DATE for one); repeatable. Use it to cut "
+                        "an intraday last row")
     i.add_argument("--end-file", metavar="FILE",
-                   help="a file of end dates, one KEY=DATE per line (e.g. tests/snapshot-cuts.txt for the offline snapshot)")
+                   help="a file of end dates, one KEY=DATE per line (e.g. tests/snapshot-cuts.txt for the offline "
+                        "snapshot)")
     i.set_defaults(func=_cmd_import)
     s = dsub.add_parser("status", help="what is in the store")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_cmd_status)
     v = dsub.add_parser("verify", help="recompute every checksum")
     v.set_defaults(func=_cmd_verify)
-    rb = dsub.add_parser("rebuild", help="re-create processed/ and the manifest from the raw files (repairs a damaged store)")
+    rb = dsub.add_parser("rebuild",
+                         help="re-create processed/ and the manifest from the raw files (repairs a damaged store)")
     rb.set_defaults(func=_cmd_rebuild)
     li = dsub.add_parser("list", help="the catalog of datasets")
     li.set_defaults(func=_cmd_list)
 
+
+def _add_run_command(sub: Any) -> None:
+    """``rotation run``: notebooks, parameters, grids and where they run."""
     r = sub.add_parser(
         "run", help="execute notebooks with papermill into a run folder",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -333,6 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_cmd_run)
 
+
+def _add_results_command(sub: Any) -> None:
+    """``rotation results``: what a run or a grid recorded."""
     res = sub.add_parser(
         "results", help="print what notebooks recorded (default: the latest run)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -351,7 +372,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a grid run: each claim's verdict under every combination, with a consistency label "
                           "(the default for a folder written by `rotation run --grid`)")
     res.set_defaults(func=_cmd_results)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,8 @@
-"""Robustness grids (rotation.runner.grid): checks before running, skips, failures, local vs Dask."""
+"""Robustness grids (rotation.runner.grid): checks before running, skips, failures, local vs Dask.
+
+The grid folder's own files (grid.json, robustness.html, the run pages' grid flags) are tested in
+test_robustness.py, the consistency labels in tests/evidence/test_consistency.py.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,8 @@ import nbformat
 import pytest
 
 from rotation.errors import ParameterError
-from rotation.runner.grid import (
-    GridSummary,
-    check_grid,
-    combinations,
-    combo_label,
-    consistency,
-    format_robustness,
-    parse_grid,
-    run_grid,
-)
+from rotation.runner.grid import GridSummary, check_grid, combinations, combo_label, parse_grid, run_grid
+from rotation.runner.robustness import format_robustness
 
 
 def _notebook(path: Path, params: str, body: str) -> None:
@@ -127,17 +123,6 @@ def test_one_blas_thread_per_kernel_and_environment_restored(nbdir, kernel, tmp_
     assert "OPENBLAS_NUM_THREADS" not in os.environ
 
 
-def test_consistency_labels():
-    def rec(status, est):
-        return {"status": status, "headline": {"estimate": est}}
-    assert consistency([rec("supported", 1), rec("supported", 2)]) == "same verdict everywhere"
-    assert consistency([rec("supported", 1), rec("inconclusive", 0.2)]) == "sign stable, significance varies"
-    assert consistency([rec("supported", 1), rec("contradicted", -1)]) == "flips"
-    assert consistency([rec("supported", 1), None]) == "one combination only"
-    assert consistency([rec("supported", 1), rec("inconclusive", None)]) == "verdict varies"
-    assert consistency([None, None]) == "not run"
-
-
 # --------------------------------------------------------------------------- notebook 01, local and Dask
 
 GRID_01 = {"proxy": ["ff30_vw", "iwm_spy"], "start": ["1926-07-31", "2001-01-31"]}
@@ -223,117 +208,6 @@ def test_cli_grid_key_in_file_must_be_a_mapping(nbdir, tmp_path, capsys):
     params.write_text("grid: [1, 2]\n", encoding="utf-8")
     assert main(["run", str(nbdir / "00_toy.ipynb"), "-f", str(params), "--out", str(tmp_path / "g"), "-q"]) != 0
     assert "must be a mapping" in capsys.readouterr().err
-
-
-# --------------------------------------------------------------------------- the robustness page and table
-
-
-def _verdict(claim_id: str, status: str, est: float, lo: float, hi: float) -> dict:
-    return {"claim_id": claim_id, "quote": "q", "status": status, "rule": "R7",
-            "headline": {"label": "x", "estimate": est, "units": "decimal relative return per month", "scale": "return",
-                         "ci_lower": lo, "ci_upper": hi, "p_value": None, "nobs": 50, "null": 0.0,
-                         "thresholds": None, "level": 0.95, "median": None, "share_positive": None}}
-
-
-@pytest.fixture
-def fake_grid(tmp_path) -> Path:
-    """A grid folder written by hand: proxy x start, iwm_spy from 1926 skipped, two claims of notebook 01."""
-    from rotation.present.report import render_run_page
-
-    out = tmp_path / "grid"
-    verdicts = {  # label -> (underwhelming, breakout_follow_through)
-        "proxy-ff30_vw__start-1926-07-31": (("supported", 0.012, 0.004, 0.02), ("supported", 0.01, 0.002, 0.02)),
-        "proxy-ff30_vw__start-2001-01-31": (("supported", 0.011, 0.003, 0.02), ("not supported", 0.004, -0.002, 0.01)),
-        "proxy-iwm_spy__start-2001-01-31": (("supported", 0.009, 0.001, 0.02), ("contradicted", -0.01, -0.02, -0.003)),
-    }
-    combos = []
-    for proxy in ("ff30_vw", "iwm_spy"):
-        for start in ("1926-07-31", "2001-01-31"):
-            label = combo_label({"proxy": proxy, "start": start})
-            entry = {"label": label, "parameters": {"proxy": proxy, "start": start}, "folder": label}
-            if label not in verdicts:
-                entry.update(status="skipped", reason="proxy 'iwm_spy' has data from 2000-05-31 only")
-            else:
-                entry.update(status="ok", error="", notebooks={"01_relative_strength": "ok"})
-                folder = out / label / "01_relative_strength"
-                folder.mkdir(parents=True)
-                (u, b) = verdicts[label]
-                values = {"verdicts.underwhelming": _verdict("underwhelming", *u),
-                          "verdicts.breakout_follow_through": _verdict("breakout_follow_through", *b)}
-                (folder / "results.json").write_text(json.dumps(values))
-                nb = {"name": "01_relative_strength", "status": "ok", "seconds": 1.0, "question": "", "results": values,
-                      "error": None, "files": {"html": "01_relative_strength/01_relative_strength.html"},
-                      "parameters": entry["parameters"], "data_as_of": None}
-                (out / label / "index.html").write_text(render_run_page(out / label, [nb]))
-            combos.append(entry)
-    (out / "grid.json").write_text(json.dumps({"grid": {"proxy": ["ff30_vw", "iwm_spy"],
-                                                        "start": ["1926-07-31", "2001-01-31"]},
-                                               "combinations": combos}))
-    return out
-
-
-def test_robustness_rows_labels_and_proxy_dependence(fake_grid):
-    from rotation.runner.grid import robustness_rows
-
-    rows, combos = robustness_rows(fake_grid)
-    assert [r["claim_id"] for r in rows] == ["underwhelming", "breakout_follow_through"]
-    under, breakout = rows
-    assert under["consistency"] == "same verdict everywhere" and under["depends_on_proxy"] == ""
-    assert under["claim"].startswith("Small caps have been underwhelming")
-    assert breakout["consistency"] == "flips"
-    assert breakout["depends_on_proxy"] == "at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy"
-    assert breakout["cells"]["proxy-iwm_spy__start-1926-07-31"] is None and len(combos) == 4
-
-
-def test_robustness_page_in_the_house_style(fake_grid):
-    from rotation.runner.grid import CONSISTENCY, mark_run_pages, robustness_html
-
-    page = robustness_html(fake_grid)
-    assert "<main class=\"rot-run\">" in page and "rot-scorecard" in page  # the run page's CSS and table
-    assert "Small caps have been underwhelming" in page  # claim titles, not only ids
-    assert "background:#1b7837'>supported<" in page and "background:#b2182b'>contradicted<" in page
-    assert "+1.20% [+0.40%, +2.00%]" in page  # the scorecard's number format
-    assert all(label in page for label in CONSISTENCY)  # the legend
-    assert "href=\"proxy-ff30_vw__start-2001-01-31/index.html\"" in page
-    assert ("proxy-iwm_spy__start-2001-01-31/01_relative_strength/01_relative_strength.html"
-            "#findings-and-caveats") in page
-    assert "depends on the proxy: at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy" in page
-    assert "has data from 2000-05-31 only" in page and "rot-skipped" in page
-
-    mark_run_pages(fake_grid)
-    run_page = (fake_grid / "proxy-iwm_spy__start-2001-01-31" / "index.html").read_text()
-    assert "href=\"../robustness.html\"" in run_page and "proxy=iwm_spy, start=2001-01-31" in run_page
-    assert "the verdict of 1 claim depends on the proxy" in run_page
-    row = run_page.split("data-claim='breakout_follow_through'")[1].split("</tr>")[0]
-    assert "depends on the proxy: at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy" in row
-    row = run_page.split("data-claim='underwhelming'")[1].split("</tr>")[0]
-    assert "depends on the proxy" not in row
-    mark_run_pages(fake_grid)  # idempotent
-    again = (fake_grid / "proxy-iwm_spy__start-2001-01-31" / "index.html").read_text()
-    assert again == run_page
-
-
-def test_results_grid_table_via_cli(fake_grid, capsys):
-    from rotation.cli import main
-
-    assert main(["results", "--grid", str(fake_grid)]) == 0
-    text = capsys.readouterr().out
-    lines = text.splitlines()
-    assert "[3] proxy=iwm_spy start=1926-07-31  skipped: proxy 'iwm_spy' has data from 2000-05-31 only" in text
-    head = next(line for line in lines if line.startswith("claim "))
-    assert head.split() == ["claim", "[1]", "[2]", "[3]", "[4]", "consistency"]
-    row = next(line for line in lines if line.startswith("breakout_follow_through"))
-    assert row.split("  ")[0] == "breakout_follow_through" and "skipped" in row
-    assert row.rstrip().endswith("flips (depends on the proxy: at start=2001-01-31: not supported with ff30_vw; contradicted with iwm_spy)")
-    effect = lines[lines.index(row) + 1]
-    assert effect.split()[0] == "effect" and "+1.00% [+0.20%, +2.00%]" in effect
-    # columns line up: each status sits above its effect
-    assert row.index("not supported") == effect.index("+0.40%")
-    assert "\n  same verdict everywhere: every combination" in text
-    assert "\n  underwhelming: Small caps have been underwhelming" in text
-    assert main(["results", str(fake_grid), "--json"]) == 0  # a grid folder is recognised without --grid
-    data = json.loads(capsys.readouterr().out)
-    assert [c["consistency"] for c in data["claims"]] == ["same verdict everywhere", "flips"]
 
 
 def test_cli_grid_on_a_dask_scheduler_and_worker(nbdir, kernel, tmp_path, capsys):

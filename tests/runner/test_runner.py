@@ -254,6 +254,7 @@ def test_run_writes_folder(serial_run, nbdir):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok" and manifest["error"] is None
     assert manifest["parameters"] == {"n": 5, "label": "x", "start": "2000-01-01"}
+    assert manifest["parameter_order"] == ["n", "label", "start"]  # the declaration order, for the run page
     assert manifest["overrides"] == {"n": 5, "start": "2000-01-01"}
     assert manifest["git"] == {"commit": "0" * 40, "dirty": False}
     assert manifest["packages"]["papermill"]
@@ -279,6 +280,26 @@ def test_run_writes_folder(serial_run, nbdir):
         assert f'href="{name}/{name}.html"' in index
     assert 'href="00_alpha/results.json"' in index
     assert "FAILED" in index and "boom" in index
+    assert manifest["title"] == "00alpha" and manifest["question"] == ""  # the run page's section heading (plain text)
+
+
+def test_run_page_re_rendered_from_its_folder_equals_the_one_written(serial_run):
+    """The run page is rendered from the folder's files (manifests, results.json, the run record): rendering it
+    again gives the same bytes, and the record holds what the header and the given-parameters box show."""
+    from rotation.runner.folder import read_run_record
+    from rotation.runner.html import write_run_page
+
+    out = serial_run.out_dir
+    written = (out / "index.html").read_bytes()
+    record = read_run_record(out)
+    assert record.notebooks == ("00_alpha", "01_beta", "02_gamma") and record.kernel == serial_run.kernel
+    assert record.given == {"n": "5", "start": "2000-01-01"} and record.git == {"commit": "0" * 40, "dirty": False}
+    assert record.started <= record.finished
+    page = written.decode()
+    assert f"started {record.started} · finished {record.finished} · kernel {record.kernel}" in page
+    assert "Parameters given for this run (2)" in page
+    write_run_page(out)
+    assert (out / "index.html").read_bytes() == written
 
 
 def test_failing_notebook(serial_run):

@@ -98,12 +98,14 @@ _PROBE = r"""
     var toc = Array.prototype.slice.call(document.querySelectorAll('nav.rot-toc a[href^="#"]')).map(function (a) {
       var id = decodeURIComponent(a.getAttribute('href').slice(1));
       var target = document.getElementById(id);
-      return {href: a.getAttribute('href'), text: a.textContent, resolves: !!target, top: target ? rect(target).top : null};
+      return {href: a.getAttribute('href'), text: a.textContent, resolves: !!target,
+              top: target ? rect(target).top : null};
     });
     var out = {
       title: document.title,
       viewport: {width: window.innerWidth, height: window.innerHeight},
       page_height: document.documentElement.scrollHeight,
+      page_width: document.documentElement.scrollWidth,
       h1: rect(document.querySelector('h1')),
       answer: rect(document.querySelector('.rot-answer')),
       code_blocks: code.length,
@@ -134,7 +136,8 @@ def probe(page: Path, *, window: tuple[int, int] = WINDOW, chromium: str | None 
     Returns
     -------
     dict
-        ``title``; ``viewport`` (width, height); ``page_height``; ``h1`` and ``answer``
+        ``title``; ``viewport`` (width, height); ``page_height`` and ``page_width`` (wider than the
+        viewport: the page scrolls sideways); ``h1`` and ``answer``
         (``top``/``bottom``/``height`` in CSS pixels from the top of the page, or None);
         ``code_blocks`` and ``code_visible`` (code ``<pre>`` elements, and how many are shown);
         ``toc`` (per contents link: ``href``, ``text``, ``resolves``, ``top``);

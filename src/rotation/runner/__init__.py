@@ -2,7 +2,8 @@
 
 One run writes a folder (``runs/<YYYYmmdd-HHMMSS>/`` or ``--out``) with::
 
-    index.html                      table of notebooks, status, links, parameters
+    index.html                      the run page: claim scorecard, then each notebook's status, links, parameters
+    .rotation-run                   the run record (JSON: notebooks, times, kernel, commit, parameters given)
     <stem>/<stem>.ipynb             the executed notebook (its records are outputs of it)
     <stem>/<stem>.html              the same, rendered (nbconvert), records hidden
     <stem>/results.json             the records of the executed notebook (rotation.outputs)
@@ -13,8 +14,11 @@ Modules: :mod:`~rotation.runner.discovery` (which notebooks),
 :mod:`~rotation.runner.parameters` (declarations and overrides, checked with
 :mod:`rotation.notebook.parameters` before any kernel starts), :mod:`~rotation.runner.execution`
 (papermill, one job per notebook), :mod:`~rotation.runner.provenance` (git, packages,
-file writing), :mod:`~rotation.runner.html` (reports and the index page) and
-:mod:`~rotation.runner.status` (what a run returns).
+file writing), :mod:`~rotation.runner.folder` (the run folder read back as the run page's data),
+:mod:`~rotation.runner.html` (reports and the run page), :mod:`~rotation.runner.status` (what a run
+returns), :mod:`~rotation.runner.recorded` (``rotation results``), and the robustness grids:
+:mod:`~rotation.runner.grid` (parsing, expansion, the local and Dask executors) and
+:mod:`~rotation.runner.robustness` (``grid.json``, the robustness page and table).
 """
 
 from __future__ import annotations
@@ -26,19 +30,20 @@ from rotation import config
 from rotation.errors import ParameterError
 from rotation.notebook.parameters import ParamSpec, parse_parameters_source
 from rotation.runner import provenance
-from rotation.runner.discovery import available, list_notebooks, resolve_notebook
+from rotation.runner.discovery import list_notebooks, resolve_notebook, select_notebooks
 from rotation.runner.execution import (
     KERNEL_MPLBACKEND,
-    _now,
     check_out_dir,
     claim_out_dir,
     kernel_environment,
     make_jobs,
     new_run_dir,
+    now,
     resolve_kernel,
     run_jobs,
 )
-from rotation.runner.html import write_index
+from rotation.runner.folder import RunRecord, write_run_record
+from rotation.runner.html import write_run_page
 from rotation.runner.status import NotebookError, NotebookPaths, NotebookResult, RunSummary
 from rotation.runner.parameters import coerce_parameters, notebook_parameters, plan_parameters
 
@@ -47,24 +52,6 @@ __all__ = [
     "resolve_notebook", "notebook_parameters", "parse_parameters_source", "coerce_parameters", "plan_parameters",
     "resolve_kernel", "run_notebooks", "KERNEL_MPLBACKEND",
 ]
-
-
-def _select(names: Sequence[str] | None, notebooks_dir: Path | str | None) -> list[Path]:
-    if names:
-        notebooks: list[Path] = []
-        for name in names:
-            nb = resolve_notebook(name, notebooks_dir)
-            if nb not in notebooks:
-                notebooks.append(nb)
-    else:
-        notebooks = [nb.resolve() for nb in list_notebooks(notebooks_dir)]
-        if not notebooks:
-            raise ParameterError(available(notebooks_dir))
-    stems = [nb.stem for nb in notebooks]
-    dupes = sorted({s for s in stems if stems.count(s) > 1})
-    if dupes:
-        raise ParameterError(f"two selected notebooks share the name {dupes[0]!r}; their run folders would clash")
-    return notebooks
 
 
 def run_notebooks(
@@ -115,7 +102,7 @@ def run_notebooks(
         raise ParameterError(f"jobs must be a positive integer, got {jobs!r}")
     if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0):
         raise ParameterError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
-    notebooks = _select(names, notebooks_dir)
+    notebooks = select_notebooks(names, notebooks_dir)
     specs = [notebook_parameters(nb) for nb in notebooks]  # each notebook parsed once per run
     plan = plan_parameters(notebooks, params, specs)
     kernel = resolve_kernel(kernel_name)
@@ -123,9 +110,11 @@ def run_notebooks(
     check_out_dir(out_dir, force)
     claim_out_dir(out_dir)
     git = provenance.git_info(config.project_root())
-    started = _now()
+    started = now()
     with kernel_environment() as env:
         job_list = make_jobs(notebooks, plan, out_dir, kernel, timeout, git, env)
         done = run_jobs(job_list, jobs, progress)
-    write_index(out_dir, done, dict(params or {}), kernel, git, started, _now())
+    write_run_record(out_dir, RunRecord(notebooks=tuple(r.name for r in done), started=started, finished=now(),
+                                        kernel=kernel, git=git, given=dict(params or {})))
+    write_run_page(out_dir)
     return RunSummary(out_dir=out_dir, results=tuple(done), parameters=dict(params or {}), kernel=kernel)

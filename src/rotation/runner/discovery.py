@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from rotation import config
 from rotation.errors import ParameterError
 
-__all__ = ["list_notebooks", "resolve_notebook", "available"]
+__all__ = ["list_notebooks", "resolve_notebook", "available", "select_notebooks"]
 
 _NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -61,3 +62,29 @@ def available(notebooks_dir: Path | str | None) -> str:
     if not notebooks:
         return f"there are no NN_*.ipynb notebooks in {_nb_dir(notebooks_dir)}"
     return "available notebooks: " + ", ".join(nb.stem for nb in notebooks)
+
+
+def select_notebooks(names: Sequence[str] | None, notebooks_dir: Path | str | None = None) -> list[Path]:
+    """The notebooks a run executes: ``names`` resolved in order (duplicates once), or every ``NN_*.ipynb``.
+
+    Raises
+    ------
+    ParameterError
+        An unknown or ambiguous name, no notebooks at all, or two selected notebooks with the same stem
+        (their run folders would clash).
+    """
+    if names:
+        notebooks: list[Path] = []
+        for name in names:
+            nb = resolve_notebook(name, notebooks_dir)
+            if nb not in notebooks:
+                notebooks.append(nb)
+    else:
+        notebooks = [nb.resolve() for nb in list_notebooks(notebooks_dir)]
+        if not notebooks:
+            raise ParameterError(available(notebooks_dir))
+    stems = [nb.stem for nb in notebooks]
+    dupes = sorted({s for s in stems if stems.count(s) > 1})
+    if dupes:
+        raise ParameterError(f"two selected notebooks share the name {dupes[0]!r}; their run folders would clash")
+    return notebooks

@@ -26,12 +26,14 @@ from typing import Any
 from rotation import config
 from rotation.errors import ParameterError
 from rotation.outputs import dump_results, notebook_kernel, notebook_reads, notebook_results
+from rotation.present.reader import notebook_title_and_question
 from rotation.runner import provenance
 from rotation.runner.html import export_html
 from rotation.runner.status import NotebookError, NotebookResult, notebook_paths
 
-__all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES", "kernel_environment",
-           "temporary_environ", "ipc_kernel_manager", "run_jobs"]
+__all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES",
+           "kernel_environment", "temporary_environ", "ipc_kernel_manager", "run_jobs", "now", "title_and_question",
+           "new_run_dir", "check_out_dir", "claim_out_dir", "make_jobs", "label"]
 
 # Headless plotting in the kernels.  The inline backend renders with Agg (no GUI) *and* puts figures into the
 # executed notebook; the notebooks' check cell selects it too, for runs outside `rotation run`.
@@ -148,8 +150,17 @@ def _kernel_manager_kwargs() -> dict[str, Any]:
     return {"kernel_manager_class": ipc_kernel_manager()} if os.name == "posix" else {}
 
 
-def _now() -> str:
+def now() -> str:
+    """The current time, ISO 8601 to the second with the local UTC offset (manifests, the run record)."""
     return _dt.datetime.now(_dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+def title_and_question(notebook: Path) -> tuple[str, str]:
+    """(title, question) of a source notebook for its manifest; ("", "") when it cannot be read."""
+    try:  # the source notebook (small, no outputs) holds the title and the question
+        return notebook_title_and_question(notebook)
+    except Exception:  # noqa: BLE001 - a missing or damaged source must not lose the run page
+        return "", ""
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -159,13 +170,17 @@ def _strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
+def _tags(cell: Any) -> list[str]:
+    return cell.get("metadata", {}).get("tags") or []
+
+
 def _error_from_papermill(exc: Any, stem: str, executed: Any) -> NotebookError:
     """The failure papermill reported, with the failing cell's index in the *source* notebook."""
     cell_index = exc.cell_index
     if executed is not None:
         # papermill inserted an error banner at the top and an anchor before the failing cell
-        cells = [c for c in executed.cells if "papermill-error-cell-tag" not in (c.get("metadata", {}).get("tags") or [])]
-        injected = sum("injected-parameters" in (c.get("metadata", {}).get("tags") or []) for c in cells[: exc.cell_index])
+        cells = [c for c in executed.cells if "papermill-error-cell-tag" not in _tags(c)]
+        injected = sum("injected-parameters" in _tags(c) for c in cells[: exc.cell_index])
         cell_index = exc.cell_index - injected
     source = exc.source if isinstance(exc.source, str) else "".join(exc.source or [])
     return NotebookError(notebook=stem, cell_index=cell_index, ename=str(exc.ename), evalue=str(exc.evalue),
@@ -195,7 +210,7 @@ def execute(job: Job) -> NotebookResult:
     for stale in (paths.results, paths.ipynb, paths.html, paths.manifest):
         stale.unlink(missing_ok=True)
 
-    started = _now()
+    started = now()
     t0 = time.perf_counter()
     caught: Exception | None = None
     try:
@@ -206,7 +221,7 @@ def execute(job: Job) -> NotebookResult:
     except Exception as exc:  # noqa: BLE001 - failures, timeouts, dead kernels: record, don't abort the run
         caught = exc
     seconds = round(time.perf_counter() - t0, 3)
-    finished = _now()
+    finished = now()
     if not paths.ipynb.exists():  # papermill could not write it (e.g. a timeout): keep the source
         shutil.copyfile(job.notebook, paths.ipynb)
     executed = _read_executed(paths.ipynb)  # the one read of the executed notebook
@@ -225,7 +240,7 @@ def execute(job: Job) -> NotebookResult:
         job, status=status, error=error.to_dict() if error else None,
         reads=notebook_reads(executed) if executed is not None else [], kernel_python=kernel,
         files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name},
-        started=started, finished=finished, seconds=seconds,
+        about=title_and_question(job.notebook), started=started, finished=finished, seconds=seconds,
     )
     provenance.write_json(paths.manifest, manifest)
     export_html(executed, paths.html, error, stem)
@@ -246,7 +261,8 @@ def crashed(job: Job, exc: BaseException) -> NotebookResult:
         export_html(None, paths.html, error, stem)
     provenance.write_json(paths.manifest, provenance.manifest(
         job, status="failed", error=error.to_dict(), reads=None, kernel_python=None,
-        files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name}))
+        files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name},
+        about=title_and_question(job.notebook), seconds=0.0))
     return NotebookResult(name=stem, notebook=job.notebook, status="failed", seconds=0.0, error=error, paths=paths,
                           parameters=dict(job.effective))
 

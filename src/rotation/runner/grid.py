@@ -3,12 +3,14 @@
 ``rotation run --grid proxy=ff30_vw,iwm_spy --grid start=1926-07-31,1963-07-31 01`` runs the
 cartesian product; each combination is a normal run folder (``<out>/<label>/``, written by
 :func:`rotation.runner.run_notebooks`, with its own reports and manifests) and all of them
-read the same store, read-only.  The grid folder gets ``grid.json`` (combinations and
-outcomes) and ``robustness.html`` (every claim's verdict and headline effect under each
-combination, with a consistency label: :data:`CONSISTENCY`); ``rotation results --grid`` prints
-the same table.  Each combination's run page (``<label>/index.html``) gets a note linking to
+read the same store, read-only.  This module parses and expands the grid and runs it; when every
+combination is done, :mod:`rotation.runner.robustness` writes the grid folder's ``grid.json``
+(combinations and outcomes) and ``robustness.html`` (every claim's verdict and headline effect under
+each combination, with a consistency label: :data:`rotation.evidence.consistency.CONSISTENCY`), and
+renders each combination's run page (``<label>/index.html``) again with a note linking to
 ``../robustness.html`` and, on its scorecard, a "depends on the proxy" flag for every claim whose
-verdict changes with the proxy when the grid's other values are held fixed.
+verdict changes with the proxy when the grid's other values are held fixed; ``rotation results --grid``
+prints the same table.
 
 Every value of the grid is checked with the notebooks' parameter rules before anything runs;
 a combination whose proxy's data start after its ``start`` is *skipped* with the reason; a
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import itertools
-import json
 import multiprocessing
 import os
 import re
@@ -37,14 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from rotation.errors import ParameterError
-from rotation.runner.execution import BLAS_THREAD_VARIABLES
+from rotation.runner.discovery import select_notebooks
+from rotation.runner.execution import BLAS_THREAD_VARIABLES, check_out_dir, claim_out_dir, new_run_dir, resolve_kernel
+from rotation.runner.robustness import ROBUSTNESS_PAGE, write_grid_file, write_grid_pages
 
 __all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
-           "connect", "robustness_rows", "format_robustness", "robustness_json", "robustness_html", "mark_run_pages",
-           "consistency", "effect_brief", "CONSISTENCY", "GRID_FILE", "ROBUSTNESS_PAGE"]
-
-GRID_FILE = "grid.json"
-ROBUSTNESS_PAGE = "robustness.html"
+           "connect", "DASK_CONNECT_TIMEOUT"]
 
 
 def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[object]]:
@@ -174,7 +173,7 @@ def _run_combo(names: list[str] | None, params: dict[str, object], out: str, ker
             summary = run_notebooks(names, params=params, out=out, jobs=1, kernel_name=kernel, progress=False,
                                     timeout=timeout, notebooks_dir=notebooks_dir, force=True)
     except Exception as exc:  # noqa: BLE001 - reported as a failed combination
-        return {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+        return _failed(exc)
     failed = [r.error.describe() if r.error else f"{r.name} failed" for r in summary.failed]
     return {"status": "ok" if summary.ok else "failed", "error": "; ".join(failed),
             "notebooks": {r.name: r.status for r in summary.results}}
@@ -248,9 +247,6 @@ def run_grid(
         Dask scheduler that does not answer -- all before anything runs.  A failing combination does
         not raise: see ``GridSummary.ok`` and each combination's ``status`` and ``error``.
     """
-    from rotation.runner import _select, resolve_kernel
-    from rotation.runner.execution import check_out_dir, new_run_dir
-
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor must be 'local' or 'dask', got {executor!r}")
     if executor == "dask" and scheduler is None and client is None:
@@ -262,7 +258,7 @@ def run_grid(
     grid = parse_grid(grid)  # type: ignore[arg-type]
     if not grid:
         raise ParameterError("the grid has no parameters; give at least one, e.g. --grid proxy=ff30_vw,iwm_spy")
-    notebooks = _select(names, notebooks_dir)
+    notebooks = select_notebooks(names, notebooks_dir)
     check_grid(notebooks, grid, params)
     kernel = resolve_kernel(kernel_name)
     out_dir = Path(out).expanduser().resolve() if out is not None else new_run_dir()
@@ -278,18 +274,19 @@ def run_grid(
             client.close()
 
 
-def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[str, object] | None, out_dir: Path,
-         kernel: str, jobs: int, executor: str, client: Any, progress: bool, timeout: int | None,
-         notebooks_dir: Path | str | None) -> GridSummary:
-    """The checked grid, run: skip, execute, write grid.json, mark the run pages, write the robustness page."""
-    from rotation.runner.execution import claim_out_dir
-    from rotation.runner.provenance import write_text
+Task = tuple[int, tuple]
+"""One combination to run: its index among the grid's combinations and the arguments of :func:`_run_combo`."""
 
-    claim_out_dir(out_dir)
+
+def _plan(grid: Mapping[str, Sequence[object]], notebooks: list[Path], params: Mapping[str, object] | None,
+          out_dir: Path, kernel: str, timeout: int | None,
+          notebooks_dir: Path | str | None) -> tuple[list[dict[str, Any]], list[Task]]:
+    """The grid's combinations (``grid.json`` entries; a combination that cannot be served is skipped with its
+    reason) and the tasks that run the others."""
     nb_names = [str(nb) for nb in notebooks]
     env = _rotation_env()
     combos: list[dict[str, Any]] = []
-    todo: list[tuple[int, tuple]] = []
+    todo: list[Task] = []
     for combo in combinations(grid):
         label = combo_label(combo)
         entry: dict[str, Any] = {"label": label, "parameters": combo, "folder": label}
@@ -301,9 +298,39 @@ def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[s
                     str(notebooks_dir) if notebooks_dir else None, env)
             todo.append((len(combos), args))
         combos.append(entry)
+    return combos, todo
 
+
+def _failed(exc: BaseException) -> dict[str, Any]:
+    return {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+
+
+def _run_local(todo: list[Task], done: Callable[[int, dict[str, Any]], None], jobs: int) -> None:
+    """The tasks on a local process pool of ``jobs`` processes (in this process when one at a time)."""
+    if jobs == 1 or len(todo) <= 1:
+        for i, args in todo:
+            done(i, _run_combo(*args))
+        return
+    # spawned like the runner's own pool: no fork of a process that may hold threads
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_run_combo, *args): i for i, args in todo}
+        for fut in cf.as_completed(futures):
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker process
+                res = _failed(exc)
+            done(futures[fut], res)
+
+
+def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[str, object] | None, out_dir: Path,
+         kernel: str, jobs: int, executor: str, client: Any, progress: bool, timeout: int | None,
+         notebooks_dir: Path | str | None) -> GridSummary:
+    """The checked grid, run: skip, execute, then write grid.json, the robustness page and the run pages."""
     from tqdm.auto import tqdm
 
+    claim_out_dir(out_dir)
+    combos, todo = _plan(grid, notebooks, params, out_dir, kernel, timeout, notebooks_dir)
     bar = tqdm(total=len(combos), desc="grid", unit="combination", disable=not progress)
     bar.update(len(combos) - len(todo))
 
@@ -313,24 +340,12 @@ def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[s
 
     if executor == "dask":
         _run_dask(todo, done, client)
-    elif jobs == 1 or len(todo) <= 1:
-        for i, args in todo:
-            done(i, _run_combo(*args))
-    else:  # spawned like the runner's own pool: no fork of a process that may hold threads
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                    mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_run_combo, *args): i for i, args in todo}
-            for fut in cf.as_completed(futures):
-                try:
-                    res = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker process
-                    res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
-                done(futures[fut], res)
+    else:
+        _run_local(todo, done, jobs)
     bar.close()
     summary = GridSummary(out_dir=out_dir, grid={k: list(v) for k, v in grid.items()}, combos=combos)
-    write_text(out_dir / GRID_FILE, json.dumps({"grid": summary.grid, "combinations": combos}, indent=2, default=str))
-    mark_run_pages(out_dir)
-    write_text(out_dir / ROBUSTNESS_PAGE, robustness_html(out_dir))
+    write_grid_file(out_dir, summary.grid, combos)
+    write_grid_pages(out_dir)
     return summary
 
 
@@ -359,7 +374,8 @@ def connect(scheduler: str) -> Any:
                              "it prints (tcp://HOST:8786), with at least one `dask worker ADDRESS`") from None
 
 
-def _run_dask(todo: list[tuple[int, tuple]], done: Callable[[int, dict[str, Any]], None], client: Any) -> None:
+def _run_dask(todo: list[Task], done: Callable[[int, dict[str, Any]], None], client: Any) -> None:
+    """The tasks on a Dask cluster, one task per combination."""
     from distributed import as_completed
 
     run_id = uuid.uuid4().hex[:12]  # task keys unique per grid: a reused client must not return old results
@@ -368,224 +384,5 @@ def _run_dask(todo: list[tuple[int, tuple]], done: Callable[[int, dict[str, Any]
         try:
             res = fut.result()
         except Exception as exc:  # noqa: BLE001 - a lost worker, a worker without the package
-            res = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "notebooks": {}}
+            res = _failed(exc)
         done(futures[fut], res)
-
-
-# ---------------------------------------------------------------------------------------------- robustness
-
-CONSISTENCY: dict[str, str] = {
-    "same verdict everywhere": "every combination that decided the claim gave the same verdict",
-    "sign stable, significance varies": "the verdict changes, but the headline effect keeps its sign (relative to "
-                                        "its null or threshold band): the evidence is weaker in some combinations",
-    "flips": "the verdict changes and the headline effect changes sign between combinations",
-    "verdict varies": "the verdict changes and some combination has no effect sign to compare",
-    "one combination only": "only one combination decided the claim: nothing to compare",
-}
-"""Consistency labels of the robustness table and what each means (the legend of the page and the text)."""
-
-
-def _load_grid(out_dir: Path) -> dict[str, Any]:
-    path = Path(out_dir) / GRID_FILE
-    if not path.is_file():
-        raise ParameterError(f"{out_dir} is not a grid run folder (no {GRID_FILE}); give the folder that "
-                             "`rotation run --grid ...` printed, or run one first")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"cannot read {path}: {exc}; re-run the grid") from None
-
-
-def _effect_sign(rec: Mapping[str, Any]) -> int | None:
-    """Sign of the headline effect against its null (or its threshold band's middle); None when unknown."""
-    from rotation.evidence.rubric import Effect
-
-    h = rec.get("headline") or {}
-    if h.get("estimate") is None:
-        return None
-    try:
-        e = Effect.from_record({"label": "", **h})
-    except (TypeError, ValueError, ParameterError):
-        return None
-    return e.sign() or None
-
-
-def consistency(records: Sequence[Mapping[str, Any] | None]) -> str:
-    """The consistency label of one claim over the combinations (None: not decided there); see :data:`CONSISTENCY`.
-
-    ``"not run"`` when no combination decided it.
-    """
-    recs = [r for r in records if r]
-    if not recs:
-        return "not run"
-    if len(recs) == 1:
-        return "one combination only"
-    if len({r.get("status") for r in recs}) == 1:
-        return "same verdict everywhere"
-    signs = [_effect_sign(r) for r in recs]
-    if None in signs:
-        return "verdict varies"
-    return "sign stable, significance varies" if len(set(signs)) == 1 else "flips"
-
-
-def _proxy_dependence(row_cells: Mapping[str, Mapping[str, Any] | None], combos: Sequence[Mapping[str, Any]]) -> str:
-    """"" or how the verdict changes with the proxy when the other grid values are held fixed (each such
-    set of fixed values that shows a change, named)."""
-    groups: dict[tuple, dict[str, str]] = {}
-    for c in combos:
-        rec = row_cells.get(c["label"])
-        if rec and "proxy" in c["parameters"]:
-            rest = tuple(sorted((k, str(v)) for k, v in c["parameters"].items() if k != "proxy"))
-            groups.setdefault(rest, {})[str(c["parameters"]["proxy"])] = str(rec.get("status"))
-    parts = []
-    for rest, by_proxy in groups.items():
-        if len(set(by_proxy.values())) > 1:
-            where = f"at {', '.join(f'{k}={v}' for k, v in rest)}: " if rest else ""
-            parts.append(where + "; ".join(f"{status} with {proxy}" for proxy, status in by_proxy.items()))
-    return " | ".join(parts)
-
-
-def robustness_rows(out_dir: Path | str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Each claim's verdict record under every combination of a grid folder, and the combinations.
-
-    Returns
-    -------
-    rows : list of dict
-        One per claim decided in at least one combination, in the claims' order: ``claim_id``,
-        ``claim`` (its quote), ``notebook``, ``cells`` (combination label -> verdict record, or None
-        where it was not decided), ``consistency`` (a key of :data:`CONSISTENCY`) and
-        ``depends_on_proxy`` ("" or e.g. "supported with ff30_vw; not supported with iwm_spy": the
-        verdict differs between proxies with the other grid values fixed).
-    combinations : list of dict
-        ``grid.json``'s entries: ``label``, ``parameters``, ``status`` (ok / skipped / failed),
-        ``folder`` and ``reason`` or ``error``.
-    """
-    from rotation.evidence import claims as _claims
-    from rotation.present.findings import records_from_results
-
-    out_dir = Path(out_dir)
-    combos = _load_grid(out_dir)["combinations"]
-    found: dict[str, dict[str, Any]] = {}
-    for c in combos:
-        if c["status"] == "skipped":
-            continue
-        for res in sorted((out_dir / c["folder"]).glob("*/results.json")):
-            try:
-                values = json.loads(res.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue  # a damaged file: the combination's own run page says what happened
-            for rec in records_from_results(values if isinstance(values, dict) else {}):
-                cid = rec["claim_id"]
-                claim = _claims.CLAIMS.get(cid)
-                row = found.setdefault(cid, {"claim_id": cid, "claim": claim.quote if claim else cid,
-                                             "notebook": res.parent.name, "cells": {}})
-                row["cells"][c["label"]] = rec
-    order = {cid: i for i, cid in enumerate(_claims.ids())}
-    rows = sorted(found.values(), key=lambda r: order.get(r["claim_id"], len(order)))
-    for row in rows:
-        row["cells"] = {c["label"]: row["cells"].get(c["label"]) for c in combos}
-        row["consistency"] = consistency(list(row["cells"].values()))
-        row["depends_on_proxy"] = _proxy_dependence(row["cells"], combos)
-    return rows, combos
-
-
-def effect_brief(rec: Mapping[str, Any] | None) -> str:
-    """``"+1.20% [-0.40%, +3.00%]"``: the headline effect [interval] as on the scorecard ("" without a record)."""
-    from rotation.present.report import grid_effect_text
-
-    return grid_effect_text(rec) if rec else ""
-
-
-def _params_text(params: Mapping[str, Any]) -> str:
-    return " ".join(f"{k}={v}" for k, v in params.items())
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def format_robustness(out_dir: Path | str, width: int = 26) -> str:
-    """The robustness table as text (``rotation results --grid``): claims x combinations.
-
-    Combinations are numbered ``[1]``... (listed first with their parameters and status); each claim
-    takes two lines, its verdicts and then its headline effects [intervals], followed by the
-    consistency label; the legend and the claims' wording follow the table.  Cells are cut to
-    ``width`` characters.
-    """
-    rows, combos = robustness_rows(out_dir)
-    grid = _load_grid(Path(out_dir))["grid"]
-    n = {s: sum(c["status"] == s for c in combos) for s in ("ok", "skipped", "failed")}
-    lines = ["Grid: " + "; ".join(f"{k} = {', '.join(map(str, v))}" for k, v in grid.items())
-             + f" ({len(combos)} combinations: {n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed)"]
-    pw = max(len(_params_text(c["parameters"])) for c in combos) if combos else 0
-    for i, c in enumerate(combos, 1):
-        detail = c.get("reason") or c.get("error") or ""
-        lines.append(f"  [{i}] {_params_text(c['parameters']):<{pw}}  {c['status']}{': ' + detail if detail else ''}")
-    if not rows:
-        lines.append("\nNo verdicts recorded in this grid (descriptive notebooks, or every combination failed).")
-        return "\n".join(lines)
-    cw = max([len("claim")] + [len(r["claim_id"]) for r in rows]) + 2
-    widths = []
-    for i, c in enumerate(combos):
-        cells = [f"[{i + 1}]"]
-        for r in rows:
-            cells += [_clip(_cell_status(r["cells"][c["label"]], c), width), _clip(effect_brief(r["cells"][c["label"]]),
-                                                                                   width)]
-        widths.append(max(len(x) for x in cells))
-    head = f"{'claim':<{cw}}" + "  ".join(f"{'[' + str(i + 1) + ']':<{w}}" for i, w in enumerate(widths))
-    lines += ["", head + "  consistency", "-" * (len(head) + 13)]
-    for r in rows:
-        status = "  ".join(f"{_clip(_cell_status(r['cells'][c['label']], c), width):<{w}}"
-                           for c, w in zip(combos, widths))
-        effect = "  ".join(f"{_clip(effect_brief(r['cells'][c['label']]), width):<{w}}"
-                           for c, w in zip(combos, widths))
-        dep = f" (depends on the proxy: {r['depends_on_proxy']})" if r["depends_on_proxy"] else ""
-        lines.append(f"{r['claim_id']:<{cw}}{status}  {r['consistency']}{dep}")
-        lines.append(f"{'  effect':<{cw}}{effect}".rstrip())
-    lines.append("\nEffects: headline estimate [95% interval], as on the run page's scorecard; '-': the claim was "
-                 "not decided in that combination.")
-    lines.append("Consistency:")
-    lines += [f"  {k}: {v}" for k, v in CONSISTENCY.items()]
-    lines.append("Claims:")
-    lines += [f"  {r['claim_id']}: {r['claim']}" for r in rows]
-    return "\n".join(lines)
-
-
-def _cell_status(rec: Mapping[str, Any] | None, combo: Mapping[str, Any]) -> str:
-    if rec:
-        return str(rec.get("status"))
-    return combo["status"] if combo["status"] != "ok" else "-"
-
-
-def robustness_json(out_dir: Path | str) -> dict[str, Any]:
-    """The robustness table as plain data (``rotation results --grid --json``)."""
-    rows, combos = robustness_rows(out_dir)
-    return {"grid": _load_grid(Path(out_dir))["grid"], "combinations": combos, "claims": rows,
-            "consistency_labels": CONSISTENCY}
-
-
-def robustness_html(out_dir: Path | str) -> str:
-    """The robustness page of a grid folder (see :func:`rotation.present.report.render_robustness_page`)."""
-    from rotation.present.report import render_robustness_page
-
-    out_dir = Path(out_dir)
-    rows, combos = robustness_rows(out_dir)
-    return render_robustness_page(out_dir, rows, combos, grid=_load_grid(out_dir)["grid"], legend=CONSISTENCY)
-
-
-def mark_run_pages(out_dir: Path | str) -> None:
-    """Tell each combination's run page (``<label>/index.html``) it is part of the grid, and flag on its
-    scorecard the claims whose verdict depends on the proxy (:func:`rotation.present.report.mark_grid_scorecard`)."""
-    from rotation.present.report import mark_grid_scorecard
-    from rotation.runner.provenance import write_text
-
-    out_dir = Path(out_dir)
-    rows, combos = robustness_rows(out_dir)
-    depends = {r["claim_id"]: r["depends_on_proxy"] for r in rows if r["depends_on_proxy"]}
-    for c in combos:
-        page = out_dir / c["folder"] / "index.html"
-        if c["status"] == "skipped" or not page.is_file():
-            continue
-        text = mark_grid_scorecard(page.read_text(encoding="utf-8"), robustness_href=f"../{ROBUSTNESS_PAGE}",
-                                   parameters=c["parameters"], depends_on_proxy=depends)
-        write_text(page, text)

@@ -1,26 +1,30 @@
-"""HTML of a run: each executed notebook as a reader's report, and the run's index page.
+"""HTML of a run: each executed notebook as a reader's report, and the run's page.
 
-Both pages are built by :mod:`rotation.present.report`: a report opens with the title, the question and
-an Answer box from the notebook's verdicts, code folded; the rotation outputs (records, reads,
-kernel: MIME types ``application/vnd.rotation.*``) never show. The index is a claim scorecard
-and one section per notebook. Rendering runs in the worker that executed the notebook; if it
-fails, the page says why instead.
+A report is built by :mod:`rotation.present.report` (title, question and an Answer box from the
+notebook's verdicts first, code folded; the rotation outputs -- records, reads, kernel: MIME types
+``application/vnd.rotation.*`` -- never show) in the worker that executed the notebook; if rendering
+fails, the page says why instead. The run page (:mod:`rotation.present.pages`: a claim scorecard and one
+section per notebook) is rendered from the run folder's files (:mod:`rotation.runner.folder`), when the
+run ends and again, with the grid's flags, when a robustness grid is complete.
 """
 
 from __future__ import annotations
 
 import html
-import json
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rotation.present import report as reports
 from rotation.outputs import notebook_reads, notebook_results
-from rotation.runner.status import NotebookError, NotebookResult
+from rotation.present.pages import GridInfo, render_run_page
+from rotation.present.report import data_as_of, render_report
+from rotation.runner.folder import run_page_inputs
 from rotation.runner.provenance import write_text
+from rotation.runner.status import NotebookError
 
-__all__ = ["export_html", "write_index"]
+__all__ = ["export_html", "write_run_page", "RUN_PAGE"]
+
+RUN_PAGE = "index.html"
+"""The run page's file name in a run folder."""
 
 
 def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: str) -> None:
@@ -28,8 +32,7 @@ def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: st
     try:
         if nb is None:
             raise ValueError("the executed notebook could not be read")
-        reports.render_report(nb, html_path, results=notebook_results(nb),
-                              data_as_of=reports.data_as_of(notebook_reads(nb)))
+        render_report(nb, html_path, results=notebook_results(nb), data_as_of=data_as_of(notebook_reads(nb)))
         return
     except Exception as exc:  # noqa: BLE001 - always leave a page behind
         msg = f"Could not render {title}: {type(exc).__name__}: {exc}"
@@ -42,42 +45,14 @@ def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: st
     write_text(html_path, body)
 
 
-def _manifest_data(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("data")
-    except (OSError, ValueError, AttributeError):
-        return None
+def write_run_page(out_dir: Path, grid: GridInfo | None = None) -> Path:
+    """Render ``out_dir/index.html`` from the run folder's files (:func:`rotation.runner.folder.run_page_inputs`).
 
-
-def write_index(out_dir: Path, results: Sequence[NotebookResult], params: Mapping[str, Any], kernel: str,
-                git: dict[str, Any] | None, started: str, finished: str) -> Path:
-    """Write ``out_dir/index.html``: the claim scorecard, then per notebook its question, answer, status, time,
-    data as of, files and parameters (see :func:`rotation.present.report.render_run_page`)."""
-
-    def rel(p: Path) -> str:
-        try:
-            return p.relative_to(out_dir).as_posix()
-        except ValueError:
-            return p.as_posix()
-
-    notebooks = []
-    for r in results:
-        try:  # the source notebook (small, no outputs) holds the title and the question
-            title, question = reports.notebook_title_and_question(r.notebook)
-        except Exception:  # noqa: BLE001 - a missing or damaged source must not lose the index
-            title, question = "", ""
-        notebooks.append({
-            "name": r.name, "title": title, "status": r.status, "seconds": r.seconds, "question": question,
-            "results": r.values, "error": r.error.to_dict() if r.error else None,
-            "files": {"html": rel(r.paths.html), "ipynb": rel(r.paths.ipynb), "results.json": rel(r.paths.results),
-                      "manifest.json": rel(r.paths.manifest)},
-            "parameters": r.parameters, "data_as_of": reports.data_as_of(_manifest_data(r.paths.manifest)),
-        })
-    commit = "not a git checkout"
-    if git:
-        commit = f"{git.get('commit')}" + (" (uncommitted changes)" if git.get("dirty") else "")
-    pythons = ", ".join(sorted({r.kernel_python for r in results if r.kernel_python})) or "unknown"
-    meta = f"started {started} · finished {finished} · kernel {kernel} ({pythons}) · commit {commit}"
-    path = out_dir / "index.html"
-    write_text(path, reports.render_run_page(out_dir, notebooks, meta=meta, given=params))
+    ``grid`` (the run is one combination of a robustness grid) adds the grid's note and the "depends on the
+    proxy" flags. The page is written whole: writing it again from the same files gives the same page.
+    """
+    out_dir = Path(out_dir)
+    notebooks, meta, given = run_page_inputs(out_dir)
+    path = out_dir / RUN_PAGE
+    write_text(path, render_run_page(out_dir, notebooks, meta=meta, given=given, grid=grid))
     return path

@@ -69,12 +69,17 @@ def write_json(path: Path, obj: Any) -> None:
 
 
 def manifest(job: Any, *, status: str, error: dict[str, Any] | None, reads: list[dict[str, Any]] | None,
-             kernel_python: dict[str, Any] | None, files: dict[str, str], **timing: Any) -> dict[str, Any]:
-    """The manifest.json of one notebook run (``job`` is the runner's job description)."""
+             kernel_python: dict[str, Any] | None, files: dict[str, str], about: tuple[str, str] = ("", ""),
+             **timing: Any) -> dict[str, Any]:
+    """The manifest.json of one notebook run (``job`` is the runner's job description; ``about`` the notebook's
+    title and question, for the run page)."""
     return {
         "notebook": job.notebook.stem,
+        "title": about[0],
+        "question": about[1],
         "source": job.source_label,
         "parameters": job.effective,
+        "parameter_order": list(job.effective),  # the notebook's declaration order (the keys here are sorted)
         "overrides": job.overrides,
         "status": status,
         "error": error,

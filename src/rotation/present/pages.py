@@ -1,0 +1,245 @@
+"""The run page (``index.html``) and a grid's robustness page (``robustness.html``), rendered from data.
+
+The run page starts with a claim scorecard (one row per claim of
+:data:`rotation.evidence.claims.CLAIMS_LIST`, from :func:`rotation.present.findings.scorecard_rows`)
+linking each decided claim to the findings of the report that decides it, then one section per notebook:
+question, headline answer, status, time, data as of, files, parameters (folded) and, for a failed
+notebook, the failing cell and its error. The run of one combination of a robustness grid is told so
+(:class:`GridInfo`): a note under the scorecard's heading links to the grid's robustness page, and each
+claim whose verdict depends on the proxy is flagged on its row.
+
+The robustness page shows claims x combinations (verdict badge coloured as on the scorecard, headline
+effect [interval] from :func:`rotation.present.findings.brief_effect_text`), a consistency label per
+claim (:mod:`rotation.evidence.consistency`) with its legend, then the combinations.
+
+Each page is one template (``templates/run_page.html.j2``, ``templates/robustness.html.j2``) rendered
+whole from the plain data :func:`run_page_context` and :func:`robustness_context` build; to show a
+page differently, render it again from its data -- a written page is never edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rotation.present import findings
+from rotation.present.reader import slugify
+from rotation.present.report import FINDINGS_ANCHOR
+from rotation.present.report_tables import NA_TEXT
+from rotation.present.templating import json_value, render
+
+__all__ = ["GridInfo", "run_page_context", "render_run_page", "robustness_context", "render_robustness_page",
+           "CONSISTENCY_COLOURS"]
+
+CONSISTENCY_COLOURS = {
+    "same verdict everywhere": "#1b7837", "sign stable, significance varies": "#b8860b", "flips": "#b2182b",
+    "verdict varies": "#6b6b6b", "one combination only": "#8c8c8c", "not run": "#8c8c8c",
+}
+"""Badge colour of each consistency label (:data:`rotation.evidence.consistency.CONSISTENCY`)."""
+
+_GREY = "#8c8c8c"
+
+
+@dataclass(frozen=True)
+class GridInfo:
+    """What a run page of one grid combination says about its grid.
+
+    ``robustness_href`` links the grid's robustness page (relative to the run folder), ``parameters``
+    are the combination's values, ``depends_on_proxy`` maps a claim id to how its verdict changes with the
+    proxy in this grid (:func:`rotation.evidence.consistency.depends_on_proxy`).
+    """
+
+    robustness_href: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    depends_on_proxy: Mapping[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- run page
+
+
+def _report_link(nb: Mapping[str, Any]) -> str | None:
+    files = nb.get("files") or {}
+    link = files.get("html") if isinstance(files, Mapping) else None
+    return str(link) if link else None
+
+
+def _scorecard_row(row: Mapping[str, Any], nb: Mapping[str, Any] | None, depends_on_proxy: str) -> dict[str, Any]:
+    """One scorecard row; a claim whose notebook ran but recorded no verdict says why."""
+    link = _report_link(nb) if nb else None
+    decided = row["status"] != "not run" and nb is not None
+    status = row["status"]
+    if status == "not run" and nb is not None:
+        status = "notebook failed" if nb.get("status") != "ok" else "no verdict recorded"
+    return {"claim_id": row["claim_id"], "claim": row["claim"], "status": status,
+            "colour": findings.STATUS_COLOURS.get(status, _GREY), "effect": row["effect"] or "",
+            "sample": row["sample"] or "", "notebook": row["notebook"] or "",
+            "href": f"{link}#{FINDINGS_ANCHOR}" if link and decided else None, "depends_on_proxy": depends_on_proxy}
+
+
+def _error(err: Mapping[str, Any]) -> dict[str, str]:
+    where = f"cell {err.get('cell_index')}" if err.get("cell_index") is not None else "an unknown cell"
+    if err.get("exec_count") is not None:
+        where += f" (In [{err.get('exec_count')}])"
+    return {"where": where, "ename": str(err.get("ename", "Error")), "evalue": str(err.get("evalue", "")).strip(),
+            "source": str(err.get("cell_source") or "").strip()}
+
+
+def _notebook_section(nb: Mapping[str, Any]) -> dict[str, Any]:
+    name = str(nb["name"])
+    seconds = nb.get("seconds")
+    return {
+        "name": name, "slug": slugify(name), "title": nb.get("title") or name, "href": _report_link(nb),
+        "question": str(nb.get("question") or ""),
+        "verdicts": [{"status": rec["status"], "colour": findings.STATUS_COLOURS.get(rec["status"], _GREY),
+                      "quote": rec.get("quote", rec.get("claim_id", ""))}
+                     for rec in findings.records_from_results(nb.get("results") or {})],
+        "ok": nb.get("status") == "ok",
+        "seconds": f"{float(seconds):.1f} s" if isinstance(seconds, (int, float)) else "",
+        "data_as_of": str(nb["data_as_of"]) if nb.get("data_as_of") else None,
+        "files": [(str(k), str(v)) for k, v in (nb.get("files") or {}).items()],
+        "parameters": [(str(k), json_value(v)) for k, v in (nb.get("parameters") or {}).items()],
+        "error": _error(nb["error"]) if nb.get("error") else None,
+    }
+
+
+def _grid_note(grid: GridInfo | None) -> dict[str, Any] | None:
+    if grid is None:
+        return None
+    return {"href": grid.robustness_href, "parameters": ", ".join(f"{k}={v}" for k, v in grid.parameters.items()),
+            "n_depend": len(grid.depends_on_proxy), "has_proxy": "proxy" in grid.parameters}
+
+
+def run_page_context(name: str, notebooks: Sequence[Mapping[str, Any]], *, meta: str | None = None,
+                     given: Mapping[str, Any] | None = None, grid: GridInfo | None = None) -> dict[str, Any]:
+    """The data ``run_page.html.j2`` renders (arguments as for :func:`render_run_page`; ``name`` is the run's)."""
+    by_name = {nb["name"]: nb for nb in notebooks}
+    rows = findings.scorecard_rows({nb["name"]: nb.get("results") or {} for nb in notebooks})
+    depends = dict(grid.depends_on_proxy) if grid else {}
+    n_failed = sum(nb.get("status") != "ok" for nb in notebooks)
+    return {
+        "title": f"rotation run {name}", "main_class": "rot-run", "name": name,
+        "n_ok": len(notebooks) - n_failed, "n_failed": n_failed,
+        # one date, or the range (each notebook reads different series: the details per notebook below)
+        "as_of": sorted({str(nb["data_as_of"]) for nb in notebooks if nb.get("data_as_of")}),
+        "meta": meta,
+        "grid": _grid_note(grid),
+        "n_decided": sum(r["status"] not in ("not run", "not testable") for r in rows),
+        "scorecard": [_scorecard_row(r, by_name.get(r["notebook"]), depends.get(r["claim_id"], "")) for r in rows],
+        "notebooks": [_notebook_section(nb) for nb in notebooks],
+        "given": [(str(k), json_value(v)) for k, v in (given or {}).items()],
+    }
+
+
+def render_run_page(run_dir: Path, notebooks: Sequence[Mapping[str, Any]], *, meta: str | None = None,
+                    given: Mapping[str, Any] | None = None, grid: GridInfo | None = None) -> str:
+    """The run page (``index.html``) of a run folder, as an HTML string (the caller writes it).
+
+    Parameters
+    ----------
+    run_dir : Path
+        The run folder (its name is the run's name; links are relative to it).
+    notebooks : list of dict
+        One dict per notebook, in run order, with keys ``name`` (stem), ``status`` ("ok" or
+        "failed"), ``seconds`` (float), ``question`` (markdown of the paragraph after the title),
+        ``results`` (dict: the notebook's ``results.json``), ``error`` (None or a dict with
+        ``cell_index``, ``exec_count``, ``ename``, ``evalue``, ``cell_source``), ``files`` (dict
+        label -> link relative to ``run_dir``; ``"html"`` is the report), ``parameters`` (dict) and
+        ``data_as_of`` (str or None). Optional: ``title`` (the notebook's title).
+    meta : str, optional
+        One line of plain text for the page header (started, finished, kernel, commit).
+    given : dict, optional
+        The parameters given for the run (command line or file), shown folded at the end.
+    grid : GridInfo, optional
+        The run is one combination of a robustness grid: the note and the "depends on the proxy" flags.
+
+    Returns
+    -------
+    str
+        A complete HTML page: a claim scorecard (one row per claim of the project; decided claims
+        link to ``<report>#findings-and-caveats``), then per notebook its question, headline
+        answer, status, time, data as of, files, folded parameters and, when it failed, the
+        failing cell and error.
+    """
+    return render("run_page.html.j2", **run_page_context(Path(run_dir).name, notebooks, meta=meta, given=given,
+                                                         grid=grid))
+
+
+# --------------------------------------------------------------------------- robustness page
+
+
+def _combination(i: int, c: Mapping[str, Any]) -> dict[str, Any]:
+    status = str(c.get("status"))
+    return {"number": i, "label": c["label"], "status": status,
+            "status_class": {"ok": "rot-ok", "failed": "rot-failed"}.get(status, "rot-skipped"),
+            "parameters": [(str(k), str(v)) for k, v in (c.get("parameters") or {}).items()],
+            "detail": str(c.get("reason") or c.get("error") or ""),
+            "href": None if status == "skipped" else f"{c['folder']}/index.html"}
+
+
+def _grid_cell(rec: Mapping[str, Any] | None, c: Mapping[str, Any], notebook: str) -> dict[str, Any]:
+    if rec:
+        status = str(rec.get("status"))
+        return {"kind": "verdict", "status": status, "colour": findings.STATUS_COLOURS.get(status, _GREY),
+                "effect": findings.brief_effect_text(rec.get("headline")),
+                "href": f"{c['folder']}/{notebook}/{notebook}.html#{FINDINGS_ANCHOR}"}
+    return {"kind": c.get("status") if c.get("status") in ("skipped", "failed") else "missing"}
+
+
+def robustness_context(name: str, claims: Sequence[Mapping[str, Any]], combinations: Sequence[Mapping[str, Any]],
+                       *, grid: Mapping[str, Sequence[Any]], legend: Mapping[str, str],
+                       meta: str | None = None) -> dict[str, Any]:
+    """The data ``robustness.html.j2`` renders (arguments as for :func:`render_robustness_page`)."""
+    rows = []
+    for r in claims:
+        notebook = str(r.get("notebook") or "")
+        label = str(r.get("consistency"))
+        rows.append({"claim_id": str(r["claim_id"]), "claim": str(r.get("claim") or ""), "notebook": notebook,
+                     "consistency": label, "colour": CONSISTENCY_COLOURS.get(label, _GREY),
+                     "depends_on_proxy": str(r.get("depends_on_proxy") or ""),
+                     "cells": [_grid_cell((r.get("cells") or {}).get(c["label"]), c, notebook) for c in combinations]})
+    return {
+        "title": f"Robustness grid {name}", "main_class": "rot-run", "name": name, "meta": meta,
+        "grid": [(str(k), ", ".join(map(str, v))) for k, v in grid.items()],
+        "counts": {s: sum(c.get("status") == s for c in combinations) for s in ("ok", "skipped", "failed")},
+        "combinations": [_combination(i, c) for i, c in enumerate(combinations, 1)],
+        "claims": rows,
+        "legend": [(k, CONSISTENCY_COLOURS.get(k, _GREY), v) for k, v in legend.items()],
+        "na_text": NA_TEXT,
+    }
+
+
+def render_robustness_page(grid_dir: Path, claims: Sequence[Mapping[str, Any]],
+                           combinations: Sequence[Mapping[str, Any]], *, grid: Mapping[str, Sequence[Any]],
+                           legend: Mapping[str, str], meta: str | None = None) -> str:
+    """The robustness page (``robustness.html``) of a grid folder, as an HTML string (the caller writes it).
+
+    Parameters
+    ----------
+    grid_dir : Path
+        The grid folder; each combination's run folder is ``grid_dir/<folder>`` (links are relative).
+    claims : list of dict
+        One per claim (:func:`rotation.evidence.consistency.robustness_rows`): ``claim_id``, ``claim`` (its
+        quote), ``notebook`` (stem), ``cells`` (combination label -> verdict record or None), ``consistency``
+        and ``depends_on_proxy`` ("" or how the verdict changes with the proxy).
+    combinations : list of dict
+        ``label``, ``parameters``, ``status`` (ok / skipped / failed), ``folder``, ``reason`` or ``error``.
+    grid : mapping
+        The grid, name -> values (for the header).
+    legend : mapping
+        Consistency label -> what it means.
+    meta : str, optional
+        One more line of plain text for the header.
+
+    Returns
+    -------
+    str
+        A complete page in the run page's style: claims x combinations (verdict badge coloured as on
+        the scorecard, headline effect [interval] in the scorecard's format, each cell linking to the
+        findings of that combination's report), the consistency label and the proxy dependence per
+        claim, the legend of the labels, then the combinations with their status, reason or failing
+        cell and a link to each run page.
+    """
+    return render("robustness.html.j2", **robustness_context(Path(grid_dir).name, claims, combinations, grid=grid,
+                                                             legend=legend, meta=meta))

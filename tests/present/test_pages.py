@@ -1,0 +1,196 @@
+"""The run page and the robustness page (rotation.present.pages), rendered from data by their templates."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from markupsafe import escape
+from report_samples import DEPENDS, grid_rows, run_notebooks
+
+from rotation.evidence import claims
+from rotation.evidence.consistency import CONSISTENCY
+from rotation.present import browser
+from rotation.present.pages import (
+    CONSISTENCY_COLOURS,
+    GridInfo,
+    render_robustness_page,
+    render_run_page,
+    robustness_context,
+    run_page_context,
+)
+from rotation.present.templating import render
+
+
+def test_run_page_scorecard_and_sections(tmp_path):
+    page = render_run_page(tmp_path / "20260101-000000", run_notebooks(), meta="kernel rotation <x>",
+                           given={"proxy": "iwm_spy"})
+    assert "<title>rotation run 20260101-000000</title>" in page
+    body = page[page.index('<table class="rot-scorecard">'):]
+    body = body[:body.index("</table>")]
+    rows = re.findall(r"<tr class='rot-claim' data-claim='([^']+)'", body)
+    assert rows == [c.id for c in claims.CLAIMS_LIST]  # one row per claim, in claim order
+    jan = body[body.index("data-claim='january_effect'"):]
+    jan = jan[:jan.index("</tr>")]
+    assert 'href="99_test/99_test.html#findings-and-caveats"' in jan
+    assert "+3.56%" in jan and "ff30_vw, 1926-07-31 to 2026-02-28" in jan
+    # the notebook sections: question, answer, status, time, data as of, folded parameters
+    assert "<b>Question.</b> Does the reader see the answer first?" in page
+    assert "12.3 s" not in page and "3.2 s" in page and "data as of 2026-08-21" in page
+    assert "<details class='rot-params'><summary>Parameters (2)</summary>" in page
+    assert "kernel rotation &lt;x&gt;" in page  # the header line is text, escaped
+    assert "Parameters given for this run (1)" in page and "iwm_spy" in page
+    # the failed notebook shows its failing cell and error
+    assert "FAILED" in page and "KeyError" in page and "SECRET_FAIL" in page and "cell 7 (In [5])" in page
+    assert "<p class='rot-grid-note'>" not in page  # not a grid's run
+
+
+def test_run_page_without_given_parameters_or_data_dates(tmp_path):
+    nbs = run_notebooks()
+    nbs[0] = {**nbs[0], "data_as_of": None}
+    page = render_run_page(tmp_path / "r", nbs)
+    assert "Parameters given for this run: none (notebook defaults)." in page
+    assert "data as of: unknown" in page and "1 ok, 1 failed</p>" in page
+
+
+def test_run_page_of_a_grid_combination_has_the_note_and_the_flags(tmp_path):
+    """Rendered with the grid's information: the note under the scorecard's heading and the flag on each row
+    whose verdict depends on the proxy -- in the page as written, nothing added afterwards."""
+    grid = GridInfo(robustness_href="../robustness.html", parameters={"proxy": "iwm_spy", "start": "2001-01-31"},
+                    depends_on_proxy={"january_effect": DEPENDS})
+    page = render_run_page(tmp_path / "proxy-iwm_spy__start-2001-01-31", run_notebooks(), grid=grid)
+    note = page[page.index("<p class='rot-grid-note'>"):]
+    note = note[:note.index("</p>")]
+    assert (page.index('<h2 id="claim-scorecard">') < page.index("<p class='rot-grid-note'>")
+            < page.index('<table class="rot-scorecard">'))
+    assert 'href="../robustness.html"' in note and "proxy=iwm_spy, start=2001-01-31" in note
+    assert "the verdict of 1 claim depends on the proxy" in note
+    row = page.split("data-claim='january_effect'")[1].split("</tr>")[0]
+    assert f"depends on the proxy: {DEPENDS}" in row
+    row = page.split("data-claim='underwhelming'")[1].split("</tr>")[0]
+    assert "depends on the proxy" not in row
+    two = GridInfo("../robustness.html", {"proxy": "a"}, {"january_effect": "x", "underwhelming": "y"})
+    assert "the verdicts of 2 claims depend on the proxy" in render_run_page(tmp_path / "r", run_notebooks(), grid=two)
+    none = GridInfo("../robustness.html", {"proxy": "a"}, {})
+    assert "no verdict depends on the proxy" in render_run_page(tmp_path / "r", run_notebooks(), grid=none)
+    other = GridInfo("../robustness.html", {"start": "1990-01-31"}, {})
+    page = render_run_page(tmp_path / "r", run_notebooks(), grid=other)
+    assert "<p class='rot-grid-note'>" in page and "depends on the proxy:" not in page
+
+
+def test_run_page_template_renders_every_field_from_data():
+    """Each field of run_page_context's data reaches the page (text escaped)."""
+    grid = GridInfo("../robustness.html", {"proxy": "iwm_spy"}, {"january_effect": "FLAG_TEXT"})
+    context = run_page_context("RUN_NAME", run_notebooks(), meta="META_LINE", given={"GIVEN": "VALUE"}, grid=grid)
+    page = render("run_page.html.j2", **context)
+    assert "<title>rotation run RUN_NAME</title>" in page and "META_LINE" in page
+    assert f"{context['n_ok']} ok, {context['n_failed']} failed" in page
+    assert f"data as of {context['as_of'][0]}" in page
+    assert f"{context['n_decided']} of {len(context['scorecard'])} claims decided" in page
+    for row in context["scorecard"]:
+        for key in ("claim_id", "claim", "status", "colour", "effect", "sample", "notebook"):
+            assert escape(row[key]) in page, (key, row[key])
+        if row["href"]:
+            assert f'href="{row["href"]}"' in page
+    assert "depends on the proxy: FLAG_TEXT" in page
+    for nb in context["notebooks"]:
+        for key in ("name", "slug", "title", "seconds"):
+            assert str(nb[key]) in page
+        assert all(f'<a href="{href}">{label}</a>' in page for label, href in nb["files"])
+        assert all(f"<code>{name}</code>" in page for name, _ in nb["parameters"])
+        assert all(v["quote"] in page for v in nb["verdicts"])
+        if nb["error"]:
+            assert all(escape(v) in page for v in nb["error"].values())
+    assert "<code>GIVEN</code>" in page and "<code>&#34;VALUE&#34;</code>" in page
+
+
+def test_run_page_escapes_what_it_is_given(tmp_path):
+    nbs = run_notebooks()
+    nbs[1] = {**nbs[1], "name": "98_<b>", "title": "<script>alert(1)</script>", "question": "<i>q</i> **bold**"}
+    page = render_run_page(tmp_path / "r", nbs, given={"<x>": "</code>"})
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert "&lt;i&gt;q&lt;/i&gt; <b>bold</b>" in page and "<code>&lt;x&gt;</code>" in page
+
+
+# --------------------------------------------------------------------------- robustness page
+
+
+def test_robustness_page_in_the_house_style(tmp_path):
+    rows, combos, grid = grid_rows()
+    page = render_robustness_page(tmp_path / "my-grid", rows, combos, grid=grid, legend=CONSISTENCY)
+    assert "<title>Robustness grid my-grid</title>" in page
+    assert "<main class=\"rot-run\">" in page and "rot-scorecard" in page  # the run page's CSS and table
+    assert "Small caps have been underwhelming" in page  # claim titles, not only ids
+    assert "background:#1b7837'>supported<" in page and "background:#b2182b'>contradicted<" in page
+    assert "+1.20% [+0.40%, +2.00%]" in page  # the scorecard's number format
+    assert all(label in page for label in CONSISTENCY)  # the legend
+    assert 'href="a/index.html"' in page and 'href="c/index.html"' not in page  # no run page for a skipped one
+    assert "b/01_relative_strength/01_relative_strength.html#findings-and-caveats" in page
+    assert f"depends on the proxy: {DEPENDS}" in page
+    assert "has data from 2000-05-31 only" in page and "rot-skipped" in page
+    assert "<span class='rot-failed'>failed</span>" in page and "failed at cell 3: KeyError" in page
+    assert "4 combinations of proxy = ff30_vw, iwm_spy &times; start = 2001-01-31, 1926-07-31:" in page
+    assert "2 ok, 1 skipped, 1 failed" in page
+
+
+def test_robustness_template_renders_every_field_from_data():
+    rows, combos, grid = grid_rows()
+    context = robustness_context("G", rows, combos, grid=grid, legend=CONSISTENCY, meta="META <line>")
+    page = render("robustness.html.j2", **context)
+    assert "META &lt;line&gt;" in page
+    for c in context["combinations"]:
+        assert f"[{c['number']}]" in page and c["status_class"] in page and escape(c["detail"]) in page
+        assert all(f"{name}={value}" in page for name, value in c["parameters"])
+    for row in context["claims"]:
+        assert f"data-claim='{row['claim_id']}'" in page and row["claim"] in page and row["colour"] in page
+        for cell in row["cells"]:
+            if cell["kind"] == "verdict":
+                assert cell["effect"] in page and f'href="{cell["href"]}"' in page
+    for label, colour, text in context["legend"]:
+        assert f"background:{colour}'>{label}<" in page and text in page
+    assert set(CONSISTENCY) <= set(CONSISTENCY_COLOURS)
+
+
+def test_robustness_page_without_verdicts(tmp_path):
+    combos = [{"label": "n-1", "parameters": {"n": 1}, "folder": "n-1", "status": "failed", "error": "boom"}]
+    page = render_robustness_page(tmp_path / "g", [], combos, grid={"n": [1]}, legend=CONSISTENCY)
+    assert "No verdicts recorded in this grid" in page and "boom" in page
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+_CHROMIUM = browser.find_chromium()
+needs_chromium = pytest.mark.skipif(
+    _CHROMIUM is None,
+    reason="headless Chromium not installed (Debian: apt-get install -y chromium; or set ROTATION_CHROMIUM)")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_run_page_in_headless_chromium(tmp_path):
+    run = tmp_path / "20260101-000000"
+    run.mkdir()
+    (run / "index.html").write_text(render_run_page(run, run_notebooks()), encoding="utf-8")
+    seen = browser.probe(run / "index.html")
+    assert seen["scorecard_rows"] == len(claims.CLAIMS_LIST)
+    assert seen["scorecard_claims"] == [c.id for c in claims.CLAIMS_LIST]
+    assert all(link["resolves"] for link in seen["toc"])
+    assert json.dumps(seen)  # plain JSON from the browser
+    narrow = browser.probe(run / "index.html", window=(500, 900))
+    assert narrow["page_height"] > seen["page_height"]  # the scorecard stacks: one block per claim
+    assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_robustness_page_in_headless_chromium(tmp_path):
+    rows, combos, grid = grid_rows()
+    page = tmp_path / "robustness.html"
+    page.write_text(render_robustness_page(tmp_path, rows, combos, grid=grid, legend=CONSISTENCY), encoding="utf-8")
+    seen = browser.probe(page)
+    assert seen["title"] == f"Robustness grid {tmp_path.name}"
+    narrow = browser.probe(page, window=(500, 900))
+    assert narrow["page_width"] <= narrow["viewport"]["width"]  # the wide grid scrolls inside its column
+    assert seen["scorecard_claims"] == ["underwhelming", "breakout_follow_through"]
+    assert all(link["resolves"] for link in seen["toc"])
