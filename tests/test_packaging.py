@@ -43,6 +43,8 @@ PIP_TO_CONDA: dict[str, str] = {
     "arch": "arch-py",
     "curl-cffi": "curl-cffi",
     "filelock": "filelock",
+    "jinja2": "jinja2",
+    "markupsafe": "markupsafe",
     "pytest": "pytest",
     "responses": "responses",
     "distributed": "distributed",
