@@ -132,3 +132,11 @@ def test_outcome_split_equals_the_bootstrap_over_spells():
     assert res.method.bootstrap == "cluster" and res.method.reps == 200
     with pytest.raises(ParameterError, match="like_today"):
         answer.outcome_split(lrs, like_today * 0, reps=200)
+
+
+def test_signal_board_names_the_lags_per_row_when_horizons_need_more():
+    rel, states, info = _made_up()
+    res = answer.signal_board(rel, states, info, horizons=[24, 1], horizon=3)
+    assert res.method.lags is None and "per horizon" in res.method.describe()
+    assert res.table.loc[("a", 24), "maxlags"] == 23 and res.table.loc[("a", 1), "maxlags"] == 12
+    assert res.table.loc[("a", 24), "estimate"] == economy.state_difference(rel, states["a"], horizon=24).estimate
