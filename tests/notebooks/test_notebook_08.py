@@ -18,8 +18,8 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     res = run_notebook(NB, tmp_path / "a")
     v = res["verdicts.breakout_new_year"]
     assert v["status"] in verdicts.STATUSES
-    assert set(res["board.info"]) == set(board.SIGNALS)
-    assert "composite" in res["composite.oos"]
+    assert set(res["board"]["extra"]["info"]) == set(board.SIGNALS)
+    assert "composite" in res["composite"]["rows"]
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     past = run_notebook(NB, tmp_path / "past", "-p", "as_of=2019-12-31", "-p", "proxy=iwm_spy")

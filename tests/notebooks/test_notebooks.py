@@ -53,8 +53,8 @@ def test_00_data_overview_runs_on_snapshot(snapshot_env: Path, tmp_path: Path):
     results = flat(json.loads((folder / "results.json").read_text()))
     assert results["proxy"] == "ff30_vw"
     assert results["sample.start"] == "1926-07-31"
-    assert results["rows.size_vw_monthly"] == 1196
-    assert results["last.IWM"] == "2026-07-10"  # intraday row cut as CI does
+    assert results["coverage.rows.size_vw_monthly.nobs"] == 1196
+    assert results["coverage.rows.IWM.last"] == "2026-07-10"  # intraday row cut as CI does
     assert (folder / "00_data_overview.html").stat().st_size > 10_000
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok"

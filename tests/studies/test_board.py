@@ -105,3 +105,15 @@ def test_margins_are_signed_like_the_states(snapshot_env):
     for key in m.dropna(subset=["margin"]).index:
         assert m.loc[key, "favourable"] == latest[key], key
     assert np.isnan(m.loc["seasonal", "z"])
+
+
+def test_favourable_share_counts_the_signals_known_at_each_month():
+    idx = pd.date_range("2020-01-31", periods=3, freq="ME")
+    b = pd.DataFrame({"a": [1.0, 1.0, np.nan], "b": [0.0, 1.0, 1.0], "c": [np.nan, 0.0, 1.0],
+                      "d": [1.0, np.nan, np.nan]}, index=idx)
+    share = bd.favourable_share(b)
+    assert share.iloc[0] == pytest.approx(2 / 3) and share.iloc[1] == pytest.approx(2 / 3)
+    assert np.isnan(share.iloc[2])  # two signals known: fewer than three
+    assert bd.favourable_share(b, min_known=2).iloc[2] == 1.0
+    with pytest.raises(ParameterError, match="board must be the non-empty DataFrame"):
+        bd.favourable_share(b.iloc[:0])

@@ -22,7 +22,8 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.stats.compound import compound
 
-__all__ = ["Signal", "SIGNALS", "states", "composite_oos", "carried", "margins", "outcome_classes"]
+__all__ = ["Signal", "SIGNALS", "states", "favourable_share", "composite_oos", "carried", "margins",
+           "outcome_classes"]
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,27 @@ def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> t
     return board, info
 
 
+def favourable_share(board: pd.DataFrame, min_known: int = 3) -> pd.Series:
+    """The share of favourable signals among those known at each month end (the composite).
+
+    Parameters
+    ----------
+    board : pd.DataFrame
+        Month ends x signals, 1 favourable, 0 not, NaN unknown (:func:`states`, :func:`carried`).
+    min_known : int
+        Months with fewer known signals than this are NaN.
+
+    Returns
+    -------
+    pd.Series
+        Known at each month end (it uses that month's states only), named ``"composite"``.
+    """
+    if not isinstance(board, pd.DataFrame) or board.empty:
+        raise ParameterError("board must be the non-empty DataFrame of states from rotation.studies.board.states; "
+                             f"got {type(board).__name__}{' (empty)' if isinstance(board, pd.DataFrame) else ''}")
+    return board.mean(axis=1, skipna=True).where(board.notna().sum(axis=1) >= min_known).rename("composite")
+
+
 def composite_oos(returns: pd.Series, board: pd.DataFrame, horizon: int = 3, min_train: int = 120) -> pd.DataFrame:
     """Out-of-sample evaluation of the share of favourable signals and of each single signal.
 
@@ -226,7 +248,7 @@ def composite_oos(returns: pd.Series, board: pd.DataFrame, horizon: int = 3, min
 
     if not isinstance(board, pd.DataFrame) or board.empty:
         raise ParameterError("board must be the non-empty DataFrame of states from rotation.studies.board.states")
-    comp = board.mean(axis=1, skipna=True).where(board.notna().sum(axis=1) >= 3).rename("composite")
+    comp = favourable_share(board)
     preds = {"composite": comp, **{c: board[c] for c in board}}
     rows = {}
     for name, x in preds.items():
