@@ -152,3 +152,8 @@ def test_window_outlook_equals_the_notebook_computation_it_replaced():
     assert "month 11 of 2019 to month 1 of 2020" in res.describe()
     december = ye.window_outlook(ye.with_relative(_daily(end="2018-12-14")), monthly.loc[:"2018-11-30"])
     assert (december.extra["next_window_start_year"], december.extra["next_window_end_year"]) == (2018, 2019)
+
+
+def test_window_outlook_names_a_bad_monthly_argument():
+    with pytest.raises(ParameterError, match="monthly must be a non-empty Series"):
+        ye.window_outlook(ye.with_relative(_daily(end="1995-12-31")), [0.01, 0.02])

@@ -94,6 +94,11 @@ def signal_states(known: Mapping[str, pd.Series], sahm: pd.DataFrame) -> pd.Data
 def signal_levels(known: Mapping[str, pd.Series], sahm: pd.DataFrame) -> dict[str, pd.Series]:
     """The same signals as continuous predictors known at each month end.
 
+    Parameters
+    ----------
+    known, sahm
+        As in :func:`signal_states`.
+
     Returns
     -------
     dict of str to pd.Series

@@ -440,6 +440,9 @@ def window_outlook(daily: pd.DataFrame, monthly: pd.Series, *, start_month: int 
     """
     frame = _relative_frame(daily)
     check_int(prior_months, "prior_months", minimum=1, maximum=600)
+    if not isinstance(monthly, pd.Series) or not isinstance(monthly.index, pd.DatetimeIndex) or monthly.empty:
+        raise ParameterError(f"monthly must be a non-empty Series of monthly relative returns with a DatetimeIndex; "
+                             f"got {type(monthly).__name__}")
     windows = calendar_windows(frame.index, start_month, end_month)
     last = frame.index[-1]
     next_end_year = last.year + 1 if last.month >= start_month or last.month > end_month else last.year
