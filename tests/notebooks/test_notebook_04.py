@@ -22,6 +22,9 @@ def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_pa
     assert cal["method"]["lags"] == 12
     assert 0 <= cal["extra"]["joint_test"]["p_value"] <= 1
     assert res["sample"]["monthly"][0] == "1926-07-31"
+    windows = res["windows"]  # the window studies are one result: the two windows, by era, incomplete counts
+    assert {"santa_claus", "nov_jan", "by_era", "incomplete"} <= set(windows)
+    assert res["verdicts.santa_claus"]["headline"]["estimate"] == windows["nov_jan"]["rows"]["relative"]["estimate"]
 
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()

@@ -1,4 +1,6 @@
-"""Calendar windows from the data's own calendar: holidays, half years, missing days, no look-ahead."""
+"""Calendar windows from the data's own calendar: holidays, half years, missing days, no look-ahead.
+
+The studies built on them (window_study, january_after_prior_year) are tested in test_year_end.py."""
 
 from __future__ import annotations
 
@@ -139,37 +141,6 @@ def test_january_dummy_and_eras():
     assert list(eras.index) == ["full sample", "early", "late"] and (eras["nobs"].iloc[1:] == 240).all()
     with pytest.raises(ParameterError, match="constant"):
         ss.dummy_effect(y, jan * 0, maxlags=6)
-
-
-def test_window_study_finds_a_planted_year_end_effect_and_not_a_null_one():
-    idx = pd.bdate_range("1990-01-01", "2019-12-31", name="date")
-    rng = np.random.default_rng(2)
-    small = pd.Series(rng.normal(0.0, 0.01, len(idx)), index=idx)
-    w = ss.year_end_windows(idx, 5, 2)
-    for _, row in w.iterrows():
-        small.loc[row["start"]:row["end"]] += 0.004  # +0.4% a day in the window
-    df = pd.DataFrame({"small": small, "large": pd.Series(rng.normal(0.0, 0.01, len(idx)), index=idx)})
-    out = ss.window_study(df, w, reps=500, seed=1).table
-    assert list(out.columns[:7]) == ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs"]
-    assert out.loc["small", "ci_lower"] > 0.015 and out.loc["small", "nobs"] == 29
-    assert out.loc["large", "ci_lower"] < 0 < out.loc["large", "ci_upper"]
-    again = ss.window_study(df, w, reps=500, seed=1).table
-    pd.testing.assert_frame_equal(out, again)
-
-
-def test_january_conditioning_uses_only_december_and_earlier():
-    y = _monthly(600, seed=4)
-    res, years = ss.january_after_prior_year(y, reps=200, seed=0)
-    table = res.table
-    assert list(table.index) == ["lagged", "led", "lagged minus led"]
-    assert table.loc["lagged minus led", "estimate"] == pytest.approx(
-        table.loc["lagged", "estimate"] - table.loc["led", "estimate"])
-    # perturb everything from January 2000 on: the prior for January 2000 (known in December 1999) is unchanged
-    z = y.copy()
-    z[z.index >= "2000-01-01"] += 0.05
-    _, years2 = ss.january_after_prior_year(z, reps=200, seed=0)
-    assert years.loc[2000, "prior"] == years2.loc[2000, "prior"]
-    assert years.loc[2000, "january"] != years2.loc[2000, "january"]
 
 
 def _year_differences_by_mask(window, others, window_ends):

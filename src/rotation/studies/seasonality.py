@@ -1,4 +1,15 @@
-"""Calendar effects: the month of the year, the turn of the year, the Santa Claus window.
+"""Calendar effects, the building blocks: windows from the data's own calendar and month-of-year statistics.
+
+* Windows: :func:`year_end_windows` (Hirsch's Santa Claus window), :func:`calendar_windows` (e.g.
+  November-January), their compounded returns (:func:`window_returns`), every other window of the
+  same length (:func:`same_length_windows`, :func:`year_differences`), the turn-of-year paths
+  (:func:`turn_of_year_paths`) and the trailing return known at a date (:func:`trailing_at`).
+* Months: :func:`month_of_year_means`, :func:`dummy_effect`, :func:`by_era`,
+  :func:`rolling_month_effect`.
+
+The studies notebook 04 calls are built on these: :mod:`rotation.studies.calendar` (the month of
+the year, the January effect) and :mod:`rotation.studies.year_end` (the windows against all other
+windows, the turn of the year, January after the prior year, the next window).
 
 Conventions
 -----------
@@ -35,6 +46,13 @@ __all__ = [
     "turn_of_year_paths",
     "same_length_windows",
     "trailing_at",
+    "MONTHS",
+    "month_dummies",
+    "year_differences",
+    "month_of_year_means",
+    "dummy_effect",
+    "by_era",
+    "rolling_month_effect",
 ]
 
 
@@ -44,8 +62,6 @@ def _check_daily_index(index: object, name: str = "index") -> pd.DatetimeIndex:
     if not index.is_monotonic_increasing or not index.is_unique:
         raise ParameterError(f"{name} must be sorted and unique (one row per trading day)")
     return index
-
-
 
 
 def year_end_windows(index: pd.DatetimeIndex, days_before: int = 5, days_after: int = 2) -> pd.DataFrame:
@@ -334,172 +350,6 @@ def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | Non
     return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=int(maxlags), alpha=alpha),
                      units=Units.returns("decimal return per month, dummy periods minus the others"),
                      title="dummy periods minus other periods, by era")
-
-
-def _normal_p(t: float) -> float:
-    from scipy.stats import norm
-
-    return float(2 * norm.sf(abs(t))) if np.isfinite(t) else float("nan")
-
-
-def window_study(
-    returns: pd.DataFrame,
-    windows: pd.DataFrame,
-    *,
-    reps: int = 2000,
-    seed: int = 0,
-    alpha: float = 0.05,
-) -> Estimates:
-    """Each column's return in the calendar windows against all other windows of the same length.
-
-    For every complete window (year) ``y``: ``d_y`` = the window's compounded return minus the mean
-    return of the other same-length windows ending in the 12 months up to it
-    (:func:`year_differences`). The estimate is the mean of ``d_y`` over years with an iid bootstrap
-    over years (``arch.bootstrap.IIDBootstrap``, seeded): years are the independent units, the
-    daily windows inside a year are not.
-
-    Parameters
-    ----------
-    returns : pd.DataFrame
-        Daily decimal returns, e.g. columns ``small``, ``large``, ``relative``.
-    windows : pd.DataFrame
-        :func:`year_end_windows` or :func:`calendar_windows`; incomplete windows are left out.
-
-    Returns
-    -------
-    Estimates
-        One row per column of ``returns``, in the vocabulary ``estimate, std_err, t, p_value,
-        ci_lower, ci_upper, nobs`` (years) for the difference, plus ``mean_window``,
-        ``median_window``, ``share_positive`` (years with a positive window return) and
-        ``share_positive_other`` (the same share over all other same-length windows: the rate noise
-        alone would give).
-    """
-    from rotation.stats.bootstrap import iid_bootstrap_means
-
-    if not isinstance(returns, pd.DataFrame):
-        raise ParameterError(f"returns must be a DataFrame of daily returns; got {type(returns).__name__}")
-    wr = window_returns(returns, windows)
-    ok = wr["complete"].astype(bool)
-    if ok.sum() < 5:
-        raise ParameterError(f"only {int(ok.sum())} complete windows in the data; need at least 5 years")
-    wr, wins = wr[ok], windows[ok]
-    length = int(wins["days"].mode().iloc[0])
-    rows = {}
-    for i, col in enumerate(returns.columns):
-        others = same_length_windows(returns[col].dropna(), length, exclude=windows)
-        d = year_differences(wr[col], others, wins["end"]).dropna()
-        stats = iid_bootstrap_means(d.to_numpy(dtype=float), int(reps), int(seed) + i)  # = arch IIDBootstrap.apply(np.mean)
-        est, se = float(d.mean()), float(stats.std(ddof=1))
-        rows[col] = {
-            "estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
-            "p_value": _normal_p(est / se) if se > 0 else np.nan,
-            "ci_lower": float(np.percentile(stats, 100 * alpha / 2)),
-            "ci_upper": float(np.percentile(stats, 100 * (1 - alpha / 2))),
-            "nobs": int(len(d)),
-            "mean_window": float(wr[col].mean()), "median_window": float(wr[col].median()),
-            "share_positive": float((wr[col] > 0).mean()), "share_positive_other": float((others > 0).mean()),
-        }
-    out = pd.DataFrame(rows).T
-    out.index.name = "series"
-    out = out.astype(float).astype({"nobs": int})
-    return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
-                                 note="years resampled; p-value from the bootstrap standard error (normal)"),
-                     units=Units.returns(f"decimal return over the {length}-day window minus other {length}-day windows"),
-                     title="window minus other windows of the same length")
-
-
-def january_after_prior_year(
-    monthly: pd.Series,
-    *,
-    prior_months: int = 12,
-    split: float = 0.0,
-    reps: int = 2000,
-    seed: int = 0,
-    alpha: float = 0.05,
-) -> tuple[Estimates, pd.DataFrame]:
-    """January relative returns conditioned on the trailing relative return at the end of December.
-
-    The conditioning variable for January of year ``y`` is the compounded relative return over the
-    ``prior_months`` months ending in December ``y-1`` (:func:`trailing_at`): known before January
-    starts, so the split uses no data from January or later.
-
-    Returns
-    -------
-    (table, years)
-        ``table``: rows ``"lagged"`` (prior <= ``split``), ``"led"`` (prior > ``split``) and
-        ``"lagged minus led"``, in the vocabulary (``estimate`` = mean January return, or the
-        difference; iid bootstrap over years, seeded), plus ``median`` and ``share_positive``.
-        ``years``: per year, ``january`` and ``prior``.
-    """
-    from rotation.stats.bootstrap import iid_bootstrap_means
-
-    m = monthly.dropna().astype(float)
-    jan = m[m.index.month == 1]
-    decs = jan.index - pd.offsets.MonthEnd(1)
-    prior = trailing_at(m, decs, prior_months)
-    years = pd.DataFrame({"january": jan.to_numpy(), "prior": prior.to_numpy()},
-                         index=pd.Index(jan.index.year, name="year")).dropna()
-    lag = years.loc[years["prior"] <= split, "january"].to_numpy()
-    led = years.loc[years["prior"] > split, "january"].to_numpy()
-    if min(len(lag), len(led)) < 3:
-        raise ParameterError(f"split {split} leaves {len(lag)} lagged and {len(led)} led years; need 3 of each")
-    rows = {}
-    rng = np.random.default_rng(int(seed))
-    seeds = [int(v) for v in rng.integers(0, 2**32, size=2)]
-    sims = {}
-    for name, arr, s in (("lagged", lag, seeds[0]), ("led", led, seeds[1])):
-        sims[name] = iid_bootstrap_means(arr, int(reps), s)  # = arch IIDBootstrap(arr, seed=s).apply(np.mean)
-        rows[name] = (float(arr.mean()), sims[name], len(arr), float(np.median(arr)), float((arr > 0).mean()))
-    diff = sims["lagged"] - sims["led"]
-    rows["lagged minus led"] = (float(lag.mean() - led.mean()), diff, len(lag) + len(led), np.nan, np.nan)
-    out = {}
-    for name, (est, sim, n, med, pos) in rows.items():
-        se = float(sim.std(ddof=1))
-        out[name] = {"estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
-                     "p_value": _normal_p(est / se) if se > 0 else np.nan,
-                     "ci_lower": float(np.percentile(sim, 100 * alpha / 2)),
-                     "ci_upper": float(np.percentile(sim, 100 * (1 - alpha / 2))),
-                     "nobs": int(n), "median": med, "share_positive": pos}
-    table = pd.DataFrame(out).T.astype(float).astype({"nobs": int})
-    table.index.name = "prior year"
-    est = Estimates(table, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
-                                  note="years resampled within each group"),
-                    units=Units.returns("decimal relative return in January"),
-                    title=f"January after a lagging (trailing {prior_months}-month return <= {split}) or leading year")
-    return est, years
-
-
-def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
-    """Mean cumulative return path across years with a bootstrap band over years.
-
-    Parameters
-    ----------
-    paths : pd.DataFrame
-        Rows are years, columns trading-day offsets (:func:`turn_of_year_paths`), values daily
-        decimal returns.
-
-    Returns
-    -------
-    pd.DataFrame
-        Per offset: ``estimate`` (mean cumulative return from the first offset, compounded),
-        ``ci_lower``, ``ci_upper`` (percentiles of the same statistic over years resampled with
-        replacement, ``arch.bootstrap.IIDBootstrap``, seeded), ``median`` and ``nobs`` (years).
-    """
-    from rotation.stats.bootstrap import iid_bootstrap_means
-
-    if not isinstance(paths, pd.DataFrame) or paths.empty:
-        raise ParameterError("paths must be a non-empty DataFrame of years x trading-day offsets")
-    cum = np.expm1(np.log1p(paths.astype(float)).cumsum(axis=1)).dropna()
-    arr = cum.to_numpy()
-    sims = iid_bootstrap_means(arr, int(reps), int(seed))  # = arch IIDBootstrap.apply(lambda a: a.mean(axis=0))
-    out = pd.DataFrame({
-        "estimate": arr.mean(axis=0),
-        "ci_lower": np.percentile(sims, 100 * alpha / 2, axis=0),
-        "ci_upper": np.percentile(sims, 100 * (1 - alpha / 2), axis=0),
-        "median": np.median(arr, axis=0),
-        "nobs": len(arr),
-    }, index=paths.columns)
-    return out
 
 
 def rolling_month_effect(monthly: pd.Series, years: int = 20, month: int = 1) -> pd.Series:
