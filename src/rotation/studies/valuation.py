@@ -14,6 +14,12 @@ Conventions
   are cheap relative to big ones. Aggregates across the three book-to-market portfolios of a
   size group weight each portfolio by its total market equity (average firm size x number of
   firms), the library's own value weighting.
+
+The studies of notebook 06's valuation steps (one call each, returning a result object with its
+sentence): :func:`discount_standing` (the spreads today against their history) and
+:func:`spread_predictability` (predictive regressions, out-of-sample tests, the Stambaugh bias, the
+halves and :func:`top_quintile_study`). The quality and earnings steps are in
+:mod:`rotation.studies.quality`.
 """
 
 from __future__ import annotations
