@@ -17,8 +17,8 @@ def test_06_valuation_quality_two_proxies_and_deterministic(snapshot_env: Path, 
         v = res[f"verdicts.{claim}"]
         check_verdict(v)
     assert res["verdicts.earnings_reports"]["status"] == "not testable"
-    assert 0 <= res["spread.percentile"]["overall"] <= 1
-    assert set(res["predictive"]) == {"12", "36", "60"}
+    assert 0 <= res["spread"]["rows"]["overall"]["percentile"] <= 1
+    assert set(res["predictive"]["slope"]["rows"]) == {"12", "36", "60"}
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", "horizons=[12, 36]", "-p", "oos_start_months=60")

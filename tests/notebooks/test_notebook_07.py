@@ -17,7 +17,7 @@ def test_07_sector_rotation_two_proxies_and_deterministic(snapshot_env: Path, tm
     res = run_notebook(NB, tmp_path / "a")
     v = res["verdicts.sector_rotation"]
     check_verdict(v, interval=False)
-    assert set(res["now"]["quadrants"].values()) <= {*sectors.QUADRANTS, "too short"}
+    assert {row["quadrant"] for row in res["now"]["rows"].values()} <= {*sectors.QUADRANTS, "too short"}
     # no back-fill: XLC and XLRE enter at their own start dates
     assert res["sample"]["XLC"][0].startswith("2018-") and res["sample"]["XLRE"][0].startswith("2015-")
     run_notebook(NB, tmp_path / "b")

@@ -9,6 +9,7 @@ import pytest
 from rotation.studies import valuation as va
 from rotation.errors import ParameterError
 from rotation.stats.regressions import oos_r2, predictive_regression
+from rotation.studies.economy import state_difference
 
 COLS = ["SMALL LoBM", "ME1 BM2", "SMALL HiBM", "BIG LoBM", "ME2 BM2", "BIG HiBM"]
 
@@ -79,3 +80,96 @@ def test_expanding_quantile_state_has_no_look_ahead():
     y = x.copy()
     y.iloc[100:] = -1
     pd.testing.assert_series_equal(s.iloc[:100], va.expanding_quantile_state(y, 0.8, 10).iloc[:100])
+
+
+# --------------------------------------------------------------------------- the studies of notebook 06's steps
+
+def _spread_frame():
+    idx = pd.date_range("2000-01-31", periods=5, freq="ME", name="date")
+    return pd.DataFrame({"overall": [0.1, 0.4, 0.2, 0.3, 0.35], "value": [0.5, np.nan, 0.1, 0.2, 0.3],
+                         "growth": [0.0, 0.1, 0.2, 0.3, np.nan]}, index=idx)
+
+
+def test_discount_standing_latest_values_and_percentiles_by_hand():
+    sp = _spread_frame()
+    st = va.discount_standing(sp)
+    t = st.table
+    assert t.loc["overall", "estimate"] == 0.35 and t.loc["overall", "percentile"] == pytest.approx(4 / 5)
+    assert t.loc["value", "nobs"] == 4 and t.loc["value", "percentile"] == pytest.approx(3 / 4)
+    # growth has no value in the last month: the estimate is NaN, the percentile ranks its last value (0.3)
+    assert np.isnan(t.loc["growth", "estimate"]) and t.loc["growth", "percentile"] == 1.0
+    assert st.extra == {"date": sp.index[-1], "start": sp.index[0], "end": sp.index[-1], "months": 5}
+    assert "80th percentile" in st.describe() and "cheaper than usual" in st.describe()
+    assert st.to_record()["rows"]["overall"]["estimate"] == 0.35
+    with pytest.raises(ParameterError, match="lacks the columns"):
+        va.discount_standing(sp.drop(columns="value"))
+    with pytest.raises(ParameterError, match="spread must be a non-empty DataFrame"):
+        va.discount_standing(sp["overall"])
+
+
+def test_ordinal_percentiles():
+    assert [va.ordinal(x) for x in (0.8443, 1.0, 0.02, 0.111, 0.21, 0.0)] == ["84th", "100th", "2nd", "11th", "21st",
+                                                                              "0th"]
+
+
+def test_forecast_parts_are_the_fits_rows():
+    y, x = _predictable()
+    fits = {h: va.predictive_forecast(y, x, h, 0.2) for h in (1, 12)}
+    parts = va.forecast_parts(fits, slope_units=va.Units.number("slope"), forecast_units=va.Units.returns("r"),
+                              predictor="x")
+    for h, f in fits.items():
+        row = parts["slope"].table.loc[h]
+        assert {k: row[k] for k in f["slope_row"]} == pytest.approx(f["slope_row"])
+        assert row["maxlags"] == f["lags"] == 12
+        fc = parts["forecast"].table.loc[h]
+        assert (fc["estimate"], fc["std_err"], fc["ci_lower"], fc["ci_upper"], fc["x"]) == (
+            f["estimate"], f["std_err"], f["ci_lower"], f["ci_upper"], 0.2)
+    with pytest.raises(ParameterError, match="at least one horizon"):
+        va.forecast_parts({}, slope_units=va.Units.number("s"), forecast_units=va.Units.returns("r"), predictor="x")
+
+
+def test_spread_predictability_repeats_the_notebook_computation():
+    """Equal, number for number, to the loop notebook 06 ran before (forecast, OOS R2, Clark-West, Stambaugh,
+    halves, top quintile); the deciding horizon is added when the list lacks it."""
+    y, x = _predictable(n=480)
+    res = va.spread_predictability(y, x, [12, 24], horizon=6, min_train=120, q=0.8)
+    assert list(res["slope"].table.index) == [12, 24, 6]
+    for h in (12, 24, 6):
+        f = va.predictive_forecast(y, x, h, float(x.iloc[-1]))
+        oos = oos_r2(y, x, horizon=h, min_train=120)
+        cw = va.clark_west(oos.data, lags=max(h - 1, 1))
+        assert res["slope"].table.loc[h, "estimate"] == f["slope"] and res["slope"].table.loc[h, "t"] == f["slope_t"]
+        assert res["forecast"].table.loc[h, "ci_upper"] == f["ci_upper"]
+        o = res["out_of_sample"].table.loc[h]
+        assert (o["estimate"], o["t"], o["p_value"]) == (oos.estimate, cw["statistic"], cw["p_value"])
+    bias = va.stambaugh_bias(y, x)
+    st = res["stambaugh"].table.iloc[0]
+    assert (st["estimate"], st["bias"], st["rho"], st["nobs"]) == (bias["slope_one_period"], bias["bias"],
+                                                                   bias["rho"], bias["nobs"])
+    common = x.dropna().index.intersection(y.index)
+    mid = common[len(common) // 2]
+    first = va.predictive_forecast(y.loc[None:mid], x, 6, float(x.iloc[-1]))
+    second = va.predictive_forecast(y.loc[mid:None], x, 6, float(x.iloc[-1]))
+    assert res["halves"].table.loc["first half", "estimate"] == first["slope"]
+    assert res["halves"].table.loc["second half", "nobs"] == second["nobs"]
+    top = va.expanding_quantile_state(x, 0.8)
+    assert list(res["top_quintile"].table.index) == [12, 24]  # the listed horizons only
+    assert res["top_quintile"].table.loc[24, "estimate"] == state_difference(y, top, horizon=24).estimate
+    assert res.extra["months"] == len(common) and res.extra["returns"] == [y.index[0], y.index[-1], len(y)]
+    assert res.data["spread"].equals(x) and "the next 6 months" in res.describe()
+
+
+def test_top_quintile_study_rows_and_checks():
+    y, x = _predictable(n=400)
+    top = va.top_quintile_study(y, x, [3, 12], q=0.8)
+    state = va.expanding_quantile_state(x, 0.8)
+    for h in (3, 12):
+        ref = state_difference(y, state, horizon=h).table.iloc[0]
+        row = top.table.loc[h]
+        assert row["estimate"] == ref["estimate"] and row["n_spells"] == ref["n_spells"]
+        assert row["maxlags"] == max(h - 1, 12)
+    assert "spells" in top.describe()
+    with pytest.raises(ParameterError, match="q must be"):
+        va.top_quintile_study(y, x, [3], q=1.0)
+    with pytest.raises(ParameterError, match="at least one horizon"):
+        va.top_quintile_study(y, x, [])

@@ -13,6 +13,8 @@ Conventions
 
 The rotation view approximates the proprietary "relative rotation graph" (whose formulas are
 not public): :func:`rotation_coordinates` defines its own, documented, standardised measures.
+These are the building blocks; the studies of notebook 07 (one call per step, a result object
+each) are in :mod:`rotation.studies.sector_rotation`.
 """
 
 from __future__ import annotations

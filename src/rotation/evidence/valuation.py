@@ -1,0 +1,135 @@
+"""Evidence for the valuation, earnings and quality claims (notebook 06), assembled from the studies' results.
+
+:func:`verdicts` takes what notebook 06 computed on its proxy, re-fits the deciding regressions on
+the second proxy (:func:`second_proxy`) with the same predictors, builds each claim's
+:class:`Evidence` with the checks its :class:`~rotation.evidence.claims.Decision` declares, and
+decides it. Numbers are not rounded here: every effect is a row of a study's result or a fit of the
+same regression on the second proxy.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rotation.errors import ParameterError
+from rotation.evidence import claims
+from rotation.evidence.relative_strength import second_proxy
+from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide, not_testable
+from rotation.stats.results import Estimates, Results
+from rotation.stats.units import Units
+from rotation.studies import quality as qu
+from rotation.studies import returns
+from rotation.studies import valuation as va
+
+__all__ = ["second_proxy", "verdicts", "CLAIM_IDS"]
+
+#: The claims this module decides, in the commentary's order.
+CLAIM_IDS = ("valuation_discount", "earnings_outlook", "quality", "earnings_reports")
+
+
+def _sample(proxy: str, study: Results) -> Sample:
+    """The months where a study's predictor and the returns meet (its ``start``, ``end``, ``months``)."""
+    x = study.extra
+    return Sample.of(proxy, [x["start"], x["end"]], n=int(x["months"]))
+
+
+def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, predictive: Results) -> Verdict:
+    d = claims.get("valuation_discount").decision
+    h = d.horizon
+    unit_slope = Units.number(f"next-{h}-month relative return per log point of spread")
+    spread = predictive.data["spread"]
+    alt_fit = va.predictive_forecast(rel_alt, spread, h, float(spread.iloc[-1]))
+    slope, halves = predictive["slope"].table, predictive["halves"].table
+    oos = predictive["out_of_sample"].table.loc[h]
+    bias = float(predictive["stambaugh"].table.iloc[0]["bias"])
+    now = standing.table.loc["overall"]
+    return decide(Evidence(
+        claim_id="valuation_discount",
+        headline=Effect.from_row(f"slope of the next {h} months' relative return on the spread ({proxy})",
+                                 slope.loc[h], unit_slope),
+        sample=_sample(proxy, predictive),
+        method=f"OLS of summed {h}-month forward relative returns on the spread, HAC ({int(slope.loc[h, 'maxlags'])} "
+               f"lags); Stambaugh bias {bias:+.4f} per month; OOS R2 {oos['estimate']:+.3f} (Clark-West p "
+               f"{oos['p_value']:.3f})",
+        checks=(Check("proxy", Effect.from_row(f"slope ({alt})", alt_fit["slope_row"], unit_slope)),
+                *(Check("subperiod", Effect.from_row(f"slope, {name}", halves.loc[name], unit_slope))
+                  for name in halves.index),
+                Check("other", Effect(label="today's spread percentile (above the middle: cheaper than usual)",
+                                      estimate=float(now["percentile"]), units=Units.share("percentile (0-1)"),
+                                      thresholds=d.thresholds, nobs=int(now["nobs"])))),
+        caveats=("The Ken French library restates history when it updates; the spread uses today's vintage.",
+                 (f"Overlapping {h}-month windows: about {int(predictive.extra['months']) // h} independent "
+                  "observations.")),
+    ))
+
+
+def _earnings(proxy: str, alt: str, rel_alt: pd.Series, earnings: Results) -> Verdict:
+    h = claims.get("earnings_outlook").decision.horizon
+    unit = Units.number(f"next-{h}-month relative return per unit change of the profitability gap")
+    change = earnings.data["op_change"]
+    alt_fit = va.predictive_forecast(rel_alt, change, h, float(change.dropna().iloc[-1]))
+    slope = earnings["slope"].table
+    return decide(Evidence(
+        claim_id="earnings_outlook",
+        headline=Effect.from_row(f"slope on the {earnings.extra['change_months']}-month change of the small-minus-big "
+                                 f"profitability gap ({proxy})", slope.loc[h], unit),
+        sample=_sample(proxy, earnings),
+        method=f"OLS of the next {h} months' summed relative return on the change, HAC "
+               f"({int(slope.loc[h, 'maxlags'])} lags)",
+        checks=(Check("proxy", Effect.from_row(f"slope ({alt})", alt_fit["slope_row"], unit)),),
+        caveats=(("Operating profitability is a proxy for earnings; an earnings outlook (estimates, revisions) is "
+                  "not free data."),),
+    ))
+
+
+def _quality(quality: Results) -> Verdict:
+    diff = quality["ijr_minus_iwm"]
+    return decide(Evidence(
+        claim_id="quality",
+        headline=Effect.from_row("IJR (S&P 600, profitability screen) minus IWM (Russell 2000)", diff,
+                                 Units.returns("decimal return difference per month")),
+        sample=Sample.of("ijr_iwm", diff.data.index),
+        method=f"mean monthly difference, HAC ({diff.method.lags} lags)",
+        checks=(Check("other", Effect.from_row("RMW loading of SMB is the quality tilt; SMB alpha with RMW and CMA",
+                                               quality["alphas"].row(("SMB", qu.FULL_CONTROLS)),
+                                               Units.returns("decimal return per month"))),),
+        caveats=(("IJR and IWM also differ in index construction (S&P committee vs Russell rules), not only in "
+                  "the earnings screen."),),
+    ))
+
+
+def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimates, predictive: Results,
+             quality: Results, earnings: Results) -> list[Verdict]:
+    """The verdicts of the valuation, earnings and quality claims (and the untestable earnings-reports claim).
+
+    Parameters
+    ----------
+    proxy, alt : str
+        The notebook's proxy and the second proxy (:func:`second_proxy`).
+    alt_rets : pd.DataFrame
+        Monthly ``small``/``large`` returns of the second proxy over the notebook's sample: the
+        deciding regressions are re-fitted on its relative returns with the same predictors.
+    standing, predictive, quality, earnings
+        The notebook's results: :func:`rotation.studies.valuation.discount_standing`,
+        :func:`~rotation.studies.valuation.spread_predictability` (its ``horizon`` must be the valuation
+        claim's), :func:`rotation.studies.quality.quality_study`,
+        :func:`~rotation.studies.quality.earnings_proxy_study` (at the earnings claim's horizon).
+
+    Returns
+    -------
+    list of Verdict
+        In :data:`CLAIM_IDS` order.
+    """
+    for name, study, claim in (("predictive", predictive, "valuation_discount"),
+                               ("earnings", earnings, "earnings_outlook")):
+        h = claims.get(claim).decision.horizon
+        if h not in study["slope"].table.index:
+            raise ParameterError(f"{name} has no row for the {h}-month horizon that decides {claim!r}; "
+                                 f"rows: {list(study['slope'].table.index)}")
+    rel_alt = returns.relative_returns(alt_rets["small"], alt_rets["large"])
+    return [
+        _valuation(proxy, alt, rel_alt, standing, predictive),
+        _earnings(proxy, alt, rel_alt, earnings),
+        _quality(quality),
+        not_testable("earnings_reports"),
+    ]
