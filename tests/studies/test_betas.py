@@ -24,6 +24,22 @@ def _made_up(n: int = 120, seed: int = 1) -> tuple[pd.Series, pd.Series, pd.Seri
     return y, x1, x2
 
 
+def test_periods_are_the_decades_and_the_split():
+    idx = pd.date_range("1999-01-31", "2014-05-31", freq="ME")
+    assert betas.split_periods("2008-01-01") == {"full sample": (None, None), "before 2008-01": (None, "2007-12-31"),
+                                           "2008-01 on": ("2008-01-01", None)}
+    assert list(betas.decade_periods(idx, "2008-01-01")) == ["full sample", "1990s", "2000s", "2010s", "before 2008-01",
+                                                       "2008-01 on"]
+    assert betas.decade_periods(idx, "2008-01-01")["2000s"] == ("2000-01-01", "2009-12-31")
+
+
+def test_periods_check_their_inputs():
+    with pytest.raises(ParameterError, match="split_date must be a date like '2008-01-01'; got 'soon'"):
+        betas.split_periods("soon")
+    with pytest.raises(ParameterError, match="index must be a non-empty DatetimeIndex"):
+        betas.decade_periods(pd.DatetimeIndex([]), "2008-01-01")
+
+
 def test_slopes_stack_the_factor_rows_of_each_regression():
     y, x1, x2 = _made_up()
     fits = {k: sensitivity_table(y, x, PERIODS) for k, x in (("x1", x1), ("x2", x2))}

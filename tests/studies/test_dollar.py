@@ -9,7 +9,7 @@ import pytest
 
 from rotation.errors import ParameterError
 from rotation.stats import regressions as rg
-from rotation.studies import dollar, regimes, series
+from rotation.studies import betas, dollar, regimes, series
 from rotation.studies import returns as rt
 
 SPLIT = "2008-01-01"
@@ -86,20 +86,11 @@ def test_dollar_index_needs_the_three_daily_series(data):
                             data["majors_m"], broad_monthly_from="2001-01-31")
 
 
-def test_periods_are_the_decades_and_the_split():
-    idx = pd.date_range("1999-01-31", "2014-05-31", freq="ME")
-    assert dollar.split_periods(SPLIT) == {"full sample": (None, None), "before 2008-01": (None, "2007-12-31"),
-                                           "2008-01 on": (SPLIT, None)}
-    assert list(dollar.decade_periods(idx, SPLIT)) == ["full sample", "1990s", "2000s", "2010s", "before 2008-01",
-                                                       "2008-01 on"]
-    assert dollar.decade_periods(idx, SPLIT)["2000s"] == ("2000-01-01", "2009-12-31")
-
-
 def test_monthly_sensitivity_equals_the_regressions_it_replaced(data):
     sens = dollar.monthly_sensitivity(data["rets_m"], data["index"].data, split_date=SPLIT)
     mdata = old_mdata(data)
     pd.testing.assert_frame_equal(sens.data, mdata)
-    periods = dollar.decade_periods(mdata.index, SPLIT)
+    periods = betas.decade_periods(mdata.index, SPLIT)
     ref = rg.sensitivity_table(mdata["small-minus-large"], mdata["dollar"], periods, units=dollar.BETA_UNITS,
                                title="Monthly small-minus-large return on the dollar's change, by period")
     assert sens["sensitivity"] == ref
@@ -119,7 +110,7 @@ def test_monthly_sensitivity_checks_the_returns(data):
 def test_dollar_measures_equal_the_regressions_they_replaced(data):
     d = data
     out = dollar.dollar_measures(d["rets_m"], d["rets_w"], d["index"].data, d["daily"], split_date=SPLIT)
-    sub = dollar.split_periods(SPLIT)
+    sub = betas.split_periods(SPLIT)
     rel_w = rt.relative_returns(d["rets_w"]["small"], d["rets_w"]["large"]).rename("small-minus-large")
     dxy_w = series.period_levels(d["daily"]["DXY"], "W-FRI").pct_change().rename("dollar")
     ref = rg.sensitivity_table(rel_w, dxy_w, sub).table
@@ -184,7 +175,7 @@ def test_dollar_controls_equal_the_regressions_they_replaced(data):
     cdata = pd.concat([mdata[["small-minus-large", "dollar"]], d["mkt_m"].rename("market excess return"), d10],
                       axis=1, join="inner").dropna()
     cols = ["dollar", "market excess return", "10y yield change (pp)"]
-    ref = rg.sensitivity_table(cdata["small-minus-large"], cdata[cols], dollar.split_periods(SPLIT)).table
+    ref = rg.sensitivity_table(cdata["small-minus-large"], cdata[cols], betas.split_periods(SPLIT)).table
     pd.testing.assert_frame_equal(out["monthly"].table.loc["with controls"], ref)
     assert out.extra["sample_start"] == cdata.index[0]
     assert list(out["weekly"].table.index.get_level_values("term").unique()) == ["const", *cols]

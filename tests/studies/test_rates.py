@@ -70,6 +70,10 @@ def test_rate_betas_check_their_inputs(data):
         rates.rate_betas(data["rel"], data["chg_m"].drop(columns=["dgs10"]))
     with pytest.raises(ParameterError, match="periods must include 'full sample'"):
         rates.rate_betas(data["rel"], data["chg_m"], periods={"all": (None, None)})
+    with pytest.raises(ParameterError, match="frequency must be one of 'monthly', 'weekly'; got 'daily'"):
+        rates.rate_betas(data["rel"], data["chg_m"], frequency="daily")
+    with pytest.raises(ParameterError, match="freq must be one of 'ME', 'W-FRI'; got 'QE'"):
+        rates.rate_levels(data["daily"], "QE")
 
 
 def test_weekly_betas_say_weeks(data):

@@ -15,7 +15,7 @@ from rotation.evidence.relative_strength import second_proxy
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
-from rotation.studies import dollar
+from rotation.studies import betas, dollar
 
 __all__ = ["verdicts", "second_proxy", "CLAIM_IDS", "BETA_UNITS"]
 
@@ -53,7 +53,7 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, index: Estimates, 
         after the split date, with market and 10-year yield controls, and weekly on the broad index.
     """
     split_date = sensitivity.extra["split_date"]
-    before, after = list(dollar.split_periods(split_date))[1:]
+    before, after = list(betas.split_periods(split_date))[1:]
     sens = sensitivity["sensitivity"].table
     full = sens.loc[("full sample", "dollar")]
     alt_sens = dollar.monthly_sensitivity(alt_rets, index.data, split_date=split_date)

@@ -2,6 +2,7 @@
 
 Shared by the dollar (:mod:`rotation.studies.dollar`) and rates (:mod:`rotation.studies.rates`) studies:
 
+* :func:`split_periods`, :func:`decade_periods` -- sub-periods around a split date and by decade;
 * :func:`slopes` -- the factor rows of several :func:`rotation.stats.regressions.sensitivity_table`
   results (one regression per series, per factor or per measure), stacked into one result;
 * :func:`rolling_summary` -- trailing-window HAC betas (:func:`rotation.stats.regressions.rolling_hac_betas`)
@@ -26,11 +27,58 @@ from rotation.stats.results import VOCABULARY, Estimates, Method
 from rotation.stats.units import Units
 from rotation.studies.returns import percentile_of_last
 
-__all__ = ["slopes", "rolling_summary", "interval_phrase", "ROLLING_COLUMNS"]
+__all__ = ["split_periods", "decade_periods", "slopes", "rolling_summary", "interval_phrase", "ROLLING_COLUMNS"]
 
 #: The descriptive columns :func:`rolling_summary` adds to the vocabulary, in order.
 ROLLING_COLUMNS: tuple[str, ...] = ("date", "window", "maxlags", "percentile", "share_negative",
                                     "share_significant_negative", "share_significant_positive", "min", "max")
+
+
+def split_periods(split_date: str) -> dict[str, tuple[str | None, str | None]]:
+    """The full sample, and before and from a split date, as sub-periods of a regression.
+
+    Parameters
+    ----------
+    split_date : str
+        A date (``"2008-01-01"``); the second period starts on it.
+
+    Returns
+    -------
+    dict
+        ``{"full sample": (None, None), "before YYYY-MM": (None, day before), "YYYY-MM on": (split_date, None)}``
+        (inclusive bounds, as :func:`rotation.stats.regressions.sensitivity_table` takes them).
+    """
+    try:
+        split = pd.Timestamp(split_date)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"split_date must be a date like '2008-01-01'; got {split_date!r}") from exc
+    if pd.isna(split):
+        raise ParameterError(f"split_date must be a date like '2008-01-01'; got {split_date!r}")
+    return {"full sample": (None, None), f"before {split:%Y-%m}": (None, (split - pd.Timedelta(days=1)).strftime("%Y-%m-%d")),
+            f"{split:%Y-%m} on": (split_date, None)}
+
+
+def decade_periods(index: pd.DatetimeIndex, split_date: str) -> dict[str, tuple[str | None, str | None]]:
+    """Sub-periods by decade and around a split date.
+
+    Parameters
+    ----------
+    index : pd.DatetimeIndex
+        The sample's dates (non-empty): the decades from its first to its last year.
+    split_date : str
+        As in :func:`split_periods`.
+
+    Returns
+    -------
+    dict
+        ``{"full sample", "1970s", ..., "before YYYY-MM", "YYYY-MM on"}`` as ``(start, end)`` bounds, in that order.
+    """
+    if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
+        raise ParameterError(f"index must be a non-empty DatetimeIndex; got {index!r:.80}")
+    years = range(index[0].year // 10 * 10, index[-1].year + 1, 10)
+    full, before, after = split_periods(split_date).items()
+    return {full[0]: full[1], **{f"{d}s": (f"{d}-01-01", f"{d + 9}-12-31") for d in years}, before[0]: before[1],
+            after[0]: after[1]}
 
 
 def slopes(fits: Mapping[Hashable, Estimates], names: Sequence[str], *, units: Units, title: str) -> Estimates:
@@ -126,8 +174,25 @@ def rolling_summary(specs: Mapping[str, tuple[pd.Series, pd.Series, int]], *, un
 
 def interval_phrase(units: Units, estimate: float, lower: float, upper: float, *, digits: int = 1,
                     level: float = 0.95) -> str:
-    """``"+1.2% (95% CI -0.4% to +3.0%; not significant)"``: an estimate, its interval and whether it
-    excludes zero, each number as ``units`` reads it (``digits`` decimals); a missing interval says so."""
+    """An estimate and its interval in words, for a study's sentence.
+
+    Parameters
+    ----------
+    units : Units
+        How the numbers read (:meth:`rotation.stats.units.Units.format`).
+    estimate, lower, upper : float
+        The estimate and its interval; a missing (NaN) bound means no interval.
+    digits : int
+        Decimals of returns and shares (significant digits of other numbers).
+    level : float
+        The interval's level, as written.
+
+    Returns
+    -------
+    str
+        ``"+1.2% (95% CI -0.4% to +3.0%; not significant)"`` (significant when the interval excludes 0), or
+        ``"+1.2% (too few observations for an interval)"``.
+    """
     text = units.format(estimate, digits=digits)
     if any(v is None or not math.isfinite(float(v)) for v in (lower, upper)):
         return f"{text} (too few observations for an interval)"

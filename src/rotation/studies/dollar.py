@@ -33,7 +33,7 @@ from rotation.stats.results import VOCABULARY, Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies import betas, regimes, returns, series
 
-__all__ = ["DAILY", "REBASED", "BETA_UNITS", "RETURNS", "split_periods", "decade_periods", "monthly_data",
+__all__ = ["DAILY", "REBASED", "BETA_UNITS", "RETURNS", "monthly_data",
            "weekly_data", "dollar_index", "monthly_sensitivity", "dollar_measures", "rolling_betas",
            "dollar_regimes", "dollar_predictive", "dollar_controls"]
 
@@ -72,31 +72,42 @@ def _month_end(level: pd.Series) -> pd.Series:
     return out.loc[out.index <= level.index[-1] + pd.offsets.BDay(1)]
 
 
-def split_periods(split_date: str) -> dict[str, tuple[str | None, str | None]]:
-    """``{"full sample", "before YYYY-MM", "YYYY-MM on"}`` as ``(start, end)`` bounds: before the split
-    date and from it on."""
-    split = pd.Timestamp(split_date)
-    return {"full sample": (None, None), f"before {split:%Y-%m}": (None, (split - pd.Timedelta(days=1)).strftime("%Y-%m-%d")),
-            f"{split:%Y-%m} on": (split_date, None)}
-
-
-def decade_periods(index: pd.DatetimeIndex, split_date: str) -> dict[str, tuple[str | None, str | None]]:
-    """The full sample, each decade the index touches, and before/after the split date (:func:`split_periods`)."""
-    years = range(index[0].year // 10 * 10, index[-1].year + 1, 10)
-    full, before, after = split_periods(split_date).items()
-    return {full[0]: full[1], **{f"{d}s": (f"{d}-01-01", f"{d + 9}-12-31") for d in years}, before[0]: before[1],
-            after[0]: after[1]}
-
-
 def monthly_data(rets: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
-    """Months with a relative, small and large return and a dollar change: columns ``small-minus-large``,
-    ``small``, ``large``, ``dollar`` (the chained index's percentage change over the month)."""
+    """The months every monthly dollar study uses.
+
+    Parameters
+    ----------
+    rets : pd.DataFrame
+        Monthly ``small``/``large`` decimal returns.
+    levels : pd.DataFrame
+        ``.data`` of :func:`dollar_index` (column ``dollar``: month-end levels of the chained index).
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``small-minus-large``, ``small``, ``large`` and ``dollar`` (the index's percentage change over
+        the month, known at its end), on the months that have all of them.
+    """
     change = levels["dollar"].dropna().pct_change().rename("dollar")
     return pd.concat([_relative(rets), rets, change], axis=1, join="inner").dropna()
 
 
 def weekly_data(rets_w: pd.DataFrame, daily: Mapping[str, pd.Series]) -> pd.DataFrame:
-    """Weeks (ending Friday) with a relative return and a change of the broad index (DTWEXBGS, Friday levels)."""
+    """The weeks every weekly dollar study uses.
+
+    Parameters
+    ----------
+    rets_w : pd.DataFrame
+        Weekly (Friday-stamped) ``small``/``large`` decimal returns.
+    daily : mapping
+        Daily levels by key (:data:`DAILY`); ``dollar`` (DTWEXBGS) is used.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``small-minus-large`` and ``dollar`` (the broad index's change between Friday levels, known
+        on the Friday), on the weeks that have both (2006 on).
+    """
     change = series.period_levels(_daily(daily)["dollar"], "W-FRI").pct_change().rename("dollar")
     return pd.concat([_relative(rets_w), change], axis=1, join="inner").dropna()
 
@@ -164,8 +175,8 @@ def monthly_sensitivity(rets: pd.DataFrame, levels: pd.DataFrame, *, split_date:
     levels : pd.DataFrame
         Month-end dollar levels (``.data`` of :func:`dollar_index`; column ``dollar`` is used).
     split_date : str
-        Sub-periods before this date and from it on (:func:`decade_periods`: also the full sample and
-        each decade).
+        Sub-periods before this date and from it on (:func:`rotation.studies.betas.decade_periods`: also the
+        full sample and each decade).
 
     Returns
     -------
@@ -176,14 +187,14 @@ def monthly_sensitivity(rets: pd.DataFrame, levels: pd.DataFrame, *, split_date:
         ``split_date``. ``.data``: the months (:func:`monthly_data`).
     """
     mdata = monthly_data(rets, levels)
-    periods = decade_periods(mdata.index, split_date)
+    periods = betas.decade_periods(mdata.index, split_date)
     fits = {name: sensitivity_table(mdata[name], mdata["dollar"], periods, units=BETA_UNITS,
                                     title=f"Monthly {name} return on the dollar's change, by period")
             for name in RETURNS}
     by_return = betas.slopes(fits, ["return"], units=BETA_UNITS,
                              title="Beta on the dollar's monthly change, by return and period")
     t = fits[_REL].table
-    before, after = list(split_periods(split_date))[1:]
+    before, after = list(betas.split_periods(split_date))[1:]
     full, pre, post = (t.loc[(p, "dollar")] for p in ("full sample", before, after))
     small, large = (by_return.table.loc[(r, "full sample"), "estimate"] for r in ("small", "large"))
     sentence = (
@@ -209,7 +220,7 @@ def dollar_measures(rets_m: pd.DataFrame, rets_w: pd.DataFrame, levels: pd.DataF
 
     Monthly: the chained index, DXY (month-end) and the UUP fund's return; weekly (weeks ending Friday):
     the broad index DTWEXBGS (from 2006), DXY (from 1971) and UUP (from 2007). Each over the full sample
-    and before/after ``split_date`` (:func:`split_periods`).
+    and before/after ``split_date`` (:func:`rotation.studies.betas.split_periods`).
 
     Parameters
     ----------
@@ -228,7 +239,7 @@ def dollar_measures(rets_m: pd.DataFrame, rets_w: pd.DataFrame, levels: pd.DataF
         columns of :func:`rotation.stats.regressions.sensitivity_table`.
     """
     daily = _daily(daily)
-    sub = split_periods(split_date)
+    sub = betas.split_periods(split_date)
     rel_m, rel_w = _relative(rets_m), _relative(rets_w)
     mdata, wdata = monthly_data(rets_m, levels), weekly_data(rets_w, daily)
     week = {k: series.period_levels(daily[k], "W-FRI").pct_change().rename("dollar") for k in ("DXY", "UUP")}
@@ -414,7 +425,7 @@ def dollar_controls(rets_m: pd.DataFrame, rets_w: pd.DataFrame, levels: pd.DataF
         ``sample_start`` (the first month with every regressor) and ``weekly_dollar_only`` (the weekly
         full-sample beta without controls, for comparison).
     """
-    sub = split_periods(split_date)
+    sub = betas.split_periods(split_date)
     mdata, wdata = monthly_data(rets_m, levels), weekly_data(rets_w, daily)
     mkt = market_monthly.rename(_CONTROLS[1])
     d10 = series.period_levels(dgs10, "ME").diff().rename(_CONTROLS[2])

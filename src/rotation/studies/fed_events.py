@@ -42,8 +42,18 @@ _BAND = ["estimate", "ci_lower", "ci_upper"]
 
 
 def event_groups(events: pd.DataFrame) -> dict[str, pd.Series]:
-    """The dates of each group of :data:`GROUPS` among the official-target events of :func:`turning_point_study`
-    (its ``.data``; rows of the inferred path are left out)."""
+    """The events of each group.
+
+    Parameters
+    ----------
+    events : pd.DataFrame
+        ``.data`` of :func:`turning_point_study` (rows of the inferred path are left out).
+
+    Returns
+    -------
+    dict
+        ``{group: dates}`` for each of :data:`GROUPS` (official target only, in date order).
+    """
     missing = [c for c in ("date", "kind", "recession", "path") if c not in events.columns]
     if missing:
         raise ParameterError(f"events must be turning_point_study(...).data (columns date, kind, recession, path); "

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.stats.checks import check_choice
 from rotation.stats.regressions import sensitivity_table
 from rotation.stats.results import VOCABULARY, Estimates, Results
 from rotation.stats.units import Units
@@ -78,9 +79,16 @@ def rate_levels(daily: Mapping[str, pd.Series], freq: str, fedfunds: pd.Series |
     fedfunds : pd.Series, optional
         A monthly fed funds series (FRED FEDFUNDS, the month's average, known at the month end) that replaces
         the column ``fedfunds`` on the dates the other columns have (it runs past the end of daily DFF).
+
+    Returns
+    -------
+    pd.DataFrame
+        One column per key, indexed by the period ends any series reaches; a level stamped ``t`` is known at
+        the close of ``t``.
     """
     if not daily:
         raise ParameterError("daily must map keys to FRED series (rates.FRED_SERIES); got none")
+    check_choice(freq, "freq", ("ME", "W-FRI"))
     levels = pd.DataFrame({k: s.resample(freq).last() for k, s in daily.items()})
     if fedfunds is not None:
         levels["fedfunds"] = fedfunds
@@ -88,13 +96,39 @@ def rate_levels(daily: Mapping[str, pd.Series], freq: str, fedfunds: pd.Series |
 
 
 def changes(levels: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    """Changes of :func:`rate_levels` over one period (percentage points), on the dates of ``index`` (the
-    returns'): the change stamped ``t`` is ``level_t - level_{t-1}``, known at the close of ``t``."""
+    """Changes of the levels over one period, on the returns' dates.
+
+    Parameters
+    ----------
+    levels : pd.DataFrame
+        :func:`rate_levels` (percent).
+    index : pd.Index
+        The returns' dates (month or Friday ends).
+
+    Returns
+    -------
+    pd.DataFrame
+        ``level_t - level_{t-1}`` in percentage points (consecutive period ends of ``levels``), reindexed to
+        ``index`` (NaN where a date has no change); known at the close of ``t``.
+    """
+    if not isinstance(levels, pd.DataFrame):
+        raise ParameterError(f"levels must be a DataFrame (rates.rate_levels); got {type(levels).__name__}")
     return levels.diff().reindex(index)
 
 
 def coverage(daily: Mapping[str, pd.Series]) -> pd.DataFrame:
-    """First and last date with a value of each series, indexed by its FRED id."""
+    """What the data cover.
+
+    Parameters
+    ----------
+    daily : mapping
+        FRED series by key (:data:`FRED_SERIES`).
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``first`` and ``last`` (the first and last date with a value), indexed by the FRED id.
+    """
     return pd.DataFrame({"first": [s.dropna().index[0] for s in daily.values()],
                          "last": [s.dropna().index[-1] for s in daily.values()]},
                         index=[FRED_SERIES.get(k, k) for k in daily])
@@ -147,6 +181,7 @@ def rate_betas(rel: pd.Series, chg: pd.DataFrame, *, factors: Sequence[str] = RA
         whose beta is significantly negative (the commentary's sign) or positive (the slope left out: it has
         no predicted sign), and those whose sign changes across periods.
     """
+    check_choice(frequency, "frequency", ("monthly", "weekly"))
     units = _per_pp(frequency)
     parts = _one_factor(rel, chg, factors, periods, frequency, units,
                         f"{frequency.capitalize()} relative return per 1 pp change (one factor at a time)")
@@ -357,14 +392,42 @@ def conditions_study(rel: pd.Series, nfci: pd.Series, nfci_known: pd.Series, *, 
 
 
 def yield_and_factors(dgs10_change: pd.Series, factors: pd.DataFrame) -> pd.DataFrame:
-    """The 10-year yield change (pp) beside the market and value factors (Ken French ``Mkt-RF``, ``HML``),
-    columns ``10y yield change (pp)``, ``market``, ``value`` (outer join: align to the returns afterwards)."""
+    """The regressors of the controlled 10-year beta.
+
+    Parameters
+    ----------
+    dgs10_change : pd.Series
+        Monthly 10-year yield changes in pp (:func:`changes`, column ``dgs10``).
+    factors : pd.DataFrame
+        Ken French monthly factors with columns ``Mkt-RF`` and ``HML`` (decimal).
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``10y yield change (pp)``, ``market``, ``value`` on the union of the dates (align them to the
+        returns afterwards, as :func:`controlled_yield_beta` does).
+    """
     _check_keys(factors, ("Mkt-RF", "HML"), "factors")
     return pd.concat([dgs10_change.rename("10y yield change (pp)"), factors["Mkt-RF"].rename("market"),
                       factors["HML"].rename("value")], axis=1)
 
 
 def controlled_yield_beta(rel: pd.Series, regressors: pd.DataFrame, *, units: Units = _RET) -> Estimates:
-    """The full-sample HAC regression of the relative return on the 10-year yield change with market and value
-    controls (:func:`yield_and_factors`, reindexed to ``rel``'s dates): rows ``(full sample, term)``."""
+    """The 10-year beta with market and value controls.
+
+    Parameters
+    ----------
+    rel : pd.Series
+        Monthly relative returns.
+    regressors : pd.DataFrame
+        :func:`yield_and_factors`, reindexed here to ``rel``'s dates (months it lacks are dropped).
+    units : Units
+        Stored on the result.
+
+    Returns
+    -------
+    Estimates
+        The full-sample HAC regression (:func:`rotation.stats.regressions.sensitivity_table`), rows
+        ``(full sample, term)``.
+    """
     return sensitivity_table(rel, regressors.reindex(rel.index), {"full sample": (None, None)}, units=units)
