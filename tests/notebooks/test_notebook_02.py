@@ -11,13 +11,20 @@ from _helpers import flat
 
 NB = "02_dollar_sensitivity"
 
+FULL = "beta.monthly.sensitivity.rows.full sample.dollar"  # the monthly beta (studies.dollar.monthly_sensitivity)
+WEEKLY = "beta.robustness.rows.weekly.broad index (DTWEXBGS).full sample"  # studies.dollar.dollar_measures
+DIFF = "regime.diff.rows.weakening minus strengthening"  # studies.dollar.dollar_regimes
+PREDICTIVE = "predictive.rows.1.1"  # studies.dollar.dollar_predictive: last month's change, next month
+CONTROLS = "controls.monthly.rows.with controls.full sample.dollar"  # studies.dollar.dollar_controls
+
 REQUIRED = [
-    "beta.monthly.full", "beta.monthly.full_t", "beta.monthly.full_ci", "beta.monthly.full_nobs",
-    "beta.weekly.full", "beta.weekly.full_t",
-    "rolling.latest", "rolling.latest_percentile",
-    "regime.weakening.mean", "regime.strengthening.mean", "regime.diff", "regime.diff_ci",
-    "predictive.coef", "predictive.t", "predictive.oos_r2",
-    "controls.dollar", "controls.dollar_t",
+    f"{FULL}.estimate", f"{FULL}.t", f"{FULL}.ci_lower", f"{FULL}.ci_upper", f"{FULL}.nobs",
+    f"{WEEKLY}.estimate", f"{WEEKLY}.t",
+    "rolling.rows.monthly.estimate", "rolling.rows.monthly.percentile",
+    "regime.table.rows.weakening.estimate", "regime.table.rows.strengthening.estimate", f"{DIFF}.estimate",
+    f"{DIFF}.ci_lower", f"{DIFF}.ci_upper",
+    f"{PREDICTIVE}.estimate", f"{PREDICTIVE}.t", f"{PREDICTIVE}.oos_r2",
+    f"{CONTROLS}.estimate", f"{CONTROLS}.t",
 ]
 
 
@@ -44,13 +51,11 @@ def test_02_dollar_sensitivity_two_proxies_and_deterministic(snapshot_env: Path,
     bad = [k for k in REQUIRED if not _finite(res[k])]
     assert not bad, f"not finite: {bad}"
     assert res["proxy"] == "ff30_vw"
-    lo, hi = res["beta.monthly.full_ci"]
-    assert lo <= res["beta.monthly.full"] <= hi
-    lo, hi = res["regime.diff_ci"]
-    assert lo <= res["regime.diff"] <= hi
-    assert 0 < res["rolling.latest_percentile"] <= 1
-    assert res["dollar.start"] == "1973-01-31"
-    assert [s[0] for s in res["dollar.splices"]] == ["DTWEXBGS", "TWEXBMTH", "TWEXMMTH"]
+    assert res[f"{FULL}.ci_lower"] <= res[f"{FULL}.estimate"] <= res[f"{FULL}.ci_upper"]
+    assert res[f"{DIFF}.ci_lower"] <= res[f"{DIFF}.estimate"] <= res[f"{DIFF}.ci_upper"]
+    assert 0 < res["rolling.rows.monthly.percentile"] <= 1
+    assert res["dollar.extra.start"] == "1973-01-31"
+    assert [s[0] for s in res["dollar.extra.splices"]] == ["DTWEXBGS", "TWEXBMTH", "TWEXMMTH"]
 
     again = tmp_path / "b"
     _run(main, again)

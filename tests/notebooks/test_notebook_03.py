@@ -8,21 +8,26 @@ from pathlib import Path
 import pytest
 from _helpers import flat
 
+# where each number lives: the result objects of studies.rates and studies.fed_events (see keymap-issue25-nb23.json)
+BETA = "beta.{0}.rows.full sample.{0}"  # rates.rate_betas: the factor's regression, full sample
+EVENTS = "windows.events.rows.{0}"  # fed_events.event_window_study: events with a full window per group
+AFTER = "windows.forward.rows.{0}.{1}"  # the mean cumulative relative return h months after the group's events
+
 REQUIRED_03 = [
     "proxy", "sample.start", "sample.end",
-    "beta.dgs10", "beta.dgs10_t", "beta.dgs2", "beta.dgs2_t", "beta.baa10y", "beta.baa10y_t",
-    "joint.dgs10", "joint.baa10y",
-    "rolling.dgs10.latest", "rolling.dgs10.percentile", "rolling.baa10y.latest", "rolling.baa10y.percentile",
-    "cycles.last_hike.n", "cycles.first_cut.n", "cycles.pause_start.n",
-    "cycles.first_cut.recession.n", "cycles.first_cut.no_recession.n",
-    "first_cut.recession.fwd6", "first_cut.recession.fwd6_ci", "first_cut.recession.fwd12", "first_cut.recession.fwd12_ci",
-    "first_cut.fwd12", "first_cut.fwd12_ci",
-    "first_cut.no_recession.fwd6", "first_cut.no_recession.fwd6_ci",
-    "first_cut.no_recession.fwd12", "first_cut.no_recession.fwd12_ci",
-    "regime.rising.mean", "regime.rising.n", "regime.falling.mean", "regime.falling.n",
-    "regime.high_and_flat.mean", "regime.high_and_flat.n", "regime.low_and_flat.mean", "regime.low_and_flat.n",
-    "credit.baa10y.beta", "credit.hy_oas.beta", "credit.nfci.beta",
-    "nfci_regime.tightening.same_month.mean", "nfci_regime.tightening.next_month.n",
+    *(f"{BETA.format(k)}.{c}" for k in ("dgs10", "dgs2", "baa10y") for c in ("estimate", "t")),
+    "joint.monthly.rows.full sample.dgs10.estimate", "joint.monthly.rows.full sample.baa10y.estimate",
+    *(f"rolling.rows.{k}.{c}" for k in ("dgs10", "baa10y") for c in ("estimate", "percentile")),
+    *(f"{EVENTS.format(g)}.nobs" for g in ("last_hike", "first_cut", "pause_start", "first_cut.recession",
+                                           "first_cut.no_recession")),
+    *(f"{AFTER.format(g, h)}.{c}" for g in ("first_cut.recession", "first_cut.no_recession") for h in (6, 12)
+      for c in ("estimate", "ci_lower", "ci_upper")),
+    f"{AFTER.format('first_cut', 12)}.estimate", f"{AFTER.format('first_cut', 12)}.ci_lower",
+    f"{AFTER.format('first_cut', 12)}.ci_upper",
+    *(f"regime.table.rows.{r}.{c}" for r in ("rising", "falling", "high and flat", "low and flat")
+      for c in ("estimate", "nobs")),
+    *(f"credit.{k}.rows.full sample.{k}.estimate" for k in ("baa10y", "hy_oas", "nfci")),
+    "nfci_regime.same_month.rows.tightening.estimate", "nfci_regime.next_month.rows.tightening.nobs",
 ]
 
 
@@ -46,21 +51,23 @@ def test_03_interest_rates_runs_is_deterministic_and_takes_iwm_spy(snapshot_env:
     assert not missing, f"results.json lacks {missing}"
     assert res["proxy"] == "ff30_vw" and res["sample.start"] == "1926-07-31"
     # the official target's turning points are the FOMC's decision dates
-    assert {"1995-02-01", "2006-06-29", "2018-12-19", "2023-07-26"} <= set(res["cycles.last_hike.dates"])
-    assert {"1998-09-29", "2007-09-18", "2019-07-31", "2024-09-18"} <= set(res["cycles.first_cut.dates"])
-    assert min(res["cycles.first_cut.dates"]) >= "1982-09-27"  # the inferred path is a separate robustness table
-    assert res["cycles.inferred_before_1982.first_cut"]
+    assert {"1995-02-01", "2006-06-29", "2018-12-19", "2023-07-26"} <= set(res["cycles.extra.dates.last_hike"])
+    assert {"1998-09-29", "2007-09-18", "2019-07-31", "2024-09-18"} <= set(res["cycles.extra.dates.first_cut"])
+    assert min(res["cycles.extra.dates.first_cut"]) >= "1982-09-27"  # the inferred path is a separate robustness table
+    assert res["cycles.extra.inferred_before_1982.first_cut"]
     from rotation.evidence import rubric as verdicts
     for claim in ("rates_borrowing_costs", "fed_dovish", "liquidity"):
         assert res[f"verdicts.{claim}.status"] in verdicts.STATUSES
     assert res["verdicts.rates_borrowing_costs.status"] != "contradicted"  # an association cannot contradict a mechanism
-    assert res["cycles.first_cut.n"] == res["cycles.first_cut.recession.n"] + res["cycles.first_cut.no_recession.n"]
-    lo, hi = res["first_cut.fwd12_ci"]
-    assert lo <= res["first_cut.fwd12"] <= hi
+    n = {g: res[f"{EVENTS.format(g)}.nobs"] for g in ("first_cut", "first_cut.recession", "first_cut.no_recession")}
+    assert n["first_cut"] == n["first_cut.recession"] + n["first_cut.no_recession"]
+    cut = AFTER.format("first_cut", 12)
+    assert res[f"{cut}.ci_lower"] <= res[f"{cut}.estimate"] <= res[f"{cut}.ci_upper"]
     # fewer events than min_events_for_band get no band rather than a made-up one
-    if res["cycles.first_cut.recession.n"] < 5:
-        assert res["first_cut.recession.fwd12_ci"] == [None, None]
-    assert res["regime.rising.n"] > 0 and res["beta.dgs10_t"] is not None
+    if n["first_cut.recession"] < 5:
+        rec = AFTER.format("first_cut.recession", 12)
+        assert res[f"{rec}.ci_lower"] is None and res[f"{rec}.ci_upper"] is None
+    assert res["regime.table.rows.rising.nobs"] > 0 and res[f"{BETA.format('dgs10')}.t"] is not None
 
     _run(main, tmp_path / "b")
     first = (tmp_path / "a" / "03_interest_rates" / "results.json").read_bytes()
@@ -71,5 +78,5 @@ def test_03_interest_rates_runs_is_deterministic_and_takes_iwm_spy(snapshot_env:
     assert not missing, f"results.json (iwm_spy) lacks {missing}"
     assert iwm["proxy"] == "iwm_spy" and iwm["sample.start"].startswith("2000-")
     # turning points do not depend on the proxy; only which of them have a full window does
-    assert iwm["cycles.first_cut.dates"] == res["cycles.first_cut.dates"]
-    assert iwm["cycles.first_cut.n"] < res["cycles.first_cut.n"]
+    assert iwm["cycles.extra.dates.first_cut"] == res["cycles.extra.dates.first_cut"]
+    assert iwm[f"{EVENTS.format('first_cut')}.nobs"] < res[f"{EVENTS.format('first_cut')}.nobs"]
