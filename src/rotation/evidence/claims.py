@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from rotation.errors import ParameterError
 
-__all__ = ["Claim", "Decision", "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook"]
+__all__ = ["Claim", "Decision", "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook", "second_proxy"]
 
 
 #: The kinds of robustness check a decision can declare (see :class:`rotation.evidence.rubric.Check`).
@@ -301,3 +301,8 @@ def get(claim_id: str) -> Claim:
 def for_notebook(stem: str) -> list[Claim]:
     """The claims a notebook decides."""
     return [c for c in CLAIMS_LIST if c.notebook == stem]
+
+
+def second_proxy(proxy: str, robustness_proxy: str, fallback: str = "ff30_vw") -> str:
+    """The pair the claims are checked on: ``robustness_proxy``, or ``fallback`` when it is the main proxy."""
+    return robustness_proxy if robustness_proxy != proxy else fallback

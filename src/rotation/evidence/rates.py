@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rotation.evidence import claims
-from rotation.evidence.relative_strength import second_proxy
+from rotation.evidence.claims import second_proxy
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.multiple import adjust_pvalues
 from rotation.stats.regressions import sensitivity_table

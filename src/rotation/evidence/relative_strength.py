@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from rotation.evidence import claims
+from rotation.evidence.claims import second_proxy
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
@@ -27,11 +28,6 @@ CLAIM_IDS = ("underwhelming", "breakout_follow_through", "false_breakout", "blow
 
 _PCT = Units.share("percentile (0-1) of the latest annualised relative return in its own history")
 _RATE = Units.share("share of breakouts (rate)")
-
-
-def second_proxy(proxy: str, robustness_proxy: str, fallback: str = "ff30_vw") -> str:
-    """The pair the claims are checked on: ``robustness_proxy``, or ``fallback`` when it is the main proxy."""
-    return robustness_proxy if robustness_proxy != proxy else fallback
 
 
 def _ordinal(share: float) -> str:

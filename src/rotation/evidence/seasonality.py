@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from rotation.evidence.relative_strength import second_proxy
+from rotation.evidence.claims import second_proxy
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
