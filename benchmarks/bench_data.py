@@ -12,11 +12,11 @@ from __future__ import annotations
 import statistics
 import time
 
-from _common import fresh_store_dir, raw_dir, snapshot_ends
-
 from rotation.data import load
 from rotation.data.ingest import import_paths
 from rotation.data.store import Store
+
+from _common import fresh_store_dir, raw_dir, snapshot_ends
 
 
 def main() -> None:

@@ -27,11 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import fresh_store_dir, raw_dir, snapshot_ends
-
 from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.runner.grid import combinations, combo_label
+
+from _common import fresh_store_dir, raw_dir, snapshot_ends
 
 NOTEBOOK = "01_relative_strength"
 GRID: dict[str, list[str]] = {"proxy": ["ff30_vw", "ff10_vw"], "start": ["1926-07-31", "1963-07-31"]}

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from rotation.stats import regressions
 from rotation.studies import (
     board,
     economy,
@@ -32,7 +33,6 @@ from rotation.studies import (
     valuation,
     windows,
 )
-from rotation.stats import regressions
 
 LIMIT = 1.25  # exponent above which a case is reported as worse than n log n
 

@@ -27,12 +27,13 @@ import time
 from pathlib import Path
 
 import nbformat
-from _common import fresh_store_dir, raw_dir, snapshot_ends
 
 from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.runner import list_notebooks, run_notebooks
 from rotation.runner.execution import KERNEL_ARGUMENTS, kernel_environment
+
+from _common import fresh_store_dir, raw_dir, snapshot_ends
 
 IMPORT_ONLY = """\
 import matplotlib.pyplot as plt

@@ -46,6 +46,7 @@ PIP_TO_CONDA: dict[str, str] = {
     "jinja2": "jinja2",
     "markupsafe": "markupsafe",
     "pytest": "pytest",
+    "ruff": "ruff",
     "responses": "responses",
     "distributed": "distributed",
 }

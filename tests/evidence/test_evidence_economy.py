@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.evidence import claims
+from rotation.evidence import claims, rubric
 from rotation.evidence import economy as ev
-from rotation.evidence import rubric
 from rotation.studies import cycle_phases as cp
 from rotation.studies import economy as ec
 from rotation.studies import macro_signals as ms

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from rotation.stats.units import Units
-from rotation.evidence import claims, rubric as verdicts
+from rotation.errors import ParameterError
+from rotation.evidence import claims
+from rotation.evidence import rubric as verdicts
+from rotation.evidence.rubric import Check, Effect, Evidence, Sample, decide
 from rotation.present.findings import answer_box_html, render_findings, scorecard_rows
 from rotation.stats.multiple import adjust_pvalues
-from rotation.errors import ParameterError
-from rotation.evidence.rubric import Check, Effect, Evidence, Sample, decide
+from rotation.stats.units import Units
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = Sample(proxy="ff30_vw", start="1926-07-31", end="2026-02-28", n=1196)

@@ -13,9 +13,9 @@ import pytest
 
 from rotation import outputs as report
 from rotation.errors import ParameterError, RotationError
-from rotation.present.format import describe_ci, pct
 from rotation.notebook.record import record
 from rotation.outputs import reset, results
+from rotation.present.format import describe_ci, pct
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from _helpers import flat
 
 NB = "02_dollar_sensitivity"

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from _helpers import flat
 
 # where each number lives: the result objects of studies.rates and studies.fed_events (see keymap-issue25-nb23.json)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from _helpers import check_verdict
 
 NB = "06_valuation_quality"

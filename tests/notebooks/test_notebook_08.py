@@ -12,8 +12,8 @@ NB = "08_signals"
 
 @pytest.mark.notebook
 def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_notebook):
-    from rotation.studies import board
     from rotation.evidence import rubric as verdicts
+    from rotation.studies import board
 
     res = run_notebook(NB, tmp_path / "a")
     v = res["verdicts.breakout_new_year"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from _helpers import flat
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from arch.bootstrap import IIDBootstrap
 
+from rotation.errors import ParameterError
 from rotation.stats import bootstrap as _bootstrap
 from rotation.stats.bootstrap import iid_bootstrap_means
-from rotation.errors import ParameterError
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 40, 129, 1000, 2**16 + 3], ids=lambda n: f"n={n}")

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.stats import checks as _checks
 from rotation.errors import ParameterError
+from rotation.stats import checks as _checks
 
 
 def test_check_int_accepts_numpy_and_rejects_bool_and_small() -> None:

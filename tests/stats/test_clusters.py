@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from _helpers import row
-
-from rotation.stats.clusters import cluster_bootstrap, cluster_ids
 from rotation.errors import ParameterError
+from rotation.stats.clusters import cluster_bootstrap, cluster_ids
+
+from _helpers import row
 
 
 def test_cluster_ids_merge_events_within_the_gap():

@@ -8,8 +8,8 @@ import pytest
 from arch.bootstrap import CircularBlockBootstrap, IIDBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
-from rotation.stats.results import Estimates
 from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci, event_mean_ci
+from rotation.stats.results import Estimates
 
 
 def _s(values, name="x"):

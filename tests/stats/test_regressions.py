@@ -8,8 +8,8 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.regression.rolling import RollingOLS
 
-from rotation.stats import regressions as rg
 from rotation.errors import ParameterError
+from rotation.stats import regressions as rg
 from rotation.stats.hac import newey_west_lags
 
 

@@ -10,13 +10,13 @@ import pytest
 import statsmodels.api as sm
 from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
-from rotation.stats.units import Units
-from rotation.present import tables as display
 from rotation.errors import ParameterError
-from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci
+from rotation.present import tables as display
 from rotation.stats.hac import hac_ols
+from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci
 from rotation.stats.regressions import predictive_regression
 from rotation.stats.results import VOCABULARY, Estimates, Method
+from rotation.stats.units import Units
 
 
 def _table(n=2):

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies import board as bd
 from rotation.errors import ParameterError
+from rotation.studies import board as bd
 
 
 @pytest.mark.snapshot

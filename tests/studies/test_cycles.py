@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies.cycles import PHASE_COLUMNS, find_swings
 from rotation.errors import ParameterError
+from rotation.studies.cycles import PHASE_COLUMNS, find_swings
 
 
 def _s(values):

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from rotation.studies import economy as ec
 from rotation.errors import ParameterError
+from rotation.studies import economy as ec
 
 
 def months(n, start="2000-01-31"):

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies import fed
 from rotation.errors import ParameterError
+from rotation.studies import fed
 
 
 def steps(start: str, end: str, changes: dict[str, float], initial: float) -> pd.Series:

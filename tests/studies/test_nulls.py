@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from arch.bootstrap import StationaryBootstrap
 
-from _helpers import row
-
 from rotation.errors import ParameterError
-from rotation.studies.nulls import null_summary, null_distribution
+from rotation.studies.nulls import null_distribution, null_summary
+
+from _helpers import row
 
 
 def _returns(n=600, seed=1):

@@ -7,16 +7,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import flags, series
 
 from rotation.errors import ParameterError
-from rotation.studies.outcomes import event_study, false_breakout_rate, giveback, level_episodes
 from rotation.stats.results import Estimates
+from rotation.studies.outcomes import event_study, false_breakout_rate, giveback, level_episodes
 from rotation.studies.returns import forward_returns
 from rotation.studies.signals import breakout_reference, breakout_signals, round_levels
 
-
-
+from _helpers import flags, series
 
 # --------------------------------------------------------------------------- false breakouts
 FB_LEVEL = series([1, 2, 3, 2.5, 3.5, 3, 2.9, 4])

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies import regimes
 from rotation.errors import ParameterError
-from rotation.stats.intervals import bootstrap_diff_ci
 from rotation.stats.hac import hac_ols
+from rotation.stats.intervals import bootstrap_diff_ci
+from rotation.studies import regimes
 
 
 def monthly(values, start="2000-01-31", name=None) -> pd.Series:

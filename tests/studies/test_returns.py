@@ -266,6 +266,8 @@ def test_compound_rejects_two_modes() -> None:
 
 # --------------------------------------------------------------------------- forward returns (look ahead by name)
 from rotation.studies.returns import forward_relative_returns, forward_returns  # noqa: E402
+
+
 def test_forward_returns_start_at_t_plus_one():
     r = _s([0.10, 0.20, -0.10, 0.05], name="r")
     out = forward_returns(r, 2)

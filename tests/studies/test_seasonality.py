@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies import seasonality as ss
 from rotation.errors import ParameterError
+from rotation.studies import seasonality as ss
 
 HOLIDAYS = pd.to_datetime(["2020-12-25", "2021-01-01", "2021-12-24", "2021-12-31", "2022-12-26", "2023-01-02"])
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies import sectors as se
 from rotation.errors import ParameterError
+from rotation.studies import sectors as se
 
 
 def weeks(n, start="2010-01-01"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import flags, perturb_after, series
 
 from rotation.errors import ParameterError
 from rotation.studies.signals import (
@@ -17,7 +16,7 @@ from rotation.studies.signals import (
     merge_episodes,
 )
 
-
+from _helpers import flags, perturb_after, series
 
 
 # --------------------------------------------------------------------------- breakouts

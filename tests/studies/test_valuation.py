@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.studies import valuation as va
 from rotation.errors import ParameterError
 from rotation.stats.regressions import oos_r2, predictive_regression
+from rotation.studies import valuation as va
 from rotation.studies.economy import state_difference
 
 COLS = ["SMALL LoBM", "ME1 BM2", "SMALL HiBM", "BIG LoBM", "ME2 BM2", "BIG HiBM"]

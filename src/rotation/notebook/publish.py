@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rotation.errors import ParameterError
 from rotation.evidence.rubric import Verdict

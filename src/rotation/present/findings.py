@@ -6,7 +6,8 @@ reports and the run page call these.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rotation.evidence import claims as _claims
 from rotation.evidence.rubric import Effect, Verdict, describe_effect

@@ -44,8 +44,8 @@ from rotation.runner.execution import (
 )
 from rotation.runner.folder import RunRecord, write_run_record
 from rotation.runner.html import write_run_page
-from rotation.runner.status import NotebookError, NotebookPaths, NotebookResult, RunSummary
 from rotation.runner.parameters import coerce_parameters, notebook_parameters, plan_parameters
+from rotation.runner.status import NotebookError, NotebookPaths, NotebookResult, RunSummary
 
 __all__ = [
     "ParamSpec", "NotebookError", "NotebookPaths", "NotebookResult", "RunSummary", "list_notebooks",

@@ -199,9 +199,10 @@ def _read_executed(path: Path) -> Any:
 
 def execute(job: Job) -> NotebookResult:
     """Run one notebook into ``job.folder`` and write its results, manifest and HTML."""
-    from rotation.nbformat_loader import nbformat  # noqa: F401 - first, without jsonschema's slow IRI grammars
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from rotation.nbformat_loader import nbformat  # noqa: F401 - first, without jsonschema's slow IRI grammars
 
     os.environ.update(job.env)  # a spawned worker process inherits them too; be explicit
     stem = job.notebook.stem

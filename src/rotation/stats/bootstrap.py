@@ -28,8 +28,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from rotation.stats.checks import check_int
 from rotation.errors import ParameterError
+from rotation.stats.checks import check_int
 
 __all__ = ["iid_bootstrap_indices", "iid_bootstrap_means", "stationary_bootstrap_means"]
 

@@ -18,10 +18,10 @@ import pandas as pd
 from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
-from rotation.stats.results import Estimates, Method
-from rotation.stats.units import Units
 from rotation.stats.bootstrap import iid_bootstrap_means, stationary_bootstrap_means
 from rotation.stats.checks import check_choice, check_events, check_int, check_real
+from rotation.stats.results import Estimates, Method
+from rotation.stats.units import Units
 
 __all__ = [
     "block_bootstrap_mean_ci",

@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rotation.stats.checks import check_int
 from rotation.errors import ParameterError
+from rotation.stats.checks import check_int
 from rotation.stats.hac import coefficients, hac_fit
 from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units

@@ -13,8 +13,9 @@ Deterministic for a given ``seed``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -263,8 +264,8 @@ def round_level_placebo(
         ``mean_a``/``mean_b`` (the two failure rates), ``nobs_a``/``nobs_b``, ``n_clusters``. ``approaches``: one row per decided approach with ``kind`` (round/placebo),
         ``failed`` and ``cluster``.
     """
-    from rotation.studies import outcomes
     from rotation.stats.clusters import cluster_bootstrap, cluster_ids
+    from rotation.studies import outcomes
 
     c = close.dropna().astype(float)
     if c.empty:

@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from rotation.errors import ParameterError
 from rotation.stats.bootstrap import iid_bootstrap_means, stationary_bootstrap_means
 from rotation.stats.checks import (
     check_events,
@@ -34,7 +36,6 @@ from rotation.stats.checks import (
     check_real,
     check_returns,
 )
-from rotation.errors import ParameterError
 from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units
 from rotation.studies.returns import forward_returns

@@ -27,8 +27,15 @@ from rotation.stats.regressions import oos_r2
 from rotation.stats.results import Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies.returns import percentile_of_last, relative_returns
-from rotation.studies.valuation import (BIG, SMALL, aggregate, factor_alphas, forecast_parts, ordinal,
-                                       predictive_forecast)
+from rotation.studies.valuation import (
+    BIG,
+    SMALL,
+    aggregate,
+    factor_alphas,
+    forecast_parts,
+    ordinal,
+    predictive_forecast,
+)
 
 __all__ = ["CONTROL_SETS", "FULL_CONTROLS", "profitability_gap", "quality_study", "earnings_proxy_study"]
 

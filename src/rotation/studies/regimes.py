@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci
+from rotation.stats.checks import check_choice, check_int, check_pandas, check_real
 from rotation.stats.hac import hac_ols
+from rotation.stats.intervals import block_bootstrap_mean_ci, bootstrap_diff_ci
 from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units
-from rotation.stats.checks import check_choice, check_int, check_pandas, check_real
 
 __all__ = [
     "label_by_thresholds",

@@ -27,8 +27,8 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from rotation.stats.checks import check_int, check_pandas, check_positive_levels, check_real, check_returns
 from rotation.errors import ParameterError
+from rotation.stats.checks import check_int, check_pandas, check_positive_levels, check_real, check_returns
 from rotation.stats.compound import PERIOD_FREQS, compound
 
 __all__ = [

@@ -29,8 +29,15 @@ from rotation.stats.results import Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies import returns as rt
 from rotation.studies.economy import forward_compounded, state_difference
-from rotation.studies.sectors import (QUADRANTS, breadth, drawdown_episodes, event_forward_table, friday_closes,
-                                      rotation_coordinates, single_name_profile)
+from rotation.studies.sectors import (
+    QUADRANTS,
+    breadth,
+    drawdown_episodes,
+    event_forward_table,
+    friday_closes,
+    rotation_coordinates,
+    single_name_profile,
+)
 
 __all__ = ["WINDOWS", "TECH_SPLIT", "rotation_map", "tech_leadership_study", "breadth_study", "style_study",
            "single_name_study", "where_we_stand"]

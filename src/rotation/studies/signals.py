@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from rotation.errors import ParameterError
 from rotation.stats.checks import (
     check_choice,
     check_events,
@@ -26,7 +27,6 @@ from rotation.stats.checks import (
     check_real,
     check_returns,
 )
-from rotation.errors import ParameterError
 from rotation.stats.compound import compound
 
 __all__ = [

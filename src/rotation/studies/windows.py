@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.stats.results import VOCABULARY, Estimates, Method
-from rotation.stats.units import Units
 from rotation.stats.bootstrap import iid_bootstrap_means
 from rotation.stats.checks import check_int, check_real, check_returns
+from rotation.stats.results import VOCABULARY, Estimates, Method
+from rotation.stats.units import Units
 
 __all__ = ["event_window_paths", "mean_path_with_bands"]
 

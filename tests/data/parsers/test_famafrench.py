@@ -20,7 +20,6 @@ from _parsing import RAW_ENV, eol_variants, loc, raw_file, raw_params, ts
 from rotation.data.parsers import FFFile, read_famafrench
 from rotation.errors import ParseError, ValidationError
 
-
 FF_PARAMS = raw_params("famafrench", (".csv", ".zip"))
 
 

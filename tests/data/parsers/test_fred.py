@@ -14,7 +14,6 @@ from _parsing import eol_variants, raw_file, raw_params, ts
 from rotation.data.parsers import read_fred
 from rotation.errors import ParseError, ValidationError
 
-
 FRED_PARAMS = raw_params("fred", (".csv",))
 
 
