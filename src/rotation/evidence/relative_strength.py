@@ -62,7 +62,7 @@ def _diff(label: str, table: pd.DataFrame, at: Any, units: Units) -> Effect:
                            units)
 
 
-def _breakouts(proxy: str, alt: str, bo: Results, alt_bo: Results) -> Verdict:
+def _breakouts(proxy: str, alt: str, bo: Results, alt_forward: Estimates) -> Verdict:
     h = claims.get("breakout_follow_through").decision.horizon
     units = Units.returns(f"decimal relative return over the next {h} months, after breakouts minus all months")
     fwd = bo["forward"]
@@ -73,7 +73,7 @@ def _breakouts(proxy: str, alt: str, bo: Results, alt_bo: Results) -> Verdict:
         headline=_diff(f"{h} months after breakouts minus all months ({proxy})", fwd.table, h, units),
         sample=Sample.of(proxy, bo.data.index, unit="breakout episodes", n=n),
         method=f"{fwd.method.describe()}; the {h}-month horizon was set in advance, the others are checks",
-        checks=(Check("proxy", _diff(f"{h} months ({alt})", alt_bo["forward"].table, h, units)),
+        checks=(Check("proxy", _diff(f"{h} months ({alt})", alt_forward.table, h, units)),
                 *(Check("subperiod", _diff(f"{h} months, {name}", halves, (name, h), units))
                   for name in halves.index.unique(level=0)),
                 *(Check("horizon", _diff(f"{k} months", fwd.table, k,
@@ -159,11 +159,11 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
         second proxy is studied with the same rules.
     """
     alt_standing = rs.relative_standing(alt_rets)
-    alt_bo = rs.breakout_study(alt_rets, **breakout_rules)
+    alt_forward = rs.breakout_forward(alt_rets, **breakout_rules)
     alt_null = nulls.false_breakout_null(alt_rets, **null_rules)
     return [
         _underwhelming(proxy, alt, standing, alt_standing),
-        _breakouts(proxy, alt, breakouts, alt_bo),
+        _breakouts(proxy, alt, breakouts, alt_forward),
         _false_breakout(proxy, alt, breakouts, null, alt_null),
         _blowoff(proxy, blowoffs),
         _resistance(placebo),

@@ -25,7 +25,7 @@ from rotation.stats.results import Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies import cycles, outcomes, returns, signals
 
-__all__ = ["WINDOWS", "relative_standing", "leadership_cycles", "breakout_study", "halves"]
+__all__ = ["WINDOWS", "relative_standing", "leadership_cycles", "breakout_study", "breakout_forward", "halves"]
 
 #: Rolling windows of the standing table: label -> months.
 WINDOWS: dict[str, int] = {"1 year": 12, "3 years": 36, "5 years": 60}
@@ -124,6 +124,22 @@ def halves(index: pd.Index) -> dict[str, np.ndarray]:
     return {f"{index[0]:%Y}-{mid:%Y}": np.asarray(index <= mid), f"{mid:%Y}-{index[-1]:%Y}": np.asarray(index > mid)}
 
 
+def _forward(rel: pd.Series, episodes: pd.Series, horizons: Sequence[int], reps: int, seed: int) -> Estimates:
+    return outcomes.event_study(rel, episodes, horizons, reps=reps, seed=seed,
+                                units=Units.returns("decimal relative return over the next h months"),
+                                title="Forward relative return after breakout episodes (rows: h months)")
+
+
+def breakout_forward(rets: pd.DataFrame, *, lookback: int, rule: str, gap: int, horizons: Sequence[int],
+                     horizon: int, reps: int, seed: int, **_: object) -> Estimates:
+    """Only the forward relative returns after breakout episodes (the ``forward`` part of :func:`breakout_study`,
+    the same numbers): what a second proxy is checked on. Other keywords of :func:`breakout_study` are ignored."""
+    rel = returns.relative_returns(rets["small"], rets["large"])
+    lrs = returns.log_relative_strength(rets["small"], rets["large"])
+    episodes = signals.merge_episodes(signals.breakout_signals(lrs, lookback, rule=rule), gap)
+    return _forward(rel, episodes, sorted({*horizons, horizon}), reps, seed)
+
+
 def breakout_study(rets: pd.DataFrame, *, lookback: int, rule: str, gap: int, horizons: Sequence[int], k: int,
                    horizon: int, reps: int, seed: int) -> Results:
     """Relative-strength breakouts and what followed them.
@@ -146,9 +162,7 @@ def breakout_study(rets: pd.DataFrame, *, lookback: int, rule: str, gap: int, ho
     hs = sorted({*horizons, horizon})
     breakouts = signals.breakout_signals(lrs, lookback, rule=rule)
     episodes = signals.merge_episodes(breakouts, gap)
-    forward = outcomes.event_study(rel, episodes, hs, reps=reps, seed=seed,
-                                   units=Units.returns("decimal relative return over the next h months"),
-                                   title="Forward relative return after breakout episodes (rows: h months)")
+    forward = _forward(rel, episodes, hs, reps, seed)
     false_rate = outcomes.false_breakout_rate(lrs, episodes, k, lookback=lookback, rule=rule)
     parts = {name: outcomes.event_study(rel[mask], episodes[mask], hs, reps=reps, seed=seed).table
              for name, mask in halves(rel.index).items()}
