@@ -49,6 +49,17 @@ def _episodes(daily: pd.DataFrame, window: int, threshold: float, min_history: i
     }
 
 
+def _mean_ci(forward: pd.Series, events: pd.Series, reps: int, seed: int) -> dict[str, float]:
+    """Mean forward return at the events with an iid bootstrap interval over them; with fewer than two events
+    that have a forward return, the mean (or NaN) and no interval."""
+    known = forward[events.reindex(forward.index, fill_value=False).to_numpy()].dropna()
+    if len(known) < 2:
+        return {"estimate": float(known.mean()) if len(known) else _NAN, "std_err": _NAN, "ci_lower": _NAN,
+                "ci_upper": _NAN}
+    ci = event_mean_ci(forward, events, reps=reps, seed=seed)
+    return {"estimate": ci.estimate, "std_err": ci.std_err, "ci_lower": ci.ci_lower, "ci_upper": ci.ci_upper}
+
+
 def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_history: int, horizon: int,
                   near_high: float, reps: int, seed: int) -> Estimates:
     """What followed extreme small-cap rallies, near a prior high and far below it, and ordinary new highs.
@@ -72,7 +83,8 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
         return over the next ``horizon`` days with an iid bootstrap interval over episodes, ``nobs`` =
         episodes, ``median``, ``relative`` (the mean relative to large caps) with ``relative_lower`` /
         ``relative_upper``, ``p_giveback_half`` (share of episodes that gave back half the rally within
-        the horizon) and ``giveback_n``. ``extra``: the sample's first and last day, the blow-off
+        the horizon) and ``giveback_n``. A group with fewer than two episodes followed by a full horizon
+        gets its mean (NaN with none) and no interval. ``extra``: the sample's first and last day, the blow-off
         ``dates``, and the lowest and highest blow-off mean leaving one episode out. ``.data``: the
         episode flags of each group.
     """
@@ -83,12 +95,12 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
     rows = {}
     for name, ev in groups.items():
         gb = outcomes.giveback(wealth, ev, window, horizon, fraction=0.5)
-        a = event_mean_ci(fwd_abs, ev, reps=reps, seed=seed)
-        r = event_mean_ci(fwd_rel, ev, reps=reps, seed=seed)
-        rows[name] = {"estimate": a.estimate, "std_err": a.std_err, "t": _NAN, "p_value": _NAN,
-                      "ci_lower": a.ci_lower, "ci_upper": a.ci_upper, "nobs": int(ev.sum()),
-                      "median": float(fwd_abs[ev].median()), "relative": r.estimate, "relative_lower": r.ci_lower,
-                      "relative_upper": r.ci_upper, "p_giveback_half": gb.estimate, "giveback_n": gb.nobs}
+        a = _mean_ci(fwd_abs, ev, reps, seed)
+        r = _mean_ci(fwd_rel, ev, reps, seed)
+        rows[name] = {"estimate": a["estimate"], "std_err": a["std_err"], "t": _NAN, "p_value": _NAN,
+                      "ci_lower": a["ci_lower"], "ci_upper": a["ci_upper"], "nobs": int(ev.sum()),
+                      "median": float(fwd_abs[ev].median()), "relative": r["estimate"], "relative_lower": r["ci_lower"],
+                      "relative_upper": r["ci_upper"], "p_giveback_half": gb.estimate, "giveback_n": gb.nobs}
     table = pd.DataFrame(rows).T.astype(float).astype({"nobs": int, "giveback_n": int})
     table.index.name = "group"
     blow = groups["blow-off"]

@@ -119,9 +119,11 @@ def leadership_cycles(lrs: pd.Series, min_swing: float, periods_per_year: int = 
 
 def halves(index: pd.Index) -> dict[str, np.ndarray]:
     """The first and second half of a sample (split at the middle date, which ends the first half):
-    ``{"1926-1976": mask, "1976-2026": mask}``."""
+    ``{"1926-1976": mask, "1976-2026": mask}`` (labelled by month when both halves fall in one year)."""
     mid = index[len(index) // 2]
-    return {f"{index[0]:%Y}-{mid:%Y}": np.asarray(index <= mid), f"{mid:%Y}-{index[-1]:%Y}": np.asarray(index > mid)}
+    fmt = "%Y" if index[0].year != mid.year or mid.year != index[-1].year else "%Y-%m"
+    return {f"{index[0]:{fmt}}-{mid:{fmt}}": np.asarray(index <= mid),
+            f"{mid:{fmt}}-{index[-1]:{fmt}}": np.asarray(index > mid)}
 
 
 def _forward(rel: pd.Series, episodes: pd.Series, horizons: Sequence[int], reps: int, seed: int) -> Estimates:

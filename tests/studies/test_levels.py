@@ -1,0 +1,80 @@
+"""studies.levels: blow-offs, round levels and all-time highs equal the computations they replaced."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation.stats.intervals import bootstrap_diff_ci, event_mean_ci
+from rotation.studies import levels, outcomes, signals
+from rotation.studies import returns as rt
+
+
+@pytest.fixture
+def daily() -> pd.DataFrame:
+    """Twelve years of daily returns with a few sharp rallies (some near a high, one after a crash)."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    small = rng.normal(0.0004, 0.012, n)
+    small[1500:1520] = 0.012  # a rally near the high
+    small[2200:2260] = -0.01  # a crash...
+    small[2260:2280] = 0.015  # ...and its rebound
+    idx = pd.bdate_range("2005-01-03", periods=n)
+    return pd.DataFrame({"small": small, "large": rng.normal(0.0003, 0.01, n)}, index=idx)
+
+
+KW = dict(window=20, threshold=0.99, min_history=500, horizon=63, near_high=0.10, reps=200, seed=0)
+
+
+def test_blowoff_groups_equal_the_notebook_computation(daily):
+    res = levels.blowoff_study(daily, **KW)
+    wealth = rt.cumulative_returns(daily["small"])
+    stat = signals.blowoff_statistic(daily["small"], 20, 0.99, method="quantile", min_history=500)
+    near = wealth >= 0.9 * wealth.rolling(252, min_periods=1).max()
+    blow = signals.merge_episodes(stat["signal"] & near, 63)
+    fwd = rt.forward_returns(daily["small"], 63)
+    ci = event_mean_ci(fwd, blow, reps=200, seed=0)
+    row = res.table.loc["blow-off"]
+    assert (row["estimate"], row["ci_lower"], row["ci_upper"]) == (ci.estimate, ci.ci_lower, ci.ci_upper)
+    assert row["nobs"] == blow.sum() >= 1
+    gb = outcomes.giveback(wealth, blow, 20, 63, fraction=0.5)
+    assert row["p_giveback_half"] == gb.estimate or (np.isnan(row["p_giveback_half"]) and np.isnan(gb.estimate))
+    assert res.extra["dates"] == list(blow.index[blow.to_numpy()])
+    assert res.extra["horizon"] == 63 and res.extra["near_high"] == 0.10
+    assert list(res.table.index) == ["blow-off", "crash rebound", "ordinary breakout"]
+    assert "within 10% of the prior 252-day high" in res.describe()
+
+
+def test_a_group_with_one_episode_gets_its_mean_and_no_interval(daily):
+    res = levels.blowoff_study(daily, **KW)
+    thin = res.table[res.table["nobs"] < 2]
+    assert len(thin), "the fixture should leave a group with fewer than two episodes"
+    assert thin["ci_lower"].isna().all() and thin["ci_upper"].isna().all()
+
+
+def test_round_levels_break_and_fail():
+    # 900 -> 1,010 and back (a fail), later through 1,000 for good (a break)
+    path = np.r_[np.linspace(900, 995, 30), [1001, 998, 985, 970], np.linspace(970, 1100, 40), np.full(300, 1100.0)]
+    close = pd.Series(path, index=pd.bdate_range("2010-01-04", periods=len(path)))
+    res = levels.round_level_study(close, within=0.02, hold=3, horizons=[5, 63])
+    episodes = outcomes.level_episodes(close, 1000, 0.02, 3)
+    pd.testing.assert_frame_equal(res.data, episodes)
+    assert list(episodes["outcome"]) == ["fail", "break"]
+    summary = res["summary"].table
+    assert (summary.loc["break", "nobs"], summary.loc["fail", "nobs"]) == (1, 1)
+    assert res.extra["at_2000"]["episodes"] == 0  # no approach to 2,000 on this path
+
+
+def test_all_time_highs_equal_the_bootstrap_difference():
+    rng = np.random.default_rng(4)
+    close = pd.Series(np.exp(np.cumsum(rng.normal(0.0005, 0.01, 800))) * 100,
+                      index=pd.bdate_range("2015-01-01", periods=800))
+    res = levels.all_time_high_study(close, horizon=21, reps=100, seed=3)
+    rets = rt.simple_returns(close)
+    ath = signals.at_all_time_high(close).reindex(rets.index, fill_value=False)
+    fwd = rt.forward_returns(rets, 21)
+    ref = bootstrap_diff_ci(fwd[ath].dropna(), fwd[~ath].dropna(), block_size=21, reps=100, seed=3)
+    assert res == ref or res.table.equals(ref.table)
+    assert res.extra["n_days"] == int(ath.sum()) and res.extra["mean_after"] == float(fwd[ath].mean())
+    assert "closed at a prior all-time high" in res.describe()
