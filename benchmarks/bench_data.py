@@ -43,7 +43,8 @@ def main() -> None:
     rows.sort(key=lambda r: -r[1])
     worst = rows[0][1]
     print(f"\nload(key), median of 5, {len(rows)} datasets: slowest {worst:.1f} ms, "
-          f"median {statistics.median(r[1] for r in rows):.1f} ms; target < 100 ms: {'ok' if worst < 100 else 'MISSED'}")
+          f"median {statistics.median(r[1] for r in rows):.1f} ms; "
+          f"target < 100 ms: {'ok' if worst < 100 else 'MISSED'}")
     for key, ms in rows:
         print(f"  {key:28s} {ms:7.1f} ms")
 

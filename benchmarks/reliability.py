@@ -25,11 +25,13 @@ What it does (all in temporary stores; the snapshot folder is only read):
    it read. (The reader stands in for ``rotation run``: it checks the provenance hook
    the run manifest is built from.)
 
-Prints one summary line::
+Prints one summary line (wrapped here)::
 
-    kills: N, partial stores: 0; concurrent pairs: M, lost or mismatched datasets: 0; runs whose manifest disagrees with what they read: 0
+    kills: N, partial stores: 0; concurrent pairs: M, lost or mismatched datasets: 0;
+    runs whose manifest disagrees with what they read: 0
 
-Run: ``make reliability`` or ``ROTATION_RAW_DIR=... python benchmarks/reliability.py [--kills 24] [--pairs 3] [--reads 5] [--seed 0]``.
+Run: ``make reliability`` or
+``ROTATION_RAW_DIR=... python benchmarks/reliability.py [--kills 24] [--pairs 3] [--reads 5] [--seed 0]``.
 Takes a few minutes (every import is a fresh ``rotation`` process).
 """
 
@@ -196,7 +198,8 @@ def kill_trials(work: Path, raw: Path, ref_a: Path, sa, sb, n: int, import_s: fl
         out["max_leftover_bytes"] = max(out["max_leftover_bytes"], b_left)
         out["not_cleaned"] += not cleaned
         out["details"].append(
-            f"  kill {i:2d}: {'empty' if empty else 'full '} store, {'commit phase' if target_commit else 'random     '} "
+            f"  kill {i:2d}: {'empty' if empty else 'full '} store, "
+            f"{'commit phase' if target_commit else 'random     '} "
             f"at {killed_at:5.2f} s{' (had finished)' if finished else ''}: {kind}"
             f"{'' if not in_commit else ', during commit'}; leftovers {n_left} files {b_left / 1e6:.1f} MB -> "
             f"{'removed' if cleaned else 'NOT removed'}" + (f"; {probs[:2]}" if probs else "")
@@ -221,8 +224,8 @@ def import_pairs(work: Path, raw: Path, ref_a: Path, sa, sb, sc, n: int) -> dict
         probs = problems(store)
         out["pairs"] += 1
         out["lost"] += len(lost) + len(probs) + sum(c != 0 for c in codes)
-        out["details"].append(f"  pair {i} (empty store, disjoint halves): exit {codes}, {len(got)}/{len(sa)} datasets, "
-                              f"lost or mismatched {len(lost) + len(probs)}")
+        out["details"].append(f"  pair {i} (empty store, disjoint halves): exit {codes}, {len(got)}/{len(sa)} "
+                              f"datasets, lost or mismatched {len(lost) + len(probs)}")
         shutil.rmtree(store, ignore_errors=True)
         # (b) two different cuts into a full store (A): exactly one of the two (B or C)
         store = copy_store(ref_a, work / f"pair_b{i}")
@@ -239,7 +242,8 @@ def import_pairs(work: Path, raw: Path, ref_a: Path, sa, sb, sc, n: int) -> dict
         out["pairs"] += 1
         out["lost"] += bad + len(probs) + sum(c != 0 for c in codes)
         out["details"].append(f"  pair {i} (full store, different cuts): exit {codes}, result "
-                              f"{'exactly ' + which if which else 'A MIX'}, files not matching the manifest {len(probs)}")
+                              f"{'exactly ' + which if which else 'A MIX'}, files not matching the manifest "
+                              f"{len(probs)}")
         shutil.rmtree(store, ignore_errors=True)
     return out
 
@@ -315,7 +319,8 @@ def read_pairs(work: Path, raw: Path, ref_a: Path, refs: dict, n: int) -> dict:
             out[k_out] += res[k_in]
         out["details"].append(f"  reader {i}: {res['runs']} runs, {res['loads']} loads, "
                               f"{res['datasets_seen_in_both_states']} datasets seen in both states, "
-                              f"runs disagreeing {res['bad_runs']}" + (f"; e.g. {res['issues'][0]}" if res["issues"] else ""))
+                              f"runs disagreeing {res['bad_runs']}"
+                              + (f"; e.g. {res['issues'][0]}" if res["issues"] else ""))
         shutil.rmtree(store, ignore_errors=True)
     return out
 
@@ -349,7 +354,8 @@ def main() -> int:
         print(f"\nkills landing in the commit phase: {kills['in_commit']}; old state kept {kills['old']}, new state "
               f"complete {kills['new']}; leftovers after a kill up to {kills['max_leftover_files']} files "
               f"({kills['max_leftover_bytes'] / 1e6:.1f} MB), not removed by the next writer: {kills['not_cleaned']}")
-        print(f"readers: {reads['runs']} runs, {reads['loads']} loads during imports; took {time.perf_counter() - t0:.0f} s")
+        print(f"readers: {reads['runs']} runs, {reads['loads']} loads during imports; "
+              f"took {time.perf_counter() - t0:.0f} s")
         n_pairs = pairs["pairs"] + reads["pairs"]
         print(f"kills: {kills['kills']}, partial stores: {kills['partial']}; concurrent pairs: {n_pairs}, "
               f"lost or mismatched datasets: {pairs['lost']}; runs whose manifest disagrees with what they read: "

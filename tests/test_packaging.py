@@ -248,7 +248,8 @@ def test_no_snapshot_file_is_committed(raw_dir: Path):
     """No tracked file is a copy of a snapshot file (the before-stop hook checks the same)."""
     snap = {hashlib.sha256(p.read_bytes()).hexdigest() for p in raw_dir.rglob("*") if p.is_file() and p.suffix != ".md"}
     try:
-        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                                 check=True).stdout.split(b"\0")
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     hits = [t.decode() for t in tracked if t and (ROOT / t.decode()).is_file()

@@ -71,7 +71,8 @@ def _imports(name: str, path: Path) -> list[tuple[str, list[str], int]]:
                 names = [a.name for a in node.names]
                 targets = [f"{mod}.{n}" if f"{mod}.{n}" in MODULES else mod for n in names]
                 for target in dict.fromkeys(targets):
-                    out.append((_resolve(target), [n for n, t in zip(names, targets) if t == target], node.lineno))
+                    out.append((_resolve(target), [n for n, t in zip(names, targets, strict=True) if t == target],
+                                node.lineno))
         elif isinstance(node, ast.Import):
             out += [(_resolve(a.name), [], node.lineno) for a in node.names if a.name.startswith("rotation")]
     return out
@@ -147,7 +148,8 @@ def test_modules_and_functions_stay_small():
                 continue
             body = node.body
             first = body[0]
-            if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) and len(body) > 1:
+            if (isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant)
+                    and len(body) > 1):
                 first = body[1]
             code = [s for s in lines[first.lineno - 1: node.end_lineno] if s.strip() and not s.strip().startswith("#")]
             if len(code) > MAX_FUNCTION_LINES:

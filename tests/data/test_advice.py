@@ -38,7 +38,8 @@ def problem(kind, **kw) -> Problem:
         pytest.param(problem("raw-missing", remote={"source": "famafrench", "remote_id": "Portfolios_Formed_on_ME",
                                                     "options": {"end": "2025-12-31"}}),
                      "re-create it with `rotation data fetch size_vw_monthly` (online) or "
-                     "`rotation data import DIR --end Portfolios_Formed_on_ME=2025-12-31` (offline)", id="ff-first-key"),
+                     "`rotation data import DIR --end Portfolios_Formed_on_ME=2025-12-31` (offline)",
+                     id="ff-first-key"),
         pytest.param(problem("manifest-damaged", path="manifest.json"),
                      "run `rotation data rebuild` (re-creates processed/ and the manifest from the raw files in "
                      "/stores/main/raw); if raw/ is damaged too, delete /stores/main and import or fetch again.",
@@ -73,4 +74,5 @@ def test_not_stored_names_both_ways_and_offline():
     assert "`rotation data fetch DGS10` (needs internet; fetches fred 'DGS10')" in text
     assert "`rotation data import DIR` (a folder holding e.g. fred/DGS10.csv)." in text
     assert not_stored(ROOT, "size_vw_daily").endswith("famafrench/Portfolios_Formed_on_ME_Daily_CSV.zip).")
-    assert not_stored(ROOT, "DGS10", offline=True) == "offline mode (ROTATION_OFFLINE) is on and " + not_stored(ROOT, "DGS10")
+    assert not_stored(ROOT, "DGS10", offline=True) == ("offline mode (ROTATION_OFFLINE) is on and "
+                                                       + not_stored(ROOT, "DGS10"))

@@ -99,7 +99,8 @@ def test_load_is_case_insensitive(store):
     ],
 )
 def test_load_unknown_key_suggests(store, key, suggestion):
-    with pytest.raises(DatasetNotFoundError, match=rf"unknown dataset '{key}'\. Did you mean: .*{suggestion}.*rotation data status"):
+    with pytest.raises(DatasetNotFoundError,
+                       match=rf"unknown dataset '{key}'\. Did you mean: .*{suggestion}.*rotation data status"):
         load(key, store=store)
 
 
@@ -111,8 +112,10 @@ def test_load_unknown_key_without_close_match(store):
 @pytest.mark.parametrize(
     ("start", "end", "pattern"),
     [
-        pytest.param("2020-02-01", "2020-01-01", r"start 2020-02-01 is after end 2020-01-01; swap them", id="start-after-end"),
-        pytest.param("yesterday-ish", None, r"start must be a date like '2000-01-31', got 'yesterday-ish'", id="bad-start"),
+        pytest.param("2020-02-01", "2020-01-01", r"start 2020-02-01 is after end 2020-01-01; swap them",
+                     id="start-after-end"),
+        pytest.param("yesterday-ish", None, r"start must be a date like '2000-01-31', got 'yesterday-ish'",
+                     id="bad-start"),
         pytest.param(None, "2020-13-45", r"end must be a date like '2000-01-31', got '2020-13-45'", id="bad-end"),
     ],
 )
@@ -212,7 +215,8 @@ def test_ff30_vw_monthly_equals_published_percent(store, raw_dir):
 
 def test_ff30_vw_weekly_compounds_daily(store, raw_dir):
     out = small_large("ff30_vw", "W", store=store)
-    daily = pd.read_csv(raw_dir / "famafrench/alt/Portfolios_Formed_on_ME_Daily__reformatted_single_table_to_20250530.csv",
+    daily = pd.read_csv(raw_dir / ("famafrench/alt/"
+                                   "Portfolios_Formed_on_ME_Daily__reformatted_single_table_to_20250530.csv"),
                         index_col=0)
     daily.index = pd.to_datetime(daily.index.astype(str), format="%Y%m%d")
     week = daily.loc["2020-03-16":"2020-03-20", "Lo 30"] / 100
@@ -239,10 +243,13 @@ def test_compound_leaves_empty_periods_nan():
     ("kwargs", "pattern"),
     [
         pytest.param({"proxy": "ff35_vw"}, r"proxy must be one of ff30_vw, .*rut_gspc; got 'ff35_vw'", id="bad-proxy"),
-        pytest.param({"proxy": "iwm_spy", "frequency": "Q"}, r"frequency must be 'D', 'W' or 'M'; got 'Q'", id="bad-frequency"),
-        pytest.param({"proxy": "iwm_spy", "frequency": "m"}, r"frequency must be 'D', 'W' or 'M'; got 'm'", id="lowercase-frequency"),
+        pytest.param({"proxy": "iwm_spy", "frequency": "Q"}, r"frequency must be 'D', 'W' or 'M'; got 'Q'",
+                     id="bad-frequency"),
+        pytest.param({"proxy": "iwm_spy", "frequency": "m"}, r"frequency must be 'D', 'W' or 'M'; got 'm'",
+                     id="lowercase-frequency"),
         pytest.param({"proxy": "iwm_spy", "start": "1990-01-01", "end": "1995-01-01"},
-                     r"no M returns for proxy 'iwm_spy' between 1990-01-01 and 1995-01-01; the data covers 2000-05-30 to 2026-07-13",
+                     r"no M returns for proxy 'iwm_spy' between 1990-01-01 and 1995-01-01; "
+                     r"the data covers 2000-05-30 to 2026-07-13",
                      id="no-data-in-range"),
         pytest.param({"proxy": "iwm_spy", "start": "not a date"}, r"start must be a date", id="bad-start"),
     ],
@@ -255,7 +262,8 @@ def test_small_large_bad_parameters(store, kwargs, pattern):
 def test_store_summary(store):
     rows = {r["key"]: r for r in store_summary(store)}
     assert rows["IWM"]["last"] == "2026-07-13"
-    assert set(rows["IWM"]) == {"key", "source", "remote_id", "rows", "first", "last", "sha256", "raw_sha256", "acquired_at"}
+    assert set(rows["IWM"]) == {"key", "source", "remote_id", "rows", "first", "last", "sha256", "raw_sha256",
+                                "acquired_at"}
 
 
 # --------------------------------------------------------------------------- status: staleness

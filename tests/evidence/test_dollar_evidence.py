@@ -48,7 +48,8 @@ def studied() -> dict:
         "index": index, "alt_rets": alt_rets,
         "sensitivity": dollar.monthly_sensitivity(rets_m, levels, split_date=SPLIT),
         "measures": dollar.dollar_measures(rets_m, rets_w, levels, daily, split_date=SPLIT),
-        "controls": dollar.dollar_controls(rets_m, rets_w, levels, daily, market_monthly=rt.to_period_returns(mkt_d, "ME"),
+        "controls": dollar.dollar_controls(rets_m, rets_w, levels, daily,
+                                           market_monthly=rt.to_period_returns(mkt_d, "ME"),
                                            market_daily=mkt_d, dgs10=dgs10, split_date=SPLIT),
         "predictive": dollar.dollar_predictive(rets_m, levels, windows=[1], horizons=[1, 3], min_train=60),
     }
@@ -63,13 +64,16 @@ def test_the_dollar_verdict_is_built_from_the_studies(studied):
         full["estimate"], full["ci_lower"], full["ci_upper"], full["nobs"])
     assert v.headline.label == "monthly beta of small-minus-large on the dollar's change, full sample (made_up)"
     assert v.headline.units == evidence.BETA_UNITS
-    assert v.method == f"OLS with HAC (Newey-West) errors, {int(full['maxlags'])} lags; chained trade-weighted dollar index"
+    assert v.method == (f"OLS with HAC (Newey-West) errors, {int(full['maxlags'])} lags; "
+                        "chained trade-weighted dollar index")
     assert (v.sample.proxy, v.sample.start, v.sample.n) == ("made_up", "1999-01-31", len(s["sensitivity"].data))
     assert [c.kind for c in v.checks] == ["proxy", "subperiod", "subperiod", "control", "other"]
     labels = [c.effect.label for c in v.checks]
-    assert labels == ["monthly beta (alt_made_up, 2002-2014)", "monthly beta, before 2008-01", "monthly beta, 2008-01 on",
-                      "monthly beta with market and 10-year yield controls", "weekly beta, broad index from 2006"]
-    assert v.caveats[-1].startswith("The predictive tests (section 5) tried 2 combinations; the best out-of-sample R2 is ")
+    assert labels == ["monthly beta (alt_made_up, 2002-2014)", "monthly beta, before 2008-01",
+                      "monthly beta, 2008-01 on", "monthly beta with market and 10-year yield controls",
+                      "weekly beta, broad index from 2006"]
+    assert v.caveats[-1].startswith("The predictive tests (section 5) tried 2 combinations; "
+                                    "the best out-of-sample R2 is ")
 
 
 def test_the_second_proxy_beta_is_the_regression_notebook_02_ran(studied):

@@ -75,7 +75,8 @@ def test_three_verdicts_in_the_commentary_order(studied):
     assert [c.kind for c in liq_v.checks] == ["proxy", "other", "other"]
     assert rates_v.checks[2].effect.label == "latest 36-month rolling 10-year beta"
     assert fed_v.headline.label == "12 months after the first cut of an easing (made_up)"
-    assert liq_v.method.startswith("OLS with HAC errors (") and liq_v.sample.start == "1985-02-28"  # the first month with a Baa change
+    # 1985-02-28: the first month with a Baa change
+    assert liq_v.method.startswith("OLS with HAC errors (") and liq_v.sample.start == "1985-02-28"
 
 
 def test_the_rates_headline_is_the_controlled_beta_holm_adjusted(studied):
@@ -86,13 +87,15 @@ def test_the_rates_headline_is_the_controlled_beta_holm_adjusted(studied):
     ten = rg.sensitivity_table(s["rel"], X.reindex(s["rel"].index), {"full sample": (None, None)}).row(
         ("full sample", "10y yield change (pp)"))
     one = s["beta"]["slopes"].table
-    p = adjust_pvalues([ten["p_value"], *(one.loc[(k, "full sample"), "p_value"] for k in ("dgs2", "dfii10", "fedfunds"))],
+    p = adjust_pvalues([ten["p_value"],
+                        *(one.loc[(k, "full sample"), "p_value"] for k in ("dgs2", "dfii10", "fedfunds"))],
                        "holm")
     assert (v.headline.estimate, v.headline.ci_lower, v.headline.p_value) == (ten["estimate"], ten["ci_lower"], p[0])
     alt_rel = rt.relative_returns(s["alt_rets"]["small"], s["alt_rets"]["large"])
     alt = rg.sensitivity_table(alt_rel, X.reindex(alt_rel.index), {"full sample": (None, None)}).row(
         ("full sample", "10y yield change (pp)"))
-    assert v.checks[0].effect.estimate == alt["estimate"] and v.checks[0].effect.label == "10-year beta with controls (alt_made_up)"
+    assert (v.checks[0].effect.estimate == alt["estimate"]
+            and v.checks[0].effect.label == "10-year beta with controls (alt_made_up)")
 
 
 def test_the_fed_headline_is_first_cuts_minus_all_months(studied):

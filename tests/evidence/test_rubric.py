@@ -23,8 +23,8 @@ SAMPLE = Sample(proxy="ff30_vw", start="1926-07-31", end="2026-02-28", n=1196)
 
 
 def eff(est, lo, hi, label="effect", **kw):
-    return Effect(label=label, estimate=est, units=Units.returns("decimal relative return per month"), ci_lower=lo, ci_upper=hi,
-                  nobs=kw.pop("nobs", 100), **kw)
+    return Effect(label=label, estimate=est, units=Units.returns("decimal relative return per month"), ci_lower=lo,
+                  ci_upper=hi, nobs=kw.pop("nobs", 100), **kw)
 
 
 def ev(claim_id, headline, checks=(), kind="association", **kw):
@@ -84,15 +84,16 @@ def both_proxies(sign=1):
         pytest.param(ev(NEG_MECH, eff(0.3, 0.1, 0.5), [Check("proxy", eff(0.2, 0.01, 0.4, label="iwm"))],
                         kind="mechanism"),
                      "contradicted", "R3", id="mechanism-test-against"),
-        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), both_proxies(-1) + [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
+        pytest.param(ev(POS, eff(-0.02, -0.03, -0.01),
+                        both_proxies(-1) + [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
                      "contradicted", "R3", id="contradicted"),
         pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(-0.01, -0.02, 0.01))]),
                      "not supported", "R4", id="against-on-one-proxy-only"),
         pytest.param(ev(POS, eff(-0.02, -0.03, -0.01), [Check("subperiod", eff(0.01, -0.01, 0.02))]),
                      "not supported", "R4", id="against-but-unstable"),
         pytest.param(ev(POS, eff(0.02, 0.01, 0.03, nobs=6)), "inconclusive", "R2", id="too-few"),
-        pytest.param(ev(POS, Effect(label="x", estimate=0.02, units=Units.returns("decimal"), nobs=50)), "inconclusive", "R2",
-                     id="no-interval"),
+        pytest.param(ev(POS, Effect(label="x", estimate=0.02, units=Units.returns("decimal"), nobs=50)),
+                     "inconclusive", "R2", id="no-interval"),
         pytest.param(ev(NARROW, eff(0.02, 0.01, 0.03)), "supported", "R7", id="narrow-claim-one-proxy-ok"),
     ],
 )
@@ -122,7 +123,8 @@ def test_state_against_thresholds(value, status):
     # underwhelming: expected -1, a percentile <= 1/3 is "for"
     h = Effect(label="1-year relative return percentile", estimate=value, units=Units.share("percentile (0-1)"),
                thresholds=(1 / 3, 2 / 3), nobs=1100)
-    other = Effect(label="iwm_spy", estimate=value, units=Units.share("percentile (0-1)"), thresholds=(1 / 3, 2 / 3), nobs=300)
+    other = Effect(label="iwm_spy", estimate=value, units=Units.share("percentile (0-1)"), thresholds=(1 / 3, 2 / 3),
+                   nobs=300)
     with pytest.raises(ParameterError, match=r"lacks the declared \['horizon'\] checks"):
         decide(ev("underwhelming", h, [Check("proxy", other)])[0])
     v = decide(ev("underwhelming", h, [Check("proxy", other), Check("horizon", other)])[0])

@@ -59,7 +59,8 @@ def test_03_interest_rates_runs_is_deterministic_and_takes_iwm_spy(snapshot_env:
     from rotation.evidence import rubric as verdicts
     for claim in ("rates_borrowing_costs", "fed_dovish", "liquidity"):
         assert res[f"verdicts.{claim}.status"] in verdicts.STATUSES
-    assert res["verdicts.rates_borrowing_costs.status"] != "contradicted"  # an association cannot contradict a mechanism
+    # an association cannot contradict a mechanism
+    assert res["verdicts.rates_borrowing_costs.status"] != "contradicted"
     n = {g: res[f"{EVENTS.format(g)}.nobs"] for g in ("first_cut", "first_cut.recession", "first_cut.no_recession")}
     assert n["first_cut"] == n["first_cut.recession"] + n["first_cut.no_recession"]
     cut = AFTER.format("first_cut", 12)

@@ -19,7 +19,8 @@ def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_pa
         check_verdict(v)
         assert any(c["kind"] == "proxy" for c in v["checks"])
     cal = res["calendar"]
-    assert sorted(cal["rows"]) == sorted(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+    assert sorted(cal["rows"]) == sorted(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                          "Dec"])
     assert cal["method"]["lags"] == 12
     assert 0 <= cal["extra"]["joint_test"]["p_value"] <= 1
     assert res["sample"]["monthly"][0] == "1926-07-31"

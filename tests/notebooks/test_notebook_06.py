@@ -1,4 +1,5 @@
-"""Notebook 06 (valuation and quality) runs on the snapshot for two proxies, is deterministic, and publishes its verdicts."""
+"""Notebook 06 (valuation and quality) runs on the snapshot for two proxies, is deterministic, and publishes its
+verdicts."""
 
 from __future__ import annotations
 
@@ -22,5 +23,6 @@ def test_06_valuation_quality_two_proxies_and_deterministic(snapshot_env: Path, 
     assert set(res["predictive"]["slope"]["rows"]) == {"12", "36", "60"}
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
-    etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", "horizons=[12, 36]", "-p", "oos_start_months=60")
+    etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", "horizons=[12, 36]",
+                       "-p", "oos_start_months=60")
     assert etf["sample"]["proxy"] == "iwm_spy"

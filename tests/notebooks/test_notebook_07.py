@@ -1,4 +1,5 @@
-"""Notebook 07 (sector rotation) runs on the snapshot for two small-cap ETFs, is deterministic, publishes its verdict."""
+"""Notebook 07 (sector rotation) runs on the snapshot for two small-cap ETFs, is deterministic, publishes its
+verdict."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 #: record(...) occurrences before the result objects (issue 8); each notebook must stay at half or fewer.
-RECORDS_BEFORE = {"00_data_overview": 16, "01_relative_strength": 50, "02_dollar_sensitivity": 85, "03_interest_rates": 53}
+RECORDS_BEFORE = {"00_data_overview": 16, "01_relative_strength": 50, "02_dollar_sensitivity": 85,
+                  "03_interest_rates": 53}
 
 
 def _code(stem: str) -> str:

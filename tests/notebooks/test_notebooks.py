@@ -26,7 +26,8 @@ def test_notebook_is_clean_and_well_formed(path: Path):
     for i, c in enumerate(code):
         assert not c.outputs and c.execution_count is None, f"code cell {i} has stored outputs: commit notebooks clean"
         src = c.source
-        assert "\ndef " not in "\n" + src and "\nclass " not in "\n" + src, f"code cell {i} defines a function/class: move it to src/rotation"
+        assert "\ndef " not in "\n" + src and "\nclass " not in "\n" + src, (
+            f"code cell {i} defines a function/class: move it to src/rotation")
     assert nb.metadata["kernelspec"]["language"] == "python"
     assert nb.metadata["language_info"]["name"] == "python"
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -81,7 +82,8 @@ def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, 
 
     for proxy in ("ff30_vw", "iwm_spy"):
         out = tmp_path / proxy
-        code = main(["run", "01_relative_strength", "-p", f"proxy={proxy}", "--out", str(out), "--kernel", "python3", "-q"])
+        code = main(["run", "01_relative_strength", "-p", f"proxy={proxy}", "--out", str(out), "--kernel", "python3",
+                     "-q"])
         assert code == 0, (out / "01_relative_strength" / "manifest.json").read_text()
         res = flat(json.loads((out / "01_relative_strength" / "results.json").read_text()))
         missing = [k for k in REQUIRED_01 if k not in res]
@@ -98,7 +100,8 @@ def test_01_relative_strength_two_proxies_and_deterministic(snapshot_env: Path, 
     assert a["sample.start"] == "1926-07-31" and b["sample.start"].startswith("2000-")
 
     again = tmp_path / "again"
-    assert main(["run", "01_relative_strength", "-p", "proxy=iwm_spy", "--out", str(again), "--kernel", "python3", "-q"]) == 0
+    assert main(["run", "01_relative_strength", "-p", "proxy=iwm_spy", "--out", str(again), "--kernel", "python3",
+                 "-q"]) == 0
     first = (tmp_path / "iwm_spy" / "01_relative_strength" / "results.json").read_bytes()
     assert (again / "01_relative_strength" / "results.json").read_bytes() == first
 

@@ -17,7 +17,8 @@ from rotation.stats.results import Estimates
 # --------------------------------------------------------------------------- HAC regression
 @pytest.mark.parametrize(
     "n, expected",
-    [pytest.param(100, 4, id="n100"), pytest.param(250, 4, id="n250"), pytest.param(1000, 6, id="n1000"), pytest.param(10_000, 11, id="n10000")],
+    [pytest.param(100, 4, id="n100"), pytest.param(250, 4, id="n250"), pytest.param(1000, 6, id="n1000"),
+     pytest.param(10_000, 11, id="n10000")],
 )
 def test_newey_west_lags_rule(n, expected):
     assert newey_west_lags(n) == expected == math.floor(4 * (n / 100) ** (2 / 9))

@@ -33,7 +33,8 @@ def ar1():
 # --------------------------------------------------------------------------- block bootstrap
 @pytest.mark.parametrize(
     "method, cls",
-    [pytest.param("stationary", StationaryBootstrap, id="stationary"), pytest.param("circular", CircularBlockBootstrap, id="circular")],
+    [pytest.param("stationary", StationaryBootstrap, id="stationary"),
+     pytest.param("circular", CircularBlockBootstrap, id="circular")],
 )
 def test_block_bootstrap_mean_ci_matches_arch_driven_directly(ar1, method, cls):
     res = block_bootstrap_mean_ci(ar1, block_size=7, reps=500, alpha=0.1, seed=3, method=method)
@@ -96,10 +97,12 @@ def test_bootstrap_ci_is_a_one_row_result_in_the_vocabulary():
     "kwargs, match",
     [
         pytest.param({"block_size": 0}, r"block_size must be an integer >= 1; got 0", id="block0"),
-        pytest.param({"block_size": 2, "method": "moving"}, r"method must be one of 'stationary', 'circular'; got 'moving'", id="method"),
+        pytest.param({"block_size": 2, "method": "moving"},
+                     r"method must be one of 'stationary', 'circular'; got 'moving'", id="method"),
         pytest.param({"block_size": 2, "alpha": 1.5}, r"alpha must be > 0 and < 1; got 1\.5", id="alpha"),
         pytest.param({"block_size": 2, "reps": 0}, r"reps must be an integer >= 1; got 0", id="reps"),
-        pytest.param({"block_size": 2, "x": [0.1, np.nan]}, r"x must have at least 2 non-NaN values; got 1", id="short"),
+        pytest.param({"block_size": 2, "x": [0.1, np.nan]}, r"x must have at least 2 non-NaN values; got 1",
+                     id="short"),
     ],
 )
 def test_block_bootstrap_mean_ci_rejects(kwargs, match):

@@ -68,7 +68,8 @@ def test_rolling_latest_is_a_result_matching_statsmodels(xy):
     res = rg.rolling_hac_betas(y, X["dollar"], window=48, maxlags=5)
     latest = rg.latest(res)
     n = len(y)
-    fit = sm.OLS(y.iloc[n - 48:], sm.add_constant(X["dollar"].iloc[n - 48:])).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
+    fit = sm.OLS(y.iloc[n - 48:], sm.add_constant(X["dollar"].iloc[n - 48:])).fit(cov_type="HAC",
+                                                                                  cov_kwds={"maxlags": 5})
     row = latest.table.loc["dollar"]
     assert row["estimate"] == pytest.approx(fit.params["dollar"], rel=1e-10)
     assert row["t"] == pytest.approx(fit.tvalues["dollar"], rel=1e-10)
@@ -160,7 +161,8 @@ def test_predictive_regression_alignment_and_overlap_lags(xy):
     y, X = xy
     x = X["dollar"]
     res = rg.predictive_regression(y, x, horizon=3, lag=2)
-    target = pd.Series([y.iloc[t + 1 : t + 4].sum() if t + 3 < len(y) else np.nan for t in range(len(y))], index=y.index)
+    target = pd.Series([y.iloc[t + 1 : t + 4].sum() if t + 3 < len(y) else np.nan for t in range(len(y))],
+                       index=y.index)
     xs = x.shift(1)  # lag 2: one extra period of delay
     data = pd.concat([target, xs], axis=1).dropna()
     k = max(2, newey_west_lags(len(data)))

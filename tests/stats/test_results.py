@@ -33,7 +33,8 @@ def test_estimates_requires_the_vocabulary_and_a_method():
         Estimates(_table().rename(columns={"t": "t_stat"}), Method(kind="HAC", lags=2), Units.returns("decimal return"))
     with pytest.raises(ParameterError, match="Method.kind must be one of"):
         Method(kind="magic")
-    res = Estimates(_table(), Method(kind="HAC", cov_type="HAC", lags=2), Units.returns("decimal return per month"), "t")
+    res = Estimates(_table(), Method(kind="HAC", cov_type="HAC", lags=2), Units.returns("decimal return per month"),
+                    "t")
     assert res.units.percent is True
     with pytest.raises(ParameterError, match="units must be a rotation.stats.units.Units"):
         Estimates(_table(), Method(kind="HAC", lags=2), "decimal return")
@@ -144,7 +145,8 @@ def test_fmt_and_repr_html():
     assert "+1.00%" in html and "2001-06-30" in html and "cap" in html and "0.050" in html
     with pytest.raises(ParameterError, match="not in the table"):
         display.fmt(_table(), {"zzz": "t"})
-    res = Estimates(_table(), Method(kind="HAC", cov_type="HAC", lags=2), Units.returns("decimal return per month"), "Regimes")
+    res = Estimates(_table(), Method(kind="HAC", cov_type="HAC", lags=2), Units.returns("decimal return per month"),
+                    "Regimes")
     page = display.styled(res).to_html()
     assert "-2.00%" in page and "+2.00" in page and "maxlags=2" in page and "Regimes" in page
     assert display.fmt(pd.DataFrame({"x": [1.5]}), {"*": "t"}).to_html().count("+1.50") == 1

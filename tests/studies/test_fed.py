@@ -60,10 +60,12 @@ def test_long_pause_between_last_hike_and_first_cut():
     assert events(tp, "last_hike") == ["2023-07-27"]
     assert events(tp, "first_cut") == ["2024-09-19"]
     pauses = tp[tp["kind"] == "pause_start"]
-    assert events(tp, "pause_start") == ["2023-07-28", "2024-11-09"]  # day after the last hike; and the open pause at the end
+    # day after the last hike; and the open pause at the end
+    assert events(tp, "pause_start") == ["2023-07-28", "2024-11-09"]
     assert list(pauses["after"]) == ["hike", "cut"]
     assert pauses.iloc[0]["rate"] == 5.5
-    assert pauses.iloc[0]["months_to_next_move"] == pytest.approx((pd.Timestamp("2024-09-19") - pd.Timestamp("2023-07-27")).days / (365.25 / 12))
+    assert pauses.iloc[0]["months_to_next_move"] == pytest.approx(
+        (pd.Timestamp("2024-09-19") - pd.Timestamp("2023-07-27")).days / (365.25 / 12))
 
 
 def test_pause_inside_a_hiking_cycle_does_not_end_it():
@@ -251,7 +253,7 @@ def test_moves_equal_a_loop_over_timestamps():
     rate = pd.Series(5.0 + np.cumsum(steps), index=days)
     rate.iloc[100:105] = np.nan
     expected, ref = [], rate.to_numpy()[0]
-    for d, v in zip(rate.index[1:], rate.to_numpy()[1:]):
+    for d, v in zip(rate.index[1:], rate.to_numpy()[1:], strict=True):
         if abs(v - ref) >= 0.25 - _EPS:
             expected.append((d, float(v), float(v - ref)))
             ref = v

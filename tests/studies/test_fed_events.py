@@ -63,12 +63,14 @@ def test_turning_points_of_the_made_up_path(cycle):
     gaps = [(pd.Timestamp(b) - pd.Timestamp(a)).days / (365.25 / 12) for a, b in
             (("1991-09-01", "1992-06-01"), ("1993-01-01", "1993-03-01"), ("1996-04-01", "1997-01-01"))]
     assert t.loc["last_hike", "estimate"] == pytest.approx(float(np.median(gaps)))
-    assert "Since 1990-01 the official target had 3 last hikes, 2 pauses after a hike and 2 first cuts" in cycle.describe()
+    assert ("Since 1990-01 the official target had 3 last hikes, 2 pauses after a hike and 2 first cuts"
+            in cycle.describe())
 
 
 def test_turning_points_equal_the_notebook_cell_they_replaced(cycle, rel):
     tp = fed.turning_points(POLICY, min_move=0.25, pause_months=6, min_swing=0.25)
-    ev = tp[(tp["kind"].isin(["last_hike", "first_cut"])) | ((tp["kind"] == "pause_start") & (tp["after"] == "hike"))].copy()
+    ev = tp[(tp["kind"].isin(["last_hike", "first_cut"]))
+            | ((tp["kind"] == "pause_start") & (tp["after"] == "hike"))].copy()
     cuts = ev["kind"] == "first_cut"
     ev["cluster"] = -1
     ev.loc[cuts, "cluster"] = cluster_ids(ev.loc[cuts, "date"], pd.Timedelta(days=round(30.44 * 12)))
@@ -95,9 +97,11 @@ def test_event_windows_equal_the_bands_and_all_months(cycle, rel):
     band = windows.mean_path_with_bands(paths, reps=200, seed=3, min_events=2).table
     uncond = float(rt.forward_returns(rel, 12).loc["1990-01-01":].mean())
     row = out["forward"].table.loc[("first_cut", 12)]
-    assert (row["estimate"], row["ci_lower"], row["ci_upper"]) == tuple(band.loc[12, ["estimate", "ci_lower", "ci_upper"]])
+    assert (row["estimate"], row["ci_lower"], row["ci_upper"]) == tuple(
+        band.loc[12, ["estimate", "ci_lower", "ci_upper"]])
     assert row["mean_all"] == uncond and row["diff"] == float(band.loc[12, "estimate"]) - uncond
-    assert list(out["forward"].table.index.get_level_values("horizon").unique()) == [6, 12]  # the deciding horizon added
+    # the deciding horizon added
+    assert list(out["forward"].table.index.get_level_values("horizon").unique()) == [6, 12]
     assert out["all_months"].table.loc[12, "estimate"] == uncond
     ev = out["events"].table
     assert ev.loc["first_cut", "nobs"] == 2 and ev.loc["first_cut", "n_detected"] == 2

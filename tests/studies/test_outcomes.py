@@ -138,7 +138,8 @@ def test_level_episodes_rejects(kwargs, match):
         level_episodes(series([90.0, 99.0]), **args)
 
 
-# --------------------------------------------------------------------------- event_study (merged with event_forward_table)
+# --------------------------------------------------------------------------- event_study
+# (merged with event_forward_table)
 def test_event_study_descriptive_hand_example():
     r = series([0.0, 0.1, 0.0, -0.1, 0.2, 0.0])
     events = flags(6, [0, 2, 5])

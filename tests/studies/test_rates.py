@@ -140,7 +140,8 @@ def test_credit_betas_and_conditions(data):
 
 def test_controlled_yield_beta_is_the_regression_with_factors(data):
     rng = np.random.default_rng(5)
-    factors = pd.DataFrame({"Mkt-RF": rng.normal(0, 0.04, len(data["rel"])), "HML": rng.normal(0, 0.03, len(data["rel"]))},
+    factors = pd.DataFrame({"Mkt-RF": rng.normal(0, 0.04, len(data["rel"])),
+                            "HML": rng.normal(0, 0.03, len(data["rel"]))},
                            index=data["rel"].index)
     X = rates.yield_and_factors(data["chg_m"]["dgs10"], factors)
     assert list(X.columns) == ["10y yield change (pp)", "market", "value"]

@@ -25,7 +25,7 @@ def test_quadrant_transitions_follow_level_and_momentum():
     co = se.rotation_coordinates(ratio, level_window=26, momentum_window=6, z_window=156)
     seq = [q for q in co["quadrant"].dropna()]
     order = {"leading": 0, "weakening": 1, "lagging": 2, "improving": 3}
-    changes = [(a, b) for a, b in zip(seq, seq[1:]) if a != b]
+    changes = [(a, b) for a, b in zip(seq, seq[1:], strict=False) if a != b]
     assert changes, "the quadrant never changes"
     assert all((order[b] - order[a]) % 4 == 1 for a, b in changes), changes  # clockwise, one step at a time
 
@@ -57,7 +57,8 @@ def test_drawdown_episodes_need_a_new_high_and_no_look_ahead():
 
 def test_breadth_with_missing_early_history():
     idx = weeks(4)
-    sec = pd.DataFrame({"A": [0.1, 0.1, 0.1, 0.1], "B": [0.0, 0.0, 0.2, 0.2], "C": [np.nan, np.nan, 0.0, 0.3]}, index=idx)
+    sec = pd.DataFrame({"A": [0.1, 0.1, 0.1, 0.1], "B": [0.0, 0.0, 0.2, 0.2], "C": [np.nan, np.nan, 0.0, 0.3]},
+                       index=idx)
     b = se.breadth(sec, pd.Series(0.05, index=idx), min_sectors=2)
     assert list(b["n_sectors"]) == [2, 2, 3, 3]
     assert b["share_beating"].tolist() == [0.5, 0.5, pytest.approx(2 / 3), 1.0]

@@ -141,8 +141,10 @@ def test_blowoff_signals_no_look_ahead(method, threshold, t):
     "kwargs, match",
     [
         pytest.param({"threshold": 1.5}, r"threshold must be > 0 and < 1; got 1\.5", id="quantile>1"),
-        pytest.param({"threshold": 2.0, "method": "zscore", "min_history": 1}, r"min_history must be an integer >= 2; got 1", id="zscore-history"),
-        pytest.param({"threshold": 0.9, "method": "mad"}, r"method must be one of 'quantile', 'zscore'; got 'mad'", id="method"),
+        pytest.param({"threshold": 2.0, "method": "zscore", "min_history": 1},
+                     r"min_history must be an integer >= 2; got 1", id="zscore-history"),
+        pytest.param({"threshold": 0.9, "method": "mad"}, r"method must be one of 'quantile', 'zscore'; got 'mad'",
+                     id="method"),
     ],
 )
 def test_blowoff_signals_rejects(kwargs, match):

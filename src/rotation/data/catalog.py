@@ -192,7 +192,8 @@ _ff("mom_annual", "F-F_Momentum_Factor", "A", "returns", _RET,
 _ff("mom_daily", "F-F_Momentum_Factor_daily", "D", "returns", _RET,
     "Momentum factor, daily", "", 0, _RET_RANGE)
 
-_SIZE_COLS = "columns '<= 0' (unused, all NaN), Lo 30, Med 40, Hi 30, Lo 20, Qnt 2..4, Hi 20, Lo 10, Dec 2..Dec 9, Hi 10"
+_SIZE_COLS = ("columns '<= 0' (unused, all NaN), Lo 30, Med 40, Hi 30, Lo 20, Qnt 2..4, Hi 20, Lo 10, "
+              "Dec 2..Dec 9, Hi 10")
 for _freq, _remote, _suffix, _opt in (
     ("M", "Portfolios_Formed_on_ME", "monthly", False),
     ("D", "Portfolios_Formed_on_ME_Daily", "daily", False),
@@ -264,8 +265,10 @@ _fred("DFEDTARL", "D", "percent per year", "Federal funds target range, lower li
 _fred("BAA10Y", "D", "percentage points", "Moody's Baa corporate yield minus 10-year Treasury", _PCT)
 _fred("BAMLH0A0HYM2", "D", "percentage points", "ICE BofA US high-yield option-adjusted spread", _PCT)
 _fred("DTWEXBGS", "D", "index, Jan 2006 = 100", "Nominal broad US dollar index (trade-weighted), from 2006", (1, 1e4))
-_fred("TWEXBMTH", "M", "index, Jan 1997 = 100", "Trade-weighted US dollar index: broad, monthly (discontinued 2019)", (1, 1e4))
-_fred("TWEXMMTH", "M", "index, Mar 1973 = 100", "Trade-weighted US dollar index: major currencies, monthly (discontinued 2019)", (1, 1e4))
+_fred("TWEXBMTH", "M", "index, Jan 1997 = 100", "Trade-weighted US dollar index: broad, monthly (discontinued 2019)",
+      (1, 1e4))
+_fred("TWEXMMTH", "M", "index, Mar 1973 = 100",
+      "Trade-weighted US dollar index: major currencies, monthly (discontinued 2019)", (1, 1e4))
 _fred("USREC", "M", "indicator, 1 = NBER recession month", "NBER-based recession indicator", (0, 1))
 _fred("UNRATE", "M", "percent of labour force", "Civilian unemployment rate", (0, 100))
 _fred("PAYEMS", "M", "thousands of persons", "All employees, total nonfarm payrolls", (0, 1e7))
@@ -275,7 +278,8 @@ _fred("GDPC1", "Q", "billions of chained 2017 dollars, SAAR", "Real GDP", (0, 1e
 _fred("CPIAUCSL", "M", "index, 1982-84 = 100", "CPI for all urban consumers, seasonally adjusted", (0, 1e5))
 _fred("M2SL", "M", "billions of dollars", "M2 money stock, seasonally adjusted", (0, 1e8))
 _fred("WALCL", "W", "millions of dollars", "Federal Reserve total assets, Wednesday level", (0, 1e9))
-_fred("NFCI", "W", "index (0 = average; positive = tighter than average)", "Chicago Fed National Financial Conditions Index, week ending Friday", (-50, 50))
+_fred("NFCI", "W", "index (0 = average; positive = tighter than average)",
+      "Chicago Fed National Financial Conditions Index, week ending Friday", (-50, 50))
 _fred("UMCSENT", "M", "index, 1966:Q1 = 100", "University of Michigan consumer sentiment", (0, 1e3))
 _fred("VIXCLS", "D", "index points (annualised implied vol, percent)", "CBOE VIX close", (0, 1e3))
 _fred("SP500", "D", "index points", "S&P 500 index level (FRED keeps only the last 10 years)", (0, 1e6))

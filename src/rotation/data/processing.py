@@ -158,7 +158,8 @@ def process(
         s = s.dropna().astype("float64")
         s.index = stamp_period_end(pd.DatetimeIndex(s.index), d.frequency)
         if s.index.has_duplicates:
-            raise ValidationError(source_name, f"two observations fall in the same {d.frequency} period; is this really the {d.frequency} series {remote_id}?")
+            raise ValidationError(source_name, f"two observations fall in the same {d.frequency} period; is this "
+                                               f"really the {d.frequency} series {remote_id}?")
         s.name = d.key
         s = _cut(s, end_ts)
         if s.empty:

@@ -141,7 +141,8 @@ def _is_connection_failure(exc: BaseException) -> bool:
         return False
     if isinstance(exc, cx.ReadTimeout):
         return False
-    kinds = tuple(getattr(cx, n) for n in ("ConnectionError", "ConnectTimeout", "DNSError", "ProxyError") if hasattr(cx, n))
+    kinds = tuple(getattr(cx, n) for n in ("ConnectionError", "ConnectTimeout", "DNSError", "ProxyError")
+                  if hasattr(cx, n))
     if isinstance(exc, kinds):
         return True
     # curl reports a connect timeout as a plain Timeout (curl error 28, "Connection timed out after ... ms")
@@ -382,7 +383,8 @@ def read_yahoo_chart(data: bytes, source: str) -> pd.DataFrame:
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ParseError(source, f"not valid JSON from the Yahoo chart API ({exc}); the download may be truncated") from exc
+        raise ParseError(source, f"not valid JSON from the Yahoo chart API ({exc}); the download may be "
+                                 "truncated") from exc
     chart = doc.get("chart") if isinstance(doc, dict) else None
     if not isinstance(chart, dict):
         raise ParseError(source, "JSON has no 'chart' object; not a Yahoo chart-API response")
@@ -397,9 +399,11 @@ def read_yahoo_chart(data: bytes, source: str) -> pd.DataFrame:
     except (KeyError, IndexError, TypeError) as exc:
         raise ParseError(source, f"Yahoo chart JSON lacks {exc}; no price bars in the response") from exc
     tz = zoneinfo.ZoneInfo(meta.get("exchangeTimezoneName") or "America/New_York")
-    idx = pd.to_datetime(pd.Series(stamps, dtype="int64"), unit="s", utc=True).dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    idx = (pd.to_datetime(pd.Series(stamps, dtype="int64"), unit="s", utc=True)
+           .dt.tz_convert(tz).dt.tz_localize(None).dt.normalize())
     frame = pd.DataFrame(
-        {c: pd.to_numeric(pd.Series(quote.get(c, [None] * len(stamps))), errors="coerce") for c in ("open", "high", "low", "close", "volume")}
+        {c: pd.to_numeric(pd.Series(quote.get(c, [None] * len(stamps))), errors="coerce")
+         for c in ("open", "high", "low", "close", "volume")}
     )
     adj = result["indicators"].get("adjclose")
     if adj:

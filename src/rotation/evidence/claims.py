@@ -76,7 +76,8 @@ class Decision:
         if bad:
             raise ParameterError(f"Decision.checks must be among {', '.join(CHECK_KINDS)}; got {bad}")
         if self.evidence not in ("association", "mechanism", "descriptive"):
-            raise ParameterError(f"Decision.evidence must be association, mechanism or descriptive; got {self.evidence!r}")
+            raise ParameterError(f"Decision.evidence must be association, mechanism or descriptive; "
+                                 f"got {self.evidence!r}")
 
     def horizon_text(self) -> str:
         """``"6 months"``, or "" without a horizon."""
@@ -254,7 +255,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "A rotation out of large-cap tech into undervalued areas such as small caps could spark a broader rally",
           "Small-cap relative strength rises after tech's relative strength peaks and as breadth broadens.",
           "07_sector_rotation", "small-cap returns after tech relative-strength peaks; breadth as a predictor",
-          decision=Decision(horizon=26, horizon_unit="weeks", min_n=5, robustness_proxy="IJR", checks=("proxy", "other"))),
+          decision=Decision(horizon=26, horizon_unit="weeks", min_n=5, robustness_proxy="IJR",
+                            checks=("proxy", "other"))),
     Claim("breakout_new_year", _SYN,
           "Will small caps break out in a blow-off move into the new year?",
           "In past states like today's, small caps beat large caps over the following months more often "

@@ -59,7 +59,8 @@ def _late_cycle(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec:
         checks=(Check("proxy", Effect.from_row(f"late third ({alt})", nber_alt, _SAME_MONTH)),
                 Check("other", Effect.from_row(f"real-time late cycle, next {h} months", late[f"realtime_fwd{h}m"],
                                                _forward(h)))),
-        caveats=("Expansion thirds need the expansion's end date (hindsight); the real-time flag is the tradable version.",
+        caveats=("Expansion thirds need the expansion's end date (hindsight); the real-time flag is the tradable "
+                 "version.",
                  f"{int(nber.table['n_spells'].iloc[0])} late phases: few independent episodes."),
     ))
 
@@ -80,7 +81,7 @@ def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states
                "publication",
         checks=(Check("proxy", Effect.from_row(f"resilient economy ({alt})", on_alt, units)),
                 *(Check("subperiod", Effect.from_row(f"resilient economy, {name} half", r, units))
-                  for name, r in zip(("first", "second"), halves))),
+                  for name, r in zip(("first", "second"), halves, strict=True))),
         caveats=("FRED's current vintage includes revisions (payrolls, sentiment); real-time values would differ.",),
     ))
 

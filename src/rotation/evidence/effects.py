@@ -90,7 +90,8 @@ class Effect:
             object.__setattr__(self, "nobs", int(self.nobs))
         if self.ci_lower is not None and self.ci_upper is not None and self.ci_lower > self.ci_upper:
             raise ParameterError(
-                f"Effect {self.label!r}: ci_lower {self.ci_lower} is above ci_upper {self.ci_upper}; pass (lower, upper)"
+                f"Effect {self.label!r}: ci_lower {self.ci_lower} is above ci_upper {self.ci_upper}; "
+                "pass (lower, upper)"
             )
         if self.thresholds is not None:
             lo, hi = (float(v) for v in self.thresholds)

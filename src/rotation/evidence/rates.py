@@ -50,7 +50,8 @@ def _rates(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd.Dat
         method=f"OLS with HAC errors ({int(ten['maxlags'])} lags); p-value Holm-adjusted over the 10-year, 2-year, "
                "real-yield and fed funds betas that together bear on the claim",
         checks=(Check("proxy", Effect.from_row(f"10-year beta with controls ({alt})", alt_ten, RATE_UNITS)),
-                Check("other", Effect.from_row("2-year yield beta (no controls)", one.loc[("dgs2", _FULL)], RATE_UNITS)),
+                Check("other", Effect.from_row("2-year yield beta (no controls)", one.loc[("dgs2", _FULL)],
+                                               RATE_UNITS)),
                 Check("other", Effect(label=f"latest {int(last['window'])}-month rolling 10-year beta",
                                       estimate=float(last["estimate"]), ci_lower=float(last["ci_lower"]),
                                       ci_upper=float(last["ci_upper"]), units=RATE_UNITS))),
@@ -63,7 +64,8 @@ def _fed(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, cycle: Estima
          ) -> Verdict:
     h = claims.get("fed_dovish").decision.horizon
     x = event_windows.extra
-    after, events, method = event_windows["forward"].table, event_windows["events"].table, event_windows["forward"].method
+    after, events, method = (event_windows["forward"].table, event_windows["events"].table,
+                             event_windows["forward"].method)
     units = Units.returns(f"decimal relative return over the {h} months after a first cut, minus all "
                                 f"{h}-month windows")
 
@@ -167,6 +169,6 @@ def tests_note(*, beta: Results, credit: Results, regime: Results, conditions: R
          + len(regime["diff"].table) + len(conditions["same_month"].table) + len(conditions["next_month"].table)
          + len(conditions["diff"].table) + 1 + len(event_windows["forward"].table))
     return Sentence(f"**Tests in this notebook.** About {n} interval estimates are shown (rate and credit betas by "
-                    "period, regimes, event windows). Each verdict is decided by one test set in advance; where several "
-                    "tests bear on one claim the p-value is Holm-adjusted (rates). Other intervals are descriptive and "
-                    "unadjusted: read single significant ones among them with care.")
+                    "period, regimes, event windows). Each verdict is decided by one test set in advance; where "
+                    "several tests bear on one claim the p-value is Holm-adjusted (rates). Other intervals are "
+                    "descriptive and unadjusted: read single significant ones among them with care.")

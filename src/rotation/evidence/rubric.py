@@ -13,12 +13,24 @@ The rules are applied in this order; the first that matches decides (the same te
 ``docs/verdicts.md`` and in :data:`RUBRIC`).
 
 R1. not testable: the claim cannot be tested with free data (the claim says why).
-R2. inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no interval where one is needed.
-R3. contradicted: the headline effect is significant against the claim, every robustness check (sub-periods, proxies, controls) has the same sign as it, a claim about small caps in general is significant in the same direction on a second proxy, and the evidence covers what the claim names.
-R4. not supported: the headline effect is significant against the claim but a robustness check has the other sign, or a claim about small caps in general is not significant in the same direction on a second proxy, or the claim names a mechanism and the evidence is only an association (which can neither confirm nor refute a channel).
-R5. not supported: the headline effect is not significant (its interval includes the null, or its threshold is not reached).
-R6. partly supported: the headline effect is significant for the claim, but a robustness check has the other sign, or a claim about small caps in general is not significant in the same direction on a second proxy, or the claim names a mechanism and the evidence is only an association.
-R7. supported: the headline effect is significant for the claim, every robustness check has the same sign, a claim about small caps in general is significant in the same direction on a second proxy, and the evidence covers what the claim names.
+R2. inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no
+    interval where one is needed.
+R3. contradicted: the headline effect is significant against the claim, every robustness check
+    (sub-periods, proxies, controls) has the same sign as it, a claim about small caps in general is
+    significant in the same direction on a second proxy, and the evidence covers what the claim
+    names.
+R4. not supported: the headline effect is significant against the claim but a robustness check has
+    the other sign, or a claim about small caps in general is not significant in the same direction
+    on a second proxy, or the claim names a mechanism and the evidence is only an association (which
+    can neither confirm nor refute a channel).
+R5. not supported: the headline effect is not significant (its interval includes the null, or its
+    threshold is not reached).
+R6. partly supported: the headline effect is significant for the claim, but a robustness check has
+    the other sign, or a claim about small caps in general is not significant in the same direction
+    on a second proxy, or the claim names a mechanism and the evidence is only an association.
+R7. supported: the headline effect is significant for the claim, every robustness check has the same
+    sign, a claim about small caps in general is significant in the same direction on a second
+    proxy, and the evidence covers what the claim names.
 
 *Significant* means: the interval excludes the null value (0 unless stated), or, when the
 headline carries a p-value adjusted for the several tests that decide the claim

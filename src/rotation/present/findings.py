@@ -98,12 +98,13 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         rows.append(
             f"<li><span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
             f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
-            f"{' &middot; ' + where if where else ''} <span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
+            f"{' &middot; ' + where if where else ''} "
+            f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
         )
     asof = f"<p class='rot-asof'>Data as of {_esc(data_as_of)}.</p>" if data_as_of else ""
     return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof
-            + "<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md); details in the findings at the end.</p>"
-              "</div>")
+            + "<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md); details in the findings at the "
+              "end.</p></div>")
 
 
 def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[str, str]]:

@@ -259,7 +259,8 @@ def fmt(
             continue
         under = [c for c in df.columns if c == col or (isinstance(c, tuple) and c[0] == col)]
         if not under:
-            raise ParameterError(f"presets names column {col!r}, which is not in the table; columns: {list(df.columns)}")
+            raise ParameterError(f"presets names column {col!r}, which is not in the table; "
+                                 f"columns: {list(df.columns)}")
         for c in under:
             chosen[c] = name
     styler = df.style.format({c: formatter(p) for c, p in chosen.items()})

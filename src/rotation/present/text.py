@@ -164,9 +164,9 @@ def format_robustness(rows: Sequence[Mapping[str, Any]], combos: Sequence[Mappin
     lines += ["", head + "  consistency", "-" * (len(head) + 13)]
     for r in rows:
         status = "  ".join(f"{_clip(_cell_status(r['cells'][c['label']], c), width):<{w}}"
-                           for c, w in zip(combos, widths))
+                           for c, w in zip(combos, widths, strict=True))
         effect = "  ".join(f"{_clip(_cell_effect(r['cells'][c['label']]), width):<{w}}"
-                           for c, w in zip(combos, widths))
+                           for c, w in zip(combos, widths, strict=True))
         dep = f" (depends on the proxy: {r['depends_on_proxy']})" if r["depends_on_proxy"] else ""
         lines.append(f"{r['claim_id']:<{cw}}{status}  {r['consistency']}{dep}")
         lines.append(f"{'  effect':<{cw}}{effect}".rstrip())

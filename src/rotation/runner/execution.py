@@ -357,4 +357,4 @@ def make_jobs(notebooks: Sequence[Path], plan: Sequence[tuple[dict[str, Any], di
     """One :class:`Job` per notebook, each in ``out_dir/<stem>``."""
     return [Job(notebook=nb, folder=out_dir / nb.stem, overrides=overrides, effective=effective, kernel=kernel,
                 timeout=timeout, git=git, env=dict(env), source_label=label(nb))
-            for nb, (overrides, effective) in zip(notebooks, plan)]
+            for nb, (overrides, effective) in zip(notebooks, plan, strict=False)]

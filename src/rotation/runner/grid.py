@@ -95,7 +95,7 @@ def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[objec
 def combinations(grid: Mapping[str, Sequence[object]]) -> list[dict[str, object]]:
     """The cartesian product of the grid, in the order given (last name varies fastest)."""
     names = list(grid)
-    return [dict(zip(names, vals)) for vals in itertools.product(*(grid[n] for n in names))]
+    return [dict(zip(names, vals, strict=True)) for vals in itertools.product(*(grid[n] for n in names))]
 
 
 def combo_label(combo: Mapping[str, object]) -> str:

@@ -100,7 +100,7 @@ def plan_parameters(
                 f"declares it; their parameters are: {', '.join(declared) if declared else '(none)'}"
             )
     plan = []
-    for nb, spec in zip(notebooks, specs):
+    for nb, spec in zip(notebooks, specs, strict=False):
         overrides = _coerce(spec, {k: v for k, v in params.items() if k in spec}, nb.stem)
         effective: dict[str, Any] = {
             name: (s.default if s.literal_default else s.default_source) for name, s in spec.items()

@@ -34,7 +34,8 @@ def check_pandas(x: object, name: str, *, allow_frame: bool = True) -> None:
     try:
         values = x.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name} must hold numeric values; got dtype(s) {x.dtypes if isinstance(x, pd.DataFrame) else x.dtype}") from exc
+        raise ParameterError(f"{name} must hold numeric values; got dtype(s) "
+                             f"{x.dtypes if isinstance(x, pd.DataFrame) else x.dtype}") from exc
     if np.isinf(values).any():
         raise ParameterError(f"{name} must not contain infinite values; got inf")
 

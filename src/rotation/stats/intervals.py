@@ -49,7 +49,8 @@ def _boot_result(
 ) -> Estimates:
     """One-row :class:`Estimates` from bootstrap statistics: percentile interval, bootstrap std error."""
     lo, hi = _percentile_ci(stats, alpha)
-    row: dict[str, Any] = {"estimate": float(estimate), "std_err": float(np.std(stats, ddof=1)) if stats.size > 1 else np.nan,
+    row: dict[str, Any] = {"estimate": float(estimate),
+                           "std_err": float(np.std(stats, ddof=1)) if stats.size > 1 else np.nan,
                            "t": np.nan, "p_value": np.nan, "ci_lower": lo, "ci_upper": hi, "nobs": int(nobs)}
     if nobs_y is not None:
         row["nobs_y"] = int(nobs_y)
@@ -167,7 +168,8 @@ def bootstrap_diff_ci(
     -------
     Estimates
         One row: ``estimate = mean(x) - mean(y)``; ``nobs`` = non-NaN count of ``x``,
-        column ``nobs_y`` (property ``n_y``) of ``y``; ``std_err`` from the bootstrap; bounds are percentiles of the ``reps`` bootstrap differences.
+        column ``nobs_y`` (property ``n_y``) of ``y``; ``std_err`` from the bootstrap; bounds are
+        percentiles of the ``reps`` bootstrap differences.
         Parameters as in :func:`block_bootstrap_mean_ci`.
     """
     method = check_choice(method, "method", ("stationary", "circular"))  # type: ignore[assignment]

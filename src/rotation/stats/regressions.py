@@ -183,7 +183,7 @@ def rolling_hac_betas(
         lo[t] = b[1:] - z * se_t[1:]
         hi[t] = b[1:] + z * se_t[1:]
     frames = []
-    for j, nm in enumerate(names):
+    for j, _nm in enumerate(names):
         tstat = np.divide(est[:, j], se[:, j], out=np.full(n, np.nan), where=se[:, j] > 0)
         frames.append(pd.DataFrame({"estimate": est[:, j], "std_err": se[:, j], "t": tstat,
                                     "p_value": 2 * stats.norm.sf(np.abs(tstat)), "ci_lower": lo[:, j],
@@ -194,7 +194,8 @@ def rolling_hac_betas(
 
 
 # --------------------------------------------------------------------------- sub-period table
-_TABLE_COLS = ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "rsquared", "maxlags", "start", "end"]
+_TABLE_COLS = ["estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "rsquared", "maxlags",
+               "start", "end"]
 
 
 def sensitivity_table(
@@ -256,7 +257,8 @@ def sensitivity_table(
             s = pd.Timestamp(bounds[0]) if bounds[0] is not None else None
             e = pd.Timestamp(bounds[1]) if bounds[1] is not None else None
         except (TypeError, ValueError) as exc:
-            raise ParameterError(f"periods[{label!r}] bounds must be dates like '2008-01-01' or None; got {bounds!r}") from exc
+            raise ParameterError(f"periods[{label!r}] bounds must be dates like '2008-01-01' or None; "
+                                 f"got {bounds!r}") from exc
         if s is not None and e is not None and s > e:
             raise ParameterError(f"periods[{label!r}]: start {s.date()} is after end {e.date()}")
         mask = np.ones(len(data), dtype=bool)

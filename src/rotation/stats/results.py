@@ -101,7 +101,8 @@ class Method:
             if self.cov_type == "HAC" or self.kind == "HAC":
                 lag_txt = (f"maxlags={self.lags}" if self.lags is not None
                            else f"lags: {self.lag_rule or 'per row, see maxlags'}")
-                text = f"OLS with HAC (Newey-West, Bartlett kernel) standard errors, {lag_txt}; {level} normal intervals"
+                text = (f"OLS with HAC (Newey-West, Bartlett kernel) standard errors, {lag_txt}; "
+                        f"{level} normal intervals")
             else:
                 text = f"OLS with {self.cov_type or 'nonrobust'} standard errors; {level} intervals"
         elif self.kind == "bootstrap":
@@ -351,7 +352,7 @@ class Estimates:
             node = rows
             for part in labels[:-1]:
                 node = node.setdefault(_label(part), {})
-            node[_label(labels[-1])] = {c: jsonable(v) for c, v in zip(columns, values)}
+            node[_label(labels[-1])] = {c: jsonable(v) for c, v in zip(columns, values, strict=True)}
         out: dict[str, Any] = {"title": self.title, "units": self.units.text, "scale": self.units.scale,
                                "method": self.method.to_record(), "rows": rows}
         if self.extra:

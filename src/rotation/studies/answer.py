@@ -126,7 +126,8 @@ def signal_board(rel: pd.Series, states: pd.DataFrame, info: pd.DataFrame, *, ho
                    f"months after the adjustment: {found}." if len(strong) else
                    "no current state was followed by a relative return different from the other months after the "
                    "adjustment."))
-    return Estimates(table, method, units, "What followed each signal's current state (rows: signal, horizon in months)",
+    return Estimates(table, method, units,
+                     "What followed each signal's current state (rows: signal, horizon in months)",
                      extra={"info": info.to_dict(orient="index"), "horizon": h0}, data=summary, sentence=sentence)
 
 

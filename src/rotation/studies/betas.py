@@ -54,7 +54,8 @@ def split_periods(split_date: str) -> dict[str, tuple[str | None, str | None]]:
         raise ParameterError(f"split_date must be a date like '2008-01-01'; got {split_date!r}") from exc
     if pd.isna(split):
         raise ParameterError(f"split_date must be a date like '2008-01-01'; got {split_date!r}")
-    return {"full sample": (None, None), f"before {split:%Y-%m}": (None, (split - pd.Timedelta(days=1)).strftime("%Y-%m-%d")),
+    return {"full sample": (None, None),
+            f"before {split:%Y-%m}": (None, (split - pd.Timedelta(days=1)).strftime("%Y-%m-%d")),
             f"{split:%Y-%m} on": (split_date, None)}
 
 
@@ -118,7 +119,8 @@ def _latest_row(rolling: Estimates, window: int, series: pd.DataFrame) -> dict[s
     est = series["estimate"]
     return {**{c: last[c] for c in VOCABULARY}, "date": series.index[-1], "window": window,
             "maxlags": rolling.method.lags, "percentile": percentile_of_last(est),
-            "share_negative": float((est < 0).mean()), "share_significant_negative": float((series["ci_upper"] < 0).mean()),
+            "share_negative": float((est < 0).mean()),
+            "share_significant_negative": float((series["ci_upper"] < 0).mean()),
             "share_significant_positive": float((series["ci_lower"] > 0).mean()),
             "min": float(est.min()), "max": float(est.max())}
 

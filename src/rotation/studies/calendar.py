@@ -74,7 +74,8 @@ def month_of_year_study(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
                 f"{t.loc[best, 'share_positive']:.0%} of years), the weakest {worst} "
                 f"({u.format(t.loc[worst, 'estimate'])}, 95% CI "
                 f"{u.interval(t.loc[worst, 'ci_lower'], t.loc[worst, 'ci_upper'])}). A joint test that all twelve "
-                f"monthly means are equal gives p = {joint['p_value']:.3g} (Wald, HAC covariance, {int(maxlags)} lags).")
+                f"monthly means are equal gives p = {joint['p_value']:.3g} (Wald, HAC covariance, "
+                f"{int(maxlags)} lags).")
     return dataclasses.replace(est, data=grid, sentence=sentence)
 
 
@@ -101,13 +102,14 @@ def era_bounds(breaks: Sequence[str], index: pd.DatetimeIndex) -> dict[str, tupl
         stamps = [pd.Timestamp(b) for b in breaks]
     except (TypeError, ValueError) as exc:
         raise ParameterError(f"breaks must be dates (YYYY-MM-DD); got {list(breaks)!r}") from exc
-    if any(b <= a for a, b in zip(stamps, stamps[1:])):
+    if any(b <= a for a, b in zip(stamps, stamps[1:], strict=False)):
         raise ParameterError(f"breaks must be increasing dates; got {list(breaks)!r}")
     if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
         raise ParameterError("index must be a non-empty DatetimeIndex (the sample's dates)")
     bounds = [None, *breaks, None]
-    return {f"{index[0].year if a is None else pd.Timestamp(a).year + 1}-{'now' if b is None else pd.Timestamp(b).year}":
-            (a, b) for a, b in zip(bounds[:-1], bounds[1:])}
+    return {f"{index[0].year if a is None else pd.Timestamp(a).year + 1}-"
+            f"{'now' if b is None else pd.Timestamp(b).year}":
+            (a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)}
 
 
 def january_study(monthly: Mapping[str, pd.DataFrame], eras: Mapping[str, tuple[str | None, str | None]],
@@ -201,7 +203,8 @@ def rolling_january(monthly: pd.Series, years: int = 20, cost: float = 0.005) ->
                            "ci_upper": _NAN, "nobs": n}], index=pd.Index(["latest"], name="window"))
     units = Units.returns(f"decimal relative return per month, January minus other months, mean over {n} years")
     first_year, last_year = int(roll.index[0]), int(roll.index[-1])
-    sentence = (f"January minus the other months, averaged over the latest {n} years ({last_year - n + 1}-{last_year}): "
+    sentence = (f"January minus the other months, averaged over the latest {n} years "
+                f"({last_year - n + 1}-{last_year}): "
                 f"{units.format(latest)} per month, against an assumed round-trip cost of {c:.1%}. The {n}-year "
                 f"average was above that cost in {share:.0%} of the {len(roll)} windows ending {first_year} to "
                 f"{last_year}.")

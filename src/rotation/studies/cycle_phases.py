@@ -228,7 +228,8 @@ def recession_beyond_beta(returns: pd.Series, market: pd.Series, usrec: pd.Serie
         ``rsquared``; the sentence gives the recession term and the change of the beta.
     """
     if not isinstance(returns, pd.Series):
-        raise ParameterError(f"returns must be a pandas Series of monthly relative returns; got {type(returns).__name__}")
+        raise ParameterError(f"returns must be a pandas Series of monthly relative returns; "
+                             f"got {type(returns).__name__}")
     est = interaction_regression(returns, market.reindex(returns.index), usrec.reindex(returns.index), maxlags=maxlags)
     t = est.table
     c, d, m = t.loc["indicator"], t.loc["market_x_indicator"], t.loc["market"]

@@ -135,7 +135,7 @@ def find_swings(level: pd.Series, min_swing: float) -> pd.DataFrame:
     bounds = [p for p, _ in pivots]
     confirm = [c for _, c in pivots]
     ends = bounds[1:] + [n - 1]
-    for k, (a, b) in enumerate(zip(bounds, ends)):
+    for k, (a, b) in enumerate(zip(bounds, ends, strict=True)):
         last = k == len(bounds) - 1
         if last and a == b:  # a confirmed pivot on the last date cannot happen, guard anyway
             continue

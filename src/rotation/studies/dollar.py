@@ -143,7 +143,8 @@ def dollar_index(daily: Mapping[str, pd.Series], broad_monthly: pd.Series, major
     splices = chained.attrs["splices"]
     level = chained.loc[chained.index <= daily["dollar"].index[-1] + pd.offsets.BDay(1)]
     dxy, uup = _month_end(daily["DXY"]), _month_end(daily["UUP"])
-    chg = pd.concat([level.pct_change().rename("dollar"), dxy.pct_change().rename("DXY")], axis=1, join="inner").dropna()
+    chg = pd.concat([level.pct_change().rename("dollar"), dxy.pct_change().rename("DXY")], axis=1,
+                    join="inner").dropna()
     rows = {}
     for label, part in (("before 2006", chg.loc[:"2005-12-31"]), ("2006 on", chg.loc["2006-01-01":])):
         rows[label] = {"estimate": float(part.corr().iloc[0, 1]), **{c: float("nan") for c in VOCABULARY[1:-1]},
@@ -321,7 +322,8 @@ def dollar_regimes(rets_m: pd.DataFrame, levels: pd.DataFrame, *, window: int, w
     Results
         ``table``: the mean, HAC t, hit rate and bootstrap interval per regime
         (:func:`rotation.studies.regimes.regime_stats`); ``diff``: weakening minus strengthening with a
-        bootstrap interval (one row, ``weakening minus strengthening``). ``extra``: the ``current`` regime and its date (``current_date``).
+        bootstrap interval (one row, ``weakening minus strengthening``). ``extra``: the ``current``
+        regime and its date (``current_date``).
     """
     rel = _relative(rets_m)
     change = regimes.trailing_change(levels["dollar"].dropna(), window, "pct")
@@ -337,7 +339,8 @@ def dollar_regimes(rets_m: pd.DataFrame, levels: pd.DataFrame, *, window: int, w
     t, u = table.table, table.units
 
     def regime(r: str) -> str:
-        return (f"{u.format(t.loc[r, 'estimate'])} (t = {t.loc[r, 't']:+.2f}, hit rate {t.loc[r, 'share_positive']:.0%}, "
+        return (f"{u.format(t.loc[r, 'estimate'])} (t = {t.loc[r, 't']:+.2f}, "
+                f"hit rate {t.loc[r, 'share_positive']:.0%}, "
                 f"n = {int(t.loc[r, 'nobs'])})")
 
     sentence = (f"After a weakening dollar the next month's small-minus-large return averaged {regime('weakening')}; "
@@ -439,7 +442,8 @@ def dollar_controls(rets_m: pd.DataFrame, rets_w: pd.DataFrame, levels: pd.DataF
     mkt_w = returns.to_period_returns(market_daily, "W").rename(_CONTROLS[1])
     d10_w = series.period_levels(dgs10, "W-FRI").diff().rename(_CONTROLS[2])
     cw = pd.concat([wdata, mkt_w, d10_w], axis=1, join="inner").dropna()
-    weekly = sensitivity_table(cw[_REL], cw[_CONTROLS], sub, units=Units.number("weekly return per unit change of each regressor"),
+    weekly = sensitivity_table(cw[_REL], cw[_CONTROLS], sub,
+                               units=Units.number("weekly return per unit change of each regressor"),
                                title="Weekly small-minus-large return on the dollar with controls")
     alone = sensitivity_table(wdata[_REL], wdata["dollar"], sub).table.loc[("full sample", "dollar"), "estimate"]
     t = monthly.table

@@ -44,7 +44,8 @@ PHASES = ("early", "mid", "late")
 
 def _monthly(x: object, name: str) -> pd.Series:
     if not isinstance(x, pd.Series) or not isinstance(x.index, pd.DatetimeIndex):
-        raise ParameterError(f"{name} must be a pandas Series with a DatetimeIndex (month ends); got {type(x).__name__}")
+        raise ParameterError(f"{name} must be a pandas Series with a DatetimeIndex (month ends); "
+                             f"got {type(x).__name__}")
     return x.astype(float)
 
 

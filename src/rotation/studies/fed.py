@@ -22,7 +22,8 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.stats.checks import check_int, check_pandas, check_real
 
-__all__ = ["official_target", "policy_rate", "quantize_with_hysteresis", "turning_points", "near_recession", "TURNING_POINT_KINDS"]
+__all__ = ["official_target", "policy_rate", "quantize_with_hysteresis", "turning_points", "near_recession",
+           "TURNING_POINT_KINDS"]
 
 #: The kinds of event :func:`turning_points` returns, in the order used to sort same-day events.
 TURNING_POINT_KINDS: tuple[str, ...] = ("first_hike", "last_hike", "first_cut", "pause_start")

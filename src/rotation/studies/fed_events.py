@@ -70,7 +70,8 @@ def event_groups(events: pd.DataFrame) -> dict[str, pd.Series]:
 def _official_events(policy: pd.Series, usrec: pd.Series, sample: pd.Index, *, min_move: float, pause_months: int,
                      min_swing: float, cut_cluster_months: int, recession_months: int) -> pd.DataFrame:
     tp = fed.turning_points(policy, min_move=min_move, pause_months=pause_months, min_swing=min_swing)
-    ev = tp[(tp["kind"].isin(["last_hike", "first_cut"])) | ((tp["kind"] == "pause_start") & (tp["after"] == "hike"))].copy()
+    ev = tp[(tp["kind"].isin(["last_hike", "first_cut"]))
+            | ((tp["kind"] == "pause_start") & (tp["after"] == "hike"))].copy()
     cuts = ev["kind"] == "first_cut"
     ev["cluster"] = -1
     ev.loc[cuts, "cluster"] = cluster_ids(ev.loc[cuts, "date"], pd.Timedelta(days=round(30.44 * cut_cluster_months)))
@@ -138,14 +139,16 @@ def turning_point_study(policy: pd.Series, effective: pd.Series, usrec: pd.Serie
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("event")
     n = table["nobs"]
     n_inf = int((inf["kind"] == "first_cut").sum())
-    sentence = (f"Since {policy.index[0]:%Y-%m} the official target had {n['last_hike']} last hikes, {n['pause_start']} "
-                f"pauses after a hike and {n['first_cut']} first cuts of an easing ({n['first_cut.recession']} with a "
-                f"recession within {recession_months} months). From a last hike to the next move (the first cut) took "
-                f"{table.loc['last_hike', 'estimate']:.1f} months at the median. Before 1982 the path inferred from the "
-                f"effective rate has {n_inf} first cuts (a robustness table only, never mixed into the events).")
+    sentence = (f"Since {policy.index[0]:%Y-%m} the official target had {n['last_hike']} last hikes, "
+                f"{n['pause_start']} pauses after a hike and {n['first_cut']} first cuts of an easing "
+                f"({n['first_cut.recession']} with a recession within {recession_months} months). From a last hike "
+                f"to the next move (the first cut) took {table.loc['last_hike', 'estimate']:.1f} months at the "
+                f"median. Before 1982 the path inferred from the effective rate has {n_inf} first cuts (a robustness "
+                f"table only, never mixed into the events).")
     extra = {"dates": {g: list(groups[g]) for g in ("last_hike", "pause_start", "first_cut", "first_cut.recession")},
              "policy_start": policy.index[0],
-             "inferred_before_1982": {k: list(tp_inf.loc[tp_inf["kind"] == k, "date"]) for k in ("last_hike", "first_cut")}}
+             "inferred_before_1982": {k: list(tp_inf.loc[tp_inf["kind"] == k, "date"])
+                                      for k in ("last_hike", "first_cut")}}
     method = Method(kind="descriptive", note="turning points of the official target dated with hindsight; first cuts "
                                              f"within {cut_cluster_months} months are one easing")
     return Estimates(table, method, Units.number("median calendar months from the event to the next move"),
@@ -214,7 +217,8 @@ def event_window_study(rel: pd.Series, turning_points: Estimates, *, before: int
                            "diff": float(bands[g].table.loc[h, "estimate"]) - uncond[h]} for g in groups for h in hs}
     after_t = pd.DataFrame.from_dict(after_rows, orient="index").astype({"nobs": int})
     after_t.index.names = ["event", "horizon"]
-    all_t = pd.DataFrame({h: {"estimate": uncond[h], **{c: _NAN for c in VOCABULARY[1:-1]}, "nobs": int(fwd[h].notna().sum())}
+    all_t = pd.DataFrame({h: {"estimate": uncond[h], **{c: _NAN for c in VOCABULARY[1:-1]},
+                              "nobs": int(fwd[h].notna().sum())}
                           for h in hs}).T.astype({"nobs": int}).rename_axis("horizon")
     method = bands["first_cut"].method
     parts = {
@@ -222,10 +226,12 @@ def event_window_study(rel: pd.Series, turning_points: Estimates, *, before: int
                             Units.returns(f"decimal relative return over the {b} months to the end of the event month"),
                             f"Fed turning points: events with a full window, and the relative return in the {b} months "
                             "before"),
-        "forward": Estimates(after_t, method, Units.returns("decimal cumulative relative return h months after the event "
-                                                           "month"), "Cumulative relative return after Fed turning points"),
+        "forward": Estimates(after_t, method,
+                             Units.returns("decimal cumulative relative return h months after the event month"),
+                             "Cumulative relative return after Fed turning points"),
         "all_months": Estimates(all_t, Method(kind="descriptive", note=f"every month since {since:%Y-%m}; windows "
-                                              "overlap"), Units.returns("decimal relative return over the next h months"),
+                                              "overlap"),
+                                Units.returns("decimal relative return over the next h months"),
                                 "All months: mean relative return over the next h months"),
     }
     data = pd.concat({g: pd.concat([bands[g].table[_BAND], paths[g]], axis=1) for g in groups}, axis=1)
@@ -246,6 +252,7 @@ def _window_sentence(t: pd.DataFrame, paths: dict[str, pd.DataFrame], h: int, si
     return (f"{paths['first_cut'].shape[1]} first cuts have a full window in this sample "
             f"({paths['first_cut.recession'].shape[1]} with a recession, {paths['first_cut.no_recession'].shape[1]} "
             f"without). {h} months after a first cut that came with a recession small caps had moved "
-            f"{moved('first_cut.recession')} relative to large caps; without a recession {moved('first_cut.no_recession')}. "
+            f"{moved('first_cut.recession')} relative to large caps; without a recession "
+            f"{moved('first_cut.no_recession')}. "
             f"After the last hike: {moved('last_hike')}; after a pause begins: {moved('pause_start')}. The average "
             f"{h}-month relative return over all months since {since:%Y-%m} is {u.format(uncond[h], digits=1)}.")

@@ -190,8 +190,8 @@ def all_time_high_study(close: pd.Series, *, horizon: int = 63, reps: int, seed:
     diff = bootstrap_diff_ci(fwd[ath].dropna(), fwd[~ath].dropna(), block_size=horizon, reps=reps, seed=seed)
     extra = {"n_days": int(ath.sum()), "mean_after": float(fwd[ath].mean()), "mean_other": float(fwd[~ath].mean())}
     sig = "significant" if diff.ci_lower > 0 or diff.ci_upper < 0 else "not significant"
-    sentence = (f"The index closed at a prior all-time high on {extra['n_days']} days. The next {horizon} days returned "
-                f"{extra['mean_after']:+.1%} on average after those days and {extra['mean_other']:+.1%} after the "
-                f"others: a difference of {diff.estimate:+.1%} (95% CI {diff.ci_lower:+.1%} to {diff.ci_upper:+.1%}; "
-                f"{sig}).")
+    sentence = (f"The index closed at a prior all-time high on {extra['n_days']} days. The next {horizon} days "
+                f"returned {extra['mean_after']:+.1%} on average after those days and {extra['mean_other']:+.1%} after "
+                f"the others: a difference of {diff.estimate:+.1%} (95% CI {diff.ci_lower:+.1%} to "
+                f"{diff.ci_upper:+.1%}; {sig}).")
     return replace(diff, extra=extra, sentence=sentence)

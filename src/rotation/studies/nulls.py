@@ -261,8 +261,9 @@ def round_level_placebo(
     (summary, approaches)
         ``summary``: one row (``"round minus placebo"``, :func:`rotation.stats.clusters.cluster_bootstrap`):
         ``estimate`` (round minus placebo failure rate), ``std_err``, ``ci_lower``, ``ci_upper``,
-        ``mean_a``/``mean_b`` (the two failure rates), ``nobs_a``/``nobs_b``, ``n_clusters``. ``approaches``: one row per decided approach with ``kind`` (round/placebo),
-        ``failed`` and ``cluster``.
+        ``mean_a``/``mean_b`` (the two failure rates), ``nobs_a``/``nobs_b``, ``n_clusters``.
+        ``approaches``: one row per decided approach with ``kind`` (round/placebo), ``failed`` and
+        ``cluster``.
     """
     from rotation.stats.clusters import cluster_bootstrap, cluster_ids
     from rotation.studies import outcomes

@@ -174,9 +174,9 @@ def giveback(
     -------
     Estimates
         One row (``"rate"``): ``estimate`` = probability of a giveback among evaluated events,
-        ``nobs`` = evaluated events. ``.data``: the events, indexed by event date with columns ``level``, ``move``, ``target``
-        (``W_t - fraction*M``), ``complete`` (bool), ``gave_back`` (boolean, NA
-        when not evaluated), ``date_reached`` (first date the target was reached,
+        ``nobs`` = evaluated events. ``.data``: the events, indexed by event date with columns
+        ``level``, ``move``, ``target`` (``W_t - fraction*M``), ``complete`` (bool), ``gave_back``
+        (boolean, NA when not evaluated), ``date_reached`` (first date the target was reached,
         NaT if not), ``periods_to_giveback`` (float).
 
     Notes

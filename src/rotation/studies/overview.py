@@ -84,7 +84,7 @@ def coverage_study(cov: pd.DataFrame, *, stale_years: float = 2.0) -> Estimates:
                          "acquired_at": row.acquired_at if row.stored else None}
     table = _table(rows, "key").astype({"nobs": "Int64", "estimate": float})
     newest = last[cov["stored"].astype(bool)].max()
-    early = [k for k, d in zip(stored["key"], last[cov["stored"].astype(bool)])
+    early = [k for k, d in zip(stored["key"], last[cov["stored"].astype(bool)], strict=True)
              if (newest - d).days > 365.25 * stale_years]
     oldest = first[cov["stored"].astype(bool)].min()
     sentence = (f"The store holds **{len(stored)}** of {len(cov)} catalog datasets"

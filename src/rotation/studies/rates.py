@@ -144,7 +144,8 @@ def _one_factor(rel: pd.Series, chg: pd.DataFrame, factors: Sequence[str], perio
     if _FULL not in periods:
         raise ParameterError(f"periods must include {_FULL!r} (the sentence describes it); got {list(periods)}")
     fits = {k: sensitivity_table(rel, chg[k], dict(periods), units=units,
-                                 title=f"{frequency.capitalize()} relative return on {LABELS.get(k, k)} changes, by period")
+                                 title=f"{frequency.capitalize()} relative return on {LABELS.get(k, k)} changes, "
+                                       "by period")
             for k in factors}
     return {**fits, "slopes": betas.slopes(fits, ["factor"], units=units, title=title)}
 
@@ -152,7 +153,8 @@ def _one_factor(rel: pd.Series, chg: pd.DataFrame, factors: Sequence[str], perio
 def _sign_flips(slopes: pd.DataFrame, factors: Sequence[str]) -> list[str]:
     """The factors whose beta changes sign across the periods."""
     return [LABELS.get(k, k) for k in factors
-            if np.nanmin(np.sign(slopes.loc[k, "estimate"].dropna())) != np.nanmax(np.sign(slopes.loc[k, "estimate"].dropna()))]
+            if np.nanmin(np.sign(slopes.loc[k, "estimate"].dropna()))
+            != np.nanmax(np.sign(slopes.loc[k, "estimate"].dropna()))]
 
 
 def rate_betas(rel: pd.Series, chg: pd.DataFrame, *, factors: Sequence[str] = RATE_FACTORS,
@@ -193,9 +195,12 @@ def rate_betas(rel: pd.Series, chg: pd.DataFrame, *, factors: Sequence[str] = RA
     span = "months" if frequency == "monthly" else "weeks"
     words = {"dgs10": f"A 1 pp rise in the 10-year yield has gone with a {frequency} relative return of ",
              "dgs2": "the 2-year: ", "baa10y": "a 1 pp wider Baa spread: "}
-    said = [f"{text}{betas.interval_phrase(units, full.loc[k, 'estimate'], full.loc[k, 'ci_lower'], full.loc[k, 'ci_upper'])}"
-            f" (t = {full.loc[k, 't']:+.2f}" + (f", {int(full.loc[k, 'nobs'])} {span})" if k == "dgs10" else ")")
-            for k, text in words.items() if k in factors]
+    said = [
+        f"{text}"
+        f"{betas.interval_phrase(units, full.loc[k, 'estimate'], full.loc[k, 'ci_lower'], full.loc[k, 'ci_upper'])}"
+        f" (t = {full.loc[k, 't']:+.2f}" + (f", {int(full.loc[k, 'nobs'])} {span})" if k == "dgs10" else ")")
+        for k, text in words.items() if k in factors
+    ]
     flips = _sign_flips(t, factors)
     sentence = ("; ".join(said) + (". " if said else "")
                 + f"Significantly negative betas (the commentary's sign): {', '.join(neg) if neg else 'none'}; "
@@ -254,7 +259,8 @@ def rolling_rate_betas(rel: pd.Series, chg: pd.DataFrame, *, window: int, factor
     lines = [f"* **{LABELS.get(k, k)}**: latest ({r['date']:%Y-%m}) "
              f"{betas.interval_phrase(u, r['estimate'], r['ci_lower'], r['ci_upper'], digits=2)} per pp, at the "
              f"{r['percentile']:.0%} percentile of its history; the rolling beta was negative in "
-             f"{r['share_negative']:.0%} of windows and significantly negative in {r['share_significant_negative']:.0%}."
+             f"{r['share_negative']:.0%} of windows and significantly negative in "
+             f"{r['share_significant_negative']:.0%}."
              for k, r in out.table.iterrows()]
     return Estimates(out.table, out.method, out.units, out.title, data=out.data, sentence="\n".join(lines))
 
@@ -301,14 +307,17 @@ def rate_regime_study(rel: pd.Series, fedfunds: pd.Series, *, change_months: int
                      "Differences of next month's mean relative return between fed funds regimes")
     known = labels.dropna()
     u = table.units
-    sentence = (f"In high-and-flat months the next month's relative return averaged {u.format(t.loc['high and flat', 'estimate'])} "
+    sentence = (f"In high-and-flat months the next month's relative return averaged "
+                f"{u.format(t.loc['high and flat', 'estimate'])} "
                 f"(t = {t.loc['high and flat', 't']:+.2f}, n = {int(t.loc['high and flat', 'nobs'])}), against "
-                f"{u.format(t.loc['rising', 'estimate'])} when rates were rising (n = {int(t.loc['rising', 'nobs'])}) and "
+                f"{u.format(t.loc['rising', 'estimate'])} when rates were rising "
+                f"(n = {int(t.loc['rising', 'nobs'])}) and "
                 f"{u.format(t.loc['falling', 'estimate'])} when falling (n = {int(t.loc['falling', 'nobs'])}). "
                 + " ".join(f"{k}: {betas.interval_phrase(u, d.estimate, d.ci_lower, d.ci_upper, digits=2)}."
                            for k, d in diffs.items())
                 + f" The latest regime ({known.index[-1]:%Y-%m}) is **{known.iloc[-1]}**.")
-    return Results({"table": table, "diff": diff}, extra={"latest": str(known.iloc[-1]), "latest_date": known.index[-1]},
+    return Results({"table": table, "diff": diff},
+                   extra={"latest": str(known.iloc[-1]), "latest_date": known.index[-1]},
                    title="Fed funds regimes", sentence=sentence, data=labels.to_frame())
 
 
@@ -329,8 +338,12 @@ def credit_betas(rel: pd.Series, chg: pd.DataFrame, *, factors: Sequence[str] = 
     full = parts["slopes"].table.xs(_FULL, level="period")
     words = {"baa10y": ("A 1 pp wider Baa spread went with ", " the same month"),
              "hy_oas": ("a 1 pp wider high-yield spread with ", ""), "nfci": ("a 1-point rise in the NFCI with ", "")}
-    said = [f"{a}{betas.interval_phrase(units, full.loc[k, 'estimate'], full.loc[k, 'ci_lower'], full.loc[k, 'ci_upper'])}{b}"
-            for k, (a, b) in words.items() if k in factors]
+    said = [
+        f"{a}"
+        f"{betas.interval_phrase(units, full.loc[k, 'estimate'], full.loc[k, 'ci_lower'], full.loc[k, 'ci_upper'])}"
+        f"{b}"
+        for k, (a, b) in words.items() if k in factors
+    ]
     return Results(parts, title="Credit betas", sentence="; ".join(said) + ".")
 
 

@@ -167,8 +167,8 @@ def log_relative_strength(small: pd.Series, large: pd.Series) -> pd.Series:
         first common return, so the first value is ``log(1+rs_0) - log(1+rl_0)``.
         A rising line means small caps are beating large caps. Known at the close of ``t``.
     """
-    s, l = _align_pair(small, large)
-    out = (np.log1p(s) - np.log1p(l)).cumsum()
+    s, lg = _align_pair(small, large)
+    out = (np.log1p(s) - np.log1p(lg)).cumsum()
     return out.rename("log_relative_strength")
 
 
@@ -194,8 +194,8 @@ def relative_returns(small: pd.Series, large: pd.Series) -> pd.Series:
     approximation that does not compound to the ratio (it drifts when returns are
     large or volatile, e.g. in 2008 or 2020).
     """
-    s, l = _align_pair(small, large)
-    return ((1.0 + s) / (1.0 + l) - 1.0).rename("relative_return")
+    s, lg = _align_pair(small, large)
+    return ((1.0 + s) / (1.0 + lg) - 1.0).rename("relative_return")
 
 
 def rolling_relative_return(small: pd.Series, large: pd.Series, window: int, periods_per_year: float) -> pd.Series:

@@ -274,7 +274,8 @@ def year_differences(window: pd.Series, others: pd.Series, window_ends: pd.Serie
         if y not in window.index or not np.isfinite(window.loc[y]):
             continue
         if ordered:
-            seg = others.iloc[ends.searchsorted(end - pd.DateOffset(years=1), side="right"):ends.searchsorted(end, side="right")]
+            seg = others.iloc[ends.searchsorted(end - pd.DateOffset(years=1), side="right"):
+                              ends.searchsorted(end, side="right")]
         else:
             seg = others[(ends > end - pd.DateOffset(years=1)) & (ends <= end)]
         if len(seg):

@@ -96,7 +96,7 @@ def rotation_coordinates(ratio: pd.Series, level_window: int = 52, momentum_wind
     level = 100 + z(raw)
     momentum = 100 + z(level - level.shift(mw))
     out = pd.DataFrame({"level": level, "momentum": momentum})
-    out["quadrant"] = [quadrant(a, b) for a, b in zip(out["level"], out["momentum"])]
+    out["quadrant"] = [quadrant(a, b) for a, b in zip(out["level"], out["momentum"], strict=True)]
     return out
 
 
@@ -210,8 +210,9 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
         base = float(f.mean())
         if len(vals) < 2:
             rows[h] = {"estimate": np.nan, "std_err": np.nan, "t": np.nan, "p_value": np.nan, "ci_lower": np.nan,
-                       "ci_upper": np.nan, "nobs": len(vals), "mean_events": float(vals.mean()) if len(vals) else np.nan,
-                       "mean_all": base, "median": np.nan, "share_positive": np.nan}
+                       "ci_upper": np.nan, "nobs": len(vals),
+                       "mean_events": float(vals.mean()) if len(vals) else np.nan, "mean_all": base,
+                       "median": np.nan, "share_positive": np.nan}
             continue
         sims = iid_bootstrap_means(vals, int(reps), int(seed) + i) - base  # = arch IIDBootstrap.apply(np.mean)
         est = float(vals.mean()) - base

@@ -100,9 +100,9 @@ def window_study(
 
     For every complete window (year) ``y``: ``d_y`` = the window's compounded return minus the mean
     return of the other same-length windows ending in the 12 months up to it
-    (:func:`rotation.studies.seasonality.year_differences`). The estimate is the mean of ``d_y`` over years with an iid bootstrap
-    over years (``arch.bootstrap.IIDBootstrap``, seeded): years are the independent units, the
-    daily windows inside a year are not.
+    (:func:`rotation.studies.seasonality.year_differences`). The estimate is the mean of ``d_y`` over
+    years with an iid bootstrap over years (``arch.bootstrap.IIDBootstrap``, seeded): years are the
+    independent units, the daily windows inside a year are not.
 
     Parameters
     ----------
@@ -133,7 +133,8 @@ def window_study(
     for i, col in enumerate(returns.columns):
         others = same_length_windows(returns[col].dropna(), length, exclude=windows)
         d = year_differences(wr[col], others, wins["end"]).dropna()
-        stats = iid_bootstrap_means(d.to_numpy(dtype=float), int(reps), int(seed) + i)  # = arch IIDBootstrap.apply(np.mean)
+        # = arch IIDBootstrap.apply(np.mean)
+        stats = iid_bootstrap_means(d.to_numpy(dtype=float), int(reps), int(seed) + i)
         est, se = float(d.mean()), float(stats.std(ddof=1))
         rows[col] = {
             "estimate": est, "std_err": se, "t": est / se if se > 0 else np.nan,
@@ -149,7 +150,8 @@ def window_study(
     out = out.astype(float).astype({"nobs": int})
     return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
                                  note="years resampled; p-value from the bootstrap standard error (normal)"),
-                     units=Units.returns(f"decimal return over the {length}-day window minus other {length}-day windows"),
+                     units=Units.returns(f"decimal return over the {length}-day window minus other "
+                                         f"{length}-day windows"),
                      title="window minus other windows of the same length")
 
 
@@ -165,8 +167,9 @@ def january_after_prior_year(
     """January relative returns conditioned on the trailing relative return at the end of December.
 
     The conditioning variable for January of year ``y`` is the compounded relative return over the
-    ``prior_months`` months ending in December ``y-1`` (:func:`rotation.studies.seasonality.trailing_at`): known before January
-    starts, so the split uses no data from January or later.
+    ``prior_months`` months ending in December ``y-1``
+    (:func:`rotation.studies.seasonality.trailing_at`): known before January starts, so the split uses
+    no data from January or later.
 
     Parameters
     ----------
@@ -240,8 +243,8 @@ def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: fl
     Parameters
     ----------
     paths : pd.DataFrame
-        Rows are years, columns trading-day offsets (:func:`rotation.studies.seasonality.turn_of_year_paths`), values daily
-        decimal returns.
+        Rows are years, columns trading-day offsets
+        (:func:`rotation.studies.seasonality.turn_of_year_paths`), values daily decimal returns.
 
     Returns
     -------
@@ -466,7 +469,8 @@ def window_outlook(daily: pd.DataFrame, monthly: pd.Series, *, start_month: int 
                 f"{prior_months}-month relative return at {monthly.index[-1]:%Y-%m}: {today_prior:+.1%} (the "
                 f"{today_terc} tercile of past years). In all {int(a['nobs'])} past years the window's relative return "
                 f"had a median of {_RETURN.format(a['estimate'])} and was positive in {a['share_positive']:.0%} of "
-                f"them; in the {int(s['nobs'])} years with a similar prior year, a median of {_RETURN.format(s['estimate'])}, "
+                f"them; in the {int(s['nobs'])} years with a similar prior year, a median of "
+                f"{_RETURN.format(s['estimate'])}, "
                 f"positive in {s['share_positive']:.0%}.")
     return Estimates(table, Method(kind="descriptive", note="estimate: the median over years; q25 and q75: its "
                                                             "quartiles; a similar year's trailing return was in "

@@ -16,7 +16,8 @@ from rotation.errors import ParameterError
     ("values", "expected"),
     [
         pytest.param(["2026-07-10"], {"*": "2026-07-10"}, id="all-files"),
-        pytest.param(["IWM=2026-07-10", " SPY = 2026-07-09 "], {"IWM": "2026-07-10", "SPY": "2026-07-09"}, id="per-key"),
+        pytest.param(["IWM=2026-07-10", " SPY = 2026-07-09 "], {"IWM": "2026-07-10", "SPY": "2026-07-09"},
+                     id="per-key"),
     ],
 )
 def test_parse_end_option(values, expected):

@@ -26,7 +26,8 @@ FRED_URL = re.compile(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?id=D
 FF_URL = re.compile(r"https?://mba\.tuck\.dartmouth\.edu/pages/faculty/ken\.french/ftp/F-F_Research_Data_Factors_CSV\.zip$")
 YAHOO_URL = re.compile(r"https://query1\.finance\.yahoo\.com/v8/finance/chart/IWM(\?.*)?$")
 URLS = {"DGS10": FRED_URL, "F-F_Research_Data_Factors": FF_URL, "IWM": YAHOO_URL}
-REMOTES = {"DGS10": "fred/DGS10", "F-F_Research_Data_Factors": "famafrench/F-F_Research_Data_Factors", "IWM": "prices/IWM"}
+REMOTES = {"DGS10": "fred/DGS10", "F-F_Research_Data_Factors": "famafrench/F-F_Research_Data_Factors",
+           "IWM": "prices/IWM"}
 TZ = "America/New_York"
 HTML = (b"<!DOCTYPE html>\n<html><head><title>Error</title></head>\n"
         b"<body><p>The server is temporarily unable to service your request.</p></body></html>\n")
@@ -170,7 +171,8 @@ def test_fetch_keeps_raw_bytes_and_matches_import(fetched, bodies, raw_dir, tmp_
 
     imported = Store(tmp_path / "imported")
     report = import_paths(
-        [raw_dir / "fred/DGS10.csv", raw_dir / "famafrench/F-F_Research_Data_Factors_CSV.zip", raw_dir / "prices/IWM.csv"],
+        [raw_dir / "fred/DGS10.csv", raw_dir / "famafrench/F-F_Research_Data_Factors_CSV.zip",
+         raw_dir / "prices/IWM.csv"],
         store=imported, end={"IWM": "2026-07-10"},
     )
     assert report.ok
@@ -243,7 +245,8 @@ def _half(data: bytes) -> bytes:
 
 FAILURES = [
     pytest.param("DGS10", lambda b: {"body": requests.exceptions.ConnectTimeout("simulated: connect timed out")},
-                 r"fred 'DGS10' failed after 2 attempts: https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?id=DGS10.*timed out",
+                 r"fred 'DGS10' failed after 2 attempts: "
+                 r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?id=DGS10.*timed out",
                  id="fred-connect-timeout"),
     pytest.param("F-F_Research_Data_Factors", lambda b: {"body": "Internal Server Error", "status": 500},
                  r"failed after 2 attempts: https?://mba\.tuck\.dartmouth\.edu/.*F-F_Research_Data_Factors_CSV\.zip",
@@ -273,7 +276,9 @@ FAILURES = [
     pytest.param("IWM", lambda b: {"body": HTML, "status": 200, "content_type": "text/html"},
                  r"chart/IWM.*HTML page",
                  id="yahoo-html-200"),
-    pytest.param("IWM", lambda b: {"json": {"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}}, "status": 200},
+    pytest.param("IWM", lambda b: {"json": {"chart": {"result": None, "error": {
+                                       "code": "Not Found", "description": "No data found, symbol may be delisted"}}},
+                                   "status": 200},
                  r"chart/IWM.*Yahoo answered with an error: Not Found",
                  id="yahoo-error-json"),
     pytest.param("DGS10", lambda b: {"body": b"", "status": 200},
@@ -485,7 +490,8 @@ def test_yahoo_reader_gives_up_with_the_reason():
     from rotation.errors import FetchError
 
     sess = _FlakySession([_FakeResponse(429), _FakeResponse(429)])
-    with pytest.raises(FetchError, match=r"failed after 2 attempts.*HTTP 429 Too Many Requests.*rotation data import DIR"):
+    with pytest.raises(FetchError, match=r"failed after 2 attempts.*HTTP 429 Too Many Requests.*"
+                                         r"rotation data import DIR"):
         _yahoo("IWM", sess, 1).fetch()
     sess404 = _FlakySession([_FakeResponse(404)])
     with pytest.raises(FetchError, match="is 'NOPE \\(a Yahoo symbol\\)' the right name"):
@@ -500,10 +506,11 @@ def test_fetch_gives_up_fast_without_a_network(tmp_path, mock):
 
     from rotation.data.sources import NoNetworkError
 
-    for rid, url in ((r"DGS10", r"https://fred\.stlouisfed\.org/.*"), ("ff", r"https?://mba\.tuck\.dartmouth\.edu/.*"),
+    for _rid, url in ((r"DGS10", r"https://fred\.stlouisfed\.org/.*"), ("ff", r"https?://mba\.tuck\.dartmouth\.edu/.*"),
                      ("yahoo", r"https://query1\.finance\.yahoo\.com/.*")):
         mock.add(responses.GET, re.compile(url),
-                 body=requests.exceptions.ConnectionError("simulated: Failed to resolve host (Name or service not known)"))
+                 body=requests.exceptions.ConnectionError("simulated: Failed to resolve host "
+                                                          "(Name or service not known)"))
     store = Store(tmp_path / "store")
     t0 = time.monotonic()
     with pytest.raises(NoNetworkError, match=r"no network: 3 connection attempts in a row failed.*Failed to resolve.*"
@@ -538,7 +545,8 @@ def test_fetch_time_is_bounded(tmp_path, mock):
 def test_cli_fetch_without_network_is_one_message(tmp_path, mock, capsys, monkeypatch):
     from rotation.cli import main
 
-    mock.add(responses.GET, re.compile(r"https?://.*"), body=requests.exceptions.ConnectionError("simulated: connection refused"))
+    mock.add(responses.GET, re.compile(r"https?://.*"),
+             body=requests.exceptions.ConnectionError("simulated: connection refused"))
     monkeypatch.setattr(sources, "yahoo_session", _requests_session_for_yahoo)
     code = main(["--data-dir", str(tmp_path / "store"), "data", "fetch", "-q", "DGS10", "IWM"])
     err = capsys.readouterr().err

@@ -74,8 +74,10 @@ def test_import_keeps_the_raw_bytes(imported, raw_dir):
 
 def test_newest_copy_of_a_remote_file_wins(imported):
     _, report = imported
-    sup = [r for r in report.rows if r.status == "superseded" and r.remote == "famafrench/F-F_Research_Data_Factors_daily"]
-    assert {Path(r.file).name for r in sup} == {"F-F_Research_Data_Factors_daily.CSV", "F-F_Research_Data_Factors_daily_CSV.zip"}
+    sup = [r for r in report.rows
+           if r.status == "superseded" and r.remote == "famafrench/F-F_Research_Data_Factors_daily"]
+    assert {Path(r.file).name for r in sup} == {"F-F_Research_Data_Factors_daily.CSV",
+                                                "F-F_Research_Data_Factors_daily_CSV.zip"}
     assert all("2026-04-30" in r.detail for r in sup)
 
 
@@ -246,10 +248,12 @@ BAD_FILES = {
     "SPY.csv": (_duplicate_dates, r"SPY\.csv \(line 31.*duplicates the date .* on line 30"),
     "UNRATE.csv": (lambda raw_dir: b"", r"UNRATE\.csv.*empty"),
     "F-F_Research_Data_Factors.CSV": (_ff_return_below_minus_100,
-                                      r"F-F_Research_Data_Factors\.CSV.*Mkt-RF.*-1\.5.*1926-08-31.*outside the plausible range"),
+                                      r"F-F_Research_Data_Factors\.CSV.*Mkt-RF.*-1\.5.*1926-08-31.*"
+                                      r"outside the plausible range"),
 }
 
-GOOD_BEFORE = ["fred/DGS10.csv", "fred/DGS2.csv", "prices/SPY.csv", "fred/UNRATE.csv", "famafrench/F-F_Research_Data_Factors.CSV"]
+GOOD_BEFORE = ["fred/DGS10.csv", "fred/DGS2.csv", "prices/SPY.csv", "fred/UNRATE.csv",
+               "famafrench/F-F_Research_Data_Factors.CSV"]
 
 
 @pytest.fixture

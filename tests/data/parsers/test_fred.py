@@ -76,7 +76,8 @@ def test_fred_line_endings_give_identical_series(raw_dir, name):
 
 @pytest.mark.parametrize(
     "header",
-    ["observation_date,DGS10", "DATE,DGS10", "date,value", "Date,Value", '"Date","DGS10"', '"observation_date","DGS10"'],
+    ["observation_date,DGS10", "DATE,DGS10", "date,value", "Date,Value", '"Date","DGS10"',
+     '"observation_date","DGS10"'],
 )
 def test_fred_header_variants(header):
     text = f"{header}\n2020-01-02,1.88\n2020-01-03,.\n2020-01-06,\n2020-01-07,1.83\n"
@@ -120,7 +121,8 @@ def test_fred_names():
         pytest.param(b"DATE,DGS10\n2020-01-01,1\n01/02/2020,2\n", ParseError,
                      r"^f\.csv \(line 3, column 'DATE'\): date '01/02/2020' is not a YYYY-MM-DD date", id="bad-date"),
         pytest.param(b"DATE,DGS10\n1/31/2020,1\n2020-02-01,2\n", ParseError,
-                     r"^f\.csv \(line 3, column 'DATE'\): date '2020-02-01' is not a M/D/YYYY date", id="mixed-formats"),
+                     r"^f\.csv \(line 3, column 'DATE'\): date '2020-02-01' is not a M/D/YYYY date",
+                     id="mixed-formats"),
         pytest.param(b"DATE,DGS10\n12/1/2020,1\n13/1/2020,2\n", ParseError,
                      r"^f\.csv \(line 3, column 'DATE'\): date '13/1/2020' is not a M/D/YYYY date", id="day-first"),
         pytest.param(b"DATE,DGS10\n2020-01-01,1\n2020-01-0", ParseError, r"^f\.csv \(line 3\): row has 1 cells",

@@ -31,7 +31,8 @@ def test_sniff_html_rejects_pages(body):
         sniff_html(body, "page.csv")
 
 
-@pytest.mark.parametrize("body", [b"Date,Close\n2020-01-02,1\n", b"This file was created", b""], ids=["csv", "ff", "empty"])
+@pytest.mark.parametrize("body", [b"Date,Close\n2020-01-02,1\n", b"This file was created", b""],
+                         ids=["csv", "ff", "empty"])
 def test_sniff_html_accepts_data(body):
     assert sniff_html(body, "ok.csv") is None
 

@@ -48,7 +48,8 @@ PRICE_FACTS = [
 
 
 @pytest.mark.snapshot
-@pytest.mark.parametrize("name,rows,first,last,columns,dropped", PRICE_FACTS, ids=[f[0].split("/")[-1] for f in PRICE_FACTS])
+@pytest.mark.parametrize("name,rows,first,last,columns,dropped", PRICE_FACTS,
+                         ids=[f[0].split("/")[-1] for f in PRICE_FACTS])
 def test_prices_key_facts(raw_dir, name, rows, first, last, columns, dropped):
     path = raw_dir / "prices" / name
     df = read_prices(path.read_bytes(), path.name)
@@ -112,7 +113,8 @@ P_ROW1 = "2020-01-02,1,2,0.5,1.5,1.4,100\n"
                      id="html"),
         pytest.param(b"Day,Close\n2020-01-02,1\n", ParseError, r"^p\.csv \(line 1\): .*no 'Date' column",
                      id="no-date-column"),
-        pytest.param(b"Date,Open,Volume\n2020-01-02,1,2\n", ParseError, r"^p\.csv \(line 1\): .*no 'Close' or 'Adj Close'",
+        pytest.param(b"Date,Open,Volume\n2020-01-02,1,2\n", ParseError,
+                     r"^p\.csv \(line 1\): .*no 'Close' or 'Adj Close'",
                      id="no-close-column"),
         pytest.param((P_HDR + P_ROW1 + "2020-01-02,1,2,0.5,1.5,1.4,100\n").encode(), ValidationError,
                      r"^p\.csv \(line 3, column 'Date'\): date '2020-01-02' duplicates the date '2020-01-02' on line 2",

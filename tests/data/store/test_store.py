@@ -43,7 +43,8 @@ def fred_series(n: int = 10, offset: float = 0.0) -> pd.Series:
 def price_frame(n: int = 10, offset: float = 0.0) -> pd.DataFrame:
     base = np.linspace(100.0, 110.0, n) + offset
     return pd.DataFrame(
-        {"open": base, "high": base + 1, "low": base - 1, "close": base, "adj_close": base, "volume": np.arange(n) * 1e3},
+        {"open": base, "high": base + 1, "low": base - 1, "close": base, "adj_close": base,
+         "volume": np.arange(n) * 1e3},
         index=_dates(n),
     )
 
@@ -126,7 +127,8 @@ def test_commit_read_roundtrip_several_tables(store):
 
 def test_read_missing_dataset_says_how_to_get_it(store, monkeypatch):
     monkeypatch.delenv("ROTATION_OFFLINE")
-    with pytest.raises(DatasetNotFoundError, match=rf"^dataset 'DGS10' is not in the local store {re.escape(str(store.root))}$"):
+    with pytest.raises(DatasetNotFoundError,
+                       match=rf"^dataset 'DGS10' is not in the local store {re.escape(str(store.root))}$"):
         store.read("DGS10")
     # the two ways to get it are composed by rotation.data.advice (what load raises, see test_fetching.py)
     assert re.search(r"'DGS10' is not in the local store.*rotation data fetch DGS10.*rotation data import",
@@ -263,14 +265,16 @@ def test_verify_reports_each_problem_by_path(filled):
     iwm_rel, dgs10_rel = m["datasets"]["IWM"]["path"], m["remote_files"]["fred/DGS10"]["path"]
     annual_rel = m["datasets"]["ff3_annual"]["path"]
     problems = {p.path: p for p in filled.verify()}
-    assert set(problems) == {iwm_rel, dgs10_rel, annual_rel, m["datasets"]["DGS10"]["path"]} - {m["datasets"]["DGS10"]["path"]}
+    assert set(problems) == ({iwm_rel, dgs10_rel, annual_rel, m["datasets"]["DGS10"]["path"]}
+                             - {m["datasets"]["DGS10"]["path"]})
     assert "does not match its checksum" in problems[iwm_rel].what
     assert "truncated" in problems[dgs10_rel].what
     assert "missing" in problems[annual_rel].what
     for p in problems.values():
         assert p.path in str(p)
     assert {p: (problems[p].kind, problems[p].dataset) for p in problems} == {
-        iwm_rel: ("processed-damaged", "IWM"), dgs10_rel: ("raw-damaged", None), annual_rel: ("processed-missing", "ff3_annual")}
+        iwm_rel: ("processed-damaged", "IWM"), dgs10_rel: ("raw-damaged", None),
+        annual_rel: ("processed-missing", "ff3_annual")}
     assert problems[iwm_rel].raw_intact and problems[annual_rel].raw_intact
     fixes = {r.path: r.fix for r in repairs(filled)}
     assert set(fixes) == set(problems)
@@ -328,7 +332,8 @@ def test_read_corrupt_parquet_raises_store_error(filled):
     (filled.root / filled.manifest()["datasets"]["IWM"]["path"]).write_bytes(b"not parquet")
     with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256"):
         filled.read("IWM")
-    with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256.*rotation data rebuild"):
+    with pytest.raises(StoreError, match=r"IWM-[0-9a-f]+\.parquet of dataset 'IWM' does not match its sha256.*"
+                                         r"rotation data rebuild"):
         load("IWM", store=filled)
 
 
@@ -337,7 +342,8 @@ def test_read_corrupt_parquet_raises_store_error(filled):
     [
         pytest.param('{"version": 1, "remote_files": {', r"not valid JSON.*rotation data rebuild", id="truncated-json"),
         pytest.param("\xff\xfe garbage", r"not valid JSON.*rotation data rebuild", id="not-utf8"),
-        pytest.param('{"version": 99, "remote_files": {}, "datasets": {}}', r"version 99.*rotation data rebuild", id="wrong-version"),
+        pytest.param('{"version": 99, "remote_files": {}, "datasets": {}}', r"version 99.*rotation data rebuild",
+                     id="wrong-version"),
     ],
 )
 def test_corrupt_manifest_raises_store_error(filled, text, pattern):

@@ -42,8 +42,8 @@ def test_a_second_writer_waits_for_the_lock(store, raw_dir):
         with pytest.raises(StoreError, match=r"another writer has held the store lock .*\.lock for 0 s$"):
             with other.transaction(timeout=0.2):
                 pass
-        with pytest.raises(StoreError, match=r"the store lock .*\.lock.* Fix: wait for the other `rotation data import`, "
-                                             r"`fetch` or `rebuild` to finish"), advised():
+        with pytest.raises(StoreError, match=r"the store lock .*\.lock.* Fix: wait for the other "
+                                             r"`rotation data import`, `fetch` or `rebuild` to finish"), advised():
             with other.transaction(timeout=0.2):
                 pass
         with pytest.raises(StoreError, match=r"another writer .* Fix: wait for the other `rotation data import`"):
@@ -78,7 +78,8 @@ def test_concurrent_cli_imports_lose_nothing(raw_dir, tmp_path):
     root = tmp_path / "store"
     env = {**os.environ, "ROTATION_DATA_DIR": str(root), "ROTATION_OFFLINE": "1"}
     cmd = [sys.executable, "-m", "rotation.cli", "data", "import"]
-    procs = [subprocess.Popen([*cmd, str(raw_dir / "prices")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+    procs = [subprocess.Popen([*cmd, str(raw_dir / "prices")], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE),
              subprocess.Popen([*cmd, str(raw_dir / "fred/DGS10.csv"), str(raw_dir / "fred/T10Y2Y.csv")], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)]
     for p in procs:
@@ -204,7 +205,8 @@ def test_files_respect_umask(raw_dir, tmp_path):
         assert import_paths([raw_dir / "fred/DGS10.csv"], store=st).ok
     finally:
         os.umask(old)
-    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in Path(st.root).rglob("*") if p.is_file() and p.name != ".lock"}
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in Path(st.root).rglob("*")
+             if p.is_file() and p.name != ".lock"}
     assert set(modes.values()) == {"0o640"}, modes
 
 
