@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from _helpers import perturb_after
 from rotation.studies import cycles, outcomes, signals
 from rotation.studies import relative_strength as rs
 from rotation.studies import returns as rt
+
+from _helpers import perturb_after
 
 
 @pytest.fixture
