@@ -3,6 +3,7 @@
 #   make run RAW_DIR=/path       same, importing original downloaded files instead of fetching
 #                                (END_FILE=tests/snapshot-cuts.txt cuts the snapshot's intraday rows)
 #   make test                    the test suite (set ROTATION_RAW_DIR to run the snapshot tests)
+#   make lint                    ruff over src, tests, benchmarks, tools and notebooks (CI runs it too)
 #   make kernel                  register the environment as a Jupyter kernel for your own JupyterLab/Hub
 #   make which-python            print the Python a new .venv would use
 # Supported Python versions, newest first. A new .venv uses the newest one installed: pythonX.Y on
@@ -27,7 +28,7 @@ IMPORT_FLAGS ?=
 RUN_FLAGS ?=
 JOBS ?= 1
 
-.PHONY: setup data fetch run test kernel which-python bench reliability clean-runs
+.PHONY: setup data fetch run test lint kernel which-python bench reliability clean-runs
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || test -n "$(PYTHON)" || { echo "rotation needs Python 3.11, 3.12 or 3.13 and found none (looked for $(addprefix python,$(PY_VERSIONS)) on PATH and under pyenv); install one or set PYTHON=/path/to/python3.13" >&2; exit 1; }
@@ -61,6 +62,10 @@ run: data
 
 test: setup
 	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+# ruff over the package, tests, benchmarks, tools and the notebooks (rules in pyproject.toml)
+lint: setup
+	$(BIN)/ruff check src tests benchmarks tools notebooks
 
 # The kernel in your user Jupyter folder (--user), so a JupyterLab or JupyterHub outside this
 # project's .venv lists "Python (rotation)"; setup's --sys-prefix kernel is seen only by .venv's own Jupyter.
