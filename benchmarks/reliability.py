@@ -27,9 +27,9 @@ import time
 import traceback
 from pathlib import Path
 
-from _common import CUTS, raw_dir
-
 import faults
+
+from _common import CUTS, raw_dir
 
 
 def _load_cases() -> list[faults.Case]:

@@ -78,9 +78,12 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(id: str, title: str, *, slow: bool = False) -> Callable[[Callable[[Context], Held]], Callable[[Context], Held]]:
+CaseFunction = Callable[[Context], Held]
+
+
+def case(id: str, title: str, *, slow: bool = False) -> Callable[[CaseFunction], CaseFunction]:
     """Register a case: ``@case("store.rebuild-edited-raw", "a raw file edited after import, then rebuild")``."""
-    def register(fn: Callable[[Context], Held]) -> Callable[[Context], Held]:
+    def register(fn: CaseFunction) -> CaseFunction:
         if any(c.id == id for c in CASES):
             raise ValueError(f"fault case {id!r} is registered twice")
         CASES.append(Case(id, title, fn, slow))
