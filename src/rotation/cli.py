@@ -284,11 +284,12 @@ def _add_data_commands(sub: Any) -> None:
     f = dsub.add_parser("fetch", help="download datasets (all when no KEY is given)")
     f.add_argument("keys", nargs="*", metavar="KEY",
                    help="dataset keys or remote ids, e.g. DGS10 IWM Portfolios_Formed_on_ME")
-    f.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    f.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds to wait for a server: to connect, and of silence while it answers (default 10)")
     f.add_argument("--retries", type=int, default=3, help="retries per file, with a doubling pause (default 3)")
     f.add_argument("--max-time", type=float, default=900.0, metavar="SECONDS",
-                   help="give up after this many seconds in all (default 900); it also stops after 3 connection "
-                        "failures in a row")
+                   help="give up after this many seconds in all (default 900); it also stops after 3 attempts in a "
+                        "row that got no answer")
     f.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=_cmd_fetch)
     i = dsub.add_parser("import", help="import original downloaded files (folders are searched recursively)")

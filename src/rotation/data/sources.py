@@ -15,11 +15,23 @@ for the full history (an explicit ``start``; pandas-datareader's default is five
 years ago), and a failure raises :class:`rotation.errors.FetchError` naming the URL
 and the cause.
 
-A :class:`Network` shared by the requests of one fetch counts consecutive
-connection failures (DNS, refused, connect timeout): after
-``Network.max_connection_failures`` of them, or once the fetch's time budget is
-spent, :class:`NoNetworkError` stops the whole fetch with one message instead of
-trying every file.
+A :class:`Network` shared by the requests of one fetch counts the attempts in a
+row that got no HTTP answer at all: the connection failed (DNS, refused, connect
+timeout) or it was accepted and nothing came back in time (a TLS handshake or a
+response that never arrives: a dead proxy, a firewall or a captive portal that
+accepts and never answers). After ``Network.max_connection_failures`` of them, or
+once the fetch's time budget is spent, :class:`NoNetworkError` stops the whole
+fetch with one message instead of trying every file. An HTTP answer of any status
+resets the count.
+
+Timeouts (:class:`RetryPolicy`): 10 s to connect (TCP, TLS and proxy handshakes)
+and 10 s of silence while waiting for the answer or reading it. A server that
+answers at all sends its first bytes within a second or two (FRED builds its CSV
+on the fly in well under 10 s, Ken French and Yahoo serve at once), so 10 s is
+several times what a working server needs, and a network that never answers is
+given up after 3 x 10 s plus the retry pauses (about 32 s) instead of trying
+every file. ``rotation data fetch --timeout`` raises it for a slow link (a
+``curl_cffi`` session, Yahoo's, bounds a whole request by connect + read timeout).
 """
 
 from __future__ import annotations
@@ -40,17 +52,20 @@ from rotation.data import catalog
 from rotation.errors import FetchError, ParseError
 
 __all__ = ["Download", "download", "get", "RetryPolicy", "Network", "NoNetworkError", "YahooChartReader",
-           "yahoo_session", "read_yahoo_chart", "HISTORY_START", "USER_AGENT"]
+           "yahoo_session", "read_yahoo_chart", "HISTORY_START", "USER_AGENT", "CONNECT_TIMEOUT", "READ_TIMEOUT"]
 
 #: Every reader asks for the full history from this date.
 HISTORY_START = dt.datetime(1900, 1, 1)
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) rotation-research/0.1 (+pandas-datareader)"
+#: Seconds to wait for a server: to connect, and of silence while waiting for or reading its answer.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 10.0
 #: HTTP statuses worth another attempt (rate limit, server trouble).
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 class NoNetworkError(FetchError):
-    """The network is unreachable (several connection failures in a row, or the fetch's time is up)."""
+    """The network is unreachable (several attempts in a row got no answer, or the fetch's time is up)."""
 
 
 @dataclass(frozen=True)
@@ -66,30 +81,39 @@ class RetryPolicy:
     backoff : float
         Pause multiplier (2: 0.5 s, 1 s, 2 s ...).
     timeout : float
-        Seconds to wait for the server's answer (read timeout).
+        Seconds of silence allowed while waiting for the server's answer or reading it (read timeout).
     connect_timeout : float
-        Seconds to wait for a connection (at most ``timeout``).
+        Seconds to wait for a connection, TLS and proxy handshakes included (at most ``timeout``).
     """
 
     retries: int = 3
     pause: float = 0.5
     backoff: float = 2.0
-    timeout: float = 30.0
-    connect_timeout: float = 10.0
+    timeout: float = READ_TIMEOUT
+    connect_timeout: float = CONNECT_TIMEOUT
 
     @property
     def timeouts(self) -> tuple[float, float]:
         """``(connect, read)`` seconds, the form both ``requests`` and ``curl_cffi`` accept."""
         return (min(self.connect_timeout, self.timeout), self.timeout)
 
+    def timeouts_within(self, left: float | None) -> tuple[float, float]:
+        """:attr:`timeouts`, each cut to the ``left`` seconds of the fetch's time budget (None: no budget)."""
+        if left is None:
+            return self.timeouts
+        connect, read = self.timeouts
+        left = max(left, 0.1)
+        return (min(connect, left), min(read, left))
+
 
 class Network:
-    """State shared by the requests of one fetch: consecutive connection failures and a deadline.
+    """State shared by the requests of one fetch: attempts in a row without an answer, and a deadline.
 
     Parameters
     ----------
     max_connection_failures : int
-        Connection failures in a row (any file) after which the fetch stops.
+        Attempts in a row (any file) that got no HTTP answer -- the connection failed, or the server
+        accepted it and sent nothing before the timeout -- after which the fetch stops.
     max_seconds : float or None
         Time budget of the whole fetch (wall clock); None for no bound.
     """
@@ -110,18 +134,19 @@ class Network:
         """Raise :class:`NoNetworkError` when the network looks down or the time is up."""
         if self.consecutive >= self.max_connection_failures:
             raise NoNetworkError(
-                f"no network: {self.consecutive} connection attempts in a row failed (last: {self.last_error}); "
-                "use `rotation data import DIR` with files downloaded elsewhere, or `--offline` to work with the "
-                "store as it is"
+                f"no network: {self.consecutive} attempts in a row got no answer (last: {self.last_error}); "
+                "the network is down, or something on the way (a proxy, a firewall, a captive portal) accepts "
+                f"connections and never answers. Fix: {_OFFLINE_HINT}; if the servers are only slow, raise --timeout"
             )
         left = self.remaining()
         if left is not None and left <= 0:
             raise NoNetworkError(
                 f"no network: the fetch used its {self.max_seconds:.0f} s time limit (last error: "
-                f"{self.last_error or 'none'}); use `rotation data import DIR` or `--offline`, or raise --max-time"
+                f"{self.last_error or 'none'}). Fix: {_OFFLINE_HINT}; or raise --max-time"
             )
 
-    def failed_to_connect(self, reason: str) -> None:
+    def no_answer(self, reason: str) -> None:
+        """An attempt got no HTTP answer (connection failed, or nothing came back in time)."""
         self.consecutive += 1
         self.last_error = reason
 
@@ -129,24 +154,8 @@ class Network:
         self.consecutive = 0
 
 
-def _is_connection_failure(exc: BaseException) -> bool:
-    """DNS failure, connection refused or connect timeout: the server was never reached."""
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return False
-    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ConnectTimeout)):
-        return True
-    try:
-        from curl_cffi.requests import exceptions as cx
-    except ImportError:  # pragma: no cover
-        return False
-    if isinstance(exc, cx.ReadTimeout):
-        return False
-    kinds = tuple(getattr(cx, n) for n in ("ConnectionError", "ConnectTimeout", "DNSError", "ProxyError")
-                  if hasattr(cx, n))
-    if isinstance(exc, kinds):
-        return True
-    # curl reports a connect timeout as a plain Timeout (curl error 28, "Connection timed out after ... ms")
-    return isinstance(exc, cx.Timeout) and "connect" in str(exc).lower()
+_OFFLINE_HINT = ("work with the store as it is with `--offline` (or ROTATION_OFFLINE=1), or import files downloaded "
+                 "elsewhere with `rotation data import DIR`")
 
 
 def get(
@@ -164,6 +173,9 @@ def get(
     ``session`` is a ``requests.Session``, a ``curl_cffi`` session, or anything with the
     same ``get(url, params=, headers=, timeout=)``. Network errors and the statuses in
     :data:`RETRY_STATUSES` are retried with a growing pause; 404 and other statuses are not.
+    Every attempt that gets no HTTP answer (connection failed, or nothing came back before
+    the timeout) counts toward ``network``'s limit; any answer resets it. The timeouts are
+    cut to what is left of the fetch's time budget.
 
     Raises
     ------
@@ -180,11 +192,11 @@ def get(
         network.check()
         attempts += 1
         try:
-            response = session.get(url, params=params, headers=headers, timeout=policy.timeouts)
+            response = session.get(url, params=params, headers=headers,
+                                    timeout=policy.timeouts_within(network.remaining()))
         except (requests.RequestException, OSError) as exc:
-            last = f"{type(exc).__name__}: {exc}"
-            if _is_connection_failure(exc):
-                network.failed_to_connect(last)
+            last = f"{type(exc).__name__}: {exc}"  # no HTTP answer: refused, DNS, TLS, timeouts all count
+            network.no_answer(last)
         else:
             network.answered()
             if response.status_code == 200:
@@ -234,7 +246,7 @@ class YahooChartReader:
     """
 
     def __init__(self, symbols: str, start: Any = HISTORY_START, end: Any = None, *, retry_count: int = 3,
-                 pause: float = 0.5, timeout: float = 30.0, session: Any = None) -> None:
+                 pause: float = 0.5, timeout: float = READ_TIMEOUT, session: Any = None) -> None:
         self.symbols = symbols
         self.start = pd.Timestamp(start)
         self.end = pd.Timestamp(end if end is not None else dt.datetime.now())
@@ -271,7 +283,7 @@ class YahooChartReader:
             self.session.close()
 
 
-def yahoo_session(timeout: float = 30.0) -> Any:
+def yahoo_session(timeout: float = READ_TIMEOUT) -> Any:
     """The default session for Yahoo: ``curl_cffi`` impersonating Chrome, with a default timeout.
 
     Since 2025 Yahoo answers plain ``requests`` clients with HTTP 429 (the reason the
@@ -293,7 +305,7 @@ def download(
     remote_id: str,
     *,
     session: requests.Session | None = None,
-    timeout: float = 30.0,
+    timeout: float = READ_TIMEOUT,
     retry_count: int = 3,
     pause: float = 0.5,
     network: Network | None = None,
@@ -309,7 +321,8 @@ def download(
         Injected session (caching, proxies, tests); default: a ``requests`` session for
         FRED and Ken French, :func:`yahoo_session` for Yahoo.
     timeout : float
-        Seconds per HTTP request (read timeout; connecting gets at most 10 s).
+        Seconds of silence allowed while waiting for or reading an answer (read timeout; connecting gets
+        at most :data:`CONNECT_TIMEOUT`).
     retry_count : int
         Retries after the first attempt; the pause doubles after each.
     pause : float

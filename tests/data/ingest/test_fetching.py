@@ -6,9 +6,17 @@ the Yahoo chart-API JSON is built from ``prices/IWM.csv``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -513,25 +521,62 @@ def test_fetch_gives_up_fast_without_a_network(tmp_path, mock):
                                                           "(Name or service not known)"))
     store = Store(tmp_path / "store")
     t0 = time.monotonic()
-    with pytest.raises(NoNetworkError, match=r"no network: 3 connection attempts in a row failed.*Failed to resolve.*"
-                                             r"`rotation data import DIR`.*--offline"):
+    with pytest.raises(NoNetworkError, match=r"no network: 3 attempts in a row got no answer.*Failed to resolve.*"
+                                             r"--offline.*ROTATION_OFFLINE=1.*`rotation data import DIR`"):
         fetch(None, store=store, pause=0.5, progress=False, retry_count=3)
     assert time.monotonic() - t0 < 30
     assert len(mock.calls) == 3
     assert snapshot(store.root) == {}
 
 
-def test_connection_failures_are_told_from_slow_answers():
+@pytest.mark.parametrize("error", [
+    requests.exceptions.ConnectionError("Failed to resolve host"),
+    requests.exceptions.ConnectTimeout("proxy never answered"),
+    requests.exceptions.ReadTimeout("HTTPSConnectionPool(host='fred.stlouisfed.org', port=443): Read timed out."),
+    requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
+    "curl-dns", "curl-connect-timeout", "curl-operation-timeout",
+], ids=["dns", "connect-timeout", "read-timeout", "broken-body", "curl-dns", "curl-connect-timeout",
+        "curl-operation-timeout"])
+def test_every_attempt_without_an_answer_counts(error):
+    """Connect and read failures alike count toward the 3 in a row that end a fetch (issue 26, row 9)."""
     from curl_cffi.requests import exceptions as cx
 
-    from rotation.data.sources import _is_connection_failure
+    from rotation.data.sources import Network, NoNetworkError, RetryPolicy, get
 
-    assert _is_connection_failure(requests.exceptions.ConnectionError("Failed to resolve host"))
-    assert _is_connection_failure(requests.exceptions.ConnectTimeout("proxy never answered"))
-    assert _is_connection_failure(cx.DNSError("Could not resolve host: fred.stlouisfed.org"))
-    assert _is_connection_failure(cx.Timeout("Connection timed out after 10001 milliseconds"))
-    assert not _is_connection_failure(requests.exceptions.ReadTimeout("read timed out"))
-    assert not _is_connection_failure(cx.Timeout("Operation timed out after 30000 milliseconds with 12 bytes received"))
+    curl = {"curl-dns": cx.DNSError("Could not resolve host: fred.stlouisfed.org"),
+            "curl-connect-timeout": cx.Timeout("Connection timed out after 10001 milliseconds"),
+            "curl-operation-timeout": cx.Timeout("Operation timed out after 20000 milliseconds with 0 bytes received")}
+    error = curl.get(error, error)
+    network = Network(max_connection_failures=3, max_seconds=None)
+    sess = _FlakySession([error] * 10)
+    with pytest.raises(NoNetworkError, match=r"3 attempts in a row got no answer"):
+        get(sess, "https://example.invalid/x", policy=RetryPolicy(retries=9, pause=0), network=network)
+    assert sess.calls == 3
+
+
+def test_an_answer_resets_the_count():
+    from rotation.data.sources import Network, RetryPolicy, get
+    from rotation.errors import FetchError
+
+    network = Network(max_connection_failures=3, max_seconds=None)
+    timeout = requests.exceptions.ReadTimeout("Read timed out.")
+    sess = _FlakySession([timeout, timeout, _FakeResponse(503), timeout, timeout, _FakeResponse(200, b"ok")])
+    answer = get(sess, "https://example.invalid/x", policy=RetryPolicy(retries=5, pause=0), network=network)
+    assert answer.content == b"ok"
+    assert network.consecutive == 0
+    sess = _FlakySession([timeout, timeout, _FakeResponse(404)])
+    with pytest.raises(FetchError, match="HTTP 404"):
+        get(sess, "https://example.invalid/x", policy=RetryPolicy(retries=5, pause=0), network=network)
+
+
+def test_requests_never_wait_past_the_time_budget():
+    from rotation.data.sources import Network, RetryPolicy, get
+
+    sess = _FlakySession([_FakeResponse(200, b"ok")])
+    get(sess, "https://example.invalid/x", policy=RetryPolicy(timeout=10.0), network=Network(max_seconds=2.0))
+    connect, read = sess.timeouts[0]
+    assert 0 < connect <= 2.0 and 0 < read <= 2.0
+    assert RetryPolicy().timeouts == (10.0, 10.0)  # the defaults: see rotation.data.sources for why
 
 
 def test_fetch_time_is_bounded(tmp_path, mock):
@@ -552,6 +597,112 @@ def test_cli_fetch_without_network_is_one_message(tmp_path, mock, capsys, monkey
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("error: no network:") and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- a network that never answers
+class _NeverAnswers:
+    """A TCP server on 127.0.0.1 that accepts every connection and never sends a byte (a dead proxy or portal)."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.1)
+        self.port = self.server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.held: list[socket.socket] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                continue
+            self.held.append(conn)  # kept open, never answered
+
+    @property
+    def connections(self) -> int:
+        return len(self.held)
+
+
+@contextlib.contextmanager
+def never_answering_server() -> Iterator[_NeverAnswers]:
+    srv = _NeverAnswers()
+    srv.thread.start()
+    try:
+        yield srv
+    finally:
+        srv.stop.set()
+        srv.thread.join(2)
+        for conn in [*srv.held, srv.server]:
+            conn.close()
+
+
+_PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+def _through(env: dict[str, str], proxy: str) -> dict[str, str]:
+    """``env`` with every request sent through ``proxy`` (and nothing exempt from it)."""
+    out = {k: v for k, v in env.items() if k.lower() not in _PROXY_VARS}
+    return {**out, "HTTP_PROXY": proxy, "HTTPS_PROXY": proxy, "http_proxy": proxy, "https_proxy": proxy}
+
+
+def test_a_network_that_never_answers_ends_a_whole_fetch_in_well_under_a_minute(tmp_path):
+    """Issue 26, row 9, as a user meets it: `rotation data fetch` (every dataset, default options) through a
+    proxy that accepts connections and never answers ends in well under a minute with the offline hint."""
+    store = tmp_path / "store"
+    with never_answering_server() as srv:
+        env = _through({k: v for k, v in os.environ.items() if k != "ROTATION_OFFLINE"}, srv.url)
+        t0 = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "rotation.cli", "--data-dir", str(store), "data", "fetch", "-q"],
+                              env=env, capture_output=True, text=True, timeout=300)
+        elapsed = time.monotonic() - t0
+        connections = srv.connections
+    assert done.returncode == 1, done.stderr
+    assert elapsed < 45, f"a dead network took {elapsed:.0f} s to give up"
+    err = done.stderr
+    assert err.startswith("error: no network: 3 attempts in a row got no answer"), err
+    assert "Read timed out" in err and "Traceback" not in err
+    assert "--offline" in err and "ROTATION_OFFLINE=1" in err and "rotation data import DIR" in err
+    assert connections == 3  # one file's three attempts, not four attempts for each of the 65 files
+    assert snapshot(store) == {}
+
+
+def _resolve_to(port: int):
+    """A ``socket.getaddrinfo`` that sends every host name to 127.0.0.1:``port`` (DNS pointing at a dead host)."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, _port, *args, **kw):
+        return real("127.0.0.1", port, *args, **kw)
+
+    return getaddrinfo
+
+
+@pytest.mark.parametrize(("key", "route"), [
+    ("F-F_Research_Data_Factors", "proxy"),   # plain HTTP: the request is sent, the answer never comes
+    ("DGS10", "proxy"),                       # HTTPS: the proxy never answers CONNECT
+    ("IWM", "proxy"),                         # Yahoo over curl_cffi
+    ("F-F_Research_Data_Factors", "direct"),  # the server itself accepts and never answers
+    ("DGS10", "direct"),                      # ... and the TLS handshake never completes
+])
+def test_every_source_gives_up_on_a_server_that_never_answers(tmp_path, monkeypatch, key, route):
+    store = Store(tmp_path / "store")
+    monkeypatch.setattr(sources, "yahoo_session", _REAL_YAHOO_SESSION)
+    for var in [v for v in os.environ if v.lower() in _PROXY_VARS]:
+        monkeypatch.delenv(var)
+    with never_answering_server() as srv:
+        if route == "proxy":
+            for var, value in _through({}, srv.url).items():
+                monkeypatch.setenv(var, value)
+        else:
+            monkeypatch.setattr(socket, "getaddrinfo", _resolve_to(srv.port))
+        t0 = time.monotonic()
+        with pytest.raises(sources.NoNetworkError, match=r"3 attempts in a row got no answer.*--offline"):
+            fetch([key], store=store, timeout=1.0, pause=0.1, retry_count=5, progress=False)
+        elapsed = time.monotonic() - t0
+        assert srv.connections == 3
+    assert elapsed < 10
+    assert snapshot(store.root) == {}
 
 
 # --------------------------------------------------------------------------- DFEDTAR

@@ -70,7 +70,7 @@ def fetch(
     store: Store | None = None,
     *,
     session: requests.Session | None = None,
-    timeout: float = 30.0,
+    timeout: float = sources.READ_TIMEOUT,
     retry_count: int = 3,
     pause: float = 0.5,
     max_connection_failures: int = 3,
@@ -90,11 +90,12 @@ def fetch(
         (``Portfolios_Formed_on_ME``); all catalog files when None.
     store : Store, optional
     session, timeout, retry_count, pause
-        Passed to :func:`rotation.data.sources.download` (seconds per request, retries per
-        file, first pause in seconds).
+        Passed to :func:`rotation.data.sources.download` (seconds of silence allowed while
+        waiting for or reading an answer, retries per file, first pause in seconds).
     max_connection_failures : int
-        Connection failures in a row (DNS, refused, connect timeout) after which the
-        network is taken as down and the fetch stops.
+        Attempts in a row that got no answer (DNS, refused, connect or read timeout: a network
+        that accepts connections and never answers counts too) after which the network is
+        taken as down and the fetch stops: with the default timeouts, about 32 s.
     max_seconds : float or None
         Time budget of the downloads, seconds (None: no bound).
     progress : bool
