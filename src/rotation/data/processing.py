@@ -1,11 +1,19 @@
 """From an original file's bytes to validated datasets in the catalog's units.
 
 This is the one place where units are converted (percent -> decimal) and dates are
-stamped (monthly -> month end). Fetch and import both go through :func:`process`.
+stamped (monthly -> month end). Fetch, import and rebuild all go through :func:`process`.
+
+It is also where data that cannot have been observed yet are refused: no observation may
+be dated after today, and since a monthly, quarterly or annual value is stamped at the end
+of its period, a value for a period that has not ended is refused too (FRED's ``2026-12-01``
+row of a monthly series is December's value, stamped 2026-12-31: refused until then).
+"Today" is this computer's date, or ``ROTATION_TODAY=YYYY-MM-DD`` when set (:func:`today`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +22,12 @@ import numpy as np
 import pandas as pd
 
 from rotation.data import catalog, parsers
-from rotation.errors import ParseError, ValidationError
+from rotation.errors import ParameterError, ParseError, ValidationError
 
-__all__ = ["Processed", "process", "stamp_period_end"]
+__all__ = ["Processed", "process", "stamp_period_end", "today", "TODAY_ENV"]
+
+#: The environment variable that sets the day taken as today (``YYYY-MM-DD``), for tests and wrong clocks.
+TODAY_ENV = "ROTATION_TODAY"
 
 
 @dataclass
@@ -74,10 +85,65 @@ def _check_range(obj: pd.DataFrame | pd.Series, d: catalog.Dataset, source_name:
         )
 
 
-def _cut(obj, end: pd.Timestamp | None):
+def today() -> pd.Timestamp:
+    """The last day an observation can be dated: ``ROTATION_TODAY`` (``YYYY-MM-DD``) when set, else today's date.
+
+    Raises
+    ------
+    ParameterError
+        ``ROTATION_TODAY`` is set but is not a ``YYYY-MM-DD`` date.
+    """
+    value = os.environ.get(TODAY_ENV, "").strip()
+    if not value:
+        return pd.Timestamp.now().normalize()
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        raise ParameterError(
+            f"{TODAY_ENV}={value!r} is not a date. Fix: set it to the day to take as today, as YYYY-MM-DD "
+            f"(e.g. {TODAY_ENV}=2026-12-07), or unset it to use this computer's date."
+        ) from exc
+
+
+_PERIODS = {"M": ("monthly", "month", "M"), "Q": ("quarterly", "quarter", "Q"), "A": ("annual", "year", "Y")}
+
+
+def _check_observed(index: pd.DatetimeIndex, lines: np.ndarray | None, d: catalog.Dataset, source_name: str,
+                    day: pd.Timestamp, written: pd.DatetimeIndex | None = None) -> None:
+    """Refuse observations stamped after ``day`` (for a period: whose period ends after it), naming the first one.
+
+    ``lines`` are the 1-based lines of the rows and ``written`` their dates as the file writes them (FRED dates a
+    month by its first day), both aligned with ``index``, when known.
+    """
+    late = np.flatnonzero(index > day)
+    if not late.size:
+        return
+    p = int(late[0])
+    stamped = index[p]
+    if d.frequency in _PERIODS:
+        adjective, unit, code = _PERIODS[d.frequency]
+        shown = f" (written {written[p].date()})" if written is not None and written[p] != stamped else ""
+        what = (f"the {adjective} value for {pd.Period(stamped, code)}{shown} describes a {unit} that has not ended "
+                f"by today, {day.date()}, so it cannot have been observed yet (a {adjective} value is dated at the end "
+                f"of its {unit}, here {stamped.date()})")
+    else:
+        what = f"the row dated {stamped.date()} is after today, {day.date()}, so it cannot have been observed yet"
+    rows, them = ("that row", "it") if late.size == 1 else (f"the {late.size} rows dated after today", "them")
+    raise ValidationError(
+        source_name,
+        f"{what}. No observation may be dated after today, and a monthly, quarterly or annual value only once "
+        f"its period has ended. Fix: remove {rows} (or drop {them} at import with --end DATE), or download the "
+        f"file again; if this computer's date is wrong, correct it or set {TODAY_ENV}=YYYY-MM-DD",
+        line=int(lines[p]) if lines is not None else None,
+    )
+
+
+def _cut(obj: Any, lines: np.ndarray | None, end: pd.Timestamp | None) -> tuple[Any, np.ndarray | None]:
+    """``obj`` without the observations after ``end``, and the lines of the rows kept."""
     if end is None:
-        return obj
-    return obj.loc[obj.index <= end]
+        return obj, lines
+    keep = np.asarray(obj.index <= end)
+    return obj.loc[keep], (lines[keep] if lines is not None else None)
 
 
 def _pick_table(ff: parsers.FFFile, d: catalog.Dataset, source_name: str) -> parsers.FFTable | None:
@@ -95,12 +161,93 @@ def _pick_table(ff: parsers.FFFile, d: catalog.Dataset, source_name: str) -> par
     return None
 
 
+def _famafrench(out: Processed, rf: catalog.RemoteFile, data: bytes, source_name: str, end: pd.Timestamp | None,
+                day: pd.Timestamp) -> None:
+    ff = parsers.read_famafrench(data, source_name)
+    out.meta["vintage"] = ff.vintage
+    out.meta["tables"] = [t.title or "(untitled)" for t in ff.tables]
+    for key in rf.datasets:
+        d = catalog.CATALOG[key]
+        table = _pick_table(ff, d, source_name)
+        if table is None:
+            if d.optional:
+                out.skipped.append(key)
+                continue
+            titles = "; ".join(f"[{i}] {t.frequency} {t.title or '(untitled)'}" for i, t in enumerate(ff.tables))
+            raise ParseError(
+                source_name,
+                f"no {d.frequency} table for dataset {key!r} (title matching /{d.table}/) in this file; "
+                f"its tables are: {titles}. Is this really {rf.remote_id!r}?",
+            )
+        frame = table.frame.copy()
+        if d.kind in ("returns", "growth"):
+            frame = frame / 100.0
+        frame.index = stamp_period_end(pd.DatetimeIndex(frame.index), d.frequency)
+        frame.columns = [str(c) for c in frame.columns]
+        frame, lines = _cut(frame, table.lines, end)
+        _check_observed(frame.index, lines, d, ff.source or source_name, day)
+        _check_range(frame, d, source_name)
+        out.frames[key] = frame
+
+
+def _fred(out: Processed, rf: catalog.RemoteFile, data: bytes, source_name: str, end: pd.Timestamp | None,
+          day: pd.Timestamp) -> None:
+    d = catalog.CATALOG[rf.datasets[0]]
+    s = parsers.read_fred(data, source_name, series_id=rf.remote_id)
+    lines = np.asarray(s.attrs.pop("lines"))
+    out.meta["missing_dropped"] = int(s.isna().sum())
+    present = s.notna().to_numpy()
+    s, lines = s[present].astype("float64"), lines[present]
+    written = pd.DatetimeIndex(s.index)  # as the file dates them (a month by its first day)
+    s.index = stamp_period_end(written, d.frequency)
+    if s.index.has_duplicates:
+        raise ValidationError(source_name, f"two observations fall in the same {d.frequency} period; is this "
+                                           f"really the {d.frequency} series {rf.remote_id}?")
+    s.name = d.key
+    s, lines = _cut(s, lines, end)  # keeps a prefix: the dates increase
+    if s.empty:
+        raise ValidationError(source_name, "no observations (every value is missing, or all are after --end)")
+    _check_observed(s.index, lines, d, source_name, day, written[: len(s)])
+    _check_range(s, d, source_name)
+    out.frames[d.key] = s
+
+
+def _prices(out: Processed, rf: catalog.RemoteFile, data: bytes, source_name: str, end: pd.Timestamp | None,
+            day: pd.Timestamp) -> None:
+    d = catalog.CATALOG[rf.datasets[0]]
+    if data.lstrip()[:1] in (b"{", b"["):
+        from rotation.data import sources
+
+        df = sources.read_yahoo_chart(data, source_name)
+    else:
+        df = parsers.read_prices(data, source_name)
+    lines = np.asarray(df.attrs["lines"]) if "lines" in df.attrs else None
+    out.meta["dropped_null_rows"] = int(df.attrs.get("dropped_null_rows", 0))
+    out.meta["dropped_unclosed_rows"] = int(df.attrs.get("dropped_unclosed_rows", 0))
+    df.attrs = {}
+    df = df.copy()
+    if "adj_close" not in df.columns:
+        df["adj_close"] = df["close"]
+        out.meta["adj_close_from"] = "close"
+    else:
+        out.meta["adj_close_from"] = "adj_close"
+    order = [c for c in ("open", "high", "low", "close", "adj_close", "volume") if c in df.columns]
+    df = df[order].astype("float64")
+    df.index = pd.DatetimeIndex(df.index, name="date").as_unit("ns")  # Yahoo JSON parses to [us]
+    df, lines = _cut(df, lines, end)
+    if df.empty:
+        raise ValidationError(source_name, "no price rows left (all are after --end?)")
+    _check_observed(df.index, lines, d, source_name, day)
+    out.frames[d.key] = df
+
+
 def process(
     source: str,
     remote_id: str,
     data: bytes,
     source_name: str,
     end: pd.Timestamp | str | None = None,
+    as_of: pd.Timestamp | str | None = None,
 ) -> Processed:
     """Parse and validate one original file into its catalog datasets.
 
@@ -114,82 +261,25 @@ def process(
         File name or URL, used in error messages.
     end : date-like, optional
         Drop observations after this date (for files that end with an intraday row).
+    as_of : date-like, optional
+        The day taken as today, the last day an observation can be dated; default :func:`today`
+        (``ROTATION_TODAY`` or this computer's date). Rows dated after it, and values for a month, quarter or year that
+        ends after it, are refused (after the ``end`` cut).
 
     Raises
     ------
     ParseError, ValidationError
         The file is not what it should be; the message names the file, line/column and reason.
+    ParameterError
+        ``ROTATION_TODAY`` is not a date.
     """
     end_ts = pd.Timestamp(end) if end is not None else None
+    day = pd.Timestamp(as_of).normalize() if as_of is not None else today()
     rf = catalog.remote_file(source, remote_id)
-    frames: dict[str, pd.DataFrame | pd.Series] = {}
-    meta: dict[str, Any] = {"end": end_ts.date().isoformat() if end_ts is not None else None}
-    skipped: list[str] = []
-
-    if source == "famafrench":
-        ff = parsers.read_famafrench(data, source_name)
-        meta["vintage"] = ff.vintage
-        meta["tables"] = [t.title or "(untitled)" for t in ff.tables]
-        for key in rf.datasets:
-            d = catalog.CATALOG[key]
-            table = _pick_table(ff, d, source_name)
-            if table is None:
-                if d.optional:
-                    skipped.append(key)
-                    continue
-                titles = "; ".join(f"[{i}] {t.frequency} {t.title or '(untitled)'}" for i, t in enumerate(ff.tables))
-                raise ParseError(
-                    source_name,
-                    f"no {d.frequency} table for dataset {key!r} (title matching /{d.table}/) in this file; "
-                    f"its tables are: {titles}. Is this really {remote_id!r}?",
-                )
-            frame = table.frame.copy()
-            if d.kind in ("returns", "growth"):
-                frame = frame / 100.0
-            frame.index = stamp_period_end(pd.DatetimeIndex(frame.index), d.frequency)
-            frame.columns = [str(c) for c in frame.columns]
-            frame = _cut(frame, end_ts)
-            _check_range(frame, d, source_name)
-            frames[key] = frame
-    elif source == "fred":
-        d = catalog.CATALOG[rf.datasets[0]]
-        s = parsers.read_fred(data, source_name, series_id=remote_id)
-        meta["missing_dropped"] = int(s.isna().sum())
-        s = s.dropna().astype("float64")
-        s.index = stamp_period_end(pd.DatetimeIndex(s.index), d.frequency)
-        if s.index.has_duplicates:
-            raise ValidationError(source_name, f"two observations fall in the same {d.frequency} period; is this "
-                                               f"really the {d.frequency} series {remote_id}?")
-        s.name = d.key
-        s = _cut(s, end_ts)
-        if s.empty:
-            raise ValidationError(source_name, "no observations (every value is missing, or all are after --end)")
-        _check_range(s, d, source_name)
-        frames[d.key] = s
-    elif source == "prices":
-        d = catalog.CATALOG[rf.datasets[0]]
-        if data.lstrip()[:1] in (b"{", b"["):
-            from rotation.data import sources
-
-            df = sources.read_yahoo_chart(data, source_name)
-        else:
-            df = parsers.read_prices(data, source_name)
-        meta["dropped_null_rows"] = int(df.attrs.get("dropped_null_rows", 0))
-        meta["dropped_unclosed_rows"] = int(df.attrs.get("dropped_unclosed_rows", 0))
-        df = df.copy()
-        df.attrs = {}
-        if "adj_close" not in df.columns:
-            df["adj_close"] = df["close"]
-            meta["adj_close_from"] = "close"
-        else:
-            meta["adj_close_from"] = "adj_close"
-        order = [c for c in ("open", "high", "low", "close", "adj_close", "volume") if c in df.columns]
-        df = df[order].astype("float64")
-        df.index = pd.DatetimeIndex(df.index, name="date").as_unit("ns")  # Yahoo JSON parses to [us]
-        df = _cut(df, end_ts)
-        if df.empty:
-            raise ValidationError(source_name, "no price rows left (all are after --end?)")
-        frames[d.key] = df
-    else:  # pragma: no cover - catalog guards this
+    out = Processed(source=source, remote_id=remote_id, frames={},
+                    meta={"end": end_ts.date().isoformat() if end_ts is not None else None})
+    steps = {"famafrench": _famafrench, "fred": _fred, "prices": _prices}
+    if source not in steps:  # pragma: no cover - catalog guards this
         raise ParseError(source_name, f"unknown source {source!r}")
-    return Processed(source=source, remote_id=remote_id, frames=frames, meta=meta, skipped=skipped)
+    steps[source](out, rf, data, source_name, end_ts, day)
+    return out

@@ -599,6 +599,22 @@ def test_cli_fetch_without_network_is_one_message(tmp_path, mock, capsys, monkey
     assert err.startswith("error: no network:") and "Traceback" not in err
 
 
+# --------------------------------------------------------------------------- dates after today
+def test_fetch_refuses_bars_dated_after_today(tmp_path, bodies, mock, monkeypatch):
+    """A served file whose last observations are after today (ROTATION_TODAY) is refused; nothing is stored."""
+    monkeypatch.setenv("ROTATION_TODAY", "2026-07-01")
+    serve(mock, bodies)
+    store = Store(tmp_path / "store")
+    report = run_fetch(store, ["IWM", "DGS10"])
+    rows = rows_by_remote(report)
+    assert rows["prices/IWM"].status == "failed"
+    assert re.match(r"https://query1\.finance\.yahoo\.com/v8/finance/chart/IWM\S*: the row dated 2026-07-\d\d is "
+                    r"after today, 2026-07-01, so it cannot have been observed yet", rows["prices/IWM"].detail)
+    assert re.match(r"https://fred\.stlouisfed\.org/graph/fredgraph\.csv\?id=DGS10 \(line \d+\): the row dated "
+                    r"2026-07-02 is after today", rows["fred/DGS10"].detail)
+    assert snapshot(store.root) == {}
+
+
 # --------------------------------------------------------------------------- a network that never answers
 class _NeverAnswers:
     """A TCP server on 127.0.0.1 that accepts every connection and never sends a byte (a dead proxy or portal)."""

@@ -358,3 +358,111 @@ def test_report_frame(imported):
     assert list(frame.columns) == ["file", "remote", "status", "detail", "datasets"]
     assert len(frame) == len(report.rows)
     assert set(frame["status"]) == {"added", "skipped", "superseded"}
+
+
+# --------------------------------------------------------------------------- dates after today (issue 26, row 5)
+def _import_cli(store: Path, *args: str) -> int:
+    from rotation.cli import main
+
+    return main(["--data-dir", str(store), "data", "import", *args])
+
+
+def test_a_row_dated_2099_is_refused_naming_file_line_and_fix(raw_dir, tmp_path, monkeypatch, capsys):
+    """The probe's case as a user meets it: a row dated 2099-01-02 appended to a FRED file, then imported."""
+    monkeypatch.setenv("ROTATION_TODAY", "2026-12-07")
+    store = tmp_path / "store"
+    original = raw_dir / "fred/DGS10.csv"
+    assert _import_cli(store, str(original)) == 0
+    before = snapshot(store)
+    edited = tmp_path / "downloads" / "DGS10.csv"
+    edited.parent.mkdir()
+    edited.write_bytes(original.read_bytes() + b"2099-01-02,4.50\n")
+    line = len(original.read_bytes().splitlines()) + 1
+    capsys.readouterr()
+
+    assert _import_cli(store, str(edited)) == 1
+
+    out = capsys.readouterr().out
+    assert re.search(rf"DGS10\.csv \(line {line}\): the row dated 2099-01-02 is after today, 2026-12-07, so it "
+                     r"cannot have been observed yet\..*Fix: remove that row \(or drop it at import with --end DATE\)"
+                     r".*ROTATION_TODAY=YYYY-MM-DD", out), out
+    assert snapshot(store) == before
+    (dgs10,) = [r for r in status(Store(store)) if r["key"] == "DGS10"]
+    assert dgs10["last"] == "2026-07-30" and dgs10["age_days"] >= 0
+
+
+def _fred(header: str, *rows: str) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+MONTHLY = _fred("observation_date,UNRATE", "2026-10-01,4.1", "2026-11-01,4.2", "2026-12-01,4.3")
+QUARTERLY = _fred("observation_date,GDPC1", "2026-04-01,23000.1", "2026-07-01,23100.2", "2026-10-01,23200.3")
+DAILY = _fred("observation_date,DGS10", "2026-12-04,4.1", "2026-12-07,4.2", "2026-12-08,4.3")
+
+TODAY_CASES = [
+    # file, bytes, today, --end, refused at (line, pattern) or None when imported, last date stored
+    ("UNRATE.csv", MONTHLY, "2026-12-07", None,
+     (4, r"the monthly value for 2026-12 \(written 2026-12-01\) describes a month that has not ended by today, "
+         r"2026-12-07.*dated at the end of its month, here 2026-12-31"), None),
+    ("UNRATE.csv", MONTHLY, "2026-12-31", None, None, "2026-12-31"),
+    ("UNRATE.csv", MONTHLY, "2026-12-07", "2026-11-30", None, "2026-11-30"),
+    ("GDPC1.csv", QUARTERLY, "2026-12-07", None, (4, r"the quarterly value for 2026Q4 \(written 2026-10-01\)"), None),
+    ("GDPC1.csv", QUARTERLY, "2027-01-01", None, None, "2026-12-31"),
+    ("DGS10.csv", DAILY, "2026-12-07", None, (4, r"the row dated 2026-12-08 is after today, 2026-12-07"), None),
+    ("DGS10.csv", DAILY, "2026-12-08", None, None, "2026-12-08"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "today", "end", "refused", "last"), TODAY_CASES,
+                         ids=["month-not-ended", "month-ended-today", "cut-with-end", "quarter-not-ended",
+                              "quarter-ended", "daily-tomorrow", "daily-today"])
+def test_what_cannot_have_been_observed_yet_is_refused(tmp_path, monkeypatch, name, data, today, end, refused, last):
+    monkeypatch.setenv("ROTATION_TODAY", today)
+    path = tmp_path / name
+    path.write_bytes(data)
+    store = Store(tmp_path / "store")
+    report = import_paths([path], store=store, end=end)
+    (row,) = report.rows
+    if refused is None:
+        assert row.status == "added", row.detail
+        key = catalog.identify(path)[1]
+        assert store.read(key).index[-1] == pd.Timestamp(last)
+        return
+    line, pattern = refused
+    assert row.status == "rejected"
+    assert row.detail.startswith(f"{name} (line {line}): "), row.detail
+    assert re.search(pattern, row.detail), row.detail
+    assert "No observation may be dated after today" in row.detail and "Fix: " in row.detail
+    assert snapshot(store.root) == {}
+
+
+def test_ken_french_month_and_price_day_after_today(raw_dir, tmp_path, monkeypatch):
+    """Ken French dates a month YYYYMM (stamped at its end); prices are daily. Both are held to today."""
+    ff = raw_dir / "famafrench/F-F_Research_Data_Factors.CSV"
+    lines = ff.read_bytes().split(b"\r\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"202602"))
+    store = Store(tmp_path / "store")
+    monkeypatch.setenv("ROTATION_TODAY", "2026-02-27")
+    report = import_paths([ff, raw_dir / "prices/IWM.csv"], store=store)
+    rows = {Path(r.file).name: r for r in report.rows}
+    assert rows[ff.name].status == "rejected"
+    assert rows[ff.name].detail.startswith(f"{ff.name} (line {at + 1}): the monthly value for 2026-02 describes "
+                                           "a month that has not ended by today, 2026-02-27")
+    iwm_lines = (raw_dir / "prices/IWM.csv").read_text().splitlines()
+    late = next(n for n, line in enumerate(iwm_lines, 1) if n > 1 and line[:10] > "2026-02-27")
+    assert rows["IWM.csv"].status == "rejected"
+    assert rows["IWM.csv"].detail.startswith(f"IWM.csv (line {late}): the row dated {iwm_lines[late - 1][:10]} is "
+                                             "after today, 2026-02-27")
+    monkeypatch.setenv("ROTATION_TODAY", "2026-02-28")
+    report = import_paths([ff, raw_dir / "prices/IWM.csv"], store=store, end={"IWM": "2026-02-27"})
+    assert report.ok, report.to_frame().to_string()
+    assert store.read("ff3_monthly").index[-1] == pd.Timestamp("2026-02-28")
+    assert store.read("IWM").index[-1] <= pd.Timestamp("2026-02-27")
+
+
+def test_rotation_today_must_be_a_date(raw_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ROTATION_TODAY", "next week")
+    with pytest.raises(ParameterError, match=r"ROTATION_TODAY='next week' is not a date\. Fix: .*YYYY-MM-DD"):
+        import_paths([raw_dir / "fred/DGS10.csv"], store=Store(tmp_path / "store"))
+    assert _import_cli(tmp_path / "store", str(raw_dir / "fred/DGS10.csv")) == 1
+    assert "error: ROTATION_TODAY='next week' is not a date" in capsys.readouterr().err

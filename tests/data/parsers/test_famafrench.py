@@ -424,3 +424,10 @@ def test_famafrench_table_lookup_lists_titles():
     assert ff.table("january").frequency == "A"
     with pytest.raises(ParseError, match=r"good\.CSV: no table title matches 'weekly'.*Annual Factors"):
         ff.table("weekly")
+
+
+def test_famafrench_rows_know_their_lines():
+    ff = read_famafrench(b"Header text\r\n\r\n,Mkt-RF,RF\r\n202001,1.0,0.1\r\n202002,2.0,0.1\r\n\r\n"
+                         b" Annual Factors\r\n,Mkt-RF,RF\r\n2020,3.0,1.2\r\n", "ff.CSV")
+    monthly, annual = ff.tables
+    assert list(monthly.lines) == [4, 5] and list(annual.lines) == [9]

@@ -143,3 +143,8 @@ def test_fred_rejects(data, exc, pattern):
 def test_fred_wrong_series_id_crafted():
     with pytest.raises(ParseError, match=r"file holds UNRATE, expected DGS10"):
         read_fred(b"observation_date,UNRATE\n2020-01-01,3.5\n", "DGS10.csv", series_id="DGS10")
+
+
+def test_fred_rows_know_their_lines():
+    s = read_fred(b"observation_date,DGS10\r\n2020-01-02,1.5\r\n2020-01-03,.\r\n2020-01-06,1.6\r\n", "DGS10.csv")
+    assert s.attrs["lines"] == (2, 3, 4)  # missing values keep their rows, and their lines

@@ -97,6 +97,7 @@ def test_prices_crafted_layouts():
     assert list(df.index) == [ts("2020-01-02"), ts("2020-01-06")]
     assert df.attrs["dropped_null_rows"] == 1
     assert df.attrs["ignored_columns"] == ["Dividends"]
+    assert df.attrs["lines"] == (2, 4)  # the line of each row kept (messages about a row name it)
     assert np.isnan(df.loc["2020-01-06", "open"]) and df.loc["2020-01-06", "close"] == 11.0
 
 

@@ -11,7 +11,7 @@ import requests
 from rotation import config
 from rotation.data import catalog, sources
 from rotation.data.advice import advised
-from rotation.data.processing import process
+from rotation.data.processing import process, today
 from rotation.data.store import Store
 from rotation.errors import OfflineError, RotationError
 
@@ -117,6 +117,7 @@ def fetch(
         )
     store = store or Store()
     files = remote_files_for(keys)
+    as_of = today()  # bars dated after it are refused; ROTATION_TODAY sets it
     report = FetchReport()
     network = sources.Network(max_connection_failures=max_connection_failures, max_seconds=max_seconds)
     bar = None
@@ -132,7 +133,7 @@ def fetch(
             try:
                 dl = sources.download(rf.source, rf.remote_id, session=session, timeout=timeout,
                                       retry_count=retry_count, pause=pause, network=network)
-                got.append((rf, dl, process(rf.source, rf.remote_id, dl.data, dl.url)))
+                got.append((rf, dl, process(rf.source, rf.remote_id, dl.data, dl.url, as_of=as_of)))
             except sources.NoNetworkError:
                 raise
             except RotationError as exc:

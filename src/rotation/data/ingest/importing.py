@@ -27,7 +27,7 @@ import pandas as pd
 from rotation.data import catalog
 from rotation.data.advice import advised
 from rotation.data.ingest.cuts import end_for, normalise_end
-from rotation.data.processing import Processed, process
+from rotation.data.processing import Processed, process, today
 from rotation.data.store import Store
 from rotation.errors import ParameterError, RotationError, StoreError
 
@@ -125,6 +125,10 @@ def import_paths(
         dataset key / remote id -> date (``{"IWM": "2026-07-10"}``) with an optional
         ``"*"`` default. Use it to cut an intraday last row.
 
+    A file with a row dated after today, or a monthly, quarterly or annual value whose period has
+    not ended, is rejected naming the line (:func:`rotation.data.processing.process`); today is
+    ``ROTATION_TODAY`` (``YYYY-MM-DD``) when set, else this computer's date.
+
     Returns
     -------
     ImportReport
@@ -133,6 +137,7 @@ def import_paths(
     store = store or Store()
     paths = [Path(p) for p in paths]
     ends = normalise_end(end)
+    as_of = today()  # rows dated after it are refused; ROTATION_TODAY sets it
     report = ImportReport()
     forced = _resolve_dataset(dataset) if dataset else None
     if forced and any(p.is_dir() for p in paths):
@@ -154,7 +159,7 @@ def import_paths(
             progress(path.name)
         try:
             data = path.read_bytes()
-            proc = process(source, remote_id, data, path.name, end=end_for(ends, source, remote_id))
+            proc = process(source, remote_id, data, path.name, end=end_for(ends, source, remote_id), as_of=as_of)
         except RotationError as exc:
             report.rows.append(ImportRow(str(path), f"{source}/{remote_id}", "rejected", str(exc)))
             continue

@@ -45,6 +45,11 @@ class FFTable:
     frame: pd.DataFrame
     line: int = field(default=0, repr=True)
 
+    @property
+    def lines(self) -> np.ndarray:
+        """The 1-based line of each row of ``frame`` (a table's rows follow its header line, one a line)."""
+        return np.arange(self.line + 1, self.line + 1 + len(self.frame))
+
 
 @dataclass(frozen=True, eq=False)
 class FFFile:

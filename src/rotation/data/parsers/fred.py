@@ -63,7 +63,8 @@ def read_fred(data: bytes, source: str, series_id: str | None = None) -> pd.Seri
     pandas.Series
         ``float64`` values named ``series_id`` (else the header's id, else the file stem),
         index ``DatetimeIndex`` ``"date"`` with the dates as published. Missing values
-        (``.`` or an empty field) are NaN and their rows are kept.
+        (``.`` or an empty field) are NaN and their rows are kept. ``attrs["lines"]`` holds
+        the 1-based line of each row in the file (for messages about a row).
 
     Raises
     ------
@@ -135,4 +136,6 @@ def read_fred(data: bytes, source: str, series_id: str | None = None) -> pd.Seri
         )
     idx = date_index(dates)
     check_increasing(idx, raw_dates.to_numpy(), linenos, source, date_label)
-    return pd.Series(values, index=idx, name=name, dtype="float64")
+    out = pd.Series(values, index=idx, name=name, dtype="float64")
+    out.attrs["lines"] = tuple(linenos.tolist())
+    return out

@@ -78,7 +78,8 @@ def read_prices(data: bytes, source: str) -> pd.DataFrame:
         ``float64``; index ``DatetimeIndex`` ``"date"`` (the calendar date as written; a time
         and UTC offset such as ``2020-01-02 00:00:00-05:00`` are dropped). ``null``, ``NaN``
         and empty cells are NaN; rows whose price columns are all NaN are dropped and counted
-        in ``attrs["dropped_null_rows"]``.
+        in ``attrs["dropped_null_rows"]``. ``attrs["lines"]`` holds the 1-based line of each
+        row kept (for messages about a row).
 
     Raises
     ------
@@ -105,7 +106,7 @@ def read_prices(data: bytes, source: str) -> pd.DataFrame:
     idx = date_index(dates)
     check_increasing(idx, raw_dates.to_numpy(), linenos, source, header.date_label)
     _check_signs(values, header, linenos, source)
-    return _price_frame(values, idx, header, source)
+    return _price_frame(values, idx, header, source, linenos)
 
 
 def _read_header(line: str, source: str) -> _Header:
@@ -207,7 +208,8 @@ def _check_signs(values: dict[str, np.ndarray], header: _Header, linenos: np.nda
         )
 
 
-def _price_frame(values: dict[str, np.ndarray], idx: pd.DatetimeIndex, header: _Header, source: str) -> pd.DataFrame:
+def _price_frame(values: dict[str, np.ndarray], idx: pd.DatetimeIndex, header: _Header, source: str,
+                 linenos: np.ndarray) -> pd.DataFrame:
     """The result frame: rows whose prices are all missing are dropped and counted in ``attrs``."""
     df = pd.DataFrame(values, index=idx, dtype="float64")
     price_cols = [c for c in _PRICE_COLS if c in df.columns]
@@ -220,4 +222,5 @@ def _price_frame(values: dict[str, np.ndarray], idx: pd.DatetimeIndex, header: _
     df.columns.name = None
     df.attrs["dropped_null_rows"] = dropped
     df.attrs["ignored_columns"] = header.ignored
+    df.attrs["lines"] = tuple(linenos[~all_null].tolist())
     return df
