@@ -49,6 +49,7 @@ from pandas_datareader.famafrench import FamaFrenchReader
 from pandas_datareader.fred import FredReader
 
 from rotation.data import catalog
+from rotation.data.parsers.common import encoding_note
 from rotation.errors import FetchError, ParseError
 
 __all__ = ["Download", "download", "get", "RetryPolicy", "Network", "NoNetworkError", "YahooChartReader",
@@ -393,11 +394,14 @@ def read_yahoo_chart(data: bytes, source: str) -> pd.DataFrame:
     ``attrs["dropped_unclosed_rows"]``. Bars whose prices are all null are dropped
     (``attrs["dropped_null_rows"]``).
     """
+    note = encoding_note(data)
+    if note is not None:
+        raise ParseError(source, f"not Yahoo chart-API JSON, which is UTF-8. {note}")
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ParseError(source, f"not valid JSON from the Yahoo chart API ({exc}); the download may be "
-                                 "truncated") from exc
+                                 "truncated. Fix: download it again") from exc
     chart = doc.get("chart") if isinstance(doc, dict) else None
     if not isinstance(chart, dict):
         raise ParseError(source, "JSON has no 'chart' object; not a Yahoo chart-API response")

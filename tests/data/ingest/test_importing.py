@@ -466,3 +466,24 @@ def test_rotation_today_must_be_a_date(raw_dir, tmp_path, monkeypatch, capsys):
         import_paths([raw_dir / "fred/DGS10.csv"], store=Store(tmp_path / "store"))
     assert _import_cli(tmp_path / "store", str(raw_dir / "fred/DGS10.csv")) == 1
     assert "error: ROTATION_TODAY='next week' is not a date" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- encodings (issue 26)
+def test_a_latin1_file_is_refused_saying_it_is_not_utf8(raw_dir, tmp_path, capsys):
+    """A FRED file re-saved by a spreadsheet in Latin-1, a no-break space as thousands separator."""
+    lines = (raw_dir / "fred/PAYEMS.csv").read_text().splitlines()
+    date, value = lines[499].split(",")
+    thousands, rest = divmod(int(float(value)), 1000)
+    lines[499] = f"{date},{thousands}\xa0{rest:03d}.0"
+    path = tmp_path / "downloads" / "PAYEMS.csv"
+    path.parent.mkdir()
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    store = tmp_path / "store"
+
+    assert _import_cli(store, str(path)) == 1
+
+    out = capsys.readouterr().out
+    assert re.search(r"PAYEMS\.csv \(line 500, column 'Value'\): value '\d+\\xa0\d{3}\.0' is not a number.*"
+                     r"The file is not UTF-8 text: line 500 holds the byte 0xA0 .*Latin-1/Windows-1252.*"
+                     r"Fix: save it as UTF-8", out), out
+    assert snapshot(store) == {}

@@ -6,13 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rotation.data.parsers import sniff_html
+from rotation.data.parsers import read_famafrench, read_fred, read_prices, sniff_html
 from rotation.data.parsers.common import (
     body_rows,
     check_increasing,
     csv_cells,
     date_index,
     decode,
+    encoding_note,
     split_lines,
     strip_trailing_blank,
     to_float,
@@ -76,3 +77,64 @@ def test_check_increasing_names_both_lines():
                                               r"the date '2020-01-02' on line 6"):
         check_increasing(idx, ["2020-01-01", "2020-01-02", "2020-01-02"], np.array([5, 6, 7]), "f.csv", "Date")
     check_increasing(idx[:2], ["2020-01-01", "2020-01-02"], np.array([5, 6]), "f.csv", "Date")
+
+
+# --------------------------------------------------------------------------- encodings (issue 26)
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"\r"], ids=["lf", "crlf", "cr"])
+def test_encoding_note_names_the_line_and_byte(eol):
+    data = eol.join([b"observation_date,DGS10", b"2020-01-02,1.5", "2020-01-03,1.5\xe9".encode("latin-1"), b""])
+    note = encoding_note(data)
+    assert note is not None
+    assert "not UTF-8 text: line 3 holds the byte 0xE9 ('\xe9' in Latin-1/Windows-1252)" in note
+    assert "Fix: save it as UTF-8" in note
+    assert encoding_note("caf\xe9".encode()) is None  # UTF-8
+    assert encoding_note(b"PK\x03\x04\x00\x00\xff") is None  # binary: refused for that reason instead
+
+
+LATIN1_CASES = [
+    # reader, file name, bytes (a Latin-1 character where the parser trips), line of the error
+    (read_fred, "DGS10.csv", "observation_date,DGS10\n2020-01-02,1.5\n2020-01-03,1,5\xa0%\n".encode("latin-1"), 3),
+    (read_prices, "IWM.csv", "Date,Close\n2020-01-02,10.5\n2020-01-03,10\xb75\n".encode("latin-1"), 3),
+    (read_famafrench, "F-F_Research_Data_Factors.CSV",
+     "Cr\xe9\xe9 avec CRSP\n\n,Mkt-RF,RF\n202001,1.0,0.1\n202002,1.0\xb0,0.1\n".encode("latin-1"), 5),
+]
+
+
+@pytest.mark.parametrize(("reader", "name", "data", "line"), LATIN1_CASES, ids=["fred", "prices", "famafrench"])
+def test_a_latin1_file_that_fails_says_it_is_not_utf8(reader, name, data, line):
+    with pytest.raises(ParseError) as info:
+        reader(data, name)
+    msg = str(info.value)
+    assert msg.startswith(f"{name} (line {line}"), msg
+    assert "The file is not UTF-8 text: line" in msg and "Fix: save it as UTF-8" in msg
+    assert info.value.line == line
+    # the same mistake in a UTF-8 file is reported without the note
+    with pytest.raises(ParseError) as plain:
+        reader(data.decode("latin-1").encode("utf-8"), name)
+    assert "not UTF-8" not in str(plain.value)
+
+
+def test_a_latin1_zip_member_names_the_member():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("F-F_Research_Data_Factors.csv", LATIN1_CASES[2][2])
+    with pytest.raises(ParseError, match=r"^F-F_Research_Data_Factors_CSV\.zip:F-F_Research_Data_Factors\.csv "
+                                         r"\(line 5.*not UTF-8 text: line 1 holds the byte 0xE9"):
+        read_famafrench(buf.getvalue(), "F-F_Research_Data_Factors_CSV.zip")
+
+
+def test_a_latin1_file_that_parses_is_read():
+    ff = read_famafrench("Cr\xe9\xe9 avec CRSP\n\n,Mkt-RF,RF\n202001,1.0,0.1\n".encode("latin-1"), "ff.CSV")
+    assert ff.header == "Cr\xe9\xe9 avec CRSP"
+    assert ff.tables[0].frame.shape == (1, 2)
+
+
+def test_yahoo_json_that_is_not_utf8_says_so():
+    from rotation.data.sources import read_yahoo_chart
+
+    with pytest.raises(ParseError, match=r"^IWM\.json: not Yahoo chart-API JSON, which is UTF-8\. The file is not "
+                                         r"UTF-8 text: line 2 holds the byte 0xE9.*Fix: save it as UTF-8"):
+        read_yahoo_chart('{"chart":\n "\xe9"}'.encode("latin-1"), "IWM.json")

@@ -17,7 +17,9 @@ Conventions shared by all readers
 * The index is a ``DatetimeIndex`` named ``"date"`` with ``datetime64[ns]`` resolution,
   strictly increasing, without duplicates.
 * Values are ``float64``.
-* Text is decoded as UTF-8 (a BOM is dropped), falling back to cp1252 then latin-1.
+* Text is decoded as UTF-8 (a BOM is dropped), falling back to cp1252 then latin-1; when a
+  file that is not UTF-8 fails to parse, the error also says where its first non-UTF-8 byte
+  is and how to save it as UTF-8 (:func:`~rotation.data.parsers.common.explains_encoding`).
 * CRLF, LF and bare CR line endings are all accepted; line numbers count lines of the
   decoded text whatever the line ending.
 * A body that looks like an HTML page (an error or login page served instead of the data)

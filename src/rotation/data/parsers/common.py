@@ -3,12 +3,17 @@ converting text cells to floats and checking that dates increase.
 
 Each helper raises :class:`rotation.errors.ParseError` (or :class:`~rotation.errors.ValidationError`)
 naming the file, the 1-based line of the decoded text and the column where known, what is wrong and
-how to fix it.
+how to fix it. A file that is not UTF-8 is still read (as Windows-1252, then Latin-1), but when it
+then fails to parse, :func:`explains_encoding` adds to the message where its first non-UTF-8 byte is
+and how to save it as UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -16,7 +21,9 @@ import pandas as pd
 from rotation.errors import ParseError, ValidationError
 
 __all__ = ["sniff_html", "decode", "split_lines", "csv_cells", "strip_trailing_blank", "body_rows", "date_index",
-           "check_increasing", "to_float"]
+           "check_increasing", "to_float", "encoding_note", "explains_encoding"]
+
+_Reader = TypeVar("_Reader", bound=Callable[..., Any])
 
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml", b"<title", b"<script", b"<meta")
 
@@ -75,6 +82,50 @@ def decode(data: bytes, source: str) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             return data.decode("latin-1")
+
+
+def encoding_note(data: bytes) -> str | None:
+    """Where a text file stops being UTF-8 and how to fix it, in words; None for UTF-8 (or binary) bytes.
+
+    Names the 1-based line (counted as :func:`split_lines` counts) and the first byte that is not UTF-8,
+    with the character Windows-1252 / Latin-1 read it as.
+    """
+    if b"\x00" in data[:4096]:
+        return None  # binary: decode() refuses it with its own reason
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start].replace(b"\r\n", b"\n")
+        line = 1 + head.count(b"\n") + head.count(b"\r")
+        byte = data[exc.start : exc.start + 1]
+        shown = byte.decode("cp1252", errors="replace")
+        return (
+            f"The file is not UTF-8 text: line {line} holds the byte 0x{byte.hex().upper()} ({shown!r} in "
+            "Latin-1/Windows-1252), so it was saved in another encoding, e.g. by a spreadsheet or an editor set to "
+            "Latin-1. Fix: save it as UTF-8 (in Excel: 'CSV UTF-8'), or download the original file again"
+        )
+    return None
+
+
+def explains_encoding(reader: _Reader) -> _Reader:
+    """Decorate ``reader(data, source, ...)``: a ParseError of a file that is not UTF-8 also says so.
+
+    The note is :func:`encoding_note`'s.
+
+    The error keeps its type, file, line and column; the note is added once.
+    """
+
+    @functools.wraps(reader)
+    def read(data: bytes, source: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return reader(data, source, *args, **kwargs)
+        except ParseError as exc:
+            note = encoding_note(data)
+            if note is not None and "not UTF-8" not in exc.reason:
+                ParseError.__init__(exc, exc.source, f"{exc.reason}. {note}", line=exc.line, column=exc.column)
+            raise
+
+    return read  # type: ignore[return-value]
 
 
 def split_lines(text: str) -> list[str]:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rotation.data.parsers.common import check_increasing, csv_cells, date_index, decode, split_lines, to_float
+from rotation.data.parsers.common import (
+    check_increasing,
+    csv_cells,
+    date_index,
+    decode,
+    explains_encoding,
+    split_lines,
+    to_float,
+)
 from rotation.errors import ParseError
 
 __all__ = ["FFTable", "FFFile", "read_famafrench"]
@@ -204,6 +212,12 @@ def read_famafrench(data: bytes, source: str) -> FFFile:
     name = source
     if data[:2] == b"PK":
         data, name = _unzip(data, source)
+    return _read_text(data, name)
+
+
+@explains_encoding
+def _read_text(data: bytes, name: str) -> FFFile:
+    """Parse the CSV text of a Ken French file (a zip's member, or the file itself); ``name`` is used in messages."""
     text = decode(data, name)
     lines = split_lines(text)
     n = len(lines)

@@ -14,6 +14,7 @@ from rotation.data.parsers.common import (
     csv_cells,
     date_index,
     decode,
+    explains_encoding,
     split_lines,
     strip_trailing_blank,
     to_float,
@@ -40,6 +41,7 @@ def _fred_date_format(raw_dates: pd.Series) -> tuple[str, str]:
     return "%Y-%m-%d", "YYYY-MM-DD"
 
 
+@explains_encoding
 def read_fred(data: bytes, source: str, series_id: str | None = None) -> pd.Series:
     """Parse a FRED series CSV.
 

@@ -14,6 +14,7 @@ from rotation.data.parsers.common import (
     csv_cells,
     date_index,
     decode,
+    explains_encoding,
     split_lines,
     strip_trailing_blank,
     to_float,
@@ -58,6 +59,7 @@ class _Header:
         return self.cells[self.date_pos]
 
 
+@explains_encoding
 def read_prices(data: bytes, source: str) -> pd.DataFrame:
     """Parse a Yahoo Finance / yfinance daily price CSV.
 
