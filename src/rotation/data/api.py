@@ -271,13 +271,16 @@ def status(store: Store | None = None, check: bool = True, today: dt.date | None
     """One row per catalog dataset that is in the store (``rotation data status``), in catalog order.
 
     Columns: key, source, remote_id, rows, first, last, acquired_at, acquired_by,
-    age_days (calendar days from the last observation to ``today``), stale (True when
+    age_days (calendar days from the last observation to ``today``: ``ROTATION_TODAY`` when set, else this
+    computer's date, as imports use), stale (True when
     the next observation is overdue for the dataset's frequency, see :func:`staleness`),
     sha256, raw_sha256, checksum_ok (the processed and the raw file match their sha256;
     None when ``check`` is False).
     """
+    from rotation.data.processing import today as observation_day
+
     store = store or Store()
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or observation_day().date()  # the day imports use: ROTATION_TODAY, else this computer's date
     rows = []
     with advised():
         manifest = store.manifest()
