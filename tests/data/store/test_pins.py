@@ -172,5 +172,6 @@ def test_pinning_does_not_slow_a_load(store, capsys):
 
 def test_a_released_pin_named_by_the_variable_is_reported(store, monkeypatch, tmp_path):
     monkeypatch.setenv(PIN_ENV, str(tmp_path / "gone.json"))
-    with pytest.raises(StoreProblemError, match="that pin is released: the run that pinned it has ended"):
+    with pytest.raises(StoreProblemError, match="that pin is released: the run that pinned it has ended or was "
+                                                "stopped. Fix: run the notebooks again with `rotation run`"):
         load("DGS10", store=Store(store.root))

@@ -267,11 +267,12 @@ class Store:
         """Read dataset ``key`` (no date filtering), its checksum verified; see :meth:`read_verified`."""
         return self.read_verified(key)[0]
 
-    def read_verified(self, key: str) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
+    def read_verified(self, key: str, *, current: bool = False) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
         """Read dataset ``key`` from the files one manifest names, checking the file's sha256.
 
         ``key`` is the dataset's exact key as the manifest names it (:func:`rotation.data.load`
         accepts any spelling the catalog knows). A dataset stored from a Series is returned as one.
+        The manifest is :meth:`manifest` (a run's pinned version), or with ``current`` the published one.
 
         Returns
         -------
@@ -287,7 +288,7 @@ class Store:
             own); the message names the dataset and the file.
         """
         for attempt in range(5):
-            manifest = self.manifest()
+            manifest = self.current_manifest() if current else self.manifest()
             entry = manifest["datasets"].get(key)
             if entry is None:
                 raise DatasetNotFoundError(f"dataset {key!r} is not in the local store {self.root}")
