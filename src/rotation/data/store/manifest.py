@@ -26,6 +26,7 @@ and is refused like a damaged one, on every read and by ``verify``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,11 @@ def manifest_paths(manifest: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
             yield f"a file held with {rel!r}", extra
 
 
+#: A path of the store's own folders (the fast check; :func:`path_problem` says why another is not one).
+_STORE_PATH = re.compile(r"^(?:processed/(?!\.{1,2}$)[^/\\\x00]+\.parquet"
+                         r"|raw(?:/(?!\.{1,2}(?:/|$))[^/\\\x00]+){2,})$")
+
+
 def path_problem(rel: Any) -> str | None:
     """Why ``rel`` is not a path of the store's own folders (None when it is).
 
@@ -137,6 +143,8 @@ def path_problem(rel: Any) -> str | None:
     either ``processed/<file>.parquet`` or ``raw/<source>/.../<file>``. The check is on the name
     only: a folder you replace with a symbolic link (data on another disk) is read through.
     """
+    if isinstance(rel, str) and _STORE_PATH.match(rel):
+        return None
     if not isinstance(rel, str) or not rel:
         return "not a path"
     if "\\" in rel or "\x00" in rel or rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
