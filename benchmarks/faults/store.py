@@ -293,9 +293,11 @@ def run_during_imports(ctx: Context) -> Held:
         stop.set()
         loop.join()
     # a run killed with SIGKILL (runner and kernel): its pin counts as released
+    tmp = ctx.scratch / "tmp"  # the killed kernel's socket files stay here, not in the shared temporary folder
+    tmp.mkdir()
     killed = subprocess.Popen(cli(ctx, store, "run", "00_data_overview", "--out", ctx.scratch / "killed", "--kernel",
-                                  "python3", "-q"), env=ctx.env, cwd=ctx.scratch, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  "python3", "-q"), env={**ctx.env, "TMPDIR": str(tmp)}, cwd=ctx.scratch,
+                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while not list((store / ".pins").glob("*.json")) and time.time() < deadline and killed.poll() is None:
         time.sleep(0.02)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rotation.data.store.files import atomic_write_bytes, sha256_bytes, sha256_file
@@ -149,8 +149,8 @@ def path_problem(rel: Any) -> str | None:
         return "not a path"
     if "\\" in rel or "\x00" in rel or rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
         return "an absolute path or one with a backslash, outside the store"
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
+    parts = PurePosixPath(rel).parts  # manifest paths are written with "/" on every system
+    if PurePosixPath(rel).as_posix() != rel or ".." in parts:
         return "a path that leaves (or may leave) the store's folders"
     if parts[0] == "processed" and len(parts) == 2 and parts[1].endswith(".parquet"):
         return None
