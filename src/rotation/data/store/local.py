@@ -122,11 +122,6 @@ class Store:
         """The published ``manifest.json`` as a fresh dict, verified as :meth:`manifest` says (writers use this)."""
         return read_manifest(self.manifest_path, self.root)
 
-    @property
-    def pinned(self) -> bool:
-        """This process reads the store through a run's pin (:meth:`manifest`)."""
-        return pins.pinned_manifest(self.root) is not None
-
     def pin(self) -> contextlib.AbstractContextManager[str | None]:
         """Pin the current version for the block and set ``ROTATION_STORE_PIN`` (see :func:`pins.run_pin`)."""
         return pins.run_pin(self.root)
