@@ -113,8 +113,12 @@ def _rebuild_one(store: Store, tx: Any, name: str, chosen: RawCopy, published: M
                  ) -> tuple[str, str, str]:
     """Check and parse one remote file's chosen raw copy and stage it; or refuse it and keep what was published."""
     source, remote_id = name.split("/", 1)
-    data = chosen.path.read_bytes()
-    why = _refusal(chosen, source, remote_id, data)
+    try:
+        data = chosen.path.read_bytes()
+    except OSError as exc:
+        data, why = b"", f"raw file cannot be read ({exc.strerror or exc})"
+    else:
+        why = _refusal(chosen, source, remote_id, data)
     if why is None and not chosen.recorded:
         return (chosen.rel, name, "skipped: no sha256 was recorded for it at import (no .import.json, and the "
                                   f"manifest does not name it); import it with `rotation data import {chosen.path}`")

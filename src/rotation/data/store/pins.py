@@ -120,6 +120,8 @@ def _body(root: Path, manifest: Mapping[str, Any], generation: str) -> bytes:
 def _register(root: Path, manifest: Mapping[str, Any], generation: str) -> Pin:
     """A pin in the store's ``.pins/``, its lock held by this process (OSError when the store is not writable)."""
     folder = root / PINS_DIR
+    if folder.is_symlink():  # the writers' clean-up would not look there
+        raise NotADirectoryError(f"{folder} is a symbolic link")
     folder.mkdir(exist_ok=True)
     stem = f"{generation[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     fd = os.open(folder / f"{stem}.lock", os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
