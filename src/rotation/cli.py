@@ -116,6 +116,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     removed = store.clean() if not problems else None  # leftovers of an interrupted writer (if none is active)
     if removed:
         print(f"removed {len(removed)} file(s) left by an interrupted import or fetch (the manifest did not name them)")
+    for note in store.foreign():  # links and files the store did not create: reported, never removed
+        print(f"note: {note}")
     if not problems:
         n = len(store.manifest()["datasets"])
         left = store.leftovers()

@@ -10,7 +10,8 @@ and this module is the one place that turns it into the command that repairs it:
   ``rotation data import ORIGINAL [--dataset ID] [--end ID=DATE]`` that produced it, or
   ``rotation data fetch KEY`` for a fetched one;
 * a damaged manifest: ``rotation data rebuild``;
-* a refused write, a held lock, a refused read: what to check and to run again.
+* a refused write, a held lock, a refused read: what to check and to run again;
+* a run's pinned store version that is gone (``ROTATION_STORE_PIN``): run again.
 
 The messages users see -- ``rotation data verify``, :func:`rotation.data.load`, the ingest
 functions -- come from here: :func:`repairs` for a verify, :func:`advised` around the store
@@ -43,6 +44,9 @@ def fix(problem: Problem) -> str:
     if problem.kind == "unwritable":
         return (f"make {root} writable and free some space (or choose another store with --data-dir), then run the "
                 "command again.")
+    if problem.kind == "pin-gone":
+        return ("run the notebooks again with `rotation run` (a new run pins the store as it is then); outside "
+                "a run, unset ROTATION_STORE_PIN to read the store as it is.")
     if problem.kind == "locked":
         return ("wait for the other `rotation data import`, `fetch` or `rebuild` to finish and run the command "
                 "again (if no such process is running, the lock is stale and is released automatically).")

@@ -101,8 +101,8 @@ def _read(store: Store, key: str) -> tuple[pd.DataFrame | pd.Series, dict[str, A
     report = fetch([key], store=store, progress=False)
     if not report.ok:
         raise DatasetNotFoundError(not_stored(store.root, key) + f" (fetching it failed: {report.failed[0].detail})")
-    try:
-        return store.read_verified(key)
+    try:  # fetched now: not in a version a run pinned before, so from the store as it is
+        return store.read_verified(key, current=True)
     except DatasetNotFoundError:
         raise DatasetNotFoundError(not_stored(store.root, key)) from None
 

@@ -72,15 +72,25 @@ def kernel_environment() -> Iterator[dict[str, str]]:
     the notebooks' matrices are small, and with ``--jobs 2`` two kernels that each spin a
     BLAS thread per core oversubscribe the cores (measured: about a fifth more wall time on
     2 cores). Every run uses the same count, so results never depend on ``--jobs``.
+
+    The store is pinned for the block (``ROTATION_STORE_PIN``, :mod:`rotation.data.store.pins`): every
+    kernel of the run reads the version of the store the run started with, whatever is imported
+    meanwhile, and the pin is released when the block ends (or the run dies). A grid's pin, already
+    set, is used as it is.
     """
+    from rotation.data.store.pins import PIN_ENV, run_pin
+
     wanted = {"ROTATION_RUN": "1", "MPLBACKEND": KERNEL_MPLBACKEND}
     if "PYTHONHASHSEED" not in os.environ:
         wanted["PYTHONHASHSEED"] = "0"  # deterministic set/dict-of-str ordering in the kernels
     for name in BLAS_THREAD_VARIABLES:
         if name not in os.environ:
             wanted[name] = "1"
-    with temporary_environ(wanted):
-        yield wanted
+    with run_pin(config.data_dir()) as pin:
+        if pin:
+            wanted[PIN_ENV] = pin
+        with temporary_environ(wanted):
+            yield wanted
 
 
 @contextlib.contextmanager
@@ -243,11 +253,19 @@ def execute(job: Job) -> NotebookResult:
         files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name},
         about=title_and_question(job.notebook), started=started, finished=finished, seconds=seconds,
     )
+    manifest["store"] = _store_version(job.env)
     provenance.write_json(paths.manifest, manifest)
     export_html(executed, paths.html, error, stem)
     return NotebookResult(name=stem, notebook=job.notebook, status=status, seconds=seconds, error=error, paths=paths,
                           parameters=dict(job.effective), values=values,
                           kernel_python=kernel.get("executable") if kernel else None)
+
+
+def _store_version(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """The store version the run's kernels read (its root and generation), from the run's pin; None if unpinned."""
+    from rotation.data.store.pins import PIN_ENV, pin_record
+
+    return pin_record(env.get(PIN_ENV))
 
 
 def crashed(job: Job, exc: BaseException) -> NotebookResult:

@@ -266,9 +266,13 @@ def run_grid(
     own_client = executor == "dask" and client is None
     if own_client:
         client = connect(scheduler)  # type: ignore[arg-type]
-    try:
-        return _run(grid, notebooks, params, out_dir, kernel, jobs, executor, client, progress, timeout,
-                    notebooks_dir)
+    from rotation import config
+    from rotation.data.store.pins import run_pin
+
+    try:  # one store version for every combination: the pin's variable goes to the workers with ROTATION_*
+        with run_pin(config.data_dir()):
+            return _run(grid, notebooks, params, out_dir, kernel, jobs, executor, client, progress, timeout,
+                        notebooks_dir)
     finally:
         if own_client:
             client.close()

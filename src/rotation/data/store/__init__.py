@@ -17,13 +17,17 @@ The store is changed only in a :meth:`Store.transaction`, the unit of a whole
    sha256), so nothing a reader can see changes;
 3. the new manifest is published by one atomic rename (``os.replace``) -- the
    commit point;
-4. files the new manifest no longer names, and temporary files of a writer that
-   was killed, are removed.
+4. the store's own files that neither the new manifest nor a running ``rotation run``'s
+   pin names, and temporary files of a writer that was killed, are removed -- only
+   names the store makes, never through or of a symbolic link
+   (:mod:`~rotation.data.store.housekeeping`).
 
 A reader (:meth:`Store.read`) opens the manifest once and reads the files it
 names, checking each file's sha256, so it sees the old store or the new one,
 never a mix; the manifest carries a checksum of its own content, so an edited
-value is detected too. A writer killed at any moment leaves the previous manifest
+value is detected too, and every path it names must lie in ``raw/`` or
+``processed/``. The processes of one ``rotation run`` read the version pinned at
+its start (:mod:`~rotation.data.store.pins`). A writer killed at any moment leaves the previous manifest
 in force; its leftover files are removed by the next writer (and reported by
 :meth:`Store.leftovers` until then). :func:`rotation.data.ingest.rebuild` re-creates
 ``processed/`` and the manifest from ``raw/`` alone (:meth:`Store.raw_copies`).
@@ -38,6 +42,8 @@ Modules: :mod:`~rotation.data.store.files` (bytes on disk, sha256, atomic writes
 :mod:`~rotation.data.store.manifest` (the manifest's format and checksum),
 :mod:`~rotation.data.store.transaction` (staging one writer's files),
 :mod:`~rotation.data.store.local` (:class:`Store`: lock, publish, read, verify),
+:mod:`~rotation.data.store.housekeeping` (the store's own files, and removing them),
+:mod:`~rotation.data.store.pins` (a run's pinned version),
 :mod:`~rotation.data.store.problems` (what can be wrong).
 
 Files are created with mode ``0666 & ~umask`` (0644 under the usual umask), so a

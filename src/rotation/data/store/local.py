@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +14,14 @@ from typing import Any
 import pandas as pd
 
 from rotation import config
-from rotation.data.store.files import TMP_SUFFIX, sha256_bytes, sha256_file
+from rotation.data.store import housekeeping, pins
+from rotation.data.store.files import sha256_bytes, sha256_file
 from rotation.data.store.manifest import (
     SIDECAR,
     empty_manifest,
     loose_manifest,
     manifest_checksum,
+    path_problem,
     raw_intact,
     read_manifest,
     referenced,
@@ -56,6 +59,9 @@ class RawCopy:
         When (ISO 8601, UTC), ``""`` when unknown.
     published : bool
         The current manifest names it.
+    recorded : tuple of str
+        The sha256 its import recorded (in ``.import.json`` and in the manifest); empty when
+        neither says (a file put there by hand).
     """
 
     path: Path
@@ -67,6 +73,7 @@ class RawCopy:
     how: str
     acquired_at: str
     published: bool
+    recorded: tuple[str, ...] = ()
 
 
 class Store:
@@ -94,15 +101,30 @@ class Store:
         return empty_manifest()
 
     def manifest(self) -> dict[str, Any]:
-        """The manifest as a dict (an empty one when the store is new), its checksum verified.
+        """The manifest readers use (an empty one when the store is new), its checksum and paths verified.
+
+        In a process of a ``rotation run`` (:data:`~rotation.data.store.pins.PIN_ENV` set to a pin of
+        this store) it is the version pinned at the start of the run (:mod:`~rotation.data.store.pins`),
+        shared by every read of the process: do not change it. Otherwise it is
+        :meth:`current_manifest`.
 
         Raises
         ------
         StoreProblemError
-            The manifest cannot be read, is not valid JSON, has an unknown version, or its
-            content does not match its checksum (edited or damaged).
+            The manifest cannot be read, is not valid JSON, has an unknown version, its content
+            does not match its checksum (edited or damaged) or it names a path outside the store's
+            folders; ``pin-gone`` when the run's pin is released.
         """
+        pinned = pins.pinned_manifest(self.root)
+        return pinned if pinned is not None else self.current_manifest()
+
+    def current_manifest(self) -> dict[str, Any]:
+        """The published ``manifest.json`` as a fresh dict, verified as :meth:`manifest` says (writers use this)."""
         return read_manifest(self.manifest_path, self.root)
+
+    def pin(self) -> contextlib.AbstractContextManager[str | None]:
+        """Pin the current version for the block and set ``ROTATION_STORE_PIN`` (see :func:`pins.run_pin`)."""
+        return pins.run_pin(self.root)
 
     def has(self, key: str) -> bool:
         """True when dataset ``key`` is in the store."""
@@ -158,7 +180,7 @@ class Store:
             the current manifest may be unreadable).
         """
         with self.lock(timeout):
-            base = self.empty_manifest() if replace_all else self.manifest()
+            base = self.empty_manifest() if replace_all else self.current_manifest()
             if not replace_all:
                 self._collect_garbage(base)
             tx = Transaction(self.root, base, json.loads(json.dumps(base)), replace_all=replace_all)
@@ -195,39 +217,35 @@ class Store:
             return tx.stage(source, remote_id, raw_name, raw_bytes, frames, meta, origin, how, facts=facts)
 
     # ------------------------------------------------------------------ housekeeping
+    def _keep(self, manifest: Mapping[str, Any], *, remove_dead_pins: bool = False) -> set[str]:
+        """What must stay: every path ``manifest`` and the store's live pins name."""
+        keep = referenced(manifest)
+        for pinned in pins.live_pin_manifests(self.root, remove_dead=remove_dead_pins):
+            keep |= referenced(pinned)
+        return keep
+
     def leftovers(self, manifest: Mapping[str, Any] | None = None) -> list[str]:
-        """Files under ``raw/`` and ``processed/`` that the manifest does not name, and temporary files.
+        """The store's own files that neither the manifest nor a live run's pin names, and temporary files.
 
         They are what a killed or failed writer left behind (or an old version waiting to be
-        removed); readers never see them. The next writer removes them.
+        removed); readers never see them. The next writer removes them. Files the store did not
+        create are never among them (see :meth:`foreign`).
         """
-        manifest = self.manifest() if manifest is None else manifest
-        named = referenced(manifest)
-        out = [p.name for p in self.root.glob(f".*{TMP_SUFFIX}")] if self.root.exists() else []
-        for top in ("raw", "processed"):
-            base = self.root / top
-            if not base.exists():
-                continue
-            for p in base.rglob("*"):
-                if p.is_file() or p.is_symlink():
-                    rel = p.relative_to(self.root).as_posix()
-                    if rel not in named:
-                        out.append(rel)
-        return sorted(out)
+        manifest = self.current_manifest() if manifest is None else manifest
+        keep = self._keep(manifest)
+        return sorted(rel for rel in housekeeping.survey(self.root).own if rel not in keep)
+
+    def foreign(self) -> list[str]:
+        """What is under ``raw/`` and ``processed/`` that the store did not create (links included), in words.
+
+        Never removed, never followed by a clean-up; reported by ``rotation data verify``.
+        """
+        return [f"{rel} is {what}" for rel, what in housekeeping.survey(self.root).foreign]
 
     def _collect_garbage(self, manifest: Mapping[str, Any]) -> list[str]:
-        """Remove :meth:`leftovers` and empty folders (call with the lock held)."""
-        removed = self.leftovers(manifest)
-        for rel in removed:
-            with contextlib.suppress(FileNotFoundError):
-                (self.root / rel).unlink()
-        for top in ("raw", "processed"):
-            base = self.root / top
-            if base.exists():
-                for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-                    with contextlib.suppress(OSError):
-                        d.rmdir()
-        return removed
+        """Remove :meth:`leftovers`, dead pins and empty id folders (call with the lock held)."""
+        keep = self._keep(manifest, remove_dead_pins=True)
+        return housekeeping.remove_own(self.root, housekeeping.survey(self.root), keep)
 
     def clean(self, timeout: float = 0.0) -> list[str] | None:
         """Remove leftovers if no writer is active (None when one is: they may be its files)."""
@@ -235,7 +253,7 @@ class Store:
             return []
         try:
             with self.lock(timeout):
-                return self._collect_garbage(self.manifest())
+                return self._collect_garbage(self.current_manifest())
         except StoreError:
             return None
 
@@ -244,11 +262,12 @@ class Store:
         """Read dataset ``key`` (no date filtering), its checksum verified; see :meth:`read_verified`."""
         return self.read_verified(key)[0]
 
-    def read_verified(self, key: str) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
+    def read_verified(self, key: str, *, current: bool = False) -> tuple[pd.DataFrame | pd.Series, dict[str, Any]]:
         """Read dataset ``key`` from the files one manifest names, checking the file's sha256.
 
         ``key`` is the dataset's exact key as the manifest names it (:func:`rotation.data.load`
         accepts any spelling the catalog knows). A dataset stored from a Series is returned as one.
+        The manifest is :meth:`manifest` (a run's pinned version), or with ``current`` the published one.
 
         Returns
         -------
@@ -264,7 +283,7 @@ class Store:
             own); the message names the dataset and the file.
         """
         for attempt in range(5):
-            manifest = self.manifest()
+            manifest = self.current_manifest() if current else self.manifest()
             entry = manifest["datasets"].get(key)
             if entry is None:
                 raise DatasetNotFoundError(f"dataset {key!r} is not in the local store {self.root}")
@@ -275,6 +294,10 @@ class Store:
                 # a writer may have published a new manifest and removed this file: read it again
                 if attempt < 4 and self._manifest_changed(manifest):
                     continue
+                if pins.pinned_manifest(self.root) is manifest:
+                    what = (f"the store file {path} of dataset {key!r} is gone: this process reads the store version "
+                            "pinned at the start of its run, and a writer that could not see the pin removed it")
+                    raise StoreProblemError(Problem("pin-gone", entry["path"], what, self.root, key)) from None
                 raise self._dataset_problem("processed-missing", key, manifest,
                                             f"the store file {path} of dataset {key!r} is missing") from None
             except OSError as exc:
@@ -333,7 +356,7 @@ class Store:
         see :meth:`leftovers`. :func:`rotation.data.advice.repairs` adds the repair of each.
         """
         try:
-            manifest = self.manifest()
+            manifest = self.current_manifest()
         except StoreProblemError as exc:
             return [exc.problem]
         problems: list[Problem] = []
@@ -362,6 +385,11 @@ class Store:
             elif sha256_file(p) != e["sha256"]:
                 what = f"processed file of dataset {key!r} does not match its checksum (modified or truncated)"
                 problems.append(Problem("processed-damaged", e["path"], what, self.root, key, rf, intact))
+        reported = {p.path for p in problems}
+        for rel, h in sorted((manifest.get("held") or {}).items()):
+            if rel not in reported:
+                problems.append(Problem("raw-damaged", rel, h.get("why", "held by a rebuild that could not use it"),
+                                        self.root, remote=h.get("remote") or None))
         return problems
 
     # ------------------------------------------------------------------ raw copies (for a rebuild)
@@ -370,32 +398,60 @@ class Store:
 
         The manifest is read as far as it can be (a damaged one may still name paths, a missing
         one nothing): :func:`rotation.data.ingest.rebuild` re-creates ``processed/`` and the
-        manifest from these alone. Call it with the writer lock held.
+        manifest from these alone. Folders linked from elsewhere (data on another disk) are read
+        through. Call it with the writer lock held.
         """
         try:
-            current = self.manifest()
+            current = self.current_manifest()
         except StoreError:
             current = loose_manifest(self.manifest_path)
-        by_path = {rf["path"]: rf for rf in current.get("remote_files", {}).values() if isinstance(rf, dict)}
-        raw_root = self.root / "raw"
-        if not raw_root.exists():
-            return []
-        out = []
-        for p in sorted(p for p in raw_root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            rel = p.relative_to(self.root).as_posix()
-            info: dict[str, Any] = {}
-            side = p.parent / SIDECAR
-            if side.exists():
-                with contextlib.suppress(OSError, ValueError):
-                    info = json.loads(side.read_text(encoding="utf-8"))
-            old = by_path.get(rel, {})
-            out.append(RawCopy(
-                path=p, rel=rel, source=info.get("source") or old.get("source"),
-                remote_id=info.get("remote_id") or old.get("remote_id"),
-                options=info.get("options") or old.get("options") or {},
-                origin=info.get("origin") or old.get("origin") or str(p),
-                how=info.get("acquired_by") or old.get("acquired_by") or "import",
-                acquired_at=info.get("acquired_at") or old.get("acquired_at") or "",
-                published=rel in by_path,
-            ))
-        return out
+        by_path = {rf["path"]: rf for rf in current.get("remote_files", {}).values()
+                   if isinstance(rf, dict) and not path_problem(rf.get("path"))}
+        return [_raw_copy(self.root, p, by_path) for p in _raw_files(self.root / "raw")]
+
+
+def _raw_files(raw_root: Path) -> list[Path]:
+    """The files under ``raw/`` (not hidden), each real folder once: the store's own folders first, then the
+    folders linked from elsewhere (data on another disk), read through."""
+    seen: set[str] = set()
+    out: list[Path] = []
+    links: list[str] = []
+
+    def walk(top: str, follow: bool) -> None:
+        for folder, dirs, names in os.walk(top, followlinks=follow):
+            real = os.path.realpath(folder)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs.sort()
+            if not follow:
+                links.extend(os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d)))
+            out.extend(Path(folder) / n for n in names
+                       if not n.startswith(".") and os.path.isfile(os.path.join(folder, n)))
+
+    walk(str(raw_root), False)
+    for link in sorted(links):
+        walk(link, True)
+    return sorted(out)
+
+
+def _raw_copy(root: Path, p: Path, by_path: Mapping[str, Mapping[str, Any]]) -> RawCopy:
+    rel = p.relative_to(root).as_posix()
+    info: dict[str, Any] = {}
+    side = p.parent / SIDECAR
+    if side.exists():
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(side.read_text(encoding="utf-8"))
+            info = loaded if isinstance(loaded, dict) else {}
+    old = by_path.get(rel, {})
+    recorded = tuple(dict.fromkeys(s for s in (info.get("sha256"), old.get("sha256")) if isinstance(s, str)))
+    return RawCopy(
+        path=p, rel=rel, source=info.get("source") or old.get("source"),
+        remote_id=info.get("remote_id") or old.get("remote_id"),
+        options=info.get("options") or old.get("options") or {},
+        origin=info.get("origin") or old.get("origin") or str(p),
+        how=info.get("acquired_by") or old.get("acquired_by") or "import",
+        acquired_at=info.get("acquired_at") or old.get("acquired_at") or "",
+        published=rel in by_path, recorded=recorded,
+    )

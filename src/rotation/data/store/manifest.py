@@ -8,24 +8,35 @@ Its content::
                                               "versions", ...}},
      "datasets": {"<key>": {"path": "processed/<key>-<sha[:16]>.parquet", "sha256", "rows", "first", "last",
                             "frequency", "units", "shape", "remote_file", "raw_sha256", ...}},
+     "held": {"raw/<source>/<id>/<name>": {"remote_file", "why", "remote", "files"}},   (only when not empty)
      "checksum": "<sha256 of the rest, canonical JSON>"}
 
 Each raw file has a sidecar ``.import.json`` next to it (how it was imported), named by the
-manifest too. Version 1 manifests (no checksum) are still read.
+manifest too. ``held`` names raw files a rebuild could not use (modified since their import, or
+no longer parsable), kept as evidence with the files of their last published datasets: nothing a
+manifest names is ever removed, and ``Store.verify`` reports each until the original is imported
+again. Version 1 manifests (no checksum) are still read.
+
+Every path a manifest names is relative to the store's root and lies in its own folders:
+``processed/<file>.parquet`` or ``raw/<source>/.../<file>``, no ``..``, no absolute path
+(:func:`path_problem`). A manifest naming anything else was edited, whatever its checksum says,
+and is refused like a damaged one, on every read and by ``verify``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from pathlib import Path
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rotation.data.store.files import atomic_write_bytes, sha256_bytes, sha256_file
 from rotation.data.store.problems import Problem, StoreProblemError
 
 __all__ = ["MANIFEST_VERSION", "READABLE_VERSIONS", "SIDECAR", "manifest_checksum", "raw_id", "empty_manifest",
-           "read_manifest", "write_manifest", "loose_manifest", "referenced", "raw_intact", "remote_file_intact"]
+           "read_manifest", "check_manifest", "write_manifest", "loose_manifest", "referenced", "raw_intact",
+           "remote_file_intact", "path_problem", "manifest_paths"]
 
 MANIFEST_VERSION = 2
 #: Manifest versions this code reads (version 1: no manifest checksum, files named ``<key>.parquet``).
@@ -54,13 +65,14 @@ def empty_manifest() -> dict[str, Any]:
 
 
 def read_manifest(path: Path, root: Path) -> dict[str, Any]:
-    """The manifest at ``path`` (of the store at ``root``), its checksum verified; empty when there is none.
+    """The manifest at ``path`` (of the store at ``root``), its checksum and paths verified; empty when there is none.
 
     Raises
     ------
     StoreProblemError
         ``unreadable`` (the filesystem refused the read) or ``manifest-damaged`` (not valid JSON,
-        an unknown version, or a content that does not match its checksum).
+        an unknown version, a content that does not match its checksum, or a path outside the
+        store's own folders).
     """
     try:
         text = path.read_bytes()
@@ -69,27 +81,87 @@ def read_manifest(path: Path, root: Path) -> dict[str, Any]:
     except OSError as exc:
         raise StoreProblemError(Problem("unreadable", path.name, f"cannot read the store manifest {path}: {exc}",
                                         root)) from exc
-
-    def damaged(what: str) -> StoreProblemError:
-        return StoreProblemError(Problem("manifest-damaged", path.name, f"the store manifest {path} {what}", root))
-
     try:
         data = json.loads(text.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise damaged(f"is not valid JSON ({exc}), e.g. truncated") from exc
+        raise _damaged(path, root, f"is not valid JSON ({exc}), e.g. truncated") from exc
+    return check_manifest(data, path, root)
+
+
+def _damaged(path: Path, root: Path, what: str) -> StoreProblemError:
+    return StoreProblemError(Problem("manifest-damaged", path.name, f"the store manifest {path} {what}", root))
+
+
+def check_manifest(data: Any, path: Path, root: Path) -> dict[str, Any]:
+    """``data`` (a parsed manifest read from ``path``) with its version, checksum and every path it names checked.
+
+    Raises
+    ------
+    StoreProblemError
+        ``manifest-damaged``: an unknown version, a content that does not match its checksum, or
+        a path outside the store's own folders (see :func:`path_problem`).
+    """
     if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
         version = data.get("version") if isinstance(data, dict) else None
-        raise damaged(f"has version {version!r}, this rotation reads {READABLE_VERSIONS}")
+        raise _damaged(path, root, f"has version {version!r}, this rotation reads {READABLE_VERSIONS}")
     if data["version"] >= 2 and data.get("checksum") != manifest_checksum(data):
-        raise damaged("does not match its own checksum: it was edited or damaged after it was written")
+        raise _damaged(path, root, "does not match its own checksum: it was edited or damaged after it was written")
     data.setdefault("remote_files", {})
     data.setdefault("datasets", {})
+    try:
+        for what, rel in manifest_paths(data):
+            why = path_problem(rel)
+            if why:
+                raise _damaged(path, root, f"names {rel!r} for {what}, {why}: it was edited (its checksum proves "
+                                           "nothing against an edit that recomputed it), so it is not used")
+    except (AttributeError, KeyError, TypeError) as exc:
+        raise _damaged(path, root, f"is not laid out as a store manifest ({type(exc).__name__}: {exc})") from exc
     return data
+
+
+def manifest_paths(manifest: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """``(what, path)`` for every path the manifest names (datasets, raw files, held files)."""
+    for key, e in manifest["datasets"].items():
+        yield f"dataset {key!r}", e["path"]
+    for name, rf in manifest["remote_files"].items():
+        yield f"the raw file of {name!r}", rf["path"]
+    for rel, h in (manifest.get("held") or {}).items():
+        yield "a held raw file", rel
+        for extra in h.get("files", []):
+            yield f"a file held with {rel!r}", extra
+
+
+#: A path of the store's own folders (the fast check; :func:`path_problem` says why another is not one).
+_STORE_PATH = re.compile(r"^(?:processed/(?!\.{1,2}$)[^/\\\x00]+\.parquet"
+                         r"|raw(?:/(?!\.{1,2}(?:/|$))[^/\\\x00]+){2,})$")
+
+
+def path_problem(rel: Any) -> str | None:
+    """Why ``rel`` is not a path of the store's own folders (None when it is).
+
+    A store path is relative, written with ``/``, without ``.``, ``..`` or empty parts, and is
+    either ``processed/<file>.parquet`` or ``raw/<source>/.../<file>``. The check is on the name
+    only: a folder you replace with a symbolic link (data on another disk) is read through.
+    """
+    if isinstance(rel, str) and _STORE_PATH.match(rel):
+        return None
+    if not isinstance(rel, str) or not rel:
+        return "not a path"
+    if "\\" in rel or "\x00" in rel or rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
+        return "an absolute path or one with a backslash, outside the store"
+    parts = PurePosixPath(rel).parts  # manifest paths are written with "/" on every system
+    if PurePosixPath(rel).as_posix() != rel or ".." in parts:
+        return "a path that leaves (or may leave) the store's folders"
+    if parts[0] == "processed" and len(parts) == 2 and parts[1].endswith(".parquet"):
+        return None
+    if parts[0] == "raw" and len(parts) >= 3:
+        return None
+    return "outside the store's own folders (processed/<file>.parquet or raw/<source>/.../<file>)"
 
 
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
     """Publish ``manifest`` at ``path`` in one atomic replace, as the current version with its checksum."""
-    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    body = {k: v for k, v in manifest.items() if k != "checksum" and not (k == "held" and not v)}
     body["version"] = MANIFEST_VERSION
     body["checksum"] = manifest_checksum(body)
     text = json.dumps(body, indent=2, sort_keys=True) + "\n"
@@ -106,11 +178,16 @@ def loose_manifest(path: Path) -> dict[str, Any]:
 
 
 def referenced(manifest: Mapping[str, Any]) -> set[str]:
-    """Every path (relative to the store root) the manifest names: processed files, raw files, their sidecars."""
+    """Every path (relative to the store root) the manifest names: processed files, raw files, their sidecars,
+    and the files it holds (raw files a rebuild could not use and the files kept with them)."""
     named = {e["path"] for e in manifest["datasets"].values()}
     for rf in manifest["remote_files"].values():
         named.add(rf["path"])
         named.add(str(Path(rf["path"]).parent / SIDECAR))
+    for rel, h in (manifest.get("held") or {}).items():
+        named.add(rel)
+        named.add(str(Path(rel).parent / SIDECAR))
+        named.update(h.get("files", []))
     return named
 
 

@@ -17,12 +17,13 @@ __all__ = ["Problem", "ProblemKind", "StoreProblemError", "storage_problem"]
 ProblemKind = Literal[
     "manifest-damaged",  # not JSON, an unknown version, or its content does not match its checksum
     "raw-missing",
-    "raw-damaged",  # another size or sha256 than the manifest says
+    "raw-damaged",  # another size or sha256 than the manifest says, or held by a rebuild that could not use it
     "processed-missing",
     "processed-damaged",  # another sha256 than the manifest says, or not parquet
     "unreadable",  # the filesystem refused a read (permissions)
     "unwritable",  # the filesystem refused a write (read-only, full); nothing was changed
     "locked",  # another writer held the lock for the whole timeout
+    "pin-gone",  # the store version pinned for a run (ROTATION_STORE_PIN) is released or its files are gone
 ]
 
 

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from rotation.data.store.files import atomic_write_bytes, sha256_bytes, sha256_file
-from rotation.data.store.manifest import SIDECAR, raw_id, referenced, remote_file_intact
+from rotation.data.store.manifest import SIDECAR, path_problem, raw_id, referenced, remote_file_intact
 from rotation.data.store.problems import storage_problem
 
 __all__ = ["Transaction", "CommitResult"]
@@ -112,6 +112,7 @@ class Transaction:
         """
         manifest = self.manifest
         name = f"{source}/{remote_id}"
+        self._release_held(name)  # this remote file parsed again: what a rebuild held of it is settled
         raw_sha = sha256_bytes(raw_bytes)
         end = meta.get("end")
         options = {"end": None if end is None else str(pd.Timestamp(end).date())}
@@ -161,6 +162,39 @@ class Transaction:
         }
         manifest["datasets"].update(entries)
         return CommitResult(name, "updated" if prev else "added", tuple(frames), raw_rel, raw_sha)
+
+    def hold(self, rel: str, remote_file: str, why: str, remote: Mapping[str, Any],
+             published: Mapping[str, Any] | None = None, files: Sequence[str] = ()) -> tuple[str, ...]:
+        """Keep raw file ``rel``, which could not be used (modified since its import, or no longer parsable).
+
+        The new manifest names it under ``held``, with ``files`` (e.g. the datasets a damaged manifest
+        named for it): no clean-up removes them and ``Store.verify`` reports the file, with the repair
+        ``remote`` allows, until its remote file is imported again. When ``published`` (the manifest in
+        force) has the remote file, its entry and datasets are kept as they were published.
+
+        Returns
+        -------
+        tuple of str
+            The datasets kept.
+        """
+        entry: dict[str, Any] = {"remote_file": remote_file, "why": why, "remote": dict(remote)}
+        extra = sorted({f for f in files if not path_problem(f)})
+        if extra:
+            entry["files"] = extra
+        self.manifest.setdefault("held", {})[rel] = entry
+        old = (published or {}).get("remote_files", {}).get(remote_file)
+        if old is None:
+            return ()
+        self.manifest["remote_files"][remote_file] = json.loads(json.dumps(old))
+        kept = tuple(k for k in old.get("datasets", []) if k in published["datasets"])  # type: ignore[index]
+        for key in kept:
+            self.manifest["datasets"][key] = json.loads(json.dumps(published["datasets"][key]))  # type: ignore[index]
+        return kept
+
+    def _release_held(self, remote_file: str) -> None:
+        held = self.manifest.get("held") or {}
+        for rel in [r for r, h in held.items() if h.get("remote_file") == remote_file]:
+            del held[rel]
 
     def _put_dataset(self, key: str, obj: pd.DataFrame | pd.Series, facts: Mapping[str, str]) -> dict[str, Any]:
         """Write one dataset's parquet file (named by its sha256); its manifest fields."""
