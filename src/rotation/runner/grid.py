@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from rotation.errors import ParameterError
+from rotation.notebook.parameters import shown
 from rotation.runner.discovery import select_notebooks
 from rotation.runner.execution import BLAS_THREAD_VARIABLES, check_out_dir, claim_out_dir, new_run_dir, resolve_kernel
 from rotation.runner.robustness import ROBUSTNESS_PAGE, write_grid_file, write_grid_pages
@@ -109,7 +110,8 @@ def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
     """Refuse a grid with an unknown name or any value the notebooks' rules refuse (before anything runs).
 
     Each value is checked alone with :func:`rotation.runner.plan_parameters`; the error names the grid
-    parameter and the offending value.
+    parameter and the offending value. Then each combination, for the rules between parameters
+    (:data:`rotation.notebook.rules.RELATIONS`: ``start <= end``...).
     """
     from rotation.runner.parameters import notebook_parameters, plan_parameters
 
@@ -122,7 +124,13 @@ def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
             try:
                 plan_parameters(list(notebooks), {**dict(params or {}), name: value}, specs)
             except ParameterError as exc:
-                raise ParameterError(f"grid value {name}={value!r} is refused: {exc}") from None
+                raise ParameterError(f"grid value {name}={shown(value)} is refused: {exc}") from None
+    for combo in combinations(grid):  # the rules between parameters (start <= end...) on each combination
+        try:
+            plan_parameters(list(notebooks), {**dict(params or {}), **combo}, specs)
+        except ParameterError as exc:
+            given = ", ".join(f"{k}={shown(v)}" for k, v in combo.items())
+            raise ParameterError(f"grid combination {given} is refused: {exc}") from None
 
 
 def skip_reason(combo: Mapping[str, object]) -> str | None:
