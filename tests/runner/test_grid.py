@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from rotation.errors import ParameterError
+from rotation.runner import grid as grid_mod
 from rotation.runner.grid import GridSummary, check_grid, combinations, combo_label, parse_grid, run_grid
 from rotation.runner.robustness import format_robustness
 
@@ -121,6 +122,31 @@ def test_one_blas_thread_per_kernel_and_environment_restored(nbdir, kernel, tmp_
     import os
 
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+# --------------------------------------------------------------------------- folder names (issue 26)
+
+
+def test_labels_that_would_collide_get_distinct_folders():
+    """x/y, x?y and x y all read x_y once unsafe characters are replaced: a digest of the exact value tells them
+    apart; a value that needs no replacing keeps its plain name; names differing only in case are told apart too."""
+    combos = [{"label": v} for v in ("x/y", "x?y", "x y", "x_y", "X_Y", "a" * 300)]
+    labels = grid_mod.combo_labels(combos)
+    assert len({lab.casefold() for lab in labels}) == len(combos)
+    assert labels[3] == "label-x_y" and labels[0].startswith("label-x_y_") and len(labels[0]) == len("label-x_y") + 9
+    assert max(len(lab) for lab in labels) <= grid_mod.LABEL_MAX + 9
+    assert grid_mod.combo_label({"label": "x/y"}) == labels[0]  # the same combination, the same folder
+
+
+def test_colliding_grid_values_run_into_three_folders(nbdir, kernel, tmp_path):
+    summary = run_grid(["00"], {"label": ["x/y", "x?y", "x y"]}, out=tmp_path / "g", jobs=2, kernel_name=kernel,
+                       progress=False, notebooks_dir=nbdir, timeout=120)
+    assert summary.ok, summary.to_text()
+    folders = [c["folder"] for c in summary.combos]
+    assert len(set(folders)) == 3
+    for c in summary.combos:
+        manifest = json.loads((tmp_path / "g" / c["folder"] / "00_toy/manifest.json").read_text())
+        assert manifest["parameters"]["label"] == c["parameters"]["label"]
 
 
 # --------------------------------------------------------------------------- notebook 01, local and Dask

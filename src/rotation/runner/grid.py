@@ -27,6 +27,7 @@ and to ``out``; write access to ``out`` for the results, which come back as file
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 import itertools
 import multiprocessing
 import os
@@ -43,8 +44,8 @@ from rotation.runner.discovery import select_notebooks
 from rotation.runner.execution import BLAS_THREAD_VARIABLES, check_out_dir, claim_out_dir, new_run_dir, resolve_kernel
 from rotation.runner.robustness import ROBUSTNESS_PAGE, write_grid_file, write_grid_pages
 
-__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
-           "connect", "DASK_CONNECT_TIMEOUT"]
+__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "combo_labels", "skip_reason", "run_grid",
+           "GridSummary", "connect", "DASK_CONNECT_TIMEOUT", "LABEL_MAX"]
 
 
 def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[object]]:
@@ -99,10 +100,38 @@ def combinations(grid: Mapping[str, Sequence[object]]) -> list[dict[str, object]
     return [dict(zip(names, vals, strict=True)) for vals in itertools.product(*(grid[n] for n in names))]
 
 
+LABEL_MAX = 100
+"""Longest folder name of a combination before its digest (the combination's values in full are in grid.json)."""
+
+
 def combo_label(combo: Mapping[str, object]) -> str:
-    """A folder name for one combination, e.g. ``proxy-iwm_spy__start-1963-07-31``."""
-    parts = [f"{k}-{v}" for k, v in combo.items()]
-    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", "__".join(parts)) or "default"
+    """A folder name for one combination, e.g. ``proxy-iwm_spy__start-1963-07-31``.
+
+    Characters other than letters, digits and ``_.=-`` become ``_``; when that changed the text (``x/y``,
+    ``x?y`` and ``x y`` would all read ``x_y``) or it is longer than :data:`LABEL_MAX`, the first 8 hex
+    digits of the exact text's SHA-256 are appended, so different combinations get different folders.
+    """
+    text = "__".join(f"{k}-{v}" for k, v in combo.items())
+    safe = re.sub(r"[^A-Za-z0-9_.=-]+", "_", text)
+    if safe == text and len(safe) <= LABEL_MAX:
+        return safe or "default"
+    return f"{safe[:LABEL_MAX]}_{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def combo_labels(combos: Sequence[Mapping[str, object]]) -> list[str]:
+    """:func:`combo_label` of each combination, made unique ignoring case (``-2``, ``-3``... on a clash) so
+    that no two combinations share a folder, on case-insensitive file systems too."""
+    seen: set[str] = set()
+    labels = []
+    for combo in combos:
+        label = base = combo_label(combo)
+        n = 2
+        while label.casefold() in seen:
+            label = f"{base}-{n}"
+            n += 1
+        seen.add(label.casefold())
+        labels.append(label)
+    return labels
 
 
 def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
@@ -295,8 +324,8 @@ def _plan(grid: Mapping[str, Sequence[object]], notebooks: list[Path], params: M
     env = _rotation_env()
     combos: list[dict[str, Any]] = []
     todo: list[Task] = []
-    for combo in combinations(grid):
-        label = combo_label(combo)
+    all_combos = combinations(grid)
+    for combo, label in zip(all_combos, combo_labels(all_combos), strict=True):
         entry: dict[str, Any] = {"label": label, "parameters": combo, "folder": label}
         reason = skip_reason(combo)
         if reason:
