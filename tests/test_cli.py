@@ -405,6 +405,12 @@ def test_results_table_json_and_ipynb(tmp_path):
     assert code == 1 and "does not exist" in err
 
 
+def test_large_grid_flag_belongs_to_a_grid(tmp_path):
+    code, _, err = run(["run", "01", "--large-grid", "--out", tmp_path / "x"])
+    assert code == 1 and "--large-grid allows a grid of more than 200 combinations; add --grid" in err
+    assert not (tmp_path / "x").exists()
+
+
 def test_run_and_results_help_carry_examples(capsys):
     for cmd in ("run", "results"):
         with pytest.raises(SystemExit):

@@ -33,7 +33,8 @@ from rotation.runner.status import NotebookError, NotebookResult, notebook_paths
 
 __all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES",
            "kernel_environment", "temporary_environ", "ipc_kernel_manager", "run_jobs", "now", "title_and_question",
-           "new_run_dir", "check_out_dir", "claim_out_dir", "make_jobs", "label"]
+           "new_run_dir", "check_out_dir", "claim_out_dir", "make_jobs", "label",
+           "available_cores", "cap_jobs"]
 
 # Headless plotting in the kernels.  The inline backend renders with Agg (no GUI) *and* puts figures into the
 # executed notebook; the notebooks' check cell selects it too, for runs outside `rotation run`.
@@ -268,13 +269,36 @@ def crashed(job: Job, exc: BaseException) -> NotebookResult:
                           parameters=dict(job.effective))
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def cap_jobs(jobs: int) -> tuple[int, str | None]:
+    """``jobs`` capped at :func:`available_cores`, and the note saying so (None when not capped).
+
+    Each job is a process with a kernel of its own (a few hundred MB): more jobs than cores only compete
+    for the cores and the memory, so a run never starts more.
+    """
+    cores = available_cores()
+    if jobs <= cores:
+        return jobs, None
+    return cores, (f"--jobs {jobs:,} is more than the {cores} core(s) this machine gives the run; running {cores} at "
+                   "a time (each job is a process with a kernel of its own)")
+
+
 def run_jobs(job_list: Sequence[Job], jobs: int, progress: bool) -> list[NotebookResult]:
-    """Execute the jobs (in ``jobs`` spawned processes when > 1); results in job order."""
+    """Execute the jobs (in ``jobs`` spawned processes when > 1, at most :func:`available_cores`); results in job
+    order."""
     from tqdm import tqdm
 
     results: list[NotebookResult | None] = [None] * len(job_list)
     bar = tqdm(total=len(job_list), desc="notebooks", unit="nb", file=sys.stderr, disable=not progress)
     try:
+        jobs = min(jobs, available_cores())
         if jobs == 1 or len(job_list) == 1:
             for i, job in enumerate(job_list):
                 bar.set_postfix_str(job.notebook.stem)

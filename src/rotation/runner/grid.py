@@ -29,6 +29,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import itertools
+import math
 import multiprocessing
 import os
 import re
@@ -41,11 +42,18 @@ from typing import Any
 from rotation.errors import ParameterError
 from rotation.notebook.parameters import shown
 from rotation.runner.discovery import select_notebooks
-from rotation.runner.execution import BLAS_THREAD_VARIABLES, check_out_dir, claim_out_dir, new_run_dir, resolve_kernel
+from rotation.runner.execution import (
+    BLAS_THREAD_VARIABLES,
+    available_cores,
+    check_out_dir,
+    claim_out_dir,
+    new_run_dir,
+    resolve_kernel,
+)
 from rotation.runner.robustness import ROBUSTNESS_PAGE, write_grid_file, write_grid_pages
 
-__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "combo_labels", "skip_reason", "run_grid",
-           "GridSummary", "connect", "DASK_CONNECT_TIMEOUT", "LABEL_MAX"]
+__all__ = ["parse_grid", "check_grid", "check_grid_size", "combinations", "combo_label", "combo_labels",
+           "skip_reason", "run_grid", "GridSummary", "connect", "DASK_CONNECT_TIMEOUT", "GRID_MAX", "LABEL_MAX"]
 
 
 def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[object]]:
@@ -162,6 +170,22 @@ def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
             raise ParameterError(f"grid combination {given} is refused: {exc}") from None
 
 
+GRID_MAX = 200
+"""Most combinations a grid runs without ``--large-grid`` (``allow_large=True``)."""
+
+
+def check_grid_size(grid: Mapping[str, Sequence[object]], n_notebooks: int, allow_large: bool) -> int:
+    """The number of combinations; refused over :data:`GRID_MAX` unless ``allow_large`` (before anything runs)."""
+    n = math.prod(len(v) for v in grid.values())
+    if n > GRID_MAX and not allow_large:
+        sizes = " x ".join(f"{k}: {len(v)} values" for k, v in grid.items())
+        raise ParameterError(
+            f"the grid has {n:,} combinations ({sizes}), more than {GRID_MAX}; each runs the selected notebook(s) "
+            f"in a kernel of its own ({n * n_notebooks:,} notebook runs). Use fewer values, or pass --large-grid "
+            "(allow_large=True) to run it anyway")
+    return n
+
+
 def skip_reason(combo: Mapping[str, object]) -> str | None:
     """Why a combination cannot be served, or None: a proxy whose stored data start after ``start``.
 
@@ -261,6 +285,7 @@ def run_grid(
     notebooks_dir: Path | str | None = None,
     force: bool = False,
     client: Any = None,
+    allow_large: bool = False,
 ) -> GridSummary:
     """Run ``names`` once per combination of ``grid`` (see the module docstring).
 
@@ -271,18 +296,21 @@ def run_grid(
     params : mapping, optional
         Parameters fixed for every combination.
     jobs : int, optional
-        Combinations run at once locally (default: the number of cores).
+        Combinations run at once locally (default, and at most: the number of cores).
     executor : {"local", "dask"}
         ``"dask"`` submits each combination to the Dask cluster at ``scheduler`` (or ``client``).
     client : distributed.Client, optional
         An existing client (e.g. of a ``LocalCluster``) instead of ``scheduler``.
+    allow_large : bool
+        Run a grid of more than :data:`GRID_MAX` combinations (``--large-grid``).
 
     Raises
     ------
     ParameterError
-        Unknown notebook or grid parameter, a refused value, an empty value list, a bad executor, a
-        Dask scheduler that does not answer -- all before anything runs.  A failing combination does
-        not raise: see ``GridSummary.ok`` and each combination's ``status`` and ``error``.
+        Unknown notebook or grid parameter, a refused value, an empty value list, more than :data:`GRID_MAX`
+        combinations without ``allow_large``, a bad executor, a Dask scheduler that does not answer -- all
+        before anything runs.  A failing combination does not raise: see ``GridSummary.ok`` and each
+        combination's ``status`` and ``error``.
     """
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor must be 'local' or 'dask', got {executor!r}")
@@ -296,6 +324,7 @@ def run_grid(
     if not grid:
         raise ParameterError("the grid has no parameters; give at least one, e.g. --grid proxy=ff30_vw,iwm_spy")
     notebooks = select_notebooks(names, notebooks_dir)
+    check_grid_size(grid, len(notebooks), allow_large)
     check_grid(notebooks, grid, params)
     kernel = resolve_kernel(kernel_name)
     out_dir = Path(out).expanduser().resolve() if out is not None else new_run_dir()
@@ -343,7 +372,9 @@ def _failed(exc: BaseException) -> dict[str, Any]:
 
 
 def _run_local(todo: list[Task], done: Callable[[int, dict[str, Any]], None], jobs: int) -> None:
-    """The tasks on a local process pool of ``jobs`` processes (in this process when one at a time)."""
+    """The tasks on a local process pool of ``jobs`` processes, at most the cores (in this process when one at a
+    time)."""
+    jobs = min(jobs, available_cores())
     if jobs == 1 or len(todo) <= 1:
         for i, args in todo:
             done(i, _run_combo(*args))
