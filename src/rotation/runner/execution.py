@@ -41,7 +41,10 @@ __all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
 # ipykernel 7 logs "Kernel is running over TCP without encryption" for every kernel and "KeyboardInterrupt
 # caught in kernel" when nbclient shuts it down; a real failure still reaches the notebook as an error.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# IPython's history is off: a run writes nothing outside its folder and the store (with history on, every
+# kernel appends a session, the injected parameters included, to ~/.ipython/profile_default/history.sqlite).
+# The notebooks' `In` list (what check_parameters reads) does not depend on it.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 # Thread counts of the numerical libraries in the kernels (see kernel_environment).
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
