@@ -14,7 +14,7 @@
 
 Global options: ``--offline`` (same as ROTATION_OFFLINE=1) and ``--data-dir DIR``
 (same as ROTATION_DATA_DIR). Exit codes: 0 ok, 1 something failed or was rejected,
-2 bad usage.
+2 bad usage, 130 stopped by Ctrl-C (SIGINT; 143 for SIGTERM) -- a run stopped so keeps what finished.
 """
 
 from __future__ import annotations
@@ -211,12 +211,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
                             kernel_name=args.kernel, progress=not args.quiet, force=args.force,
                             allow_large=args.large_grid)
         print(gsummary.to_text())
-        return 0 if gsummary.ok else 1
+        return _stopped(gsummary.out_dir) if gsummary.interrupted else 0 if gsummary.ok else 1
     summary = run_notebooks(args.notebooks or None, params=params, out=Path(args.out) if args.out else None,
                             jobs=1 if jobs is None else jobs, kernel_name=args.kernel,
                             progress=not args.quiet, force=args.force)
     print(summary.to_text())
-    return 0 if summary.ok else 1
+    return _stopped(summary.out_dir) if summary.interrupted else 0 if summary.ok else 1
 
 
 def _capped_jobs(jobs: int | None, executor: str) -> int | None:
@@ -229,6 +229,18 @@ def _capped_jobs(jobs: int | None, executor: str) -> int | None:
     if note:
         print(f"note: {note}", file=sys.stderr)
     return capped
+
+
+def _stopped(out_dir: Path) -> int:
+    """Exit status of a run a signal stopped (128 + the signal: 130 for Ctrl-C), with what was kept."""
+    import signal
+
+    from rotation.runner.interrupt import received, signal_name
+
+    sig = received() or signal.SIGINT
+    print(f"interrupted by {signal_name(sig)}: what finished is in {out_dir} (its run page says which notebooks did "
+          "not finish); run again to complete it", file=sys.stderr)
+    return 128 + int(sig)
 
 
 def _is_option(token: str) -> bool:

@@ -41,6 +41,7 @@ from typing import Any
 
 from rotation.errors import ParameterError
 from rotation.notebook.parameters import shown
+from rotation.runner import interrupt
 from rotation.runner.discovery import select_notebooks
 from rotation.runner.execution import (
     BLAS_THREAD_VARIABLES,
@@ -50,6 +51,7 @@ from rotation.runner.execution import (
     new_run_dir,
     resolve_kernel,
 )
+from rotation.runner.partial import finish_interrupted_grid
 from rotation.runner.robustness import ROBUSTNESS_PAGE, write_grid_file, write_grid_pages
 
 __all__ = ["parse_grid", "check_grid", "check_grid_size", "combinations", "combo_label", "combo_labels",
@@ -236,13 +238,13 @@ def _run_combo(names: list[str] | None, params: dict[str, object], out: str, ker
     except Exception as exc:  # noqa: BLE001 - reported as a failed combination
         return _failed(exc)
     failed = [r.error.describe() if r.error else f"{r.name} failed" for r in summary.failed]
-    return {"status": "ok" if summary.ok else "failed", "error": "; ".join(failed),
-            "notebooks": {r.name: r.status for r in summary.results}}
+    status = interrupt.INTERRUPTED if summary.interrupted else "ok" if summary.ok else "failed"
+    return {"status": status, "error": "; ".join(failed), "notebooks": {r.name: r.status for r in summary.results}}
 
 
 @dataclass(frozen=True)
 class GridSummary:
-    """Outcome of :func:`run_grid`: one entry per combination (``status`` ok / skipped / failed)."""
+    """Outcome of :func:`run_grid`: one entry per combination (``status`` ok / skipped / failed / interrupted)."""
 
     out_dir: Path
     grid: dict[str, list[object]]
@@ -250,16 +252,23 @@ class GridSummary:
 
     @property
     def ok(self) -> bool:
-        return all(c["status"] != "failed" for c in self.combos)
+        return all(c["status"] not in ("failed", interrupt.INTERRUPTED) for c in self.combos)
+
+    @property
+    def interrupted(self) -> bool:
+        """A signal (Ctrl-C, SIGTERM) stopped the grid before every combination finished."""
+        return any(c["status"] == interrupt.INTERRUPTED for c in self.combos)
 
     def to_text(self) -> str:
         """The summary table: one line per combination, with the reason or the failing cell."""
         width = max([len("combination")] + [len(c["label"]) for c in self.combos])
-        lines = [f"{'combination':<{width}}  status   detail", f"{'-' * width}  -------  ------"]
+        sw = max([7] + [len(c["status"]) for c in self.combos])
+        lines = [f"{'combination':<{width}}  {'status':<{sw}}  detail", f"{'-' * width}  {'-' * sw}  ------"]
         for c in self.combos:
-            lines.append(f"{c['label']:<{width}}  {c['status']:<7}  {c.get('error') or c.get('reason') or ''}")
-        n = {s: sum(c["status"] == s for c in self.combos) for s in ("ok", "skipped", "failed")}
-        lines.append(f"{n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed; "
+            lines.append(f"{c['label']:<{width}}  {c['status']:<{sw}}  {c.get('error') or c.get('reason') or ''}")
+        n = {s: sum(c["status"] == s for c in self.combos) for s in ("ok", "skipped", "failed", interrupt.INTERRUPTED)}
+        stopped = f", {n[interrupt.INTERRUPTED]} interrupted" if n[interrupt.INTERRUPTED] else ""
+        lines.append(f"{n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed{stopped}; "
                      f"robustness: {self.out_dir / ROBUSTNESS_PAGE}")
         return "\n".join(lines)
 
@@ -373,22 +382,33 @@ def _failed(exc: BaseException) -> dict[str, Any]:
 
 def _run_local(todo: list[Task], done: Callable[[int, dict[str, Any]], None], jobs: int) -> None:
     """The tasks on a local process pool of ``jobs`` processes, at most the cores (in this process when one at a
-    time)."""
+    time). Raises ``KeyboardInterrupt`` when a signal stopped a combination (its workers and kernels stopped)."""
     jobs = min(jobs, available_cores())
     if jobs == 1 or len(todo) <= 1:
         for i, args in todo:
-            done(i, _run_combo(*args))
+            res = _run_combo(*args)
+            done(i, res)
+            if res["status"] == interrupt.INTERRUPTED:
+                raise KeyboardInterrupt
         return
     # spawned like the runner's own pool: no fork of a process that may hold threads
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_run_combo, *args): i for i, args in todo}
+    before = set(multiprocessing.active_children())
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=interrupt.worker_init)
+    try:
+        with interrupt.signals_blocked():  # the workers start with SIGINT/SIGTERM blocked until worker_init
+            futures = {pool.submit(_run_combo, *args): i for i, args in todo}
         for fut in cf.as_completed(futures):
             try:
                 res = fut.result()
             except Exception as exc:  # noqa: BLE001 - a dead worker process
                 res = _failed(exc)
             done(futures[fut], res)
+    except KeyboardInterrupt:
+        interrupt.stop_workers(before)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[str, object] | None, out_dir: Path,
@@ -406,10 +426,14 @@ def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[s
         combos[i].update(res)
         bar.update(1)
 
-    if executor == "dask":
-        _run_dask(todo, done, client)
-    else:
-        _run_local(todo, done, jobs)
+    try:
+        with interrupt.stopping_on_signals():
+            if executor == "dask":
+                _run_dask(todo, done, client)
+            else:
+                _run_local(todo, done, jobs)
+    except KeyboardInterrupt:  # what finished is kept; the rest is recorded as interrupted, with its run pages
+        finish_interrupted_grid(combos, todo)
     bar.close()
     summary = GridSummary(out_dir=out_dir, grid={k: list(v) for k, v in grid.items()}, combos=combos)
     write_grid_file(out_dir, summary.grid, combos)
@@ -448,9 +472,13 @@ def _run_dask(todo: list[Task], done: Callable[[int, dict[str, Any]], None], cli
 
     run_id = uuid.uuid4().hex[:12]  # task keys unique per grid: a reused client must not return old results
     futures = {client.submit(_run_combo, *args, pure=False, key=f"rotation-grid-{run_id}-{i}"): i for i, args in todo}
-    for fut in as_completed(list(futures)):
-        try:
-            res = fut.result()
-        except Exception as exc:  # noqa: BLE001 - a lost worker, a worker without the package
-            res = _failed(exc)
-        done(futures[fut], res)
+    try:
+        for fut in as_completed(list(futures)):
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker, a worker without the package
+                res = _failed(exc)
+            done(futures[fut], res)
+    except KeyboardInterrupt:  # tasks not started are cancelled; a running one finishes on its worker
+        client.cancel(list(futures))
+        raise
