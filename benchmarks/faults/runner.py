@@ -7,6 +7,7 @@ the run (``TMPDIR``): a kernel's command line names its connection file there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -77,9 +78,32 @@ def refused_before_running(ctx: Context, store: Path, args: list[str], needle: s
     return None
 
 
+def kill_all(proc: subprocess.Popen, tmp: Path) -> None:
+    """Kill a run that did not stop: its process group (the command and its workers), then its kernels (each in a
+    session of its own)."""
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    for pid in kernels(tmp):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def bounded(ctx: Context, store: Path, args: list[str], tmp: Path, seconds: float) -> tuple[int | None, str]:
+    """``rotation run ARGS`` in a session of its own, killed with everything it started if it still runs after
+    ``seconds`` (exit status None then): a case must not start hundreds of processes if a fault is back."""
+    proc = ctx.popen("run", *args, "-q", store=store, env={"TMPDIR": str(tmp)}, start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        kill_all(proc, tmp)
+        _, err = proc.communicate()
+        return None, err
+    return proc.returncode, err
+
+
 def ctrl_c(ctx: Context, store: Path, args: list[str], started: Iterator[bool], tmp: Path) -> tuple[int, float, str]:
     """Start ``rotation run ARGS`` in a session of its own; once ``started`` says so, Ctrl-C (SIGINT to the
-    process group); (exit status, seconds to exit, stderr)."""
+    process group); (exit status, seconds to exit, stderr). A run still going a minute later is killed."""
     proc = ctx.popen("run", *args, "-q", store=store, env={"TMPDIR": str(tmp)}, start_new_session=True)
     t0 = time.monotonic()
     for ready in started:
@@ -88,11 +112,12 @@ def ctrl_c(ctx: Context, store: Path, args: list[str], started: Iterator[bool], 
         time.sleep(0.2)
     time.sleep(1.0)
     t1 = time.monotonic()
-    os.killpg(proc.pid, signal.SIGINT)
+    with contextlib.suppress(OSError):  # it may have ended already
+        os.killpg(proc.pid, signal.SIGINT)
     try:
         _, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_all(proc, tmp)
         _, err = proc.communicate()
     return proc.returncode, time.monotonic() - t1, err
 
@@ -112,20 +137,25 @@ def jobs_and_grid_size(ctx: Context) -> Held:
     with private_tmp() as tmp:
         seeds, reps = ",".join(map(str, range(25))), ",".join(map(str, range(1, 21)))
         t0 = time.perf_counter()
-        res = ctx.rotation("run", "01", "--grid", f"seed={seeds}", "--grid", f"null_reps={reps}", "--jobs", "1000",
-                           "--out", str(ctx.scratch / "big"), "-q", store=store, env={"TMPDIR": str(tmp)})
+        status, err = bounded(ctx, store, ["01", "--grid", f"seed={seeds}", "--grid", f"null_reps={reps}", "--jobs",
+                                           "1000", "--out", str(ctx.scratch / "big")], tmp, 30)
         took = time.perf_counter() - t0
-        if res.returncode != 1 or "500 combinations" not in res.stderr or "--large-grid" not in res.stderr:
-            return Held(False, f"500 combinations not refused: exit {res.returncode}, {res.stderr.strip()[-200:]}")
-        if (ctx.scratch / "big").exists() or took > 30:
-            return Held(False, f"refused after {took:.0f} s, or a run folder was written")
+        if status is None:
+            return Held(False, "500 combinations with --jobs 1000 started running (killed after 30 s)")
+        if status != 1 or "500 combinations" not in err or "--large-grid" not in err:
+            return Held(False, f"500 combinations not refused: exit {status}, {err.strip()[-200:]}")
+        if (ctx.scratch / "big").exists():
+            return Held(False, f"refused after {took:.0f} s, but a run folder was written")
         # a grid of 4 with --jobs 1000: capped at the cores, said on stderr; count the kernels alive at once
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         proc = ctx.popen("run", "00", "--grid", "start=1926-07-01,1950-01-31,1970-01-31,1990-01-31", "--jobs", "1000",
-                         "--out", str(ctx.scratch / "small"), "-q", store=store, env={"TMPDIR": str(tmp)})
-        most = 0
+                         "--out", str(ctx.scratch / "small"), "-q", store=store, env={"TMPDIR": str(tmp)},
+                         start_new_session=True)
+        most, t0 = 0, time.monotonic()
         while proc.poll() is None:
             most = max(most, len(kernels(tmp)))
+            if most > cores or time.monotonic() - t0 > 300:
+                kill_all(proc, tmp)
             time.sleep(0.1)
         _, err = proc.communicate()
     if proc.returncode != 0 or f"--jobs 1,000 is more than the {cores} core(s)" not in err:
@@ -150,12 +180,14 @@ def ctrl_c_stops(ctx: Context) -> Held:
             left = kernels(tmp)
             files = sorted(p.name for p in tmp.iterdir())
         pages = [out / "index.html"] if what.startswith("run") else sorted(out.glob("*/index.html"))
-        marked = pages and all("INTERRUPTED" in p.read_text(encoding="utf-8") for p in pages)
+        marked = pages and all(p.is_file() and "INTERRUPTED" in p.read_text(encoding="utf-8") for p in pages)
         if status != 130 or seconds > STOP_SECONDS or left or files or not marked:
             return Held(False, f"{what}: exit {status} after {seconds:.1f} s, kernels left {left}, files left {files}, "
                                f"pages marked {bool(marked)}; {err.strip()[-200:]}")
         if what.startswith("grid"):
-            grid = json.loads((out / "grid.json").read_text())
+            grid = json.loads((out / "grid.json").read_text()) if (out / "grid.json").is_file() else {}
+            if not grid:
+                return Held(False, f"{what}: no grid.json after Ctrl-C")
             if any(c["status"] != "interrupted" for c in grid["combinations"]):
                 return Held(False, f"grid.json after Ctrl-C: {[c['status'] for c in grid['combinations']]}")
         lines.append(f"{what}: exit 130 in {seconds:.1f} s")
