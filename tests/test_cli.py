@@ -405,6 +405,24 @@ def test_results_table_json_and_ipynb(tmp_path):
     assert code == 1 and "does not exist" in err
 
 
+def test_results_says_what_a_path_is_when_it_is_not_a_run(tmp_path):
+    """`rotation results /etc/passwd` said "does not exist" (issue 26): it is a file, not a run folder."""
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0::/root:/bin/sh\n")
+    code, out, err = run(["results", passwd])
+    assert code == 1 and out == ""
+    assert f"{passwd} is a file, not a run folder or an executed notebook (.ipynb); give a run folder" in err
+    assert "does not exist" not in err and "Traceback" not in err
+    code, _, err = run(["results", tmp_path])  # an existing folder without results: what it expected
+    assert code == 1 and "no results.json or executed notebook under" in err
+
+
+def test_large_grid_flag_belongs_to_a_grid(tmp_path):
+    code, _, err = run(["run", "01", "--large-grid", "--out", tmp_path / "x"])
+    assert code == 1 and "--large-grid allows a grid of more than 200 combinations; add --grid" in err
+    assert not (tmp_path / "x").exists()
+
+
 def test_run_and_results_help_carry_examples(capsys):
     for cmd in ("run", "results"):
         with pytest.raises(SystemExit):

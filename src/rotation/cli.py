@@ -9,11 +9,12 @@
     rotation data rebuild                         re-create processed/ and the manifest from raw/
     rotation data list                            the catalog
     rotation run [NOTEBOOK ...] [-p NAME=VALUE ...] [-f params.yaml] [--jobs N] [--out DIR] [--force]
+                 [--grid NAME=V1,V2 ...] [--large-grid] [--executor local|dask] [--scheduler ADDRESS]
     rotation results [PATH] [--json]              what a run (folder or executed .ipynb) recorded
 
 Global options: ``--offline`` (same as ROTATION_OFFLINE=1) and ``--data-dir DIR``
 (same as ROTATION_DATA_DIR). Exit codes: 0 ok, 1 something failed or was rejected,
-2 bad usage.
+2 bad usage, 130 stopped by Ctrl-C (SIGINT; 143 for SIGTERM) -- a run stopped so keeps what finished.
 """
 
 from __future__ import annotations
@@ -192,9 +193,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise ParameterError(f"`grid` (in the -f file) must be a mapping `name: [V1, V2]`, got {grid_spec!r}; "
                              "write e.g. `grid: {proxy: [ff30_vw, iwm_spy]}`, or use --grid NAME=V1,V2")
     is_grid = bool(args.grid) or grid_spec is not None
-    if not is_grid and (args.executor != "local" or args.scheduler):
-        raise ParameterError("--executor/--scheduler run the combinations of a grid; add --grid NAME=V1,V2 "
-                             "(or `grid:` in -f), or drop them for a plain run")
+    if not is_grid and (args.executor != "local" or args.scheduler or args.large_grid):
+        from rotation.runner.grid import GRID_MAX
+
+        what = (f"--large-grid allows a grid of more than {GRID_MAX} combinations" if args.large_grid
+                else "--executor/--scheduler run the combinations of a grid")
+        raise ParameterError(f"{what}; add --grid NAME=V1,V2 (or `grid:` in -f), or drop them for a plain run")
+    jobs = _capped_jobs(args.jobs, args.executor)
     if is_grid:
         from rotation.runner.grid import parse_grid, run_grid
 
@@ -204,15 +209,40 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 raise ParameterError(f"grid parameter {name!r} is both in --grid and the -f file; keep it in one place")
             grid[name] = values
         gsummary = run_grid(args.notebooks or None, grid, params=params, out=Path(args.out) if args.out else None,
-                            jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                            kernel_name=args.kernel, progress=not args.quiet, force=args.force)
+                            jobs=jobs, executor=args.executor, scheduler=args.scheduler,
+                            kernel_name=args.kernel, progress=not args.quiet, force=args.force,
+                            allow_large=args.large_grid)
         print(gsummary.to_text())
-        return 0 if gsummary.ok else 1
+        return _stopped(gsummary.out_dir) if gsummary.interrupted else 0 if gsummary.ok else 1
     summary = run_notebooks(args.notebooks or None, params=params, out=Path(args.out) if args.out else None,
-                            jobs=1 if args.jobs is None else args.jobs, kernel_name=args.kernel,
+                            jobs=1 if jobs is None else jobs, kernel_name=args.kernel,
                             progress=not args.quiet, force=args.force)
     print(summary.to_text())
-    return 0 if summary.ok else 1
+    return _stopped(summary.out_dir) if summary.interrupted else 0 if summary.ok else 1
+
+
+def _capped_jobs(jobs: int | None, executor: str) -> int | None:
+    """``--jobs`` capped at the cores (local runs), saying so on stderr."""
+    if jobs is None or executor != "local" or jobs < 1:
+        return jobs  # the runner refuses jobs < 1 with its own message
+    from rotation.runner.execution import cap_jobs
+
+    capped, note = cap_jobs(jobs)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return capped
+
+
+def _stopped(out_dir: Path) -> int:
+    """Exit status of a run a signal stopped (128 + the signal: 130 for Ctrl-C), with what was kept."""
+    import signal
+
+    from rotation.runner.interrupt import received, signal_name
+
+    sig = received() or signal.SIGINT
+    print(f"interrupted by {signal_name(sig)}: what finished is in {out_dir} (its run page says which notebooks did "
+          "not finish); run again to complete it", file=sys.stderr)
+    return 128 + int(sig)
 
 
 def _is_option(token: str) -> bool:
@@ -341,9 +371,12 @@ def _add_run_command(sub: Any) -> None:
                    help="override a parameter (repeatable); NAME VALUE also works")
     r.add_argument("-f", "--file", help="YAML file of parameters, `name: value` per line (UTF-8)")
     r.add_argument("--jobs", type=int, default=None,
-                   help="notebooks run in parallel (default 1); with --grid, combinations (default: the cores)")
+                   help="notebooks run in parallel (default 1); with --grid, combinations (default: the cores); "
+                        "at most the cores")
     r.add_argument("--grid", action="append", metavar="NAME=V1,V2",
                    help="run every combination of these values (repeatable; or `grid: {name: [v1, v2]}` in -f)")
+    r.add_argument("--large-grid", action="store_true",
+                   help="run a grid of more than 200 combinations (refused without it; each runs its own kernel)")
     r.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="where grid combinations run: local process pool (default) or a Dask cluster")
     r.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler for --executor dask")

@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from rotation.errors import ParameterError
+from rotation.runner import grid as grid_mod
 from rotation.runner.grid import GridSummary, check_grid, combinations, combo_label, parse_grid, run_grid
 from rotation.runner.robustness import format_robustness
 
@@ -121,6 +122,68 @@ def test_one_blas_thread_per_kernel_and_environment_restored(nbdir, kernel, tmp_
     import os
 
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+# --------------------------------------------------------------------------- folder names, sizes, jobs (issue 26)
+
+
+def test_labels_that_would_collide_get_distinct_folders():
+    """x/y, x?y and x y all read x_y once unsafe characters are replaced: a digest of the exact value tells them
+    apart; a value that needs no replacing keeps its plain name; names differing only in case are told apart too."""
+    combos = [{"label": v} for v in ("x/y", "x?y", "x y", "x_y", "X_Y", "a" * 300)]
+    labels = grid_mod.combo_labels(combos)
+    assert len({lab.casefold() for lab in labels}) == len(combos)
+    assert labels[3] == "label-x_y" and labels[0].startswith("label-x_y_") and len(labels[0]) == len("label-x_y") + 9
+    assert max(len(lab) for lab in labels) <= grid_mod.LABEL_MAX + 9
+    assert grid_mod.combo_label({"label": "x/y"}) == labels[0]  # the same combination, the same folder
+
+
+def test_colliding_grid_values_run_into_three_folders(nbdir, kernel, tmp_path):
+    summary = run_grid(["00"], {"label": ["x/y", "x?y", "x y"]}, out=tmp_path / "g", jobs=2, kernel_name=kernel,
+                       progress=False, notebooks_dir=nbdir, timeout=120)
+    assert summary.ok, summary.to_text()
+    folders = [c["folder"] for c in summary.combos]
+    assert len(set(folders)) == 3
+    for c in summary.combos:
+        manifest = json.loads((tmp_path / "g" / c["folder"] / "00_toy/manifest.json").read_text())
+        assert manifest["parameters"]["label"] == c["parameters"]["label"]
+
+
+def test_a_grid_over_the_documented_size_needs_the_flag(nbdir, tmp_path):
+    """25 x 20 = 500 combinations is refused before anything runs (no folder, no process), naming the flag."""
+    grid = {"n": [str(i) for i in range(25)], "label": [f"v{i}" for i in range(20)]}
+    with pytest.raises(ParameterError, match=r"500 combinations \(n: 25 values x label: 20 values\), more than 200"
+                                             r".*--large-grid"):
+        run_grid(["00"], grid, out=tmp_path / "g", jobs=1000, progress=False, notebooks_dir=nbdir)
+    assert not (tmp_path / "g").exists()
+    assert grid_mod.check_grid_size(grid, 1, allow_large=True) == 500
+    assert grid_mod.check_grid_size({"n": ["1"] * grid_mod.GRID_MAX}, 1, allow_large=False) == grid_mod.GRID_MAX
+
+
+def test_jobs_are_capped_at_the_cores(nbdir, kernel, tmp_path, monkeypatch, capsys):
+    """--jobs 1000 on 2 cores runs 2 at a time, saying so; no pool ever gets more workers than cores."""
+    from rotation.cli import main
+    from rotation.runner import execution
+
+    sizes: list[int] = []
+    real = execution.cf.ProcessPoolExecutor
+
+    def spy(*args, **kwargs):
+        sizes.append(kwargs["max_workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execution, "available_cores", lambda: 2)
+    monkeypatch.setattr(grid_mod, "available_cores", lambda: 2)
+    monkeypatch.setattr(execution.cf, "ProcessPoolExecutor", spy)
+    assert execution.cap_jobs(1000) == (2, execution.cap_jobs(1000)[1]) and execution.cap_jobs(2) == (2, None)
+    code = main(["run", str(nbdir / "00_toy.ipynb"), "--grid", "n=1,2,4", "--jobs", "1000", "--kernel", kernel,
+                 "--out", str(tmp_path / "g"), "-q"])
+    assert code == 0
+    assert "--jobs 1,000 is more than the 2 core(s)" in capsys.readouterr().err
+    assert sizes == [2]
+    summary = grid_mod.run_grid(["00"], {"n": ["1", "2", "4"]}, out=tmp_path / "g2", jobs=1000, kernel_name=kernel,
+                                progress=False, notebooks_dir=nbdir, timeout=120)  # the API caps too
+    assert summary.ok and sizes == [2, 2]
 
 
 # --------------------------------------------------------------------------- notebook 01, local and Dask

@@ -535,3 +535,24 @@ def test_kernels_talk_over_unix_sockets_with_one_blas_thread(kernel, quiet_env, 
         assert r.values["threads"] == ["1", "1", "3"]
     assert set(Path(tempfile.gettempdir()).glob("rotation-kernel-*")) == before
     assert os.environ.get("OMP_NUM_THREADS") is None  # restored in this process
+
+
+def test_a_temporary_folder_too_deep_for_a_socket_falls_back_to_tcp(kernel, quiet_env, tmp_path, monkeypatch):
+    """A Unix socket's path has room for about 100 bytes: under a deeper TMPDIR a kernel could never bind its
+    sockets (the run would hang until the start-up timeout), so it uses TCP there."""
+    import os
+    import tempfile
+
+    from rotation.runner.execution import ipc_kernel_manager
+
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    assert ipc_kernel_manager()().transport == "tcp"
+    (tmp_path / "nbs").mkdir()
+    _write(tmp_path / "nbs" / "00_one.ipynb", "x: int = 0", "from rotation.notebook import record\nrecord('x', x)")
+    summary = run_notebooks(None, out=tmp_path / "run", kernel_name=kernel, progress=False, timeout=60,
+                            notebooks_dir=tmp_path / "nbs")
+    assert summary.ok, summary.to_text()
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp")
+    assert ipc_kernel_manager()().transport == ("ipc" if os.name == "posix" else "tcp")

@@ -18,42 +18,43 @@ standard-library ``ast`` (the same names papermill's ``inspect_notebook`` finds 
 ``tests/test_notebooks.py`` checks they agree -- plus help comments written on the line
 above and ``Optional[...]`` annotations, which papermill's line regex misses).
 
-Rules on top of the types (:func:`check_value`):
-
-* ``proxy`` and ``*_proxy``: a key of :data:`rotation.data.PROXIES`;
-* dates -- ``start``, ``end``, ``as_of`` and names ending in ``_date`` or ``_from``:
-  ``""`` or an ISO date ``YYYY-MM-DD``;
-* ints (and list[int] items): ``0 <= value <= 1_000_000`` (``seed``: ``< 2**32``,
-  what numpy accepts); no window, horizon or count in these notebooks needs more;
-* floats: finite.
+Rules on top of the types (:mod:`rotation.notebook.rules`, applied by :func:`check_value` and
+:func:`check_relations`): value lengths, int bounds, finite floats, proxies, dates, and the bounds,
+choices and item checks the notebooks' studies enforce, each declared once by parameter name.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as _dt
-import difflib
 import io
-import math
+import re
 import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rotation.errors import ParameterError
+from rotation.notebook.rules import (
+    INT_MAX,
+    RULES,
+    SEED_MAX,
+    TEXT_MAX,
+    check_relations,
+    check_value,
+    did_you_mean,
+    is_date_name,
+    shown,
+)
 
 __all__ = [
     "ParamSpec", "parse_parameters_source", "from_text", "convert", "check_value", "load_yaml",
-    "did_you_mean", "check_parameters", "INT_MAX", "SEED_MAX",
+    "did_you_mean", "check_parameters", "check_relations", "INT_MAX", "SEED_MAX", "TEXT_MAX",
 ]
 
 _SCALARS = ("str", "int", "float", "bool")
 _LIST_ITEMS = ("str", "int", "float")
 _NONE_WORDS = {"none", "null", "~"}
-INT_MAX = 1_000_000
-"""Largest value an int parameter may take (windows, horizons, counts, replications)."""
-SEED_MAX = 2**32 - 1
-"""Largest seed numpy's generators accept."""
 INJECTED_HEADER = "# Parameters"
 """First line of the cell papermill injects after the ``parameters`` cell."""
 
@@ -273,12 +274,30 @@ def load_yaml(text: str, what: str) -> Any:
         return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParameterError(f"{what}: cannot parse {text!r} as YAML ({problem})") from None
+        raise ParameterError(f"{what}: cannot parse {shown(text)} as YAML ({problem})") from None
+
+
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
+def _number(value: Any, kind: str | None) -> Any:
+    """A float written in exponent notation (``2e-2``: YAML 1.1 reads it as a string) as a float."""
+    if kind == "float" and isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        return float(value)
+    if isinstance(value, list):
+        return [_number(v, kind) for v in value]
+    return value
 
 
 def from_text(spec: ParamSpec, text: str, notebook: str) -> Any:
-    """Interpret a command-line string for ``spec`` (YAML, except ``str`` keeps the raw text)."""
+    """Interpret a command-line string for ``spec`` (YAML, except ``str`` keeps the raw text).
+
+    Floats may use exponent notation (``2e-2``); a text over :data:`TEXT_MAX` characters is refused.
+    """
     what = f"parameter {spec.name!r} of {notebook}"
+    if len(text) > TEXT_MAX:
+        raise ParameterError(f"{what} is {len(text):,} characters long, more than {TEXT_MAX:,}; give a shorter value "
+                             f"(it starts {shown(text[:40])})")
     if spec.optional and text.strip().lower() in _NONE_WORDS:
         return None
     if spec.kind == "str":
@@ -286,12 +305,12 @@ def from_text(spec: ParamSpec, text: str, notebook: str) -> Any:
     if spec.kind == "list":
         stripped = text.strip()
         if stripped.startswith("["):
-            return load_yaml(stripped, what)
+            return _number(load_yaml(stripped, what), spec.item)
         if not stripped:
             return []
         parts = [p.strip() for p in stripped.split(",")]
-        return parts if spec.item == "str" else [load_yaml(p, what) for p in parts]
-    return load_yaml(text, what)
+        return parts if spec.item == "str" else [_number(load_yaml(p, what), spec.item) for p in parts]
+    return _number(load_yaml(text, what), spec.kind)
 
 
 def convert(spec: ParamSpec, value: Any, notebook: str) -> Any:
@@ -299,7 +318,7 @@ def convert(spec: ParamSpec, value: Any, notebook: str) -> Any:
 
     def fail() -> ParameterError:
         return ParameterError(
-            f"parameter {spec.name!r} of {notebook} must be {spec.type}, got {value!r} ({type(value).__name__})"
+            f"parameter {spec.name!r} of {notebook} must be {spec.type}, got {shown(value)} ({type(value).__name__})"
         )
 
     def scalar(kind: str, v: Any) -> Any:
@@ -326,64 +345,11 @@ def convert(spec: ParamSpec, value: Any, notebook: str) -> Any:
     return scalar(spec.kind, value)
 
 
-def _is_date_name(name: str) -> bool:
-    return name in ("start", "end", "as_of") or name.endswith(("_date", "_from"))
-
-
-def _proxies() -> list[str]:
-    from rotation.data.api import PROXIES
-
-    return list(PROXIES)
-
-
-def check_value(spec: ParamSpec, value: Any, notebook: str) -> None:
-    """Apply the project's rules (module docstring) to an already converted ``value``.
-
-    Raises
-    ------
-    ParameterError
-        Naming the parameter, the rule, the value and the fix (valid choices, a bound).
-    """
-    __tracebackhide__ = True  # noqa: F841 - IPython shows the message, not this frame
-    where = f"parameter {spec.name!r} of {notebook}"
-    items = value if isinstance(value, list) else [value]
-    for v in items:
-        if v is None:
-            continue
-        if isinstance(v, int) and not isinstance(v, bool):
-            top = SEED_MAX if spec.name == "seed" else INT_MAX
-            if not 0 <= v <= top:
-                raise ParameterError(f"{where} must be between 0 and {top:,}, got {v!r}; give a smaller value")
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ParameterError(f"{where} must be a finite number, got {v!r}")
-    if not isinstance(value, str):
-        return
-    if spec.name == "proxy" or spec.name.endswith("_proxy"):
-        choices = _proxies()
-        if value not in choices:
-            raise ParameterError(f"{where} must be one of {', '.join(choices)}; got {value!r}"
-                                 + did_you_mean(value, choices))
-    elif _is_date_name(spec.name) and value != "":
-        try:
-            _dt.date.fromisoformat(value)
-            ok = len(value) == 10
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ParameterError(f"{where} must be a date YYYY-MM-DD (or empty), got {value!r}; e.g. 2008-01-01")
-
-
-def did_you_mean(name: str, choices: Sequence[str]) -> str:
-    """``" (did you mean 'proxy'?)"`` for a close match among ``choices``, else ``""``."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def unknown_name(name: str, specs: Mapping[str, ParamSpec], notebook: str) -> ParameterError:
     """The error for a parameter ``notebook`` does not declare."""
     known = ", ".join(specs) if specs else "(none)"
     return ParameterError(
-        f"unknown parameter {name!r} for {notebook}{did_you_mean(name, list(specs))}; its parameters are: {known}"
+        f"unknown parameter {shown(name)} for {notebook}{did_you_mean(name, list(specs))}; its parameters are: {known}"
     )
 
 
@@ -472,13 +438,15 @@ def check_parameters(namespace: Mapping[str, Any], notebook: str = "this noteboo
         for name in _assigned_names(injected) if injected else []:
             if name not in specs:
                 raise unknown_name(name, specs, notebook)
-        for name, spec in specs.items():
-            if name in namespace:
-                check_value(spec, convert(spec, namespace[name], notebook), notebook)
+        values = {name: convert(spec, namespace[name], notebook) for name, spec in specs.items() if name in namespace}
+        for name, value in values.items():
+            check_value(specs[name], value, notebook)
+        check_relations(values, notebook)
     else:
         for name, value in namespace.items():
             inferred = _infer_type(value) if not name.startswith("_") else None
-            if inferred is not None and (name in ("proxy", "seed") or name.endswith("_proxy") or _is_date_name(name)):
+            if inferred is not None and (name in ("proxy", "seed") or name.endswith("_proxy") or is_date_name(name)
+                                         or name in RULES):
                 kind, item, _ = inferred
                 check_value(ParamSpec(name, _type_name(kind, item, False), kind, item, False, value), value, notebook)
     _select_inline_backend()

@@ -16,9 +16,10 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,20 +28,24 @@ from rotation import config
 from rotation.errors import ParameterError
 from rotation.outputs import dump_results, notebook_kernel, notebook_reads, notebook_results
 from rotation.present.reader import notebook_title_and_question
-from rotation.runner import provenance
+from rotation.runner import interrupt, provenance
 from rotation.runner.html import export_html
 from rotation.runner.status import NotebookError, NotebookResult, notebook_paths
 
-__all__ = ["resolve_kernel", "execute", "crashed", "Job", "KERNEL_MPLBACKEND", "BLAS_THREAD_VARIABLES",
-           "kernel_environment", "temporary_environ", "ipc_kernel_manager", "run_jobs", "now", "title_and_question",
-           "new_run_dir", "check_out_dir", "claim_out_dir", "make_jobs", "label"]
+__all__ = ["resolve_kernel", "execute", "crashed", "interrupted", "Job", "KERNEL_MPLBACKEND", "KERNEL_ARGUMENTS",
+           "BLAS_THREAD_VARIABLES", "kernel_environment", "temporary_environ", "ipc_kernel_manager", "run_jobs", "now",
+           "title_and_question", "new_run_dir", "check_out_dir", "claim_out_dir", "make_jobs", "label",
+           "available_cores", "cap_jobs"]
 
 # Headless plotting in the kernels.  The inline backend renders with Agg (no GUI) *and* puts figures into the
 # executed notebook; the notebooks' check cell selects it too, for runs outside `rotation run`.
 KERNEL_MPLBACKEND = "module://matplotlib_inline.backend_inline"
 # ipykernel 7 logs "Kernel is running over TCP without encryption" for every kernel and "KeyboardInterrupt
 # caught in kernel" when nbclient shuts it down; a real failure still reaches the notebook as an error.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+# IPython's history is off: a run writes nothing outside its folder and the store (with history on, every
+# kernel appends a session, the injected parameters included, to ~/.ipython/profile_default/history.sqlite).
+# The notebooks' `In` list (what check_parameters reads) does not depend on it.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 # Thread counts of the numerical libraries in the kernels (see kernel_environment).
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -131,29 +136,55 @@ def ipc_kernel_manager() -> type:
     binds them, so two notebooks starting at once (``--jobs 2``, grids) can race for a port and
     one fails with "Kernel died before replying to kernel_info" (papermill issue 511; seen here
     on 2 cores). IPC endpoints named after a fresh UUID in the temporary folder cannot collide,
-    and nothing listens on the network. nbclient owns the manager as with its default class and
-    shuts the kernel down; jupyter_client removes the socket files then.
+    and nothing listens on the network (in a temporary folder too deep for a socket's path, the
+    kernel uses TCP as before). nbclient owns the manager as with its default class and
+    shuts the kernel down; jupyter_client removes the socket files then. Each kernel is in this
+    process's registry (:mod:`rotation.runner.interrupt`) from its start to its shutdown, so an
+    interrupted run can kill it.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
     class IPCKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            await super().start_kernel(**kw)
+            interrupt.track(self)
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            try:
+                await super().shutdown_kernel(now=now, restart=restart)
+            finally:
+                interrupt.untrack(self)
+
         @default("transport")
         def _rotation_transport(self) -> str:
-            return "ipc"
+            return "ipc" if _ipc_base() is not None else "tcp"
 
         @default("ip")
         def _rotation_ip(self) -> str:
-            if self.transport != "ipc":  # configured back to TCP
+            base = _ipc_base()
+            if self.transport != "ipc" or base is None:  # configured back to TCP, or a temp folder too deep
                 from jupyter_client.localinterfaces import localhost
 
                 return localhost()
-            import tempfile
             import uuid
 
-            return os.path.join(tempfile.gettempdir(), f"rotation-kernel-{uuid.uuid4().hex}")
+            return base + uuid.uuid4().hex
 
     return IPCKernelManager
+
+
+_SOCKET_PATH_MAX = 100
+"""Longest path of a kernel's socket file (a Unix socket's path has room for 104 to 108 bytes by platform)."""
+
+
+def _ipc_base() -> str | None:
+    """``<temp folder>/rotation-kernel-`` when a socket path under it fits (a 32-digit id and ``-N``), else None
+    (a temporary folder that deep makes kernels use TCP: a socket there could not be bound)."""
+    import tempfile
+
+    base = os.path.join(tempfile.gettempdir(), "rotation-kernel-")
+    return base if len(os.fsencode(base)) + 32 + 3 <= _SOCKET_PATH_MAX else None
 
 
 def _kernel_manager_kwargs() -> dict[str, Any]:
@@ -225,10 +256,11 @@ def execute(job: Job) -> NotebookResult:
     t0 = time.perf_counter()
     caught: Exception | None = None
     try:
-        papermill.execute_notebook(str(job.notebook), str(paths.ipynb), parameters=dict(job.overrides),
-                                   kernel_name=job.kernel, cwd=str(job.folder), progress_bar=False,
-                                   request_save_on_cell_execute=False, execution_timeout=job.timeout,
-                                   extra_arguments=KERNEL_ARGUMENTS, **_kernel_manager_kwargs())
+        # in a helper thread: nbclient must not take SIGINT/SIGTERM over (rotation.runner.interrupt)
+        interrupt.call_in_thread(
+            papermill.execute_notebook, str(job.notebook), str(paths.ipynb), parameters=dict(job.overrides),
+            kernel_name=job.kernel, cwd=str(job.folder), progress_bar=False, request_save_on_cell_execute=False,
+            execution_timeout=job.timeout, extra_arguments=KERNEL_ARGUMENTS, **_kernel_manager_kwargs())
     except Exception as exc:  # noqa: BLE001 - failures, timeouts, dead kernels: record, don't abort the run
         caught = exc
     seconds = round(time.perf_counter() - t0, 3)
@@ -268,48 +300,106 @@ def _store_version(env: Mapping[str, str]) -> dict[str, Any] | None:
     return pin_record(env.get(PIN_ENV))
 
 
-def crashed(job: Job, exc: BaseException) -> NotebookResult:
-    """Result for a notebook whose worker process died; leaves results, page and manifest behind."""
+def crashed(job: Job, exc: BaseException, status: str = "failed") -> NotebookResult:
+    """Result for a notebook whose worker process died (or, ``status="interrupted"``, that a signal stopped);
+    leaves results, page and manifest behind."""
     stem = job.notebook.stem
     paths = notebook_paths(job.folder, stem)
     job.folder.mkdir(parents=True, exist_ok=True)
     error = NotebookError(notebook=stem, cell_index=None, ename=type(exc).__name__, evalue=str(exc))
-    if not paths.results.exists():
+    if not paths.ipynb.exists() and job.notebook.is_file():  # the page links it: the source, as for a timeout
+        shutil.copyfile(job.notebook, paths.ipynb)
+    if not paths.results.exists() or status == interrupt.INTERRUPTED:
         provenance.write_text(paths.results, dump_results({}))
-    if not paths.html.exists():
+    if not paths.html.exists() or status == interrupt.INTERRUPTED:
         export_html(None, paths.html, error, stem)
-    provenance.write_json(paths.manifest, provenance.manifest(
-        job, status="failed", error=error.to_dict(), reads=None, kernel_python=None,
+    manifest = provenance.manifest(
+        job, status=status, error=error.to_dict(), reads=None, kernel_python=None,
         files={"ipynb": paths.ipynb.name, "html": paths.html.name, "results": paths.results.name},
-        about=title_and_question(job.notebook), seconds=0.0))
-    return NotebookResult(name=stem, notebook=job.notebook, status="failed", seconds=0.0, error=error, paths=paths,
+        about=title_and_question(job.notebook), seconds=0.0)
+    manifest["store"] = _store_version(job.env)
+    provenance.write_json(paths.manifest, manifest)
+    return NotebookResult(name=stem, notebook=job.notebook, status=status, seconds=0.0, error=error, paths=paths,
                           parameters=dict(job.effective))
 
 
+class Interrupted(Exception):  # noqa: N818 - the ename a user reads on the run page
+    """Why a notebook has no results: the run was stopped by a signal."""
+
+
+def interrupted(job: Job) -> NotebookResult:
+    """Result (and files) for a notebook a signal stopped before it finished, or before it started."""
+    name = interrupt.signal_name(interrupt.received() or signal.SIGINT)
+    return crashed(job, Interrupted(f"the run was stopped by {name} before this notebook finished; run it again "
+                                    "for its results"), status=interrupt.INTERRUPTED)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def cap_jobs(jobs: int) -> tuple[int, str | None]:
+    """``jobs`` capped at :func:`available_cores`, and the note saying so (None when not capped).
+
+    Each job is a process with a kernel of its own (a few hundred MB): more jobs than cores only compete
+    for the cores and the memory, so a run never starts more.
+    """
+    cores = available_cores()
+    if jobs <= cores:
+        return jobs, None
+    return cores, (f"--jobs {jobs:,} is more than the {cores} core(s) this machine gives the run; running {cores} at "
+                   "a time (each job is a process with a kernel of its own)")
+
+
+def _run_pool(job_list: Sequence[Job], jobs: int, results: list[NotebookResult | None], done: Callable) -> None:
+    """The jobs on a pool of spawned worker processes; on a signal, the workers and their kernels are stopped."""
+    before = set(multiprocessing.active_children())
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(job_list)), mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=interrupt.worker_init)
+    try:
+        with interrupt.signals_blocked():  # the workers start with SIGINT/SIGTERM blocked until worker_init
+            futures = {pool.submit(execute, job): i for i, job in enumerate(job_list)}
+        for fut in cf.as_completed(futures):
+            i = futures[fut]
+            try:
+                results[i] = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker fails only its notebook
+                results[i] = crashed(job_list[i], exc)
+            done(job_list[i])
+    except KeyboardInterrupt:
+        interrupt.stop_workers(before)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_jobs(job_list: Sequence[Job], jobs: int, progress: bool) -> list[NotebookResult]:
-    """Execute the jobs (in ``jobs`` spawned processes when > 1); results in job order."""
+    """Execute the jobs (in ``jobs`` spawned processes when > 1, at most :func:`available_cores`); results in job
+    order. SIGINT or SIGTERM stop the run: kernels killed, what did not finish recorded as ``interrupted``."""
     from tqdm import tqdm
 
     results: list[NotebookResult | None] = [None] * len(job_list)
     bar = tqdm(total=len(job_list), desc="notebooks", unit="nb", file=sys.stderr, disable=not progress)
+
+    def done(job: Job) -> None:
+        bar.set_postfix_str(job.notebook.stem)
+        bar.update(1)
+
     try:
-        if jobs == 1 or len(job_list) == 1:
-            for i, job in enumerate(job_list):
-                bar.set_postfix_str(job.notebook.stem)
-                results[i] = execute(job)
-                bar.update(1)
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            with cf.ProcessPoolExecutor(max_workers=min(jobs, len(job_list)), mp_context=ctx) as pool:
-                futures = {pool.submit(execute, job): i for i, job in enumerate(job_list)}
-                for fut in cf.as_completed(futures):
-                    i = futures[fut]
-                    try:
-                        results[i] = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - a dead worker fails only its notebook
-                        results[i] = crashed(job_list[i], exc)
-                    bar.set_postfix_str(job_list[i].notebook.stem)
-                    bar.update(1)
+        with interrupt.stopping_on_signals():
+            workers = min(jobs, available_cores())
+            if workers == 1 or len(job_list) == 1:
+                for i, job in enumerate(job_list):
+                    results[i] = execute(job)
+                    done(job)
+            else:
+                _run_pool(job_list, workers, results, done)
+    except KeyboardInterrupt:
+        results = [r if r is not None else interrupted(job) for r, job in zip(results, job_list, strict=True)]
     finally:
         bar.close()
     return [r for r in results if r is not None]

@@ -129,6 +129,9 @@ def run_page_inputs(out_dir: Path) -> tuple[list[dict[str, Any]], str, dict[str,
     record = read_run_record(out_dir) or _record_from_manifests(out_dir)
     entries = [notebook_entry(out_dir, stem) for stem in record.notebooks]
     meta = run_meta(record, [e["kernel_python"] for e in entries if e["kernel_python"]])
+    stopped = sum(e["status"] == "interrupted" for e in entries)
+    if stopped:  # a signal stopped the run: the page says so first
+        meta = f"INTERRUPTED: {stopped} of {len(entries)} notebook(s) did not finish · {meta}"
     drop = ("kernel_python", "timing", "kernel", "git")  # facts for the header, not for the sections
     notebooks = [{k: v for k, v in e.items() if k not in drop} for e in entries]
     return notebooks, meta, dict(record.given)

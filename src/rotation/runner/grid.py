@@ -27,7 +27,9 @@ and to ``out``; write access to ``out`` for the results, which come back as file
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 import itertools
+import math
 import multiprocessing
 import os
 import re
@@ -38,12 +40,22 @@ from pathlib import Path
 from typing import Any
 
 from rotation.errors import ParameterError
+from rotation.notebook.parameters import shown
+from rotation.runner import interrupt
 from rotation.runner.discovery import select_notebooks
-from rotation.runner.execution import BLAS_THREAD_VARIABLES, check_out_dir, claim_out_dir, new_run_dir, resolve_kernel
+from rotation.runner.execution import (
+    BLAS_THREAD_VARIABLES,
+    available_cores,
+    check_out_dir,
+    claim_out_dir,
+    new_run_dir,
+    resolve_kernel,
+)
+from rotation.runner.partial import finish_interrupted_grid
 from rotation.runner.robustness import ROBUSTNESS_PAGE, write_grid_file, write_grid_pages
 
-__all__ = ["parse_grid", "check_grid", "combinations", "combo_label", "skip_reason", "run_grid", "GridSummary",
-           "connect", "DASK_CONNECT_TIMEOUT"]
+__all__ = ["parse_grid", "check_grid", "check_grid_size", "combinations", "combo_label", "combo_labels",
+           "skip_reason", "run_grid", "GridSummary", "connect", "DASK_CONNECT_TIMEOUT", "GRID_MAX", "LABEL_MAX"]
 
 
 def parse_grid(items: Sequence[str] | Mapping[str, Any]) -> dict[str, list[object]]:
@@ -98,10 +110,38 @@ def combinations(grid: Mapping[str, Sequence[object]]) -> list[dict[str, object]
     return [dict(zip(names, vals, strict=True)) for vals in itertools.product(*(grid[n] for n in names))]
 
 
+LABEL_MAX = 100
+"""Longest folder name of a combination before its digest (the combination's values in full are in grid.json)."""
+
+
 def combo_label(combo: Mapping[str, object]) -> str:
-    """A folder name for one combination, e.g. ``proxy-iwm_spy__start-1963-07-31``."""
-    parts = [f"{k}-{v}" for k, v in combo.items()]
-    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", "__".join(parts)) or "default"
+    """A folder name for one combination, e.g. ``proxy-iwm_spy__start-1963-07-31``.
+
+    Characters other than letters, digits and ``_.=-`` become ``_``; when that changed the text (``x/y``,
+    ``x?y`` and ``x y`` would all read ``x_y``) or it is longer than :data:`LABEL_MAX`, the first 8 hex
+    digits of the exact text's SHA-256 are appended, so different combinations get different folders.
+    """
+    text = "__".join(f"{k}-{v}" for k, v in combo.items())
+    safe = re.sub(r"[^A-Za-z0-9_.=-]+", "_", text)
+    if safe == text and len(safe) <= LABEL_MAX:
+        return safe or "default"
+    return f"{safe[:LABEL_MAX]}_{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def combo_labels(combos: Sequence[Mapping[str, object]]) -> list[str]:
+    """:func:`combo_label` of each combination, made unique ignoring case (``-2``, ``-3``... on a clash) so
+    that no two combinations share a folder, on case-insensitive file systems too."""
+    seen: set[str] = set()
+    labels = []
+    for combo in combos:
+        label = base = combo_label(combo)
+        n = 2
+        while label.casefold() in seen:
+            label = f"{base}-{n}"
+            n += 1
+        seen.add(label.casefold())
+        labels.append(label)
+    return labels
 
 
 def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
@@ -109,7 +149,8 @@ def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
     """Refuse a grid with an unknown name or any value the notebooks' rules refuse (before anything runs).
 
     Each value is checked alone with :func:`rotation.runner.plan_parameters`; the error names the grid
-    parameter and the offending value.
+    parameter and the offending value. Then each combination, for the rules between parameters
+    (:data:`rotation.notebook.rules.RELATIONS`: ``start <= end``...).
     """
     from rotation.runner.parameters import notebook_parameters, plan_parameters
 
@@ -122,7 +163,29 @@ def check_grid(notebooks: Sequence[Path], grid: Mapping[str, Sequence[object]],
             try:
                 plan_parameters(list(notebooks), {**dict(params or {}), name: value}, specs)
             except ParameterError as exc:
-                raise ParameterError(f"grid value {name}={value!r} is refused: {exc}") from None
+                raise ParameterError(f"grid value {name}={shown(value)} is refused: {exc}") from None
+    for combo in combinations(grid):  # the rules between parameters (start <= end...) on each combination
+        try:
+            plan_parameters(list(notebooks), {**dict(params or {}), **combo}, specs)
+        except ParameterError as exc:
+            given = ", ".join(f"{k}={shown(v)}" for k, v in combo.items())
+            raise ParameterError(f"grid combination {given} is refused: {exc}") from None
+
+
+GRID_MAX = 200
+"""Most combinations a grid runs without ``--large-grid`` (``allow_large=True``)."""
+
+
+def check_grid_size(grid: Mapping[str, Sequence[object]], n_notebooks: int, allow_large: bool) -> int:
+    """The number of combinations; refused over :data:`GRID_MAX` unless ``allow_large`` (before anything runs)."""
+    n = math.prod(len(v) for v in grid.values())
+    if n > GRID_MAX and not allow_large:
+        sizes = " x ".join(f"{k}: {len(v)} values" for k, v in grid.items())
+        raise ParameterError(
+            f"the grid has {n:,} combinations ({sizes}), more than {GRID_MAX}; each runs the selected notebook(s) "
+            f"in a kernel of its own ({n * n_notebooks:,} notebook runs). Use fewer values, or pass --large-grid "
+            "(allow_large=True) to run it anyway")
+    return n
 
 
 def skip_reason(combo: Mapping[str, object]) -> str | None:
@@ -175,13 +238,13 @@ def _run_combo(names: list[str] | None, params: dict[str, object], out: str, ker
     except Exception as exc:  # noqa: BLE001 - reported as a failed combination
         return _failed(exc)
     failed = [r.error.describe() if r.error else f"{r.name} failed" for r in summary.failed]
-    return {"status": "ok" if summary.ok else "failed", "error": "; ".join(failed),
-            "notebooks": {r.name: r.status for r in summary.results}}
+    status = interrupt.INTERRUPTED if summary.interrupted else "ok" if summary.ok else "failed"
+    return {"status": status, "error": "; ".join(failed), "notebooks": {r.name: r.status for r in summary.results}}
 
 
 @dataclass(frozen=True)
 class GridSummary:
-    """Outcome of :func:`run_grid`: one entry per combination (``status`` ok / skipped / failed)."""
+    """Outcome of :func:`run_grid`: one entry per combination (``status`` ok / skipped / failed / interrupted)."""
 
     out_dir: Path
     grid: dict[str, list[object]]
@@ -189,16 +252,23 @@ class GridSummary:
 
     @property
     def ok(self) -> bool:
-        return all(c["status"] != "failed" for c in self.combos)
+        return all(c["status"] not in ("failed", interrupt.INTERRUPTED) for c in self.combos)
+
+    @property
+    def interrupted(self) -> bool:
+        """A signal (Ctrl-C, SIGTERM) stopped the grid before every combination finished."""
+        return any(c["status"] == interrupt.INTERRUPTED for c in self.combos)
 
     def to_text(self) -> str:
         """The summary table: one line per combination, with the reason or the failing cell."""
         width = max([len("combination")] + [len(c["label"]) for c in self.combos])
-        lines = [f"{'combination':<{width}}  status   detail", f"{'-' * width}  -------  ------"]
+        sw = max([7] + [len(c["status"]) for c in self.combos])
+        lines = [f"{'combination':<{width}}  {'status':<{sw}}  detail", f"{'-' * width}  {'-' * sw}  ------"]
         for c in self.combos:
-            lines.append(f"{c['label']:<{width}}  {c['status']:<7}  {c.get('error') or c.get('reason') or ''}")
-        n = {s: sum(c["status"] == s for c in self.combos) for s in ("ok", "skipped", "failed")}
-        lines.append(f"{n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed; "
+            lines.append(f"{c['label']:<{width}}  {c['status']:<{sw}}  {c.get('error') or c.get('reason') or ''}")
+        n = {s: sum(c["status"] == s for c in self.combos) for s in ("ok", "skipped", "failed", interrupt.INTERRUPTED)}
+        stopped = f", {n[interrupt.INTERRUPTED]} interrupted" if n[interrupt.INTERRUPTED] else ""
+        lines.append(f"{n['ok']} ok, {n['skipped']} skipped, {n['failed']} failed{stopped}; "
                      f"robustness: {self.out_dir / ROBUSTNESS_PAGE}")
         return "\n".join(lines)
 
@@ -224,6 +294,7 @@ def run_grid(
     notebooks_dir: Path | str | None = None,
     force: bool = False,
     client: Any = None,
+    allow_large: bool = False,
 ) -> GridSummary:
     """Run ``names`` once per combination of ``grid`` (see the module docstring).
 
@@ -234,18 +305,21 @@ def run_grid(
     params : mapping, optional
         Parameters fixed for every combination.
     jobs : int, optional
-        Combinations run at once locally (default: the number of cores).
+        Combinations run at once locally (default, and at most: the number of cores).
     executor : {"local", "dask"}
         ``"dask"`` submits each combination to the Dask cluster at ``scheduler`` (or ``client``).
     client : distributed.Client, optional
         An existing client (e.g. of a ``LocalCluster``) instead of ``scheduler``.
+    allow_large : bool
+        Run a grid of more than :data:`GRID_MAX` combinations (``--large-grid``).
 
     Raises
     ------
     ParameterError
-        Unknown notebook or grid parameter, a refused value, an empty value list, a bad executor, a
-        Dask scheduler that does not answer -- all before anything runs.  A failing combination does
-        not raise: see ``GridSummary.ok`` and each combination's ``status`` and ``error``.
+        Unknown notebook or grid parameter, a refused value, an empty value list, more than :data:`GRID_MAX`
+        combinations without ``allow_large``, a bad executor, a Dask scheduler that does not answer -- all
+        before anything runs.  A failing combination does not raise: see ``GridSummary.ok`` and each
+        combination's ``status`` and ``error``.
     """
     if executor not in ("local", "dask"):
         raise ParameterError(f"executor must be 'local' or 'dask', got {executor!r}")
@@ -259,6 +333,7 @@ def run_grid(
     if not grid:
         raise ParameterError("the grid has no parameters; give at least one, e.g. --grid proxy=ff30_vw,iwm_spy")
     notebooks = select_notebooks(names, notebooks_dir)
+    check_grid_size(grid, len(notebooks), allow_large)
     check_grid(notebooks, grid, params)
     kernel = resolve_kernel(kernel_name)
     out_dir = Path(out).expanduser().resolve() if out is not None else new_run_dir()
@@ -291,8 +366,8 @@ def _plan(grid: Mapping[str, Sequence[object]], notebooks: list[Path], params: M
     env = _rotation_env()
     combos: list[dict[str, Any]] = []
     todo: list[Task] = []
-    for combo in combinations(grid):
-        label = combo_label(combo)
+    all_combos = combinations(grid)
+    for combo, label in zip(all_combos, combo_labels(all_combos), strict=True):
         entry: dict[str, Any] = {"label": label, "parameters": combo, "folder": label}
         reason = skip_reason(combo)
         if reason:
@@ -310,21 +385,34 @@ def _failed(exc: BaseException) -> dict[str, Any]:
 
 
 def _run_local(todo: list[Task], done: Callable[[int, dict[str, Any]], None], jobs: int) -> None:
-    """The tasks on a local process pool of ``jobs`` processes (in this process when one at a time)."""
+    """The tasks on a local process pool of ``jobs`` processes, at most the cores (in this process when one at a
+    time). Raises ``KeyboardInterrupt`` when a signal stopped a combination (its workers and kernels stopped)."""
+    jobs = min(jobs, available_cores())
     if jobs == 1 or len(todo) <= 1:
         for i, args in todo:
-            done(i, _run_combo(*args))
+            res = _run_combo(*args)
+            done(i, res)
+            if res["status"] == interrupt.INTERRUPTED:
+                raise KeyboardInterrupt
         return
     # spawned like the runner's own pool: no fork of a process that may hold threads
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_run_combo, *args): i for i, args in todo}
+    before = set(multiprocessing.active_children())
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=interrupt.worker_init)
+    try:
+        with interrupt.signals_blocked():  # the workers start with SIGINT/SIGTERM blocked until worker_init
+            futures = {pool.submit(_run_combo, *args): i for i, args in todo}
         for fut in cf.as_completed(futures):
             try:
                 res = fut.result()
             except Exception as exc:  # noqa: BLE001 - a dead worker process
                 res = _failed(exc)
             done(futures[fut], res)
+    except KeyboardInterrupt:
+        interrupt.stop_workers(before)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[str, object] | None, out_dir: Path,
@@ -342,10 +430,14 @@ def _run(grid: dict[str, list[object]], notebooks: list[Path], params: Mapping[s
         combos[i].update(res)
         bar.update(1)
 
-    if executor == "dask":
-        _run_dask(todo, done, client)
-    else:
-        _run_local(todo, done, jobs)
+    try:
+        with interrupt.stopping_on_signals():
+            if executor == "dask":
+                _run_dask(todo, done, client)
+            else:
+                _run_local(todo, done, jobs)
+    except KeyboardInterrupt:  # what finished is kept; the rest is recorded as interrupted, with its run pages
+        finish_interrupted_grid(combos, todo)
     bar.close()
     summary = GridSummary(out_dir=out_dir, grid={k: list(v) for k, v in grid.items()}, combos=combos)
     write_grid_file(out_dir, summary.grid, combos)
@@ -384,9 +476,13 @@ def _run_dask(todo: list[Task], done: Callable[[int, dict[str, Any]], None], cli
 
     run_id = uuid.uuid4().hex[:12]  # task keys unique per grid: a reused client must not return old results
     futures = {client.submit(_run_combo, *args, pure=False, key=f"rotation-grid-{run_id}-{i}"): i for i, args in todo}
-    for fut in as_completed(list(futures)):
-        try:
-            res = fut.result()
-        except Exception as exc:  # noqa: BLE001 - a lost worker, a worker without the package
-            res = _failed(exc)
-        done(futures[fut], res)
+    try:
+        for fut in as_completed(list(futures)):
+            try:
+                res = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker, a worker without the package
+                res = _failed(exc)
+            done(futures[fut], res)
+    except KeyboardInterrupt:  # tasks not started are cancelled; a running one finishes on its worker
+        client.cancel(list(futures))
+        raise

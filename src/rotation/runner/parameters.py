@@ -18,11 +18,13 @@ from typing import Any
 from rotation.errors import ParameterError, RotationError
 from rotation.notebook.parameters import (
     ParamSpec,
+    check_relations,
     check_value,
     convert,
     did_you_mean,
     from_text,
     parse_parameters_source,
+    shown,
     unknown_name,
 )
 
@@ -84,7 +86,8 @@ def plan_parameters(
     """For each notebook: (overrides it receives, effective parameters = defaults + overrides).
 
     A name applies to every selected notebook that declares it; a name that no selected
-    notebook declares is an error.  Everything is validated before returning.  ``specs``
+    notebook declares is an error.  Everything is validated before returning: each value with
+    its rules, and each notebook's values together (:func:`rotation.notebook.rules.check_relations`).  ``specs``
     (the notebooks' declarations, if already read) avoids parsing a notebook twice.
     """
     params = dict(params or {})
@@ -96,8 +99,8 @@ def plan_parameters(
             declared = sorted({n for s in specs for n in s})
             nbs = ", ".join(nb.stem for nb in notebooks)
             raise ParameterError(
-                f"unknown parameter {name!r}{did_you_mean(name, declared)}: none of the selected notebooks ({nbs}) "
-                f"declares it; their parameters are: {', '.join(declared) if declared else '(none)'}"
+                f"unknown parameter {shown(name)}{did_you_mean(name, declared)}: none of the selected notebooks "
+                f"({nbs}) declares it; their parameters are: {', '.join(declared) if declared else '(none)'}"
             )
     plan = []
     for nb, spec in zip(notebooks, specs, strict=False):
@@ -106,5 +109,6 @@ def plan_parameters(
             name: (s.default if s.literal_default else s.default_source) for name, s in spec.items()
         }
         effective.update(overrides)
+        check_relations({**{n: s.default for n, s in spec.items() if s.literal_default}, **overrides}, nb.stem)
         plan.append((overrides, effective))
     return plan

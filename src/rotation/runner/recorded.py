@@ -42,11 +42,15 @@ def find_results(path: str | Path | None) -> list[tuple[str, dict[str, Any]]]:
         The path does not exist or holds no results (the message says what it expected).
     """
     target = Path(path).expanduser() if path else latest_run()
-    if target.suffix == ".ipynb":
+    expected = "give a run folder, a notebook's run folder or an executed .ipynb (e.g. runs/<timestamp> or out.ipynb)"
+    if not target.exists():
+        raise ParameterError(f"{target} does not exist; {expected}")
+    if target.is_file() and target.suffix != ".ipynb":
+        raise ParameterError(f"{target} is a file, not a run folder or an executed notebook (.ipynb); {expected}")
+    if target.suffix == ".ipynb" and target.is_file():
         return [(target.stem, notebook_results(target))]
     if not target.is_dir():
-        raise ParameterError(f"{target} does not exist; give a run folder, a notebook's run folder or an executed "
-                             ".ipynb (e.g. runs/<timestamp> or out.ipynb)")
+        raise ParameterError(f"{target} is neither a folder nor a file (a device, a socket...); {expected}")
     if (target / RESULTS_FILE).is_file():
         return [(target.name, _read_json(target / RESULTS_FILE))]
     found = sorted(target.glob(f"*/{RESULTS_FILE}"))

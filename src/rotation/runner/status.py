@@ -27,6 +27,8 @@ class NotebookError:
     traceback: str = ""
 
     def describe(self) -> str:
+        if self.ename == "Interrupted":
+            return f"{self.notebook} was interrupted: {self.evalue}"
         where = f"cell {self.cell_index}" if self.cell_index is not None else "an unknown cell"
         if self.exec_count is not None:
             where += f" (In [{self.exec_count}])"
@@ -64,7 +66,8 @@ def notebook_paths(folder: Path, stem: str) -> NotebookPaths:
 
 @dataclass(frozen=True)
 class NotebookResult:
-    """Outcome of one notebook: ``status`` is ``"ok"`` or ``"failed"``; ``kernel_python`` the kernel's interpreter."""
+    """Outcome of one notebook: ``status`` is ``"ok"``, ``"failed"`` or ``"interrupted"`` (a signal stopped the run
+    before it finished); ``kernel_python`` the kernel's interpreter."""
 
     name: str
     notebook: Path
@@ -99,16 +102,22 @@ class RunSummary:
         return [r for r in self.results if not r.ok]
 
     @property
+    def interrupted(self) -> bool:
+        """A signal (Ctrl-C, SIGTERM) stopped the run: some notebooks did not finish."""
+        return any(r.status == "interrupted" for r in self.results)
+
+    @property
     def index_html(self) -> Path:
         return self.out_dir / "index.html"
 
     def to_text(self) -> str:
         """A plain-text table, one line per failure naming the notebook and cell, and the kernel's interpreter."""
         width = max([len("notebook")] + [len(r.name) for r in self.results])
-        lines = [f"{'notebook':<{width}}  status   seconds", f"{'-' * width}  ------  --------"]
+        sw = max([6] + [len(r.status) for r in self.results])
+        lines = [f"{'notebook':<{width}}  {'status':<{sw}}   seconds", f"{'-' * width}  {'-' * sw}  --------"]
         for r in self.results:
-            status = "ok" if r.ok else "FAILED"
-            lines.append(f"{r.name:<{width}}  {status:<6}  {r.seconds:8.1f}")
+            status = "ok" if r.ok else r.status.upper()
+            lines.append(f"{r.name:<{width}}  {status:<{sw}}  {r.seconds:8.1f}")
         for r in self.failed:
             if r.error is not None:
                 lines.append(r.error.describe())
@@ -116,5 +125,7 @@ class RunSummary:
         if pythons:
             lines.append(f"kernel {self.kernel!r} runs {', '.join(pythons)}")
         n_failed = len(self.failed)
-        lines.append(f"{len(self.results) - n_failed} ok, {n_failed} failed; report: {self.index_html}")
+        n_int = sum(r.status == "interrupted" for r in self.results)
+        stopped = f" (interrupted: {n_int} did not finish)" if n_int else ""
+        lines.append(f"{len(self.results) - n_failed} ok, {n_failed} failed{stopped}; report: {self.index_html}")
         return "\n".join(lines)
