@@ -526,6 +526,11 @@ def test_kernels_talk_over_unix_sockets_with_one_blas_thread(kernel, quiet_env, 
     (tmp_path / "nbs").mkdir()
     for stem in ("00_one", "01_two"):
         _write(tmp_path / "nbs" / f"{stem}.ipynb", "x: int = 0", code)
+    # a short private temporary folder (a socket path must stay short): other runs on this machine do not
+    # leave or remove socket files in it while the test looks
+    private = tempfile.mkdtemp(prefix="rk", dir="/tmp" if os.name == "posix" else None)
+    monkeypatch.setenv("TMPDIR", private)
+    monkeypatch.setattr(tempfile, "tempdir", private)
     before = set(Path(tempfile.gettempdir()).glob("rotation-kernel-*"))
     summary = run_notebooks(None, out=tmp_path / "run", jobs=2, kernel_name=kernel, progress=False, timeout=120,
                             notebooks_dir=tmp_path / "nbs")
@@ -535,6 +540,7 @@ def test_kernels_talk_over_unix_sockets_with_one_blas_thread(kernel, quiet_env, 
         assert r.values["threads"] == ["1", "1", "3"]
     assert set(Path(tempfile.gettempdir()).glob("rotation-kernel-*")) == before
     assert os.environ.get("OMP_NUM_THREADS") is None  # restored in this process
+    os.rmdir(private)  # empty: nothing else was left in it either
 
 
 def test_a_temporary_folder_too_deep_for_a_socket_falls_back_to_tcp(kernel, quiet_env, tmp_path, monkeypatch):
