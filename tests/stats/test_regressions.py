@@ -252,3 +252,22 @@ def test_rolling_hac_se_matches_statsmodels_in_every_window(xy):
         for name in ("dollar", "mkt"):
             assert out[f"{name}_se"].iloc[t] == pytest.approx(fit.bse[name], rel=1e-9)
             assert out[name].iloc[t] == pytest.approx(fit.params[name], rel=1e-9)
+
+
+def test_a_predictor_that_ends_before_the_returns_keeps_every_complete_window():
+    """Issue 27: the target was summed after joining y to x, so a predictor ending before the returns lost the
+    last h windows although their returns were complete (06's valuation series ends 2024-12, returns 2026-02)."""
+    rng = np.random.default_rng(11)
+    idx = pd.date_range("1990-01-31", periods=120, freq="ME")
+    y = pd.Series(rng.normal(size=120), index=idx, name="y")
+    x = pd.Series(rng.normal(size=120), index=idx, name="x").iloc[:110]  # ends 10 months before y
+    h = 6
+    pairs = rg.predictive_pairs(y, x, h).dropna()
+    expect = pd.DataFrame({"target": [y.iloc[t + 1:t + 1 + h].sum() for t in range(110)], "x": x.to_numpy()},
+                          index=idx[:110])
+    pd.testing.assert_frame_equal(pairs, expect, check_freq=False)
+    assert int(rg.predictive_regression(y, x, horizon=h).table.loc["x", "nobs"]) == 110
+    oos = rg.oos_r2(y, x, horizon=h, min_train=20)
+    assert oos.data.index[-1] == idx[109]  # the last origin with a known predictor and complete returns
+    r2, arr = _hand_oos(y.to_numpy()[:110 + h], np.r_[x.to_numpy(), np.full(h, np.nan)], h, 20)
+    assert oos.nobs == len(arr) and oos.estimate == pytest.approx(r2, rel=1e-9)

@@ -98,7 +98,12 @@ def test_discount_standing_latest_values_and_percentiles_by_hand():
     assert t.loc["value", "nobs"] == 4 and t.loc["value", "percentile"] == pytest.approx(3 / 4)
     # growth has no value in the last month: the estimate is NaN, the percentile ranks its last value (0.3)
     assert np.isnan(t.loc["growth", "estimate"]) and t.loc["growth", "percentile"] == 1.0
-    assert st.extra == {"date": sp.index[-1], "start": sp.index[0], "end": sp.index[-1], "months": 5}
+    # the reading of 2000-05 (before July) divides by market equity of December 1998: 17 months old in 2000-05
+    assert st.extra == {"date": sp.index[-1], "start": sp.index[0], "end": sp.index[-1], "months": 5,
+                        "prices_of": pd.Timestamp("1998-12-31"), "as_of": sp.index[-1], "age_months": 17}
+    later = va.discount_standing(sp, as_of="2001-02-28")
+    assert later.extra["age_months"] == 26 and "market equity of 1998-12 (26 months before 2001-02)" in later.sentence
+    assert "1998-12" in later.title
     assert "80th percentile" in st.describe() and "cheaper than usual" in st.describe()
     assert st.to_record()["rows"]["overall"]["estimate"] == 0.35
     with pytest.raises(ParameterError, match="lacks the columns"):
@@ -173,3 +178,24 @@ def test_top_quintile_study_rows_and_checks():
         va.top_quintile_study(y, x, [3], q=1.0)
     with pytest.raises(ParameterError, match="at least one horizon"):
         va.top_quintile_study(y, x, [])
+
+
+def test_hodrick_errors_and_recent_out_of_sample_r2_beside_hac():
+    """Issue 27: the slopes with Hodrick 1B errors next to HAC, and the walk-forward R2 of the forecasts made since
+    1990 and since 2015 (recomputed here from the forecasts of stats.regressions.oos_r2)."""
+    from rotation.stats.hodrick import hodrick_1b
+
+    y, x = _predictable(n=600)  # 1950-01 to 1999-12: no forecast since 2015
+    res = va.spread_predictability(y, x, [12, 36], horizon=36, min_train=240)
+    for h in (12, 36):
+        ref = hodrick_1b(y, x, h).table.iloc[1]
+        row = res["slope_hodrick"].table.loc[h]
+        assert row["std_err"] == pytest.approx(ref["std_err"], rel=1e-12) and row["estimate"] == pytest.approx(
+            res["slope"].table.loc[h, "estimate"], rel=1e-12)
+        assert row["hac_t"] == res["slope"].table.loc[h, "t"]
+        fc = oos_r2(y, x, horizon=h, min_train=240).data.loc["1990-01-01":]
+        r2 = 1 - ((fc["actual"] - fc["model"]) ** 2).sum() / ((fc["actual"] - fc["mean"]) ** 2).sum()
+        recent = res["out_of_sample_since"].table
+        assert recent.loc[(h, "1990"), "estimate"] == pytest.approx(r2, rel=1e-10)
+        assert recent.loc[(h, "1990"), "nobs"] == len(fc) and recent.loc[(h, "2015"), "nobs"] == 0
+    assert "Hodrick (1992) 1B" in res.describe() and "since 1990" in res.describe()

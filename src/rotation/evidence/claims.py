@@ -59,6 +59,10 @@ class Decision:
         ``"holm"`` when several tests decide the claim together (their p-values are adjusted).
     alpha : float
         Significance level.
+    conservative : tuple of str
+        Standard errors computed side by side for each regression effect (e.g. ``("HAC", "Hodrick
+        1B")``): the verdict uses, for each, the one with the larger standard error. Empty: the
+        test's own errors.
     """
 
     horizon: int | None = None
@@ -70,11 +74,15 @@ class Decision:
     robustness_proxy: str | None = "iwm_spy"
     adjust: str | None = None
     alpha: float = 0.05
+    conservative: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         bad = [k for k in self.checks if k not in CHECK_KINDS]
         if bad:
             raise ParameterError(f"Decision.checks must be among {', '.join(CHECK_KINDS)}; got {bad}")
+        bad = [k for k in self.conservative if k not in ("HAC", "Hodrick 1B")]
+        if bad:
+            raise ParameterError(f"Decision.conservative must name HAC or Hodrick 1B errors; got {bad}")
         if self.evidence not in ("association", "mechanism", "descriptive"):
             raise ParameterError(f"Decision.evidence must be association, mechanism or descriptive; "
                                  f"got {self.evidence!r}")
@@ -86,6 +94,7 @@ class Decision:
     def to_record(self) -> dict[str, Any]:
         d = asdict(self)
         d["checks"] = list(self.checks)
+        d["conservative"] = list(self.conservative)
         d["thresholds"] = list(self.thresholds) if self.thresholds is not None else None
         return d
 
@@ -238,13 +247,14 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "outperformance.",
           "06_valuation_quality", "spread percentile; predictive regression of 1-5 year relative returns",
           decision=Decision(horizon=36, thresholds=(1 / 3, 2 / 3), robustness_proxy="ff10_vw",
-                            checks=("proxy", "subperiod", "other"))),
+                            checks=("proxy", "subperiod", "other"), conservative=("HAC", "Hodrick 1B"))),
     Claim("earnings_outlook", _VAL,
           "An improved earnings outlook supports small caps",
           "A rise in small-minus-big profitability precedes relative outperformance (proxy only).",
           "06_valuation_quality", "operating-profitability spread as an earnings proxy",
           names_mechanism=True,
-          decision=Decision(horizon=12, robustness_proxy="ff10_vw", checks=("proxy",))),
+          decision=Decision(horizon=12, robustness_proxy="ff10_vw", checks=("proxy",),
+                            conservative=("HAC", "Hodrick 1B"))),
     Claim("quality", _VAL,
           "Focus on quality companies with strong fundamentals",
           "Within small caps, profitable (quality) stocks beat the rest; the size premium survives quality "

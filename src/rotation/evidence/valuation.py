@@ -9,6 +9,8 @@ same regression on the second proxy.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from rotation.errors import ParameterError
@@ -35,10 +37,25 @@ __all__ = ["second_proxy", "verdicts", "CLAIM_IDS"]
 CLAIM_IDS = ("valuation_discount", "earnings_outlook", "quality", "earnings_reports")
 
 
-def _sample(proxy: str, study: Results) -> Sample:
-    """The months where a study's predictor and the returns meet (its ``start``, ``end``, ``months``)."""
-    x = study.extra
-    return Sample.of(proxy, [x["start"], x["end"]], n=int(x["months"]))
+def _sample(proxy: str, slope: pd.Series, h: int) -> Sample:
+    """The deciding regression's own sample: its first and last window (the month the predictor is read) and n."""
+    return Sample.of(proxy, [slope["start"], slope["end"]], n=int(slope["nobs"]),
+                     unit=f"overlapping {h}-month windows, dated by the month the predictor is read")
+
+
+def _conservative(hac: Any, hodrick: Any, decision: claims.Decision) -> tuple[Any, str]:
+    """The row whose errors the claim's decision uses: of the errors it declares as ``conservative``, the one
+    with the larger standard error (HAC alone when it declares none)."""
+    rows = {"HAC": hac, "Hodrick 1B": hodrick}
+    if not decision.conservative:
+        return hac, "HAC"
+    name = max(decision.conservative, key=lambda k: float(rows[k]["std_err"]))
+    return rows[name], name
+
+
+def _slope_effect(label: str, hac: Any, hodrick: Any, decision: claims.Decision, units: Units) -> Effect:
+    row, name = _conservative(hac, hodrick, decision)
+    return Effect.from_row(f"{label}, {name} errors", row, units)
 
 
 def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, predictive: Results) -> Verdict:
@@ -47,44 +64,56 @@ def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, pr
     unit_slope = Units.number(f"next-{h}-month relative return per log point of spread")
     spread = predictive.data["spread"]
     alt_fit = va.predictive_forecast(rel_alt, spread, h, float(spread.iloc[-1]))
-    slope, halves = predictive["slope"].table, predictive["halves"].table
+    slope, hod = predictive["slope"].table.loc[h], predictive["slope_hodrick"].table.loc[h]
+    halves, halves_hod = predictive["halves"].table, predictive["halves_hodrick"].table
     oos = predictive["out_of_sample"].table.loc[h]
+    recent = predictive["out_of_sample_since"].table.loc[h]
     bias = float(predictive["stambaugh"].table.iloc[0]["bias"])
-    now = standing.table.loc["overall"]
+    now, x = standing.table.loc["overall"], standing.extra
+    since = ", ".join(f"{r['estimate']:+.3f} since {y}" for y, r in recent.iterrows())
     return decide(Evidence(
         claim_id="valuation_discount",
-        headline=Effect.from_row(f"slope of the next {h} months' relative return on the spread ({proxy})",
-                                 slope.loc[h], unit_slope),
-        sample=_sample(proxy, predictive),
-        method=f"OLS of summed {h}-month forward relative returns on the spread, HAC ({int(slope.loc[h, 'maxlags'])} "
-               f"lags); Stambaugh bias {bias:+.4f} per month; OOS R2 {oos['estimate']:+.3f} (Clark-West p "
-               f"{oos['p_value']:.3f})",
-        checks=(Check("proxy", Effect.from_row(f"slope ({alt})", alt_fit["slope_row"], unit_slope)),
-                *(Check("subperiod", Effect.from_row(f"slope, {name}", halves.loc[name], unit_slope))
+        headline=_slope_effect(f"slope of the next {h} months' relative return on the spread ({proxy})", slope,
+                               hod, d, unit_slope),
+        sample=_sample(proxy, slope, h),
+        method=f"OLS of summed {h}-month forward relative returns on the spread; t {slope['t']:+.2f} with HAC "
+               f"({int(slope['maxlags'])} lags), {hod['t']:+.2f} with Hodrick 1B: the verdict uses the larger "
+               f"standard error (declared with the claim); Stambaugh bias {bias:+.4f} per month; walk-forward OOS "
+               f"R2 {oos['estimate']:+.3f} (Clark-West p {oos['p_value']:.3f}; {since})",
+        checks=(Check("proxy", _slope_effect(f"slope ({alt})", alt_fit["slope_row"], alt_fit["hodrick_row"], d,
+                                             unit_slope)),
+                *(Check("subperiod", _slope_effect(f"slope, {name}", halves.loc[name], halves_hod.loc[name], d,
+                                                   unit_slope))
                   for name in halves.index),
-                Check("other", Effect(label="today's spread percentile (above the middle: cheaper than usual)",
+                Check("other", Effect(label=f"percentile of the latest spread ({x['date']:%Y-%m}, market values of "
+                                            f"{x['prices_of']:%Y-%m}, {x['age_months']} months before "
+                                            f"{x['as_of']:%Y-%m}; above the middle: cheaper than usual)",
                                       estimate=float(now["percentile"]), units=Units.share("percentile (0-1)"),
                                       thresholds=d.thresholds, nobs=int(now["nobs"])))),
-        caveats=("The Ken French library restates history when it updates; the spread uses today's vintage.",
-                 (f"Overlapping {h}-month windows: about {int(predictive.extra['months']) // h} independent "
-                  "observations.")),
+        caveats=("The Ken French library restates history when it updates; the spread uses the latest vintage.",
+                 (f"Overlapping {h}-month windows: about {int(slope['nobs']) // h} independent observations."),
+                 (f"The latest reading ({x['date']:%Y-%m}) values firms at their market equity of "
+                  f"{x['prices_of']:%Y-%m}, {x['age_months']} months before {x['as_of']:%Y-%m}.")),
     ))
 
 
 def _earnings(proxy: str, alt: str, rel_alt: pd.Series, earnings: Results) -> Verdict:
-    h = claims.get("earnings_outlook").decision.horizon
+    d = claims.get("earnings_outlook").decision
+    h = d.horizon
     unit = Units.number(f"next-{h}-month relative return per unit change of the profitability gap")
     change = earnings.data["op_change"]
     alt_fit = va.predictive_forecast(rel_alt, change, h, float(change.dropna().iloc[-1]))
-    slope = earnings["slope"].table
+    slope, hod = earnings["slope"].table.loc[h], earnings["slope_hodrick"].table.loc[h]
     return decide(Evidence(
         claim_id="earnings_outlook",
-        headline=Effect.from_row(f"slope on the {earnings.extra['change_months']}-month change of the small-minus-big "
-                                 f"profitability gap ({proxy})", slope.loc[h], unit),
-        sample=_sample(proxy, earnings),
-        method=f"OLS of the next {h} months' summed relative return on the change, HAC "
-               f"({int(slope.loc[h, 'maxlags'])} lags)",
-        checks=(Check("proxy", Effect.from_row(f"slope ({alt})", alt_fit["slope_row"], unit)),),
+        headline=_slope_effect(f"slope on the {earnings.extra['change_months']}-month change of the small-minus-big "
+                               f"profitability gap ({proxy})", slope, hod, d, unit),
+        sample=_sample(proxy, slope, h),
+        method=f"OLS of the next {h} months' summed relative return on the change; t {slope['t']:+.2f} with HAC "
+               f"({int(slope['maxlags'])} lags), {hod['t']:+.2f} with Hodrick 1B: the verdict uses the larger "
+               "standard error (declared with the claim)",
+        checks=(Check("proxy", _slope_effect(f"slope ({alt})", alt_fit["slope_row"], alt_fit["hodrick_row"], d,
+                                             unit)),),
         caveats=(("Operating profitability is a proxy for earnings; an earnings outlook (estimates, revisions) is "
                   "not free data."),),
     ))

@@ -36,6 +36,7 @@ __all__ = [
     "predictive_regression",
     "oos_r2",
     "forward_sum",
+    "predictive_pairs",
     "OOS_UNITS",
 ]
 
@@ -303,17 +304,37 @@ def forward_sum(y: pd.Series, horizon: int) -> pd.Series:
     return yv.rolling(h, min_periods=h).sum().shift(-h).rename(f"{yv.name or 'y'}_fwd{h}")
 
 
-def _predictive_data(y: pd.Series, x: pd.Series, horizon: int, lag: int) -> tuple[pd.DataFrame, str, str]:
+def predictive_pairs(y: pd.Series, x: pd.Series, horizon: int, lag: int = 1) -> pd.DataFrame:
+    """The (target, predictor) rows of a predictive regression, on ``y``'s own index.
+
+    ``target[t] = y[t+1] + ... + y[t+horizon]`` is summed over ``y``'s rows **before** the predictor
+    is joined: a window counts when its returns are complete, whether or not the predictor has a
+    value at its later months (a predictor that ends before the returns, e.g. a valuation series
+    published once a year, keeps every window it starts). The predictor at ``t`` is ``x`` at ``y``'s
+    date ``t`` (``lag - 1`` rows earlier for ``lag > 1``); dates of ``x`` that ``y`` lacks are ignored.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed like ``y``: ``target`` and the predictor (named after ``x``, ``"x"`` if unnamed); NaN
+        where a window is incomplete or the predictor unknown (drop them to get the regression rows).
+    """
     yv = _check_y(y)
     xv = _check_y(x, "x")
     h = check_int(horizon, "horizon", minimum=1)
     lg = check_int(lag, "lag", minimum=1)
-    both = pd.concat([yv.rename("__y__"), xv.rename("__x__")], axis=1, join="inner")
-    target = forward_sum(both["__y__"], h)
+    if not yv.index.is_monotonic_increasing:
+        raise ParameterError("y must be sorted by date (forward windows run over its rows)")
     xname = str(xv.name) if xv.name is not None else "x"
-    xs = both["__x__"].shift(lg - 1)
-    data = pd.DataFrame({"target": target, xname: xs}, index=both.index)
-    return data, "target", xname
+    if xname == "target":
+        xname = "x"
+    xs = xv[~xv.index.duplicated(keep="last")].reindex(yv.index).shift(lg - 1)
+    return pd.DataFrame({"target": forward_sum(yv, h), xname: xs}, index=yv.index)
+
+
+def _predictive_data(y: pd.Series, x: pd.Series, horizon: int, lag: int) -> tuple[pd.DataFrame, str, str]:
+    data = predictive_pairs(y, x, horizon, lag)
+    return data, "target", str(data.columns[1])
 
 
 def predictive_regression(
@@ -334,8 +355,9 @@ def predictive_regression(
     x : pd.Series
         Predictor stamped at ``t`` and known at the close of ``t`` (e.g. the dollar's
         percentage change over month ``t`` or over the 3 months ending at ``t``).
-        ``y`` and ``x`` are inner-joined on their index first; "rows" below are the
-        rows of that joined index.
+        The target is summed over ``y``'s own rows and ``x`` is read at ``y``'s dates
+        (:func:`predictive_pairs`): every window whose returns are complete counts, also
+        when ``x`` ends before ``y``; "rows" below are ``y``'s rows.
     horizon : int, default 1
         ``h`` >= 1: the dependent variable at ``t`` is ``y[t+1] + ... + y[t+h]``
         (summed simple returns).
@@ -381,8 +403,8 @@ def oos_r2(y: pd.Series, x: pd.Series, horizon: int = 1, min_train: int = 120) -
     Parameters
     ----------
     y, x : pd.Series
-        As in :func:`predictive_regression` with ``lag=1`` (inner-joined; ``x[t]`` is
-        known at the close of ``t``).
+        As in :func:`predictive_regression` with ``lag=1`` (:func:`predictive_pairs`; ``x[t]``
+        is known at the close of ``t``).
     horizon : int, default 1
         Target at origin ``t``: ``y[t+1] + ... + y[t+h]``.
     min_train : int, default 120

@@ -3,7 +3,7 @@
 The studies of notebook 06's quality and earnings steps, each one call returning a result object:
 
 * :func:`quality_study` -- the size premium's alpha with and without the profitability (RMW) and
-  investment (CMA) factors, the small-minus-big operating-profitability gap today, and the S&P 600
+  investment (CMA) factors, the small-minus-big operating-profitability gap at its latest reading, and the S&P 600
   (IJR, whose index requires positive earnings) against the Russell 2000 (IWM);
 * :func:`earnings_proxy_study` -- does a rise in the small-minus-big profitability gap precede
   small-cap outperformance? (no free small-cap earnings or revisions history exists; operating
@@ -74,7 +74,7 @@ def _gap_standing(gap: pd.Series) -> Estimates:
     return Estimates(pd.DataFrame([row], index=pd.Index(["latest"], name="month")),
                      Method(kind="descriptive", note="percentile: share of the history at or below the latest"),
                      Units.number("operating-profitability ratio, small minus big"),
-                     "Operating-profitability gap today", data=gap.to_frame())
+                     f"Operating-profitability gap at the latest reading ({gap.index[-1]:%Y-%m})", data=gap.to_frame())
 
 
 def quality_study(factors: pd.DataFrame, size_premium: pd.Series, label: str, *, op: pd.DataFrame,
@@ -125,7 +125,8 @@ def quality_study(factors: pd.DataFrame, size_premium: pd.Series, label: str, *,
                 f"{full['estimate']:+.2%} (95% CI {full['ci_lower']:+.2%} to {full['ci_upper']:+.2%}) with "
                 f"{last.lstrip('+ ')}.{tilt} IJR minus IWM, {diff.index[0]:%Y-%m} to "
                 f"{diff.index[-1]:%Y-%m}: {r['estimate']:+.2%} a month (95% CI {r['ci_lower']:+.2%} to "
-                f"{r['ci_upper']:+.2%}, n = {len(diff)}); latest profitability gap {g['estimate']:+.3f} "
+                f"{r['ci_upper']:+.2%}, n = {len(diff)}); profitability gap at the latest reading "
+                f"({g['date']:%Y-%m}, accounts of the fiscal year before the previous June) {g['estimate']:+.3f} "
                 f"({ordinal(g['percentile'])} percentile of its history).")
     return Results({"alphas": alphas, "ijr_minus_iwm": mean, "op_gap": gap}, title="Quality and the size premium",
                    sentence=sentence)

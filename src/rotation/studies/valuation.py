@@ -33,14 +33,16 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.stats.checks import check_int, check_real
 from rotation.stats.hac import coefficients, hac_fit
-from rotation.stats.regressions import forward_sum, oos_r2
-from rotation.stats.results import Estimates, Method, Results
+from rotation.stats.hodrick import HODRICK, hodrick_1b
+from rotation.stats.regressions import predictive_pairs
+from rotation.stats.results import VOCABULARY, Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies.economy import state_difference
+from rotation.studies.predictability import clark_west, out_of_sample, stambaugh_bias, stambaugh_table
 from rotation.studies.returns import percentile_of_last
 
 __all__ = ["factor_alphas", "SMALL", "BIG", "aggregate", "valuation_spread", "stambaugh_bias", "clark_west",
-           "predictive_forecast", "expanding_quantile_state", "discount_standing", "forecast_parts",
+           "predictive_forecast", "expanding_quantile_state", "discount_standing", "reading_age", "forecast_parts",
            "spread_predictability", "top_quintile_study", "SPREADS", "ordinal"]
 
 SMALL = ("SMALL LoBM", "ME1 BM2", "SMALL HiBM")
@@ -92,67 +94,19 @@ def valuation_spread(beme: pd.DataFrame, mktcap: pd.DataFrame, nfirms: pd.DataFr
     })
 
 
-def stambaugh_bias(y: pd.Series, x: pd.Series) -> dict[str, float]:
-    """Stambaugh's (1999) small-sample bias of a one-period predictive slope with a persistent predictor.
-
-    With ``x_t = c + rho x_{t-1} + v_t`` and ``y_t = a + b x_{t-1} + u_t``, OLS of ``b`` is biased by
-    about ``-(1 + 3 rho) / T * cov(u, v) / var(v)``. Returns ``rho``, ``corr_uv``, ``bias`` and ``nobs``
-    (``y`` one-period returns, ``x`` the predictor, same index).
-    """
-    import statsmodels.api as sm
-
-    data = pd.concat({"y": y, "x": x}, axis=1).dropna()
-    data["x_lag"] = data["x"].shift(1)
-    data = data.dropna()
-    if len(data) < 24:
-        raise ParameterError(f"y and x share {len(data)} complete months; need at least 24")
-    ar = sm.OLS(data["x"], sm.add_constant(data["x_lag"])).fit()
-    pr = sm.OLS(data["y"], sm.add_constant(data["x_lag"])).fit()
-    u, v = pr.resid, ar.resid
-    rho = float(ar.params["x_lag"])
-    t = len(data)
-    bias = -(1 + 3 * rho) / t * float(np.cov(u, v)[0, 1] / np.var(v, ddof=1))
-    return {"rho": rho, "corr_uv": float(np.corrcoef(u, v)[0, 1]), "bias": bias, "nobs": t,
-            "slope_one_period": float(pr.params["x_lag"])}
-
-
-def clark_west(forecasts: pd.DataFrame, lags: int) -> dict[str, float]:
-    """Clark and West (2007) test that a nested model's forecasts beat the historical mean.
-
-    Parameters
-    ----------
-    forecasts : pd.DataFrame
-        Columns ``actual``, ``model``, ``mean`` (e.g. ``rotation.stats.regressions.oos_r2(...).forecasts``).
-    lags : int
-        Newey-West lags for the mean of the adjusted loss difference (at least ``h - 1`` for
-        overlapping ``h``-period targets).
-
-    Returns
-    -------
-    dict
-        ``statistic`` (t of the mean of ``f_t = (a - m)^2 - [(a - p)^2 - (m - p)^2]``), one-sided
-        ``p_value`` (H1: the model is better), ``nobs``.
-    """
-    from scipy.stats import norm
-
-    for col in ("actual", "model", "mean"):
-        if col not in forecasts:
-            raise ParameterError(f"forecasts must have columns actual, model, mean; missing {col!r}")
-    a, p, m = (forecasts[c].astype(float) for c in ("actual", "model", "mean"))
-    f = ((a - m) ** 2 - ((a - p) ** 2 - (m - p) ** 2)).dropna()
-    fit = hac_fit(f, np.ones(len(f)), lags)
-    stat = float(fit.tvalues.iloc[0])
-    return {"statistic": stat, "p_value": float(norm.sf(stat)), "nobs": int(len(f)), "lags": int(lags)}
-
-
 def predictive_forecast(y: pd.Series, x: pd.Series, horizon: int, x_now: float, *, maxlags: int | None = None,
-                        alpha: float = 0.05) -> dict[str, float]:
-    """Fit ``sum(y[t+1..t+h]) = a + b x[t]`` with HAC errors and predict the target at ``x_now``.
+                        alpha: float = 0.05) -> dict[str, Any]:
+    """Fit ``sum(y[t+1..t+h]) = a + b x[t]`` with HAC and Hodrick 1B errors and predict the target at ``x_now``.
 
-    The same regression as :func:`rotation.stats.regressions.predictive_regression` (summed simple returns,
-    predictor known at ``t``, HAC with at least ``h - 1`` lags); returns the slope and the predicted
-    mean with its interval (``estimate, std_err, ci_lower, ci_upper``), ``slope``, ``slope_t``,
-    ``slope_p``, ``slope_row`` (the slope in the vocabulary), ``nobs``, ``lags``.
+    The rows are every ``t`` whose ``h`` returns are complete and whose predictor is known
+    (:func:`rotation.stats.regressions.predictive_pairs`: the returns are summed before the predictor
+    is joined, so a predictor that ends before the returns keeps its last windows). HAC with at least
+    ``h - 1`` lags (default ``max(h - 1, 12)``) and Hodrick (1992) 1B
+    (:func:`rotation.stats.hodrick.hodrick_1b`). Returns the predicted mean with its HAC interval
+    (``estimate, std_err, ci_lower, ci_upper``) and its Hodrick interval (``hodrick_ci_lower``,
+    ``hodrick_ci_upper``), ``slope``, ``slope_t``, ``slope_p``, ``slope_row`` (the slope in the
+    vocabulary, HAC), ``hodrick_row`` (the same slope with Hodrick 1B errors), ``nobs``, ``lags``,
+    ``start`` and ``end`` (first and last regression row).
     """
     import statsmodels.api as sm
     from scipy.stats import norm
@@ -160,24 +114,29 @@ def predictive_forecast(y: pd.Series, x: pd.Series, horizon: int, x_now: float, 
     h = int(horizon)
     if h < 1:
         raise ParameterError(f"horizon must be >= 1 month; got {horizon!r}")
-    both = pd.concat({"y": y.astype(float), "x": x.astype(float)}, axis=1, join="inner")
-    both["target"] = forward_sum(both["y"], h)
-    data = both[["target", "x"]].dropna()
+    pairs = predictive_pairs(y.astype(float), x.astype(float).rename("x"), h)
+    data = pairs.dropna()
     if len(data) < 3 * h:
         raise ParameterError(f"only {len(data)} complete months for a {h}-month horizon; need at least {3 * h}")
     lags = max(h - 1, 12) if maxlags is None else int(maxlags)
     fit = hac_fit(data["target"], sm.add_constant(data["x"]), lags)
+    hod = hodrick_1b(y.astype(float), x.astype(float).rename("x"), h, alpha=alpha)
     g = np.array([1.0, float(x_now)])
     est = float(fit.params.to_numpy() @ g)
     se = float(np.sqrt(g @ fit.cov_params().to_numpy() @ g))
+    hse = float(np.sqrt(g @ hod.extra["cov"] @ g))
     z = norm.ppf(1 - alpha / 2)
     ci = fit.conf_int(alpha).loc["x"]
     slope_row = {"estimate": float(fit.params["x"]), "std_err": float(fit.bse["x"]), "t": float(fit.tvalues["x"]),
                  "p_value": float(fit.pvalues["x"]), "ci_lower": float(ci.iloc[0]), "ci_upper": float(ci.iloc[1]),
                  "nobs": int(fit.nobs)}
+    hodrick_row = {k: float(v) for k, v in hod.table.loc["x", list(VOCABULARY)].items()}
+    hodrick_row["nobs"] = int(hodrick_row["nobs"])
     return {"estimate": est, "std_err": se, "ci_lower": est - z * se, "ci_upper": est + z * se, "x": float(x_now),
+            "hodrick_ci_lower": est - z * hse, "hodrick_ci_upper": est + z * hse,
             "slope": slope_row["estimate"], "slope_t": slope_row["t"], "slope_p": slope_row["p_value"],
-            "slope_row": slope_row, "nobs": int(fit.nobs), "lags": lags}
+            "slope_row": slope_row, "hodrick_row": hodrick_row, "nobs": int(fit.nobs), "lags": lags,
+            "start": data.index[0], "end": data.index[-1]}
 
 
 def expanding_quantile_state(x: pd.Series, q: float = 0.8, min_periods: int = 120) -> pd.Series:
@@ -245,8 +204,32 @@ def _horizons(horizons: Sequence[int], horizon: int) -> list[int]:
     return hs if h in hs else [*hs, h]
 
 
-def discount_standing(spread: pd.DataFrame, columns: Sequence[str] = SPREADS) -> Estimates:
-    """Where the small-minus-big valuation spreads stand today against their own history.
+def reading_age(month: pd.Timestamp, as_of: pd.Timestamp | None = None) -> dict[str, Any]:
+    """How old a BE/ME reading is: the month of its market values, and its age at ``as_of``.
+
+    A month from July of year t to June of t+1 divides book equity of fiscal year t-1 by market equity
+    of **December t-1** (the library's timing; the month's own market equity only weights the
+    portfolios), so the reading of 2024-12 prices the firms at 2023-12.
+
+    Returns
+    -------
+    dict
+        ``date`` (the reading's month), ``prices_of`` (the December whose market equity it uses),
+        ``as_of`` (default: ``date``) and ``age_months`` (months from ``prices_of`` to ``as_of``),
+        ``sentence``: the same in words.
+    """
+    m = pd.Timestamp(month)
+    prices = pd.Timestamp(year=m.year - (1 if m.month >= 7 else 2), month=12, day=31)
+    at = m if as_of is None else pd.Timestamp(as_of)
+    age = (at.year - prices.year) * 12 + at.month - prices.month
+    return {"date": m, "prices_of": prices, "as_of": at, "age_months": int(age),
+            "sentence": f"the reading of {m:%Y-%m} values firms at their market equity of {prices:%Y-%m} "
+                        f"({age} months before {at:%Y-%m})"}
+
+
+def discount_standing(spread: pd.DataFrame, columns: Sequence[str] = SPREADS, *,
+                      as_of: pd.Timestamp | str | None = None) -> Estimates:
+    """Where the small-minus-big valuation spreads stood at their latest reading against their own history.
 
     Parameters
     ----------
@@ -254,6 +237,9 @@ def discount_standing(spread: pd.DataFrame, columns: Sequence[str] = SPREADS) ->
         :func:`valuation_spread` over the sample (columns ``overall``, ``value``, ``growth``).
     columns : sequence of str
         The spreads to report (rows).
+    as_of : date, optional
+        "Now" for the reading's age (e.g. the last month of the returns studied beside it);
+        default the reading's own month.
 
     Returns
     -------
@@ -261,8 +247,10 @@ def discount_standing(spread: pd.DataFrame, columns: Sequence[str] = SPREADS) ->
         One row per spread: ``estimate`` = the value in the sample's last month (NaN when that month
         has none), ``nobs`` = months with a value, ``percentile`` = the share of the history at or
         below the last value (:func:`rotation.studies.returns.percentile_of_last`; the whole history
-        to the last month, so known then). ``extra``: ``date`` (the last month) and the sample's
-        ``start``, ``end`` and ``months`` (rows of ``spread``). ``.data``: the spreads.
+        to the last month, so known then). ``extra``: ``date`` (the last month), ``prices_of``,
+        ``as_of`` and ``age_months`` (:func:`reading_age`: the December whose market equity the reading
+        uses and its age at ``as_of``) and the sample's ``start``, ``end`` and ``months`` (rows of
+        ``spread``). ``.data``: the spreads.
     """
     if not isinstance(spread, pd.DataFrame) or not isinstance(spread.index, pd.DatetimeIndex) or spread.empty:
         raise ParameterError(f"spread must be a non-empty DataFrame with a DatetimeIndex (valuation_spread); "
@@ -280,13 +268,18 @@ def discount_standing(spread: pd.DataFrame, columns: Sequence[str] = SPREADS) ->
     others = [f"within {c} stocks {u.format(t.loc[c, 'estimate'])} ({ordinal(t.loc[c, 'percentile'])} percentile)"
               for c in columns[1:]]
     cheap = "cheaper" if t.loc[columns[0], "percentile"] > 0.5 else "not cheaper"
-    sentence = (f"In {spread.index[-1]:%Y-%m} the {columns[0]} spread was {u.format(t.loc[columns[0], 'estimate'])} "
-                f"log points, at the {ordinal(t.loc[columns[0], 'percentile'])} percentile of its history since "
-                f"{first:%Y}: small caps were {cheap} than usual against large caps."
-                + (f" The spread {', '.join(others)}." if others else ""))
+    age = reading_age(spread.index[-1], as_of)
+    sentence = (f"In {spread.index[-1]:%Y-%m}, the latest reading, the {columns[0]} spread was "
+                f"{u.format(t.loc[columns[0], 'estimate'])} log points, at the "
+                f"{ordinal(t.loc[columns[0], 'percentile'])} percentile of its history since {first:%Y}: small "
+                f"caps were {cheap} than usual against large caps."
+                + (f" The spread {', '.join(others)}." if others else "")
+                + f" How old this is: {age['sentence']}.")
     return Estimates(table, Method(kind="descriptive", note="percentile: share of the history at or below the latest"),
-                     _SPREAD_UNITS, "Valuation spread today and its percentile in history",
-                     extra={"date": spread.index[-1], "start": spread.index[0], "end": spread.index[-1],
+                     _SPREAD_UNITS, f"Valuation spread at the latest reading ({spread.index[-1]:%Y-%m}, market "
+                                    f"values of {age['prices_of']:%Y-%m}) and its percentile in history",
+                     extra={"date": spread.index[-1], "prices_of": age["prices_of"], "as_of": age["as_of"],
+                            "age_months": age["age_months"], "start": spread.index[0], "end": spread.index[-1],
                             "months": len(spread)}, data=spread, sentence=sentence)
 
 
@@ -306,19 +299,29 @@ def forecast_parts(fits: Mapping[int, Mapping[str, Any]], *, slope_units: Units,
     Returns
     -------
     dict
-        ``slope``: rows horizon, the slope in the vocabulary (HAC) plus ``maxlags``; ``forecast``: the
-        predicted summed return at the predictor's latest value (``estimate, std_err, ci_lower,
-        ci_upper, nobs``) plus ``x``, that value.
+        ``slope``: rows horizon, the slope in the vocabulary (HAC) plus ``maxlags`` and the regression's
+        first and last window (``start``, ``end``: the predictor's month); ``slope_hodrick``:
+        the same slopes with Hodrick (1992) 1B errors (the vocabulary) beside the HAC ``hac_std_err`` and
+        ``hac_t``; ``forecast``: the predicted summed return at the predictor's latest value
+        (``estimate, std_err, ci_lower, ci_upper, nobs``, HAC) plus ``x``, that value, and the interval
+        with Hodrick 1B errors (``hodrick_ci_lower``, ``hodrick_ci_upper``).
     """
     if not fits:
         raise ParameterError("fits must hold at least one horizon; got none")
     slope = pd.DataFrame({h: {**f["slope_row"], "maxlags": f["lags"]} for h, f in fits.items()}).T
     fc = pd.DataFrame({h: {**_vocabulary_row(f["estimate"], f["nobs"], x=f["x"]), "std_err": f["std_err"],
-                           "ci_lower": f["ci_lower"], "ci_upper": f["ci_upper"]} for h, f in fits.items()}).T
+                           "ci_lower": f["ci_lower"], "ci_upper": f["ci_upper"],
+                           "hodrick_ci_lower": f["hodrick_ci_lower"], "hodrick_ci_upper": f["hodrick_ci_upper"]}
+                       for h, f in fits.items()}).T
+    hod = pd.DataFrame({h: {**f["hodrick_row"], "hac_std_err": f["slope_row"]["std_err"],
+                            "hac_t": f["slope_row"]["t"]} for h, f in fits.items()}).T
     out = {}
-    for name, table in (("slope", slope), ("forecast", fc)):
+    for name, table in (("slope", slope), ("forecast", fc), ("hodrick", hod)):
         table = table.astype(float).astype({"nobs": int} | ({"maxlags": int} if "maxlags" in table else {}))
         table.index.name = "horizon"
+        if name != "forecast":
+            table["start"] = [fits[h]["start"] for h in table.index]
+            table["end"] = [fits[h]["end"] for h in table.index]
         out[name] = table
     method = Method(kind="HAC", cov_type="HAC", lag_rule="max(h - 1, 12) per row, see maxlags")
     return {
@@ -328,39 +331,44 @@ def forecast_parts(fits: Mapping[int, Mapping[str, Any]], *, slope_units: Units,
                                                       note="interval of the fitted mean a + b x (delta method)"),
                               forecast_units, f"Relative return predicted at the latest value of {predictor} "
                                               "(rows: h months)"),
+        "slope_hodrick": Estimates(out["hodrick"], Method(kind="OLS", cov_type=HODRICK, note=(
+            "Hodrick (1992) 1B errors (regressor summed backwards, residuals under the null); hac_t: the HAC t of "
+            "the same slope")), slope_units, f"Slope on {predictor} with Hodrick 1B errors (rows: h months)"),
     }
 
 
-def _out_of_sample(returns: pd.Series, predictor: pd.Series, horizons: Sequence[int], min_train: int) -> Estimates:
-    rows = {}
-    for h in horizons:
-        oos = oos_r2(returns, predictor, horizon=h, min_train=min_train)
-        cw = clark_west(oos.data, lags=max(h - 1, 1))
-        rows[h] = {**_vocabulary_row(oos.estimate, oos.nobs), "t": cw["statistic"], "p_value": cw["p_value"],
-                   "maxlags": cw["lags"]}
-    table = pd.DataFrame(rows).T.astype(float).astype({"nobs": int, "maxlags": int})
-    table.index.name = "horizon"
-    method = Method(kind="HAC", cov_type="HAC", lag_rule="max(h - 1, 1) per row, see maxlags",
-                    note=f"estimate: out-of-sample R2 of expanding-window forecasts against the historical mean "
-                         f"(first after {min_train} months); t, p_value: Clark-West test that the regression "
-                         "beats the mean (one-sided)")
-    return Estimates(table, method, Units.number("out-of-sample R2 (> 0: beats the historical mean)"),
-                     "Out-of-sample R2 and the Clark-West test (rows: h months)")
+def _predictability_sentence(parts: Mapping[str, Estimates], horizon: int, age: Mapping[str, Any]) -> str:
+    s, f, o, hod = (parts[k].table.loc[horizon] for k in ("slope", "forecast", "out_of_sample", "slope_hodrick"))
+    halves, b = parts["halves"].table, parts["stambaugh"].table.iloc[0]
+    recent = parts["out_of_sample_since"].table.loc[horizon]
 
+    def sig(r: pd.Series) -> str:
+        return "significant" if r["ci_lower"] > 0 or r["ci_upper"] < 0 else "not significant"
 
-def _stambaugh(returns: pd.Series, predictor: pd.Series) -> Estimates:
-    b = stambaugh_bias(returns, predictor)
-    row = _vocabulary_row(b["slope_one_period"], b["nobs"], bias=b["bias"], rho=b["rho"], corr_uv=b["corr_uv"])
-    table = pd.DataFrame([row], index=pd.Index(["one-month slope"], name="statistic")).astype({"nobs": int})
-    method = Method(kind="descriptive", note="Stambaugh (1999): bias about -(1 + 3 rho) / T cov(u, v) / var(v), "
-                                             "rho the predictor's AR(1) coefficient")
-    return Estimates(table, method, Units.number("monthly relative return per log point of spread"),
-                     "One-month slope and its Stambaugh small-sample bias")
+    since = "; ".join(f"since {y}: {r['estimate']:+.3f} ({int(r['nobs'])} forecasts)" for y, r in recent.iterrows()
+                      if r["nobs"] > 0) or "none since the recent dates"
+    first, last = age["date"] + pd.offsets.MonthEnd(1), age["date"] + pd.offsets.MonthEnd(horizon)
+    passed = max(0, min(horizon, (age["as_of"].year - age["date"].year) * 12 + age["as_of"].month
+                        - age["date"].month))
+    return (
+        f"Over {int(s['nobs']):,} monthly windows ({s['start']:%Y-%m} to {s['end']:%Y-%m}: every window whose "
+        f"{horizon} months of returns are complete), the slope of the next {horizon} months' relative return on "
+        f"the spread is {s['estimate']:+.3f} per log point: t = {s['t']:+.2f} with HAC errors ({int(s['maxlags'])} "
+        f"lags; {sig(s)}), t = {hod['t']:+.2f} with Hodrick (1992) 1B errors ({sig(hod)}), which keep their size "
+        f"with overlapping windows and a persistent predictor. {halves.iloc[0]['estimate']:+.3f} in the first half "
+        f"and {halves.iloc[1]['estimate']:+.3f} in the second. Out of sample (walk-forward) the regression "
+        f"{'beat' if o['estimate'] > 0 else 'did not beat'} the historical mean (R² {o['estimate']:+.3f}, Clark-West "
+        f"p = {o['p_value']:.3f}); forecasts made {since}. The latest spread implies {f['estimate']:+.1%} over the "
+        f"next {horizon} months (95% CI {f['ci_lower']:+.1%} to {f['ci_upper']:+.1%} HAC, "
+        f"{f['hodrick_ci_lower']:+.1%} to {f['hodrick_ci_upper']:+.1%} Hodrick) from {first:%Y-%m} to {last:%Y-%m}, "
+        f"{passed} months of which had passed by {age['as_of']:%Y-%m}: {age['sentence']}. Persistence of the "
+        f"spread (monthly AR(1)): {b['rho']:.3f}; correlation of return and spread shocks {b['corr_uv']:+.2f}; "
+        f"Stambaugh bias of the one-month slope {b['bias']:+.4f} against an estimate of {b['estimate']:+.4f}.")
 
 
 def spread_predictability(returns: pd.Series, spread: pd.Series, horizons: Sequence[int], *, horizon: int,
                           min_train: int, q: float = 0.8) -> Results:
-    """Does the valuation spread known today predict small-minus-large returns over the next years?
+    """Does the valuation spread known at a month's end predict small-minus-large returns over the next years?
 
     Parameters
     ----------
@@ -381,14 +389,18 @@ def spread_predictability(returns: pd.Series, spread: pd.Series, horizons: Seque
     Returns
     -------
     Results
-        ``slope`` and ``forecast`` (:func:`forecast_parts`; the forecast at the spread's last value),
-        ``out_of_sample`` (R² of expanding-window forecasts, with the Clark-West test as ``t`` and
-        ``p_value``), ``stambaugh`` (the one-month slope and its small-sample bias), ``halves`` (the
-        deciding horizon's slope in each half of the months where spread and returns meet, split at
-        the middle month, which both halves include), ``top_quintile`` (:func:`top_quintile_study` at
-        ``horizons``). ``extra``: ``horizon``; ``start``, ``end``, ``months`` of those common months;
-        ``returns`` (first and last month of ``returns`` and its length). ``.data``: the predictor
-        (column ``spread``).
+        ``slope``, ``slope_hodrick`` and ``forecast`` (:func:`forecast_parts`: HAC and Hodrick 1B errors;
+        the forecast at the spread's last value; every window whose returns are complete),
+        ``out_of_sample`` and ``out_of_sample_since``
+        (:func:`rotation.studies.predictability.out_of_sample`: walk-forward R² over all forecasts,
+        with the Clark-West test, and over those made since 1990 and 2015), ``stambaugh`` (the
+        one-month slope and its small-sample bias), ``halves`` and ``halves_hodrick`` (the deciding
+        horizon's slope in each half of the months where spread and returns meet, split at the middle
+        month, which both halves include; HAC and Hodrick 1B), ``top_quintile``
+        (:func:`top_quintile_study` at ``horizons``). ``extra``: ``horizon``; ``start``, ``end``,
+        ``months`` of those common months; ``returns`` (first and last month of ``returns`` and its
+        length); ``prices_of`` and ``age_months`` of the latest reading at the returns' last month
+        (:func:`reading_age`). ``.data``: the predictor (column ``spread``).
     """
     hs = _horizons(horizons, horizon)
     x_now = float(spread.iloc[-1])
@@ -399,34 +411,29 @@ def spread_predictability(returns: pd.Series, spread: pd.Series, horizons: Seque
     mid = common[len(common) // 2]
     halves = {"first half": (predictive_forecast(returns.loc[:mid], spread, horizon, x_now), common[0], mid),
               "second half": (predictive_forecast(returns.loc[mid:], spread, horizon, x_now), mid, common[-1])}
-    per_half = pd.DataFrame({k: {**f["slope_row"], "maxlags": f["lags"], "start": a, "end": b}
-                             for k, (f, a, b) in halves.items()}).T
-    per_half = per_half.astype({c: float for c in per_half.columns if c not in ("start", "end")}).astype(
-        {"nobs": int, "maxlags": int})
-    per_half.index.name = "half"
+    per_half = {}
+    for key, maxlags in (("slope_row", True), ("hodrick_row", False)):
+        t = pd.DataFrame({k: {**f[key], **({"maxlags": f["lags"]} if maxlags else {}), "start": a, "end": b}
+                          for k, (f, a, b) in halves.items()}).T
+        t = t.astype({c: float for c in t.columns if c not in ("start", "end")}).astype(
+            {"nobs": int} | ({"maxlags": int} if maxlags else {}))
+        t.index.name = "half"
+        per_half[key] = t
     units = Units.number("summed relative return over the next h months per log point of spread")
     parts = forecast_parts(fits, slope_units=units, predictor="the valuation spread",
                            forecast_units=Units.returns("decimal relative return summed over the next h months"))
-    parts["out_of_sample"] = _out_of_sample(returns, spread, hs, min_train)
-    parts["stambaugh"] = _stambaugh(returns, spread)
-    parts["halves"] = Estimates(per_half, parts["slope"].method, units,
+    parts.update(out_of_sample(returns, spread, hs, min_train))
+    parts["stambaugh"] = stambaugh_table(returns, spread)
+    parts["halves"] = Estimates(per_half["slope_row"], parts["slope"].method, units,
                                 f"Slope at {horizon} months in each half of the sample")
+    parts["halves_hodrick"] = Estimates(per_half["hodrick_row"], parts["slope_hodrick"].method, units,
+                                        f"Slope at {horizon} months in each half of the sample, Hodrick 1B errors")
     parts["top_quintile"] = top_quintile_study(returns, spread, horizons, q)
-    s, f, o = (parts[k].table.loc[horizon] for k in ("slope", "forecast", "out_of_sample"))
-    b = parts["stambaugh"].table.iloc[0]
-    sig = "significant" if s["ci_lower"] > 0 or s["ci_upper"] < 0 else "not significant"
-    sentence = (
-        f"Over {len(common):,} months ({common[0]:%Y}-{common[-1]:%Y}), the slope of the next {horizon} months' "
-        f"relative return on the spread is {s['estimate']:+.3f} per log point (t = {s['t']:+.2f}, HAC with "
-        f"{int(s['maxlags'])} lags; {sig}); {per_half.iloc[0]['estimate']:+.3f} in the first half and "
-        f"{per_half.iloc[1]['estimate']:+.3f} in the second. Out of sample the regression "
-        f"{'beat' if o['estimate'] > 0 else 'did not beat'} the historical mean (R² {o['estimate']:+.3f}, Clark-West "
-        f"p = {o['p_value']:.3f}). Today's spread implies {f['estimate']:+.1%} over the next {horizon} months (95% CI "
-        f"{f['ci_lower']:+.1%} to {f['ci_upper']:+.1%}). Persistence of the spread (monthly AR(1)): {b['rho']:.3f}; "
-        f"correlation of return and spread shocks {b['corr_uv']:+.2f}; Stambaugh bias of the one-month slope "
-        f"{b['bias']:+.4f} against an estimate of {b['estimate']:+.4f}.\n\n{parts['top_quintile'].sentence}")
+    age = reading_age(spread.dropna().index[-1], returns.index[-1])
+    sentence = _predictability_sentence(parts, horizon, age) + f"\n\n{parts['top_quintile'].sentence}"
     extra = {"horizon": int(horizon), "start": common[0], "end": common[-1], "months": len(common),
-             "returns": [returns.index[0], returns.index[-1], len(returns)]}
+             "returns": [returns.index[0], returns.index[-1], len(returns)],
+             "prices_of": age["prices_of"], "age_months": age["age_months"]}
     return Results(parts, extra=extra,
                    title="Does the valuation spread predict relative returns?", sentence=sentence,
                    data=pd.DataFrame({"spread": spread}))
