@@ -74,3 +74,24 @@ def test_effects_are_rows_of_the_results(made_up):
 def test_second_proxy_falls_back_when_it_is_the_main_one():
     assert evidence.second_proxy("ff30_vw", "iwm_spy") == "iwm_spy"
     assert evidence.second_proxy("iwm_spy", "iwm_spy") == "ff30_vw"
+
+
+def test_each_sample_line_is_the_tests_own_sample(made_up):
+    """A verdict's sample names the months (or days) its test covers and its n, not the whole return sample."""
+    verdicts, results, _, rules = made_up
+    by_id = {v.claim_id: v for v in verdicts}
+    idx = results["breakouts"].data.index
+    bo, fb = by_id["breakout_follow_through"], by_id["false_breakout"]
+    # a breakout can be called after `lookback` months; the 6-month test needs 6 months after it, the false
+    # breakout test k = 3
+    assert (bo.sample.start, bo.sample.end) == (f"{idx[12]:%Y-%m-%d}", f"{idx[-7]:%Y-%m-%d}")
+    assert (fb.sample.start, fb.sample.end) == (f"{idx[12]:%Y-%m-%d}", f"{idx[-4]:%Y-%m-%d}")
+    assert bo.sample.n == bo.headline.nobs
+    one_year = results["standing"].data["1 year"].dropna()
+    under = by_id["underwhelming"]
+    assert (under.sample.start, under.sample.n) == (f"{one_year.index[0]:%Y-%m-%d}", len(one_year))
+    assert under.sample.n == under.headline.nobs
+    blow = by_id["blowoff"]
+    x = results["blowoffs"].extra
+    assert blow.sample.start == f"{x['test_start']:%Y-%m-%d}" and blow.sample.end == f"{x['test_end']:%Y-%m-%d}"
+    assert blow.sample.start > f"{results['blowoffs'].data.index[0]:%Y-%m-%d}"  # not before min_history days

@@ -58,6 +58,30 @@ def test_02_dollar_sensitivity_two_proxies_and_deterministic(snapshot_env: Path,
     assert res["dollar.extra.start"] == "1973-01-31"
     assert [s[0] for s in res["dollar.extra.splices"]] == ["DTWEXBGS", "TWEXBMTH", "TWEXMMTH"]
 
+    # the Answer says both findings: the full-sample beta is not significant, and since the split it is
+    # significant in the claim's direction (negative) and not with market and yield controls
+    from rotation.evidence.dollar import BETA_UNITS
+
+    def says(key: str) -> str:
+        lo, hi = res[f"{key}.ci_lower"], res[f"{key}.ci_upper"]
+        word = "significant in the claim's direction" if hi < 0 else ("significant against the claim" if lo > 0
+                                                                       else "not significant")
+        return f"{BETA_UNITS.format(res[f'{key}.estimate'])} (95% CI {BETA_UNITS.format(lo)} to " \
+               f"{BETA_UNITS.format(hi)}), {word}"
+
+    post = "beta.monthly.sensitivity.rows.2008-01 on.dollar"
+    post_c = "controls.monthly.rows.with controls.2008-01 on.dollar"
+    assert res[f"{post}.ci_upper"] < 0 and res[f"{post_c}.ci_lower"] < 0 < res[f"{post_c}.ci_upper"]
+    answer = res["verdicts.weaker_dollar.answer"]
+    assert f"Over the full sample the monthly beta is {says(FULL)}." in answer
+    assert f"Since 2008-01 it is {says(post)};" in answer
+    assert f"the beta since 2008-01 is {says(post_c)} (the association vanishes)" in answer
+    assert f"weekly (broad index, from 2006) {says(WEEKLY)}" in answer
+    html = (tmp_path / "a" / NB / f"{NB}.html").read_text()
+    box_start = html.index("<div class='rot-answer'>")
+    answer_box = html[box_start:html.index("class='rot-how'", box_start)]
+    assert "Since 2008-01 it is" in answer_box and "(the association vanishes)" in answer_box
+
     again = tmp_path / "b"
     _run(main, again)
     assert (again / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()

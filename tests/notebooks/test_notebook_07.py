@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from _helpers import check_verdict
@@ -22,6 +23,18 @@ def test_07_sector_rotation_two_proxies_and_deterministic(snapshot_env: Path, tm
     assert {row["quadrant"] for row in res["now"]["rows"].values()} <= {*sectors.QUADRANTS, "too short"}
     # no back-fill: XLC and XLRE enter at their own start dates
     assert res["sample"]["XLC"][0].startswith("2018-") and res["sample"]["XLRE"][0].startswith("2015-")
+    # an end of tech leadership before IWM's first weekly return is left out, not measured at IWM's first week
+    from rotation.data import load
+
+    px = load("IWM")["adj_close"]
+    weekly = px.groupby(px.index.to_period("W-FRI")).last()
+    first_return = weekly.index[1].end_time.normalize()  # the second Friday close: the first weekly return
+    episodes = [pd.Timestamp(e) for e in res["tech"]["episodes"]]
+    early = [f"{e:%Y-%m-%d}" for e in episodes if e < first_return]
+    assert early and res["tech"]["after_peaks"]["extra"]["dropped"] == early
+    assert v["sample"]["start"] == f"{first_return:%Y-%m-%d}"
+    assert v["sample"]["n"] == v["headline"]["nobs"] <= len(episodes) - len(early)
+    assert any(early[0] in c for c in v["caveats"])
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     ijr = run_notebook(NB, tmp_path / "ijr", "-p", "small_cap=IJR", "-p", "robustness_small_cap=IWM")

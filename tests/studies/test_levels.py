@@ -27,11 +27,24 @@ def daily() -> pd.DataFrame:
 KW = dict(window=20, threshold=0.99, min_history=500, horizon=63, near_high=0.10, reps=200, seed=0)
 
 
+def _rebound_path() -> pd.DataFrame:
+    """A steady climb, a 45% crash, and a 20-day rally that ends within 3% of the old high: a crash rebound."""
+    rng = np.random.default_rng(5)
+    n = 1200
+    small = rng.normal(0.0003, 0.004, n)
+    small[900:960] = -0.0099  # about -45% in 60 days
+    small[1000:1020] = 0.0301  # the rebound: +81% in 20 days, back near the old high
+    idx = pd.bdate_range("2010-01-04", periods=n)
+    return pd.DataFrame({"small": small, "large": rng.normal(0.0003, 0.004, n)}, index=idx)
+
+
 def test_blowoff_groups_equal_the_notebook_computation(daily):
     res = levels.blowoff_study(daily, **KW)
     wealth = rt.cumulative_returns(daily["small"])
     stat = signals.blowoff_statistic(daily["small"], 20, 0.99, method="quantile", min_history=500)
-    near = wealth >= 0.9 * wealth.rolling(252, min_periods=1).max()
+    # a blow-off *starts* near the high: the close 20 days before the signal, against the 252 closes to it
+    base = wealth.shift(20)
+    near = base >= 0.9 * wealth.rolling(252, min_periods=1).max().shift(20)
     blow = signals.merge_episodes(stat["signal"] & near, 63)
     fwd = rt.forward_returns(daily["small"], 63)
     ci = event_mean_ci(fwd, blow, reps=200, seed=0)
@@ -44,10 +57,61 @@ def test_blowoff_groups_equal_the_notebook_computation(daily):
     assert res.extra["horizon"] == 63 and res.extra["near_high"] == 0.10
     assert list(res.table.index) == ["blow-off", "crash rebound", "ordinary breakout"]
     assert "within 10% of the prior 252-day high" in res.describe()
+    callable_ = stat["cutoff"].first_valid_index()
+    assert res.extra["test_start"] == callable_ and res.extra["test_end"] == fwd.dropna().index[-1]
 
 
-def test_a_group_with_one_episode_gets_its_mean_and_no_interval(daily):
-    res = levels.blowoff_study(daily, **KW)
+def test_a_rally_that_ends_near_the_high_but_started_far_below_is_a_crash_rebound():
+    daily = _rebound_path()
+    kw = dict(KW, min_history=250)
+    wealth = (1 + daily["small"]).cumprod()
+    end = daily.index[1019]
+    high_at_end = wealth.iloc[1019 - 251:1020].max()
+    start_close = wealth.iloc[999]  # the close the 20-day rally ending at 1019 starts from
+    high_at_start = wealth.iloc[999 - 251:1000].max()
+    assert wealth[end] >= 0.9 * high_at_end, "the rally must end within 10% of its prior high"
+    assert start_close < 0.6 * high_at_start, "and start far below it"
+    res = levels.blowoff_study(daily, **kw)
+    flags = res.data
+    rally = flags.loc[daily.index[1000]:daily.index[1030]]
+    assert not rally["blow-off"].any(), "a rally that started 40% below its high is not a blow-off"
+    assert rally["crash rebound"].any()
+    events = levels.blowoff_events(daily, **{k: v for k, v in kw.items() if k not in ("reps", "seed")})
+    rebound = events.table.xs("crash rebound", level="group")
+    first = rebound.loc[daily.index[1000]:daily.index[1030]].iloc[0]
+    d = rebound.loc[daily.index[1000]:daily.index[1030]].index[0]
+    i = daily.index.get_loc(d)
+    expected = wealth.iloc[i - 20] / wealth.iloc[max(0, i - 20 - 251):i - 20 + 1].max() - 1
+    assert first["estimate"] == pytest.approx(expected, rel=1e-12) and first["estimate"] < -0.10
+    assert first["rally_start"] == daily.index[i - 20]
+    assert first["distance_at_signal"] == pytest.approx(wealth.iloc[i] / wealth.iloc[i - 251:i + 1].max() - 1)
+
+
+@pytest.mark.snapshot
+def test_the_1932_and_1933_crash_rebounds_are_not_blowoffs_on_the_snapshot(snapshot_env):
+    from rotation.data import small_large
+
+    daily = small_large("ff30_vw", "D")
+    kw = dict(window=20, threshold=0.99, min_history=1260, horizon=63, near_high=0.10)
+    res = levels.blowoff_study(daily, **kw, reps=100, seed=0)
+    events = levels.blowoff_events(daily, **kw).table
+    # plain pandas: the wealth index 20 closes before each day, against its highest close in the 252 to then
+    wealth = (1 + daily["small"]).cumprod()
+    dist = (wealth / wealth.rolling(252, min_periods=1).max() - 1).shift(20)
+    for day in ("1932-08-16", "1933-05-12"):
+        assert dist[pd.Timestamp(day)] < -0.40, f"the rally ending {day} started more than 40% below its high"
+        assert pd.Timestamp(day) not in res.extra["dates"]
+    blow = events.xs("blow-off", level="group")
+    assert list(blow.index) == res.extra["dates"] and len(blow) == res.table.loc["blow-off", "nobs"]
+    assert (dist[blow.index] >= -0.10).all()
+    pd.testing.assert_series_equal(blow["estimate"], dist[blow.index].rename("estimate"), check_names=False,
+                                   rtol=1e-12)
+    rebounds = events.xs("crash rebound", level="group")
+    assert (dist[rebounds.index] < -0.10).all()
+
+
+def test_a_group_with_one_episode_gets_its_mean_and_no_interval():
+    res = levels.blowoff_study(_rebound_path(), **dict(KW, min_history=250))
     thin = res.table[res.table["nobs"] < 2]
     assert len(thin), "the fixture should leave a group with fewer than two episodes"
     assert thin["ci_lower"].isna().all() and thin["ci_upper"].isna().all()

@@ -82,6 +82,29 @@ def test_tech_leadership_study_is_the_notebook_computation(market):
                                  window=52, horizons=[4], horizon=4, reps=10, seed=0)
 
 
+def test_tech_peaks_before_the_etf_existed_are_left_out(market):
+    """An event before the small-cap ETF's first return cannot be measured: it is dropped, not taken at the ETF's
+    first week (seven weeks late for IWM and the 2000-04-14 tech peak)."""
+    closes, wret, ratio, indexes = market
+    peaks = se.drawdown_episodes(ratio["XLK"].dropna(), 0.05, window=52)["date"]
+    first = peaks.iloc[0]
+    small = relative_returns(wret["IWM"], wret["SPY"]).dropna().loc[first + pd.Timedelta(weeks=3):]
+    alt = relative_returns(wret["IJR"], wret["SPY"]).dropna()
+    res = sr.tech_leadership_study(small, alt, relative_returns(wret["XLK"], wret["SPY"]), ratio["XLK"], indexes,
+                                   threshold=0.05, window=52, horizons=[4], horizon=8, reps=100, seed=0,
+                                   names=("IWM", "IJR", "SPY"))
+    after = res["after_peaks"]
+    assert after.extra["dropped"] == [first] and after.extra["first_date"] == small.index[0]
+    assert res["after_peaks_alt"].extra["dropped"] == []  # IJR existed then
+    # plain pandas: each event that IWM can measure, compounded over the next 8 weeks
+    kept = [e for e in peaks if small.index[0] <= e <= small.index[-9]]
+    windows = [(1 + small.iloc[small.index.get_loc(e) + 1:small.index.get_loc(e) + 9]).prod() - 1 for e in kept]
+    row = after.table.loc[8]
+    assert row["nobs"] == len(kept) and row["mean_events"] == pytest.approx(np.mean(windows), rel=1e-12)
+    assert (row["start"], row["end"]) == (small.index[0], small.index[-9])
+    assert f"IWM/SPY leaves out {first:%Y-%m-%d}" in res.describe()
+
+
 def test_breadth_study_is_the_notebook_computation(market):
     closes, wret, _, _ = market
     small = relative_returns(wret["IWM"], wret["SPY"]).dropna()

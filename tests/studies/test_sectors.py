@@ -88,3 +88,15 @@ def test_event_forward_table_against_all_dates():
     tab = se.event_forward_table({13: fwd}, events, reps=200).table
     assert tab.loc[13, "nobs"] == 5 and tab.loc[13, "mean_events"] == pytest.approx(0.05)
     assert tab.loc[13, "estimate"] == pytest.approx(0.05 - fwd.mean())
+
+
+def test_event_forward_table_drops_events_before_the_forward_series_begins():
+    idx = weeks(300)
+    fwd = pd.Series(0.0, index=idx[50:])  # the returns start at week 50
+    events = idx[[20, 60, 100]]
+    fwd[events[1:]] = 0.05
+    est = se.event_forward_table({13: fwd}, events, reps=200)
+    tab = est.table
+    assert tab.loc[13, "nobs"] == 2 and tab.loc[13, "mean_events"] == pytest.approx(0.05)  # not week 50's 0.0
+    assert est.extra["dropped"] == [idx[20]] and est.extra["first_date"] == idx[50]
+    assert (tab.loc[13, "start"], tab.loc[13, "end"]) == (idx[50], idx[-1])

@@ -244,6 +244,10 @@ class Evidence:
         Robustness checks (sub-periods, proxies, controls): exactly the kinds the claim's
         :class:`~rotation.evidence.claims.Decision` declares.
     caveats : tuple of str
+    answer : str
+        What the Answer box says beside the headline, when the headline alone would mislead (a finding of
+        the checks a reader must not miss); composed by the evidence builder from the results. Empty: the
+        headline speaks for itself.
 
     What kind of evidence the test is, the fewest observations a verdict needs, the thresholds of a
     state and the significance level are not chosen here: they are the claim's pre-registered
@@ -256,6 +260,7 @@ class Evidence:
     method: str
     checks: tuple[Check, ...] = ()
     caveats: tuple[str, ...] = ()
+    answer: str = ""
 
     def __post_init__(self) -> None:
         _claims.get(self.claim_id)  # raises with the valid ids

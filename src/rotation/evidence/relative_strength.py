@@ -47,7 +47,7 @@ def _underwhelming(proxy: str, alt: str, standing: Estimates, alt_standing: Esti
     return decide(Evidence(
         claim_id="underwhelming",
         headline=_percentile(f"latest 1-year relative return, percentile in its history ({proxy})", standing, "1 year"),
-        sample=Sample.of(proxy, standing.data.index),
+        sample=Sample.of(proxy, standing.data["1 year"].dropna().index),
         method=f"the latest rolling relative return against its own history; weak below the "
                f"{_ordinal(d.thresholds[0])} percentile, strong above the {_ordinal(d.thresholds[1])}",
         checks=(*(Check("horizon", _percentile(f"{k} percentile", standing, k)) for k in ("3 years", "5 years")),
@@ -62,7 +62,15 @@ def _diff(label: str, table: pd.DataFrame, at: Any, units: Units) -> Effect:
                            units)
 
 
-def _breakouts(proxy: str, alt: str, bo: Results, alt_forward: Estimates) -> Verdict:
+def _test_sample(proxy: str, bo: Results, lookback: int, after: int, unit: str, n: int) -> Sample:
+    """The months a breakout test covers: from the first month a breakout can be called (``lookback`` months
+    in) to the last with ``after`` months of data after it."""
+    idx = bo.data.index
+    return Sample(proxy=proxy, start=f"{idx[min(lookback, len(idx) - 1)]:%Y-%m-%d}",
+                  end=f"{idx[max(len(idx) - 1 - after, 0)]:%Y-%m-%d}", n=n, unit=unit)
+
+
+def _breakouts(proxy: str, alt: str, bo: Results, alt_forward: Estimates, lookback: int) -> Verdict:
     h = claims.get("breakout_follow_through").decision.horizon
     units = Units.returns(f"decimal relative return over the next {h} months, after breakouts minus all months")
     fwd = bo["forward"]
@@ -71,7 +79,7 @@ def _breakouts(proxy: str, alt: str, bo: Results, alt_forward: Estimates) -> Ver
     return decide(Evidence(
         claim_id="breakout_follow_through",
         headline=_diff(f"{h} months after breakouts minus all months ({proxy})", fwd.table, h, units),
-        sample=Sample.of(proxy, bo.data.index, unit="breakout episodes", n=n),
+        sample=_test_sample(proxy, bo, lookback, h, "breakout episodes", n),
         method=f"{fwd.method.describe()}; the {h}-month horizon was set in advance, the others are checks",
         checks=(Check("proxy", _diff(f"{h} months ({alt})", alt_forward.table, h, units)),
                 *(Check("subperiod", _diff(f"{h} months, {name}", halves, (name, h), units))
@@ -90,12 +98,13 @@ def _null_effect(label: str, null: Estimates, nobs: int | None = None) -> Effect
                   nobs=nobs, units=_RATE)
 
 
-def _false_breakout(proxy: str, alt: str, bo: Results, null: Estimates, alt_null: Estimates) -> Verdict:
+def _false_breakout(proxy: str, alt: str, bo: Results, null: Estimates, alt_null: Estimates, lookback: int,
+                    k: int) -> Verdict:
     n = int(bo["false_rate"].nobs)
     return decide(Evidence(
         claim_id="false_breakout",
         headline=_null_effect(f"false-breakout rate against paths with no predictability ({proxy})", null, n),
-        sample=Sample.of(proxy, bo.data.index, unit="breakouts", n=n),
+        sample=_test_sample(proxy, bo, lookback, k, "breakouts", n),
         method=nulls.null_summary(null),
         checks=(Check("proxy", _null_effect(f"false-breakout rate ({alt})", alt_null)),),
     ))
@@ -110,7 +119,8 @@ def _blowoff(proxy: str, blow: Estimates) -> Verdict:
                         estimate=float(row["estimate"]), ci_lower=float(row["ci_lower"]),
                         ci_upper=float(row["ci_upper"]), nobs=int(row["nobs"]), median=float(row["median"]),
                         units=Units.returns("decimal return over the horizon")),
-        sample=Sample.of(proxy, blow.data.index, unit="blow-off episodes", n=int(row["nobs"])),
+        sample=Sample(proxy=proxy, start=f"{blow.extra['test_start']:%Y-%m-%d}",
+                      end=f"{blow.extra['test_end']:%Y-%m-%d}", n=int(row["nobs"]), unit="blow-off episodes"),
         method=f"iid bootstrap over episodes ({blow.method.reps} reps, seed {blow.method.seed}); episodes merged "
                f"within {horizon} days",
         checks=(Check("other", Effect(label="relative to large caps", estimate=float(row["relative"]),
@@ -118,7 +128,10 @@ def _blowoff(proxy: str, blow: Estimates) -> Verdict:
                                       units=Units.returns("decimal relative return over the horizon"))),
                 Check("other", Effect(label="lowest leave-one-out mean", estimate=blow.extra["leave_one_out_min"],
                                       units=Units.returns("decimal return over the horizon")))),
-        caveats=(f"Crash rebounds (extreme rallies starting more than {near:.0%} below the high) are reported apart.",),
+        caveats=(f"Crash rebounds (extreme rallies that started more than {near:.0%} below the prior 252-day high, "
+                 "measured at the close the rally starts from) are reported apart.",
+                 "The sample runs from the first day a blow-off can be called to the last with a full horizon after "
+                 "it."),
     ))
 
 
@@ -163,8 +176,8 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
     alt_null = nulls.false_breakout_null(alt_rets, **null_rules)
     return [
         _underwhelming(proxy, alt, standing, alt_standing),
-        _breakouts(proxy, alt, breakouts, alt_forward),
-        _false_breakout(proxy, alt, breakouts, null, alt_null),
+        _breakouts(proxy, alt, breakouts, alt_forward, breakout_rules["lookback"]),
+        _false_breakout(proxy, alt, breakouts, null, alt_null, breakout_rules["lookback"], breakout_rules["k"]),
         _blowoff(proxy, blowoffs),
         _resistance(placebo),
     ]

@@ -121,10 +121,11 @@ class Verdict:
     checks: tuple[Check, ...] = ()
     caveats: tuple[str, ...] = field(default_factory=tuple)
     decision: _claims.Decision | None = None
+    answer: str = ""
 
     def to_record(self) -> dict[str, Any]:
-        """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``)."""
-        return {
+        """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one."""
+        rec = {
             "claim_id": self.claim_id,
             "quote": self.quote,
             "notebook": self.notebook,
@@ -140,6 +141,9 @@ class Verdict:
             "caveats": list(self.caveats),
             "decision": self.decision.to_record() if self.decision is not None else None,
         }
+        if self.answer:
+            rec["answer"] = self.answer
+        return rec
 
 
 
@@ -203,7 +207,7 @@ def decide(evidence: Evidence) -> Verdict:
         return Verdict(claim_id=c.id, quote=c.quote, notebook=c.notebook, status=status, rule=rule,
                        reasons=tuple(reasons), headline=h, sample=evidence.sample, method=evidence.method,
                        evidence=decision.evidence, checks=evidence.checks, caveats=evidence.caveats,
-                       decision=decision)
+                       decision=decision, answer=evidence.answer)
 
     n = h.nobs if h.nobs is not None else evidence.sample.n
     if n < decision.min_n or not math.isfinite(h.estimate):

@@ -52,7 +52,8 @@ def verdicts(*, small_cap: str, alt: str, benchmark: str, tech: Results, breadth
     return [decide(Evidence(
         claim_id="sector_rotation",
         headline=Effect.from_row(f"{small_cap}/{benchmark} after the end of tech leadership runs", after.row(h), units),
-        sample=Sample.of(f"{small_cap}/{benchmark}", tech.data.index, unit="tech-leadership ends", n=n),
+        sample=Sample(proxy=f"{small_cap}/{benchmark}", start=f"{after.row(h)['start']:%Y-%m-%d}",
+                      end=f"{after.row(h)['end']:%Y-%m-%d}", n=n, unit="tech-leadership ends"),
         method=f"events: XLK/{benchmark} {threshold:.0%} below its {window}-week peak (known at t); iid bootstrap over "
                f"events ({after.method.reps} reps, seed {after.method.seed}) of their mean, minus the mean over all "
                "weeks",
@@ -64,6 +65,9 @@ def verdicts(*, small_cap: str, alt: str, benchmark: str, tech: Results, breadth
                                                breadth["state"].row(h),
                                                Units.returns(f"decimal relative return over the next {h} weeks")))),
         caveats=(f"Few independent episodes ({n}); the interval is rough.",
+                 *(f"Left out: the end of tech leadership on {d:%Y-%m-%d}, before {small_cap}'s returns start "
+                   f"({after.extra['first_date']:%Y-%m-%d}): it cannot be measured on {small_cap}."
+                   for d in after.extra.get("dropped", [])),
                  "XLK's basket changed in September 2018 when XLC was carved out.",
                  "An association of rotations, not a test of where money flows (fund-flow data are not free)."),
     ))]

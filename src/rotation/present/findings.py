@@ -34,6 +34,8 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) ->
     for v in verdicts:
         lines.append(f"**“{v.quote}.”** {_BADGE[v.status]} (rule {v.rule})")
         lines.append("")
+        if v.answer:
+            lines.append(f"* In short: {v.answer}")
         if v.headline is not None:
             lines.append(f"* Headline: {v.headline.label}: {describe_effect(v.headline)}.")
         if v.sample is not None:
@@ -95,11 +97,13 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         sample = r.get("sample") or {}
         where = (f"{_esc(sample.get('proxy', ''))}, {_esc(sample.get('start', ''))} to {_esc(sample.get('end', ''))}"
                  if sample else "")
+        note = f"<br><span class='rot-note'>{_esc(r['answer'])}</span>" if r.get("answer") else ""
         rows.append(
             f"<li><span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
             f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
             f"{' &middot; ' + where if where else ''} "
-            f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
+            f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
+            f"{note}</li>"
         )
     asof = f"<p class='rot-asof'>Data as of {_esc(data_as_of)}.</p>" if data_as_of else ""
     return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof

@@ -26,7 +26,8 @@ from rotation.stats.results import Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies import outcomes, returns, signals
 
-__all__ = ["blowoff_study", "round_level_study", "all_time_high_study", "TRADING_DAYS"]
+__all__ = ["blowoff_study", "blowoff_events", "start_distance", "round_level_study", "all_time_high_study",
+           "TRADING_DAYS"]
 
 #: Trading days in a year: the look-back of a "prior high" and of an ordinary breakout.
 TRADING_DAYS = 252
@@ -35,18 +36,88 @@ _NAN = float("nan")
 _GROUPS = ("blow-off", "crash rebound", "ordinary breakout")
 
 
+def start_distance(wealth: pd.Series, window: int) -> pd.Series:
+    """Distance of a wealth index below its prior 252-day high at the close a ``window``-day rally ending at
+    ``t`` starts from (``t - window``; the rally compounds ``t-window+1..t``), the high taken over the 252
+    days to that close (known then). Decimal, <= 0; NaN for the first ``window`` days."""
+    high = wealth.rolling(TRADING_DAYS, min_periods=1).max()
+    return (wealth / high - 1).shift(window).rename("start_distance")
+
+
 def _episodes(daily: pd.DataFrame, window: int, threshold: float, min_history: int, horizon: int,
-              near_high: float) -> dict[str, pd.Series]:
-    """Blow-off, crash-rebound and ordinary-breakout episodes (merged within ``horizon`` days)."""
+              near_high: float) -> tuple[dict[str, pd.Series], pd.Timestamp | None]:
+    """Blow-off, crash-rebound and ordinary-breakout episodes (merged within ``horizon`` days), and the first
+    day an extreme rally can be called (the first with a cutoff).
+
+    An extreme rally is a blow-off when it *started* within ``near_high`` of the prior 252-day high
+    (:func:`start_distance`), a crash rebound when it started further below; where it ended does not
+    matter (a crash rebound ends near its old high too)."""
     wealth = returns.cumulative_returns(daily["small"])
     stat = signals.blowoff_statistic(daily["small"], window, threshold, method="quantile", min_history=min_history)
-    near = wealth >= (1 - near_high) * wealth.rolling(TRADING_DAYS, min_periods=1).max()
+    near = start_distance(wealth, window) >= -near_high
     new_high = signals.breakout_signals(np.log(wealth), TRADING_DAYS, rule="high")
     return {
         "blow-off": signals.merge_episodes(stat["signal"] & near, horizon),
         "crash rebound": signals.merge_episodes(stat["signal"] & ~near, horizon),
         "ordinary breakout": signals.merge_episodes(new_high & ~stat["signal"] & (stat["cutoff"].notna()), horizon),
-    }
+    }, stat["cutoff"].first_valid_index()
+
+
+def blowoff_events(daily: pd.DataFrame, *, window: int, threshold: float, min_history: int, horizon: int,
+                   near_high: float) -> Estimates:
+    """Each blow-off and crash-rebound episode of :func:`blowoff_study`: where its rally started and ended.
+
+    Returns
+    -------
+    Estimates
+        Rows ``(group, date)`` (the episode's first signal day), ``estimate`` = the distance below the
+        prior 252-day high at the close the rally started from (:func:`start_distance`; what classifies
+        it), ``nobs`` = 1; ``rally_start`` (that close's date), ``rally`` (the ``window``-day move),
+        ``distance_at_signal`` (below the prior 252-day high on the signal day), ``below_all_time_high``
+        (at the rally's start, below the highest close since the data begin) and ``forward`` (the next
+        ``horizon`` days' return; NaN without a full horizon).
+    """
+    groups, _ = _episodes(daily, window, threshold, min_history, horizon, near_high)
+    wealth = returns.cumulative_returns(daily["small"])
+    start = start_distance(wealth, window)
+    at_signal = wealth / wealth.rolling(TRADING_DAYS, min_periods=1).max() - 1
+    below_ath = (wealth / wealth.cummax() - 1).shift(window)
+    move = wealth / wealth.shift(window) - 1
+    fwd = returns.forward_returns(daily["small"], horizon)
+    origin = pd.Series(wealth.index, index=wealth.index).shift(window)
+    rows = []
+    for name in ("blow-off", "crash rebound"):
+        for d in groups[name].index[groups[name].to_numpy()]:
+            rows.append({"group": name, "date": d, "estimate": float(start[d]), "std_err": _NAN, "t": _NAN,
+                         "p_value": _NAN, "ci_lower": _NAN, "ci_upper": _NAN, "nobs": 1, "rally_start": origin[d],
+                         "rally": float(move[d]), "distance_at_signal": float(at_signal[d]),
+                         "below_all_time_high": float(below_ath[d]), "forward": float(fwd[d])})
+    cols = ["group", "date", "estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "rally_start",
+            "rally", "distance_at_signal", "below_all_time_high", "forward"]
+    table = pd.DataFrame(rows, columns=cols).set_index(["group", "date"])
+    table["nobs"] = table["nobs"].astype(int)
+    parts = [f"{len(sub)} {name}{'s' if len(sub) != 1 else ''} started {_range(sub['estimate'])} below it"
+             for name in ("blow-off", "crash rebound")
+             for sub in [table.xs(name, level="group") if name in table.index.get_level_values(0) else table.iloc[:0]]]
+    blow = table.xs("blow-off", level="group") if "blow-off" in table.index.get_level_values(0) else table.iloc[:0]
+    ath = ", ".join(f"{d:%Y-%m-%d} ({-v:.1%} below)" for d, v in blow["below_all_time_high"].items())
+    sentence = (f"Each extreme rally is classed by where it started against the prior {TRADING_DAYS}-day high (within "
+                f"{near_high:.0%}: a blow-off): {parts[0]}; {parts[1]}."
+                + (f" Below the all-time high, the blow-offs started: {ath}." if ath else ""))
+    method = Method(kind="descriptive", note=f"rally start = the close {window} trading days before the signal; "
+                                             f"high = the highest close in the {TRADING_DAYS} days to it")
+    return Estimates(table, method, Units.returns("decimal distance below the prior 252-day high at the rally's "
+                                                  "start"),
+                     f"Blow-off and crash-rebound episodes: where each {window}-day rally started",
+                     extra={"near_high": float(near_high), "window": int(window)}, sentence=sentence)
+
+
+def _range(values: pd.Series) -> str:
+    """``"-8.3% to -5.0%"`` (``"n/a"`` when empty): the range of decimal distances as percent."""
+    v = values.dropna()
+    if not len(v):
+        return "n/a"
+    return f"{-v.max():.1%}" if v.max() == v.min() else f"{-v.max():.1%} to {-v.min():.1%}"
 
 
 def _mean_ci(forward: pd.Series, events: pd.Series, reps: int, seed: int) -> dict[str, float]:
@@ -66,10 +137,12 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
 
     A blow-off is a rally over ``window`` trading days above the ``threshold`` quantile of all
     earlier such rallies (:func:`rotation.studies.signals.blowoff_statistic`, expanding, nothing
-    before ``min_history`` days qualifies) on a day the small-cap wealth index is within
-    ``near_high`` of its prior 252-day high; the same rallies further below are crash rebounds;
-    ordinary breakouts are new 252-day highs without an extreme rally. Episodes within ``horizon``
-    days are merged.
+    before ``min_history`` days qualifies) that *started* within ``near_high`` of the prior 252-day
+    high: the small-cap wealth index at the close the rally is measured from (``window`` days before
+    the signal) against its highest close in the 252 days to then (:func:`start_distance`, known at
+    that close). The same rallies starting further below are crash rebounds (they may end near the
+    high: where a rally ends does not classify it); ordinary breakouts are new 252-day highs without an
+    extreme rally. Episodes within ``horizon`` days are merged, each group apart.
 
     Parameters
     ----------
@@ -84,11 +157,12 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
         episodes, ``median``, ``relative`` (the mean relative to large caps) with ``relative_lower`` /
         ``relative_upper``, ``p_giveback_half`` (share of episodes that gave back half the rally within
         the horizon) and ``giveback_n``. A group with fewer than two episodes followed by a full horizon
-        gets its mean (NaN with none) and no interval. ``extra``: the sample's first and last day, the blow-off
-        ``dates``, and the lowest and highest blow-off mean leaving one episode out. ``.data``: the
-        episode flags of each group.
+        gets its mean (NaN with none) and no interval. ``extra``: the sample's first and last day, the test's
+        own sample (``test_start``: the first day a blow-off can be called, ``test_end``: the last day with a
+        full horizon after it), the blow-off ``dates``, and the lowest and highest blow-off mean leaving one
+        episode out. ``.data``: the episode flags of each group.
     """
-    groups = _episodes(daily, window, threshold, min_history, horizon, near_high)
+    groups, first_callable = _episodes(daily, window, threshold, min_history, horizon, near_high)
     wealth = returns.cumulative_returns(daily["small"])
     fwd_abs = returns.forward_returns(daily["small"], horizon)
     fwd_rel = returns.forward_relative_returns(daily["small"], daily["large"], horizon)
@@ -108,9 +182,11 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
     loo = (after.sum() - after) / (len(after) - 1) if len(after) > 1 else after * np.nan
     extra = {"horizon": int(horizon), "near_high": float(near_high),
              "sample_start": daily.index[0], "sample_end": daily.index[-1],
+             "test_start": first_callable, "test_end": fwd_abs.dropna().index[-1],
              "dates": list(blow.index[blow.to_numpy()]), "leave_one_out_min": float(loo.min()),
              "leave_one_out_max": float(loo.max())}
-    sentence = (f"Blow-off tops start within {near_high:.0%} of the prior 252-day high ({int(blow.sum())} episodes); "
+    sentence = (f"Blow-off tops start within {near_high:.0%} of the prior 252-day high, measured where the rally "
+                f"starts ({int(blow.sum())} episodes); "
                 f"{int(groups['crash rebound'].sum())} extreme rallies started further below it (crash rebounds, "
                 f"reported apart). Leaving out one blow-off at a time, their mean next-{horizon}-day return ranges "
                 f"from {loo.min():+.1%} to {loo.max():+.1%}.")

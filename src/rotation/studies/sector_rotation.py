@@ -233,9 +233,12 @@ def tech_leadership_study(small: pd.Series, alt: pd.Series, tech: pd.Series, tec
             for k, r in words.items()}
     corr = parts["correlation"].table["estimate"]
     small_name, alt_name, bench = names
+    gone = "".join(_dropped_text(f"{n}/{bench}", parts[k]) for n, k in ((small_name, "after_peaks"),
+                                                                       (alt_name, "after_peaks_alt")))
     sentence = (f"{len(peaks)} ends of tech leadership (XLK/{bench} {th:.0%} below its {w}-week peak) since "
                 f"{tech_ratio.first_valid_index():%Y} ({', '.join(f'{d:%Y-%m}' for d in peaks['date'])}), and "
-                f"{len(long_peaks)} on NASDAQ / S&P 500 since {long_pair.index[0]:%Y}. Over the next {horizon} weeks, "
+                f"{len(long_peaks)} on NASDAQ / S&P 500 since {long_pair.index[0]:%Y}.{gone} Over the next {horizon} "
+                "weeks, "
                 f"after them minus all weeks, {small_name}/{bench} moved {said['after_peaks']}, {alt_name}/{bench} "
                 f"{said['after_peaks_alt']}, and ^RUT/^GSPC after NASDAQ peaks {said['after_peaks_long']}.\n\n"
                 f"Weekly small-cap and tech relative returns "
@@ -243,6 +246,16 @@ def tech_leadership_study(small: pd.Series, alt: pd.Series, tech: pd.Series, tec
                 f"{corr.iloc[2]:+.2f} from then; {corr.iloc[3]:+.2f} for ^RUT and NASDAQ (price only).")
     return Results(parts, extra={"episodes": list(peaks["date"]), "threshold": th, "window": w},
                    title="Tech leadership and small caps", sentence=sentence, data=small.to_frame("relative"))
+
+
+def _dropped_text(pair: str, part: Estimates) -> str:
+    """The events a pair cannot measure (:func:`rotation.studies.sectors.event_forward_table`), in words."""
+    gone = part.extra.get("dropped") or []
+    if not gone:
+        return ""
+    return (f" {pair} leaves out {', '.join(f'{d:%Y-%m-%d}' for d in gone)}: its returns start "
+            f"{part.extra['first_date']:%Y-%m-%d}, after the window that follows the event began, so it cannot "
+            "measure it.")
 
 
 def breadth_study(closes: pd.DataFrame, sectors: Sequence[str], benchmark: str, small: pd.Series, *, window: int,

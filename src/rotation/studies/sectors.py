@@ -187,7 +187,9 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
     forward : dict
         ``{horizon: forward return series stamped at t}`` (covering ``t+1..t+h``).
     events : dates
-        Event dates (each taken at the first forward date on or after it).
+        Event dates (each taken at the first forward date on or after it). An event dated before the
+        first forward date is dropped: the returns did not exist when its window started, and taking
+        it at the first forward date would measure it late (listed in ``extra["dropped"]``).
 
     Returns
     -------
@@ -196,14 +198,20 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
         ``std_err`` and percentile ``ci_lower/ci_upper`` (iid bootstrap over events of their mean,
         the all-dates mean held fixed: it is estimated from far more, if overlapping, windows),
         ``nobs`` (events with a complete window), ``mean_events``, ``mean_all``, ``median``,
-        ``share_positive``.
+        ``share_positive``, ``start`` and ``end`` (the first and last date with a complete window: the
+        test's sample). ``extra``: ``dropped`` (the events before the first forward date) and
+        ``first_date`` (that date).
     """
     from rotation.stats.bootstrap import iid_bootstrap_means
 
     rows = {}
     ev = pd.DatetimeIndex(events)
+    first = min((f.first_valid_index() for f in forward.values() if f.notna().any()), default=None)
+    early = ev < first if first is not None else np.ones(len(ev), dtype=bool)
+    dropped, ev = ev[early], ev[~early]
     for i, (h, fwd) in enumerate(forward.items()):
         f = fwd.dropna()
+        span = {"start": f.index[0] if len(f) else pd.NaT, "end": f.index[-1] if len(f) else pd.NaT}
         pos = f.index.searchsorted(ev)
         pos = pos[pos < len(f)]
         vals = f.iloc[np.unique(pos)].to_numpy()
@@ -212,7 +220,7 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
             rows[h] = {"estimate": np.nan, "std_err": np.nan, "t": np.nan, "p_value": np.nan, "ci_lower": np.nan,
                        "ci_upper": np.nan, "nobs": len(vals),
                        "mean_events": float(vals.mean()) if len(vals) else np.nan, "mean_all": base,
-                       "median": np.nan, "share_positive": np.nan}
+                       "median": np.nan, "share_positive": np.nan, **span}
             continue
         sims = iid_bootstrap_means(vals, int(reps), int(seed) + i) - base  # = arch IIDBootstrap.apply(np.mean)
         est = float(vals.mean()) - base
@@ -224,14 +232,17 @@ def event_forward_table(forward: dict[int, pd.Series], events: pd.DatetimeIndex 
                    "ci_lower": float(np.percentile(sims, 100 * alpha / 2)),
                    "ci_upper": float(np.percentile(sims, 100 * (1 - alpha / 2))),
                    "nobs": int(len(vals)), "mean_events": float(vals.mean()), "mean_all": base,
-                   "median": float(np.median(vals)), "share_positive": float((vals > 0).mean())}
+                   "median": float(np.median(vals)), "share_positive": float((vals > 0).mean()), **span}
     out = pd.DataFrame(rows).T
     out.index.name = "horizon"
-    out = out.astype(float).astype({"nobs": int})
+    dates = out[["start", "end"]].apply(pd.to_datetime)
+    out = out.drop(columns=["start", "end"]).astype(float).astype({"nobs": int})
+    out[["start", "end"]] = dates
     return Estimates(out, Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed), alpha=alpha,
                                  note="events resampled; the all-dates mean held fixed; seed + i for horizon i"),
                      units=Units.returns("decimal return over the horizon, after events minus all dates"),
-                     title="forward return after events minus all dates")
+                     title="forward return after events minus all dates",
+                     extra={"dropped": list(dropped), "first_date": first})
 
 
 def single_name_profile(stock: pd.Series, index: pd.Series) -> dict[str, float]:
