@@ -200,7 +200,7 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "Small caps are more vulnerable to tightening financial conditions and credit stress",
           "Small-minus-large returns fall when credit spreads widen or financial conditions tighten.",
           "03_interest_rates", "HAC beta on credit-spread changes; next-month returns by financial-conditions "
-          "regime (real-time values)",
+          "regime (release-timed values, latest vintage)",
           expected_sign=-1, names_mechanism=True,
           decision=Decision(checks=("proxy", "other"))),
     Claim("santa_claus", _SEASON,
