@@ -14,7 +14,7 @@ from rotation.studies import year_end as ye
 from rotation.studies.returns import relative_returns
 
 RULES = dict(days_before=5, days_after=2, start_month=11, end_month=1, reps=100, seed=0)
-ERAS = {"1990-2004": (None, "2004-12-31"), "2005-now": ("2004-12-31", None)}
+ERAS = {"1990-2004": (None, "2004-12-31"), "2005-now": ("2005-01-01", None)}
 
 
 def _daily(seed):

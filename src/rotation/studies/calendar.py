@@ -5,7 +5,8 @@ records itself and says what it found in a sentence (:meth:`~rotation.stats.resu
 
 * :func:`month_of_year_study` -- the mean small-minus-large return in each calendar month (HAC), a
   joint test that all twelve are equal, and the year-by-month grid behind it;
-* :func:`era_bounds` -- eras from their boundary dates (before and after the effect was published);
+* :func:`era_bounds` -- eras from their boundary dates (before and after the effect was published), each
+  month in one era (:mod:`rotation.studies.eras`, the one place eras are cut);
 * :func:`january_study` -- January minus the other months, by era, for several small/large pairs;
 * :func:`rolling_january` -- the January effect over a rolling window of years, against a cost.
 
@@ -18,7 +19,7 @@ of these uses future data.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from rotation.errors import ParameterError
 from rotation.stats.checks import check_int, check_real
 from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units
+from rotation.studies.eras import era_bounds
 from rotation.studies.returns import relative_returns
 from rotation.studies.seasonality import MONTHS, by_era, month_of_year_means, rolling_month_effect
 
@@ -77,39 +79,6 @@ def month_of_year_study(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
                 f"monthly means are equal gives p = {joint['p_value']:.3g} (Wald, HAC covariance, "
                 f"{int(maxlags)} lags).")
     return dataclasses.replace(est, data=grid, sentence=sentence)
-
-
-def era_bounds(breaks: Sequence[str], index: pd.DatetimeIndex) -> dict[str, tuple[str | None, str | None]]:
-    """Eras between boundary dates, labelled by their years: ``{"1926-1981": (None, "1981-12-31"), ...}``.
-
-    Parameters
-    ----------
-    breaks : sequence of str
-        Era boundaries (``YYYY-MM-DD``, increasing); each is the last day of an era (inclusive).
-    index : pd.DatetimeIndex
-        The sample's dates: the first era starts at ``index[0]`` (its year labels it), the last
-        runs to the end (labelled ``now``).
-
-    Returns
-    -------
-    dict
-        ``{label: (first, last)}`` with inclusive bounds for ``.loc`` slicing (None: open). An era
-        after a boundary starts in the year after it (``"1981-12-31"`` -> ``"1982-..."``).
-    """
-    if isinstance(breaks, str):
-        raise ParameterError(f"breaks must be a list of dates (YYYY-MM-DD); got the string {breaks!r}")
-    try:
-        stamps = [pd.Timestamp(b) for b in breaks]
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"breaks must be dates (YYYY-MM-DD); got {list(breaks)!r}") from exc
-    if any(b <= a for a, b in zip(stamps, stamps[1:], strict=False)):
-        raise ParameterError(f"breaks must be increasing dates; got {list(breaks)!r}")
-    if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
-        raise ParameterError("index must be a non-empty DatetimeIndex (the sample's dates)")
-    bounds = [None, *breaks, None]
-    return {f"{index[0].year if a is None else pd.Timestamp(a).year + 1}-"
-            f"{'now' if b is None else pd.Timestamp(b).year}":
-            (a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)}
 
 
 def january_study(monthly: Mapping[str, pd.DataFrame], eras: Mapping[str, tuple[str | None, str | None]],
@@ -213,3 +182,4 @@ def rolling_january(monthly: pd.Series, years: int = 20, cost: float = 0.005) ->
                      units, "Rolling January effect (latest window)",
                      extra={"share_above_cost": share, "cost": c, "first_year": first_year, "last_year": last_year},
                      data=dated.rename("January minus other months").to_frame(), sentence=sentence)
+
