@@ -35,6 +35,13 @@ def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_pa
     by_era = windows["by_era"]["rows"]
     for window, whole in (("Santa Claus", "santa_claus"), ("Nov-Jan", "nov_jan")):
         assert sum(r["nobs"] for r in by_era[window].values()) == windows[whole]["rows"]["relative"]["nobs"]
+    # Nov-Dec beside January, and the window without January is the Santa Claus claim's control
+    split = res["window_split"]["rows"]
+    assert set(split) == {"Nov-Dec", "Jan"}
+    control = [c for c in res["verdicts.santa_claus"]["checks"] if c["kind"] == "control"]
+    assert [c["effect"]["estimate"] for c in control] == [split["Nov-Dec"]["full sample"]["estimate"]]
+    assert any(c.startswith("Decay (ff30_vw, per month): 1926-1981")
+               for c in res["verdicts.january_effect"]["caveats"])
 
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()

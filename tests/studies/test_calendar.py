@@ -107,3 +107,42 @@ def test_rolling_january_by_hand():
     with pytest.raises(ParameterError, match="fewer than years=30"):
         cal.rolling_january(y.iloc[:24], years=30)
 
+
+def _daily_january(seed=4, planted=0.003):
+    """Business days 1990-2019; small caps +``planted`` a day in January only."""
+    from rotation.studies import year_end as ye
+
+    idx = pd.bdate_range("1990-01-01", "2019-12-31", name="date")
+    rng = np.random.default_rng(seed)
+    small = rng.normal(0.0, 0.01, len(idx)) + planted * (idx.month == 1)
+    return ye.with_relative(pd.DataFrame({"small": small, "large": rng.normal(0.0, 0.01, len(idx))}, index=idx))
+
+
+def test_window_split_is_the_window_study_of_each_part():
+    from rotation.studies import year_end as ye
+
+    daily = _daily_january()
+    eras = cal.era_bounds(["2004-12-31"], daily.index)
+    res = cal.window_split(daily, start_month=11, end_month=1, eras=eras, reps=200, seed=5)
+    t = res.table
+    assert list(t.index) == [("Nov-Dec", "full sample"), ("Nov-Dec", "1990-2004"), ("Nov-Dec", "2005-now"),
+                             ("Jan", "full sample"), ("Jan", "1990-2004"), ("Jan", "2005-now")]
+    frame = daily[["relative"]]
+    for label, (a, b) in (("Nov-Dec", (11, 12)), ("Jan", (1, 1))):
+        wins = ss.calendar_windows(daily.index, a, b)
+        ref = ye.window_study(frame, wins, reps=200, seed=5)
+        pd.testing.assert_series_equal(t.loc[(label, "full sample")], ref.row("relative").astype(float),
+                                       check_names=False)
+        assert t.xs(label, level="window").loc[list(eras), "nobs"].sum() == t.loc[(label, "full sample"), "nobs"]
+    # the planted effect is January's: the part before it shows none
+    assert t.loc[("Jan", "full sample"), "ci_lower"] > 0
+    assert t.loc[("Nov-Dec", "full sample"), "ci_lower"] < 0 < t.loc[("Nov-Dec", "full sample"), "ci_upper"]
+    assert res.describe().startswith("The Nov-Jan window in two parts, each against all other windows of its length: "
+                                     "Nov-Dec alone")
+    # a window from October to February: the part before is October-January
+    other = cal.window_split(daily, start_month=10, end_month=2, reps=20, seed=0)
+    assert list(other.table.index.get_level_values("window")) == ["Oct-Jan", "Feb"]
+    with pytest.raises(ParameterError, match="must differ"):
+        cal.window_split(daily, start_month=1, end_month=1)
+    with pytest.raises(ParameterError, match="relative column"):
+        cal.window_split(daily[["small", "large"]])

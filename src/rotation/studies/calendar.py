@@ -8,7 +8,9 @@ records itself and says what it found in a sentence (:meth:`~rotation.stats.resu
 * :func:`era_bounds` -- eras from their boundary dates (before and after the effect was published), each
   month in one era (:mod:`rotation.studies.eras`, the one place eras are cut);
 * :func:`january_study` -- January minus the other months, by era, for several small/large pairs;
-* :func:`rolling_january` -- the January effect over a rolling window of years, against a cost.
+* :func:`rolling_january` -- the January effect over a rolling window of years, against a cost;
+* :func:`window_split` -- the wider year-end window cut into its last month (January) and the months
+  before it (November-December), each against other windows of the same length: is the window January?
 
 Conventions as in :mod:`rotation.studies.seasonality`: monthly decimal returns stamped at the month
 end; small-minus-large returns are ``(1+small)/(1+large)-1``
@@ -29,9 +31,16 @@ from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units
 from rotation.studies.eras import era_bounds
 from rotation.studies.returns import relative_returns
-from rotation.studies.seasonality import MONTHS, by_era, month_of_year_means, rolling_month_effect
+from rotation.studies.seasonality import (
+    MONTHS,
+    by_era,
+    calendar_windows,
+    month_of_year_means,
+    rolling_month_effect,
+)
+from rotation.studies.year_end import window_study, windows_by_era
 
-__all__ = ["month_of_year_study", "era_bounds", "january_study", "rolling_january"]
+__all__ = ["month_of_year_study", "era_bounds", "january_study", "rolling_january", "window_split"]
 
 _NAN = float("nan")
 
@@ -183,3 +192,69 @@ def rolling_january(monthly: pd.Series, years: int = 20, cost: float = 0.005) ->
                      extra={"share_above_cost": share, "cost": c, "first_year": first_year, "last_year": last_year},
                      data=dated.rename("January minus other months").to_frame(), sentence=sentence)
 
+
+def _span(first: int, last: int) -> str:
+    return MONTHS[first - 1] if first == last else f"{MONTHS[first - 1]}-{MONTHS[last - 1]}"
+
+
+def window_split(daily: pd.DataFrame, *, start_month: int = 11, end_month: int = 1,
+                 eras: Mapping[str, tuple[str | None, str | None]] | None = None, reps: int = 2000,
+                 seed: int = 0) -> Estimates:
+    """The wider year-end window cut in two: the months before its last one, and its last month alone.
+
+    The November-January window (:func:`rotation.studies.year_end.seasonal_windows`) holds January, the
+    month of :func:`january_study`. Each part (November-December; January) is compared with every
+    other window of its own length (:func:`rotation.studies.year_end.window_study`, the relative
+    column alone, iid bootstrap over years), in the whole sample and in each era (windows by their
+    January, :func:`rotation.studies.eras.era_of_years`): if the window's edge is January's, the
+    first part shows none.
+
+    Parameters
+    ----------
+    daily : pd.DataFrame
+        Daily returns with a ``relative`` column (:func:`rotation.studies.year_end.with_relative`).
+    start_month, end_month : int
+        The wider window (11 and 1); they must differ (a one-month window has no part before its last).
+    eras : mapping, optional
+        ``{label: (first, last)}`` (:func:`era_bounds`); None: the whole sample only.
+    reps, seed : int
+        The bootstrap (each part seeded with ``seed``, as the relative column alone).
+
+    Returns
+    -------
+    Estimates
+        Rows (``window``, ``sample``): ``"Nov-Dec"`` and ``"Jan"`` (for the default months), each with
+        ``"full sample"`` then the eras; the columns of :func:`~rotation.studies.year_end.window_study`
+        (``share_positive``: years in which small caps were ahead over the part). The sentence gives
+        both parts over the whole sample.
+    """
+    if not isinstance(daily, pd.DataFrame) or "relative" not in daily.columns:
+        raise ParameterError("daily must be a DataFrame with a relative column (year_end.with_relative(daily))")
+    first, last = (check_int(m, name, minimum=1, maximum=12) for m, name in ((start_month, "start_month"),
+                                                                              (end_month, "end_month")))
+    if first == last:
+        raise ParameterError(f"start_month and end_month must differ to split the window; got {first} and {last}")
+    before = (last - 2) % 12 + 1  # the month before the last
+    frame = daily[["relative"]]
+    parts = {_span(first, before): calendar_windows(frame.index, first, before),
+             _span(last, last): calendar_windows(frame.index, last, last)}
+    studied = {label: window_study(frame, wins, reps=reps, seed=seed) for label, wins in parts.items()}
+    rows = {(label, "full sample"): res.row("relative") for label, res in studied.items()}
+    like = next(iter(studied.values()))
+    if eras:
+        rows.update(dict(windows_by_era(daily, parts, eras, reps, seed, like).table.iterrows()))
+    order = [(w, s) for w in parts for s in ["full sample", *(eras or {})] if (w, s) in rows]
+    table = pd.DataFrame([rows[k] for k in order], index=pd.MultiIndex.from_tuples(order, names=["window", "sample"]))
+    table = table.astype(float).astype({"nobs": int})
+    units = Units.returns("decimal relative return over the window minus other windows of the same length")
+    head, tail = (table.loc[(w, "full sample")] for w in parts)
+
+    def said(label: str, r: pd.Series) -> str:
+        return (f"{label} alone {units.format(r['estimate'])} (95% CI {units.interval(r['ci_lower'], r['ci_upper'])}; "
+                f"small caps ahead in {r['share_positive']:.0%} of {int(r['nobs'])} years, mean window return "
+                f"{units.format(r['mean_window'])})")
+
+    a, b = parts
+    sentence = (f"The {_span(first, last)} window in two parts, each against all other windows of its length: "
+                f"{said(a, head)}; {said(b, tail)}.")
+    return Estimates(table, like.method, units, f"{_span(first, last)} window: {a} and {b} apart", sentence=sentence)
