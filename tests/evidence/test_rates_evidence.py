@@ -112,6 +112,18 @@ def test_the_fed_headline_is_first_cuts_minus_all_months(studied):
     assert alt_rel.index[0] == pd.Timestamp("2000-01-31")
 
 
+def test_the_fed_sample_is_the_events_not_the_return_months(studied):
+    """The verdict's sample line names the first cuts the test averages (dates and n), not the return sample."""
+    s = studied
+    (_, v, _) = evidence.verdicts(proxy="made_up", alt="alt_made_up", **s)
+    firsts = s["cycle"].data.query("kind == 'first_cut' and path == @fed_events.OFFICIAL")["date"]
+    r = s["rel"]
+    full = [d for d in firsts if d - pd.DateOffset(months=13) >= r.index[0] and d + pd.DateOffset(months=12)
+            <= r.index[-1] + pd.offsets.MonthEnd(0)]
+    assert (v.sample.start, v.sample.end, v.sample.n) == (f"{full[0]:%Y-%m-%d}", f"{full[-1]:%Y-%m-%d}", len(full))
+    assert v.sample.start != f"{r.index[0]:%Y-%m-%d}" and v.sample.unit.startswith("easing cycles")
+
+
 def test_the_liquidity_checks_flip_the_realtime_difference(studied):
     s = studied
     (_, _, v) = evidence.verdicts(proxy="made_up", alt="alt_made_up", **s)
@@ -119,6 +131,8 @@ def test_the_liquidity_checks_flip_the_realtime_difference(studied):
     flipped = v.checks[2].effect
     assert (flipped.estimate, flipped.ci_lower, flipped.ci_upper) == (-live.estimate, -live.ci_upper, -live.ci_lower)
     assert v.headline.estimate == s["credit"]["slopes"].table.loc[("baa10y", "full sample"), "estimate"]
+    assert flipped.label == "release-timed (latest vintage) NFCI tightening minus easing, next month"
+    assert "real-time" not in s["conditions"].describe().lower()
 
 
 def test_tests_note_counts_the_intervals(studied):

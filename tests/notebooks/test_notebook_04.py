@@ -27,6 +27,21 @@ def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_pa
     windows = res["windows"]  # the window studies are one result: the two windows, by era, incomplete counts
     assert {"santa_claus", "nov_jan", "by_era", "incomplete"} <= set(windows)
     assert res["verdicts.santa_claus"]["headline"]["estimate"] == windows["nov_jan"]["rows"]["relative"]["estimate"]
+    # each month in one era: the eras' months add up to the full sample's, for every pair
+    for pair, rows in res["january_effect"]["rows"].items():
+        eras = [k for k in rows if k != "full sample"]
+        assert sum(rows[e]["nobs"] for e in eras) == rows["full sample"]["nobs"], pair
+    # each year-end window in the era of its January: the eras' windows add up to the whole sample's
+    by_era = windows["by_era"]["rows"]
+    for window, whole in (("Santa Claus", "santa_claus"), ("Nov-Jan", "nov_jan")):
+        assert sum(r["nobs"] for r in by_era[window].values()) == windows[whole]["rows"]["relative"]["nobs"]
+    # Nov-Dec beside January, and the window without January is the Santa Claus claim's control
+    split = res["window_split"]["rows"]
+    assert set(split) == {"Nov-Dec", "Jan"}
+    control = [c for c in res["verdicts.santa_claus"]["checks"] if c["kind"] == "control"]
+    assert [c["effect"]["estimate"] for c in control] == [split["Nov-Dec"]["full sample"]["estimate"]]
+    assert any(c.startswith("Decay (ff30_vw, per month): 1926-1981")
+               for c in res["verdicts.january_effect"]["caveats"])
 
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()

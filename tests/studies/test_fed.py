@@ -209,6 +209,27 @@ def test_near_recession_window():
     assert list(fed.near_recession(ev, usrec, months=0)) == [False, False, False, False, True]
 
 
+def test_a_cut_after_a_technical_adjustment_is_dated_on_its_day():
+    """1989: 9.75, a 1/16 adjustment to 9.8125, then a 25 bp cut to 9.5625 (06-06) and another (07-07).
+
+    Measured from the last move's level (9.75) the 06-06 cut is only 0.1875 and the first cut came a month
+    late (07-07); measured from the target in force it is a 25 bp cut on its day.
+    """
+    r = steps("1988-06-01", "1990-12-31", {"1989-02-24": 9.75, "1989-05-17": 9.8125, "1989-06-06": 9.5625,
+                                            "1989-07-07": 9.3125, "1989-07-27": 9.0625}, 9.3125)
+    tp = fed.turning_points(r, min_move=0.25, pause_months=6, min_swing=0.25)
+    assert events(tp, "last_hike") == ["1989-02-24"]
+    assert events(tp, "first_cut") == ["1989-06-06"]
+    cut = tp[tp["kind"] == "first_cut"].iloc[0]
+    assert cut["rate"] == 9.5625 and cut["change"] == pytest.approx(-0.25)  # from the target in force
+    # small changes still add up to a move: 8.125 -> 8.25 -> 8.375 is a hike on the second 1/8 step
+    r = steps("1984-12-01", "1986-12-31", {"1985-01-24": 8.25, "1985-02-14": 8.375, "1985-04-25": 8.125}, 8.125)
+    tp = fed.turning_points(r, min_move=0.25, pause_months=6, min_swing=0.25)
+    hike = tp[tp["kind"] == "last_hike"].iloc[0]
+    assert events(tp, "last_hike") == ["1985-02-14"] and hike["change"] == pytest.approx(0.25)
+    assert events(tp, "first_cut") == ["1985-04-25"]
+
+
 # --------------------------------------------------------------------------- the official target
 def test_official_target_redates_range_moves_to_the_decision_day():
     single = steps("2008-11-01", "2008-12-15", {"2008-12-01": 1.0}, 1.5)
@@ -253,9 +274,10 @@ def test_moves_equal_a_loop_over_timestamps():
     rate = pd.Series(5.0 + np.cumsum(steps), index=days)
     rate.iloc[100:105] = np.nan
     expected, ref = [], rate.to_numpy()[0]
-    for d, v in zip(rate.index[1:], rate.to_numpy()[1:], strict=True):
-        if abs(v - ref) >= 0.25 - _EPS:
-            expected.append((d, float(v), float(v - ref)))
+    valid = rate.dropna()  # the level in force is the last observation
+    for d, prev, v in zip(valid.index[1:], valid.to_numpy()[:-1], valid.to_numpy()[1:], strict=True):
+        if abs(v - prev) >= 0.25 - _EPS or abs(v - ref) >= 0.25 - _EPS:
+            expected.append((d, float(v), float(v - prev if abs(v - prev) > abs(v - ref) else v - ref)))
             ref = v
     got = _moves(rate, 0.25)
     assert len(got) > 20 and got == expected

@@ -117,3 +117,48 @@ def test_event_windows_refuse_a_horizon_past_the_window(cycle, rel):
     with pytest.raises(ParameterError, match=r"horizons and horizon must be at most after \(12 months\); got 13"):
         fed_events.event_window_study(rel, cycle, before=12, after=12, horizons=[6], horizon=13, reps=10, seed=0,
                                       min_events=2)
+
+
+def _official_target_plain(target: pd.Series, upper: pd.Series) -> pd.Series:
+    """DFEDTAR to its last day, then DFEDTARU with each change re-dated to the decision (the day before)."""
+    upper = upper.dropna()
+    redated = upper.copy()
+    redated.index = redated.index.where(redated.index == upper.index[0], redated.index - pd.Timedelta(days=1))
+    redated = redated[~redated.index.duplicated(keep="last")]
+    return pd.concat([target.dropna().loc[:upper.index[0] - pd.Timedelta(days=1)], redated]).sort_index()
+
+
+@pytest.mark.snapshot
+def test_first_cuts_are_the_first_25bp_cut_after_each_hiking_cycle(snapshot_env):
+    """Every first cut of the notebook's cycle table, against the official target in the store.
+
+    Independently, in plain pandas: a decision is a change of the target of at least 25 bp from the target
+    in force (smaller ones are technical adjustments); a first cut is a cut decision whose previous decision
+    was a hike; cuts within 12 months of the previous first cut belong to the same easing. (The 1985
+    mini-cycle of 1/8 steps the rule counts as a hike joins the 1984 easing either way.)
+    """
+    from rotation.data import load
+
+    target, upper = load("DFEDTAR"), load("DFEDTARU")
+    plain = _official_target_plain(target, upper)
+    step = plain.diff()
+    decisions = step[step.abs() >= 0.25 - 1e-9]
+    firsts = decisions[(decisions < 0) & (np.sign(decisions).shift() > 0)].index
+    expected, last = [], None
+    for d in firsts:  # one event per easing: a cut within 12 months of the previous first cut joins it
+        if last is None or d > last + pd.Timedelta(days=round(30.44 * 12)):
+            expected.append(d)
+        last = d
+    policy = fed.official_target(target, upper)
+    cycle = fed_events.turning_point_study(policy, load("DFF"), load("USREC"), sample=MONTHS, **RULES)
+    assert pd.Timestamp("1989-06-06") in cycle.extra["dates"]["first_cut"]  # 9.8125 -> 9.5625, not 1989-07-07
+    assert list(cycle.extra["dates"]["first_cut"]) == expected and len(expected) >= 9
+    # every first cut of the rule (before clustering) fell from the target in force on its day, and no
+    # 25 bp cut came between the last hike before it and it
+    tp = fed.turning_points(policy, min_move=0.25, pause_months=6, min_swing=0.25)
+    hikes = tp.loc[tp["kind"] == "last_hike", "date"]
+    for d in tp.loc[tp["kind"] == "first_cut", "date"]:
+        assert step[d] < 0
+        since = hikes[hikes < d].max()
+        between = step[(step.index > since) & (step.index < d)]
+        assert not (between <= -0.25 + 1e-9).any(), (d, between[between <= -0.25 + 1e-9])

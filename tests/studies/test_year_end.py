@@ -53,7 +53,7 @@ def test_window_study_finds_a_planted_year_end_effect_and_not_a_null_one():
 
 def test_seasonal_windows_are_the_window_studies_it_replaced():
     frame = ye.with_relative(_daily())
-    eras = {"1990-2004": (None, "2004-12-31"), "2005-now": ("2004-12-31", None)}
+    eras = {"1990-2004": (None, "2004-12-31"), "2005-now": ("2005-01-01", None)}
     res = ye.seasonal_windows(frame, days_before=5, days_after=2, start_month=11, end_month=1, eras=eras,
                               reps=200, seed=3)
     assert isinstance(res, Results) and list(res) == ["santa_claus", "nov_jan", "by_era"]
@@ -61,13 +61,13 @@ def test_seasonal_windows_are_the_window_studies_it_replaced():
     santa_w, nj_w = ss.year_end_windows(frame.index, 5, 2), ss.calendar_windows(frame.index, 11, 1)
     assert res["santa_claus"] == ye.window_study(frame[cols], santa_w, reps=200, seed=3)
     assert res["nov_jan"] == ye.window_study(frame[cols], nj_w, reps=200, seed=3)
-    # by era: the relative column alone (seed + 0), windows inside the era
+    # by era: the relative column alone (seed + 0), each window in the era of its January, measured as in the
+    # whole sample
     by_era = res["by_era"].table
     assert list(by_era.index) == [("Santa Claus", "1990-2004"), ("Nov-Jan", "1990-2004"),
                                   ("Santa Claus", "2005-now"), ("Nov-Jan", "2005-now")]
-    sub = frame.loc["2004-12-31":, ["relative"]]
-    sel = nj_w[(nj_w["start"] >= sub.index[0]) & (nj_w["end"] <= sub.index[-1])]
-    expected = ye.window_study(sub, sel, reps=200, seed=3).row("relative")
+    late = [y for y in nj_w.index if y >= 2005]
+    expected = ye.window_study(frame[["relative"]], nj_w, years=late, reps=200, seed=3).row("relative")
     pd.testing.assert_series_equal(by_era.loc[("Nov-Jan", "2005-now")].astype(float), expected.astype(float),
                                    check_names=False)
     # the data start on the first business day of 1990 (inside January): that window and the last one are cut
@@ -76,6 +76,26 @@ def test_seasonal_windows_are_the_window_studies_it_replaced():
     assert res.extra["incomplete"]["nov_jan"] >= 1
     assert res.data is frame
     assert f"{res['santa_claus'].row('relative')['estimate']:+.2%}" in res.describe()
+
+
+def test_every_year_end_window_is_in_the_era_of_its_january():
+    """The eras' windows add up to the whole sample's: the window from November 2004 to January 2005 straddles the
+    boundary and belongs to the era that holds its January (it was dropped from both before)."""
+    frame = ye.with_relative(_daily())
+    eras = {"1990-2004": (None, "2004-12-31"), "2005-now": ("2005-01-01", None)}
+    res = ye.seasonal_windows(frame, eras=eras, reps=50, seed=0)
+    for window, whole in (("Santa Claus", res["santa_claus"]), ("Nov-Jan", res["nov_jan"])):
+        rows = res["by_era"].table.xs(window, level="window")
+        assert rows["nobs"].sum() == whole.row("relative")["nobs"]
+    # by hand: complete windows whose January is in 2005 or later
+    nj_w = ss.calendar_windows(frame.index, 11, 1)
+    late = nj_w[(nj_w.index >= 2005) & nj_w["complete"]]
+    assert res["by_era"].table.loc[("Nov-Jan", "2005-now"), "nobs"] == len(late)
+    assert late["start"].iloc[0] < pd.Timestamp("2005-01-01")  # the straddling window is kept
+    # each era's mean of the per-year differences is the whole sample's, split: the eras partition the years
+    whole = res["nov_jan"].row("relative")
+    parts = res["by_era"].table.xs("Nov-Jan", level="window")
+    assert (parts["estimate"] * parts["nobs"]).sum() / parts["nobs"].sum() == pytest.approx(whole["estimate"])
 
 
 def test_seasonal_windows_needs_the_relative_column():

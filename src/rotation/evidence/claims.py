@@ -209,15 +209,18 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "Small caps are more vulnerable to tightening financial conditions and credit stress",
           "Small-minus-large returns fall when credit spreads widen or financial conditions tighten.",
           "03_interest_rates", "HAC beta on credit-spread changes; next-month returns by financial-conditions "
-          "regime (real-time values)",
+          "regime (release-timed values, latest vintage)",
           expected_sign=-1, names_mechanism=True,
           decision=Decision(checks=("proxy", "other"))),
     Claim("santa_claus", _SEASON,
           "The period from November through January (the Santa Claus rally) has been favourable for small caps",
           "Small-minus-large returns in the November-January window (and Hirsch's Santa Claus window) exceed "
-          "those of other windows of the same length.",
-          "04_seasonality", "window returns against all other same-length windows, bootstrap over years",
-          decision=Decision(checks=("proxy", "other", "subperiod"))),
+          "those of other windows of the same length, and not only through January (the month of the January "
+          "effect): November-December alone is a control check, so an edge that is all January's is at most "
+          "partly supported.",
+          "04_seasonality", "window returns against all other same-length windows, bootstrap over years; "
+          "November-December alone (without January) as a control",
+          decision=Decision(checks=("proxy", "other", "subperiod", "control"))),
     Claim("january_effect", _SEASON,
           "January is traditionally a strong month for small caps (the January effect)",
           "Small-minus-large returns are higher in January than in other months, in recent eras too.",

@@ -29,6 +29,7 @@ RATE_UNITS = Units.number("beta: monthly relative return per 1 pp rise")
 SPREAD_UNITS = Units.number("beta: monthly relative return per 1 pp wider Baa-10y spread")
 
 _TEN = "10y yield change (pp)"
+_BAND = ["estimate", "ci_lower", "ci_upper"]
 _FULL = "full sample"
 
 
@@ -86,7 +87,8 @@ def _fed(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, cycle: Estima
         headline=excess("first_cut", label=f"{h} months after the first cut of an easing ({proxy})",
                         ci_lower=float(fc["ci_lower"]) - float(fc["mean_all"]),
                         ci_upper=float(fc["ci_upper"]) - float(fc["mean_all"])),
-        sample=Sample.of(proxy, rel.index, unit="easing cycles", n=n),
+        sample=Sample.of(proxy, pd.DatetimeIndex(event_windows.data["first_cut"].columns.drop(_BAND)),
+                         unit="easing cycles (first cuts with a full window)", n=n),
         method=f"official target turning points; iid bootstrap over easing cycles ({method.reps} reps, seed "
                f"{method.seed}); the all-months mean held fixed",
         checks=(Check("proxy", Effect(label=f"{h} months after a first cut ({alt})",
@@ -116,7 +118,7 @@ def _liquidity(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd
         checks=(Check("proxy", Effect.from_row(f"Baa-10y spread beta ({alt})", alt_bc.row((_FULL, "baa10y")),
                                                SPREAD_UNITS)),
                 Check("other", Effect.from_row("high-yield OAS beta", slopes.loc[("hy_oas", _FULL)], SPREAD_UNITS)),
-                Check("other", Effect(label="real-time NFCI tightening minus easing, next month",
+                Check("other", Effect(label="release-timed (latest vintage) NFCI tightening minus easing, next month",
                                       estimate=-live.estimate, ci_lower=-live.ci_upper, ci_upper=-live.ci_lower,
                                       units=Units.returns("decimal relative return next month, easing minus "
                                                                 "tightening (sign flipped)")))),

@@ -5,9 +5,12 @@ records itself and says what it found in a sentence (:meth:`~rotation.stats.resu
 
 * :func:`month_of_year_study` -- the mean small-minus-large return in each calendar month (HAC), a
   joint test that all twelve are equal, and the year-by-month grid behind it;
-* :func:`era_bounds` -- eras from their boundary dates (before and after the effect was published);
+* :func:`era_bounds` -- eras from their boundary dates (before and after the effect was published), each
+  month in one era (:mod:`rotation.studies.eras`, the one place eras are cut);
 * :func:`january_study` -- January minus the other months, by era, for several small/large pairs;
-* :func:`rolling_january` -- the January effect over a rolling window of years, against a cost.
+* :func:`rolling_january` -- the January effect over a rolling window of years, against a cost;
+* :func:`window_split` -- the wider year-end window cut into its last month (January) and the months
+  before it (November-December), each against other windows of the same length: is the window January?
 
 Conventions as in :mod:`rotation.studies.seasonality`: monthly decimal returns stamped at the month
 end; small-minus-large returns are ``(1+small)/(1+large)-1``
@@ -18,7 +21,7 @@ of these uses future data.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -26,10 +29,18 @@ from rotation.errors import ParameterError
 from rotation.stats.checks import check_int, check_real
 from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units
+from rotation.studies.eras import era_bounds
 from rotation.studies.returns import relative_returns
-from rotation.studies.seasonality import MONTHS, by_era, month_of_year_means, rolling_month_effect
+from rotation.studies.seasonality import (
+    MONTHS,
+    by_era,
+    calendar_windows,
+    month_of_year_means,
+    rolling_month_effect,
+)
+from rotation.studies.year_end import window_study, windows_by_era
 
-__all__ = ["month_of_year_study", "era_bounds", "january_study", "rolling_january"]
+__all__ = ["month_of_year_study", "era_bounds", "january_study", "rolling_january", "window_split"]
 
 _NAN = float("nan")
 
@@ -77,39 +88,6 @@ def month_of_year_study(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
                 f"monthly means are equal gives p = {joint['p_value']:.3g} (Wald, HAC covariance, "
                 f"{int(maxlags)} lags).")
     return dataclasses.replace(est, data=grid, sentence=sentence)
-
-
-def era_bounds(breaks: Sequence[str], index: pd.DatetimeIndex) -> dict[str, tuple[str | None, str | None]]:
-    """Eras between boundary dates, labelled by their years: ``{"1926-1981": (None, "1981-12-31"), ...}``.
-
-    Parameters
-    ----------
-    breaks : sequence of str
-        Era boundaries (``YYYY-MM-DD``, increasing); each is the last day of an era (inclusive).
-    index : pd.DatetimeIndex
-        The sample's dates: the first era starts at ``index[0]`` (its year labels it), the last
-        runs to the end (labelled ``now``).
-
-    Returns
-    -------
-    dict
-        ``{label: (first, last)}`` with inclusive bounds for ``.loc`` slicing (None: open). An era
-        after a boundary starts in the year after it (``"1981-12-31"`` -> ``"1982-..."``).
-    """
-    if isinstance(breaks, str):
-        raise ParameterError(f"breaks must be a list of dates (YYYY-MM-DD); got the string {breaks!r}")
-    try:
-        stamps = [pd.Timestamp(b) for b in breaks]
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"breaks must be dates (YYYY-MM-DD); got {list(breaks)!r}") from exc
-    if any(b <= a for a, b in zip(stamps, stamps[1:], strict=False)):
-        raise ParameterError(f"breaks must be increasing dates; got {list(breaks)!r}")
-    if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
-        raise ParameterError("index must be a non-empty DatetimeIndex (the sample's dates)")
-    bounds = [None, *breaks, None]
-    return {f"{index[0].year if a is None else pd.Timestamp(a).year + 1}-"
-            f"{'now' if b is None else pd.Timestamp(b).year}":
-            (a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)}
 
 
 def january_study(monthly: Mapping[str, pd.DataFrame], eras: Mapping[str, tuple[str | None, str | None]],
@@ -213,3 +191,70 @@ def rolling_january(monthly: pd.Series, years: int = 20, cost: float = 0.005) ->
                      units, "Rolling January effect (latest window)",
                      extra={"share_above_cost": share, "cost": c, "first_year": first_year, "last_year": last_year},
                      data=dated.rename("January minus other months").to_frame(), sentence=sentence)
+
+
+def _span(first: int, last: int) -> str:
+    return MONTHS[first - 1] if first == last else f"{MONTHS[first - 1]}-{MONTHS[last - 1]}"
+
+
+def window_split(daily: pd.DataFrame, *, start_month: int = 11, end_month: int = 1,
+                 eras: Mapping[str, tuple[str | None, str | None]] | None = None, reps: int = 2000,
+                 seed: int = 0) -> Estimates:
+    """The wider year-end window cut in two: the months before its last one, and its last month alone.
+
+    The November-January window (:func:`rotation.studies.year_end.seasonal_windows`) holds January, the
+    month of :func:`january_study`. Each part (November-December; January) is compared with every
+    other window of its own length (:func:`rotation.studies.year_end.window_study`, the relative
+    column alone, iid bootstrap over years), in the whole sample and in each era (windows by their
+    January, :func:`rotation.studies.eras.era_of_years`): if the window's edge is January's, the
+    first part shows none.
+
+    Parameters
+    ----------
+    daily : pd.DataFrame
+        Daily returns with a ``relative`` column (:func:`rotation.studies.year_end.with_relative`).
+    start_month, end_month : int
+        The wider window (11 and 1); they must differ (a one-month window has no part before its last).
+    eras : mapping, optional
+        ``{label: (first, last)}`` (:func:`era_bounds`); None: the whole sample only.
+    reps, seed : int
+        The bootstrap (each part seeded with ``seed``, as the relative column alone).
+
+    Returns
+    -------
+    Estimates
+        Rows (``window``, ``sample``): ``"Nov-Dec"`` and ``"Jan"`` (for the default months), each with
+        ``"full sample"`` then the eras; the columns of :func:`~rotation.studies.year_end.window_study`
+        (``share_positive``: years in which small caps were ahead over the part). The sentence gives
+        both parts over the whole sample.
+    """
+    if not isinstance(daily, pd.DataFrame) or "relative" not in daily.columns:
+        raise ParameterError("daily must be a DataFrame with a relative column (year_end.with_relative(daily))")
+    first, last = (check_int(m, name, minimum=1, maximum=12) for m, name in ((start_month, "start_month"),
+                                                                              (end_month, "end_month")))
+    if first == last:
+        raise ParameterError(f"start_month and end_month must differ to split the window; got {first} and {last}")
+    before = (last - 2) % 12 + 1  # the month before the last
+    frame = daily[["relative"]]
+    parts = {_span(first, before): calendar_windows(frame.index, first, before),
+             _span(last, last): calendar_windows(frame.index, last, last)}
+    studied = {label: window_study(frame, wins, reps=reps, seed=seed) for label, wins in parts.items()}
+    rows = {(label, "full sample"): res.row("relative") for label, res in studied.items()}
+    like = next(iter(studied.values()))
+    if eras:
+        rows.update(dict(windows_by_era(daily, parts, eras, reps, seed, like).table.iterrows()))
+    order = [(w, s) for w in parts for s in ["full sample", *(eras or {})] if (w, s) in rows]
+    table = pd.DataFrame([rows[k] for k in order], index=pd.MultiIndex.from_tuples(order, names=["window", "sample"]))
+    table = table.astype(float).astype({"nobs": int})
+    units = Units.returns("decimal relative return over the window minus other windows of the same length")
+    head, tail = (table.loc[(w, "full sample")] for w in parts)
+
+    def said(label: str, r: pd.Series) -> str:
+        return (f"{label} alone {units.format(r['estimate'])} (95% CI {units.interval(r['ci_lower'], r['ci_upper'])}; "
+                f"small caps ahead in {r['share_positive']:.0%} of {int(r['nobs'])} years, mean window return "
+                f"{units.format(r['mean_window'])})")
+
+    a, b = parts
+    sentence = (f"The {_span(first, last)} window in two parts, each against all other windows of its length: "
+                f"{said(a, head)}; {said(b, tail)}.")
+    return Estimates(table, like.method, units, f"{_span(first, last)} window: {a} and {b} apart", sentence=sentence)

@@ -197,16 +197,26 @@ def policy_rate(
 
 
 def _moves(rate: pd.Series, min_move: float) -> list[tuple[pd.Timestamp, float, float]]:
-    """(date, level after the move, change) for each move of at least ``min_move`` from the last recorded level."""
+    """(date, level after the move, change) for each move of at least ``min_move`` (see :func:`turning_points`).
+
+    A change at ``t`` is a move when the rate is at least ``min_move`` away from the level in force
+    before ``t`` (the previous observation: a 25 bp decision after a 1/16 technical adjustment is a
+    move) or from the level of the last move (smaller changes that add up). The change recorded is
+    the larger of the two distances, with its sign.
+    """
     values = rate.to_numpy(dtype=float).tolist()  # plain floats: the same doubles, no per-day Timestamp
     dates = rate.index
     moves: list[tuple[pd.Timestamp, float, float]] = []
-    ref = values[0]
+    ref = prev = values[0]
     for i in range(1, len(values)):
         v = values[i]
-        if abs(v - ref) >= min_move - _EPS:
-            moves.append((dates[i], v, v - ref))
+        if v != v:  # NaN: no observation, the level in force stays
+            continue
+        step, drift = v - prev, v - ref
+        if abs(step) >= min_move - _EPS or abs(drift) >= min_move - _EPS:
+            moves.append((dates[i], v, step if abs(step) > abs(drift) else drift))
             ref = v
+        prev = v
     return moves
 
 
@@ -264,9 +274,11 @@ def turning_points(
         daily; monthly works too). NaN values are dropped.
     min_move : float, default 0.25
         Percentage points. A **move** is recorded at ``t`` when the rate is at least
-        ``min_move`` away from the level of the last recorded move (the first
-        observation to start with); smaller changes are ignored (they can add up to a
-        move). Must be > 0.
+        ``min_move`` away from the level in force before ``t`` (the previous observation)
+        or from the level of the last recorded move (the first observation to start
+        with); smaller changes are ignored (they can add up to a move). Measuring from the
+        level in force dates a 25 bp cut that follows a 1/16 technical adjustment (DFEDTAR
+        9.75 -> 9.8125 -> 9.5625 in 1989) on the cut's day. Must be > 0.
     pause_months : int, default 6
         Calendar months without a move that make a pause (>= 1).
     min_swing : float, optional
@@ -286,7 +298,8 @@ def turning_points(
           last move;
         * ``kind`` -- one of :data:`TURNING_POINT_KINDS`;
         * ``rate`` -- the level after the move (for a pause: the level held);
-        * ``change`` -- the move in percentage points (NaN for a pause);
+        * ``change`` -- the move in percentage points, from the level in force before it or, when
+          smaller changes added up to it, from the last move's level (the larger; NaN for a pause);
         * ``after`` -- for a pause, ``"hike"`` or ``"cut"`` (the move before it);
           ``""`` otherwise;
         * ``months_to_next_move`` -- average-length calendar months from the move (for a

@@ -38,6 +38,7 @@ from rotation.stats.compound import compound
 from rotation.stats.hac import coefficients, hac_fit
 from rotation.stats.results import Estimates, Method
 from rotation.stats.units import Units
+from rotation.studies.eras import Eras, era_of_dates
 
 __all__ = [
     "year_end_windows",
@@ -338,13 +339,14 @@ def dummy_effect(returns: pd.Series, dummy: pd.Series, maxlags: int = 12, alpha:
                                       "mean_other": float(fit.params["const"])})])
 
 
-def by_era(returns: pd.Series, dummy: pd.Series, eras: dict[str, tuple[str | None, str | None]],
-           maxlags: int = 12, alpha: float = 0.05) -> Estimates:
+def by_era(returns: pd.Series, dummy: pd.Series, eras: Eras, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
     """:func:`dummy_effect` on the full sample and in each era (``{"1926-1981": (None, "1981-12-31"), ...}``,
-    inclusive bounds); eras with fewer than 24 months are left out. Rows: ``"full sample"``, then the eras."""
+    inclusive bounds, each month in one era: :func:`rotation.studies.eras.era_of_dates`); eras with fewer than
+    24 months are left out. Rows: ``"full sample"``, then the eras."""
     rows = {"full sample": dummy_effect(returns, dummy, maxlags, alpha)}
-    for name, (a, b) in eras.items():
-        sel = returns.loc[a:b]
+    labels = era_of_dates(returns.index, eras).to_numpy()
+    for name in eras:
+        sel = returns[labels == name]
         if sel.dropna().shape[0] >= 24:
             rows[name] = dummy_effect(sel, dummy.reindex(sel.index), maxlags, alpha)
     table = pd.DataFrame(rows).T.rename_axis("sample").astype(float).astype({"nobs": int, "n_dummy": int})

@@ -17,7 +17,7 @@ independent units: every interval here is a bootstrap over years.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from rotation.stats.bootstrap import iid_bootstrap_means
 from rotation.stats.checks import check_int
 from rotation.stats.results import Estimates, Method, Results
 from rotation.stats.units import Units
+from rotation.studies.eras import Eras, era_of_years
 from rotation.studies.returns import relative_returns
 from rotation.studies.seasonality import (
     calendar_windows,
@@ -38,15 +39,8 @@ from rotation.studies.seasonality import (
     year_end_windows,
 )
 
-__all__ = [
-    "with_relative",
-    "window_study",
-    "seasonal_windows",
-    "mean_path",
-    "turn_of_year",
-    "january_after_prior_year",
-    "window_outlook",
-]
+__all__ = ["with_relative", "window_study", "windows_by_era", "seasonal_windows", "mean_path", "turn_of_year",
+           "january_after_prior_year", "window_outlook"]
 
 _NAN = float("nan")
 #: Returns shown as signed percent in sentences.
@@ -92,6 +86,7 @@ def window_study(
     returns: pd.DataFrame,
     windows: pd.DataFrame,
     *,
+    years: Iterable[int] | None = None,
     reps: int = 2000,
     seed: int = 0,
     alpha: float = 0.05,
@@ -111,6 +106,10 @@ def window_study(
     windows : pd.DataFrame
         :func:`~rotation.studies.seasonality.year_end_windows` or
         :func:`~rotation.studies.seasonality.calendar_windows`; incomplete windows are left out.
+    years : iterable of int, optional
+        Only these windows (``windows`` index years, e.g. one era's: :func:`rotation.studies.eras.era_of_years`),
+        each measured as in the whole sample; ``share_positive_other`` over the other windows in their
+        benchmarks. None: every complete window.
 
     Returns
     -------
@@ -127,12 +126,22 @@ def window_study(
     ok = wr["complete"].astype(bool)
     if ok.sum() < 5:
         raise ParameterError(f"only {int(ok.sum())} complete windows in the data; need at least 5 years")
+    length = int(windows.loc[ok, "days"].mode().iloc[0])  # the usual window, over the whole sample
+    if years is not None:
+        ok &= wr.index.isin(list(years))
+        if ok.sum() < 5:
+            raise ParameterError(f"only {int(ok.sum())} complete windows in the years chosen; need at least 5")
     wr, wins = wr[ok], windows[ok]
-    length = int(wins["days"].mode().iloc[0])
     rows = {}
     for i, col in enumerate(returns.columns):
         others = same_length_windows(returns[col].dropna(), length, exclude=windows)
         d = year_differences(wr[col], others, wins["end"]).dropna()
+        if years is not None:  # the other windows that enter these years' benchmarks
+            ends = others.index
+            near = np.zeros(len(others), dtype=bool)
+            for end in wins["end"]:
+                near |= np.asarray((ends > end - pd.DateOffset(years=1)) & (ends <= end))
+            others = others[near]
         # = arch IIDBootstrap.apply(np.mean)
         stats = iid_bootstrap_means(d.to_numpy(dtype=float), int(reps), int(seed) + i)
         est, se = float(d.mean()), float(stats.std(ddof=1))
@@ -268,23 +277,26 @@ def mean_path(paths: pd.DataFrame, *, reps: int = 2000, seed: int = 0, alpha: fl
     return out
 
 
-
-
 def _window_length(windows: pd.DataFrame) -> int:
     """Trading days of the usual complete window (as :func:`window_study` measures it)."""
     return int(windows.loc[windows["complete"].astype(bool), "days"].mode().iloc[0])
 
 
-def _by_era(relative: pd.DataFrame, windows: Mapping[str, pd.DataFrame],
-            eras: Mapping[str, tuple[str | None, str | None]], reps: int, seed: int, like: Estimates) -> Estimates:
-    """The relative row of :func:`window_study` inside each era, for each kind of window (>= 5 complete years)."""
+def windows_by_era(relative: pd.DataFrame, windows: Mapping[str, pd.DataFrame], eras: Eras, reps: int, seed: int,
+            like: Estimates) -> Estimates:
+    """The relative row of :func:`window_study` inside each era, for each kind of window (>= 5 complete years).
+
+    Each window belongs to the era of its January (:func:`rotation.studies.eras.era_of_years`) and is
+    measured as in the whole sample (a window that starts in November of the era before is kept).
+    ``relative``: daily returns with a ``relative`` column; ``like``: a result whose columns the table takes.
+    """
     rows = {}
-    for era, (a, b) in eras.items():
-        sub = relative.loc[a:b, ["relative"]]
+    frame = relative[["relative"]]
+    for era in eras:
         for label, wins in windows.items():
-            sel = wins[(wins["start"] >= sub.index[0]) & (wins["end"] <= sub.index[-1])] if len(sub) else wins.iloc[:0]
-            if sel["complete"].sum() >= 5:
-                rows[(label, era)] = window_study(sub, sel, reps=reps, seed=seed).row("relative")
+            years = wins.index[(era_of_years(wins.index, eras) == era).to_numpy() & wins["complete"].astype(bool)]
+            if len(years) >= 5:
+                rows[(label, era)] = window_study(frame, wins, years=years, reps=reps, seed=seed).row("relative")
     index = pd.MultiIndex.from_tuples(list(rows), names=["window", "era"])
     table = pd.DataFrame(list(rows.values()), index=index, columns=like.table.columns).astype({"nobs": int})
     return Estimates(table, like.method,
@@ -293,7 +305,7 @@ def _by_era(relative: pd.DataFrame, windows: Mapping[str, pd.DataFrame],
 
 
 def seasonal_windows(daily: pd.DataFrame, *, days_before: int = 5, days_after: int = 2, start_month: int = 11,
-                     end_month: int = 1, eras: Mapping[str, tuple[str | None, str | None]] | None = None,
+                     end_month: int = 1, eras: Eras | None = None,
                      reps: int = 2000, seed: int = 0) -> Results:
     """The Santa Claus window and the wider calendar window against every other window of the same length.
 
@@ -313,8 +325,9 @@ def seasonal_windows(daily: pd.DataFrame, *, days_before: int = 5, days_after: i
     start_month, end_month : int
         The wider window's first and last calendar month (11 and 1: November-January).
     eras : mapping, optional
-        ``{label: (first, last)}`` inclusive date bounds (:func:`rotation.studies.calendar.era_bounds`);
-        eras with fewer than 5 complete windows are left out. None: no era rows.
+        ``{label: (first, last)}`` inclusive date bounds (:func:`rotation.studies.eras.era_bounds`); each
+        window belongs to the era of its January (:func:`rotation.studies.eras.era_of_years`); eras with
+        fewer than 5 complete windows are left out. None: no era rows.
     reps, seed : int
         iid bootstrap over years (:func:`window_study`; each column has its own seed, ``seed + position``).
 
@@ -332,7 +345,7 @@ def seasonal_windows(daily: pd.DataFrame, *, days_before: int = 5, days_after: i
     columns = ["small", "large", "relative"]
     santa = window_study(frame[columns], santa_w, reps=reps, seed=seed)
     novjan = window_study(frame[columns], nj_w, reps=reps, seed=seed)
-    by_era = _by_era(frame, {"Santa Claus": santa_w, "Nov-Jan": nj_w}, eras or {}, reps, seed, santa)
+    by_era = windows_by_era(frame, {"Santa Claus": santa_w, "Nov-Jan": nj_w}, eras or {}, reps, seed, santa)
     incomplete = {"santa_claus": int((~santa_w["complete"]).sum()), "nov_jan": int((~nj_w["complete"]).sum())}
 
     def words(result: Estimates, windows: pd.DataFrame) -> str:
