@@ -146,3 +146,11 @@ def test_where_the_january_effect_survives_names_the_pairs_significant_in_the_la
                     f"(t = {rows.loc['ff30_ew', 't']:.1f}), ff10_ew {rows.loc['ff10_ew', 'estimate']:+.2%} "
                     f"(t = {rows.loc['ff10_ew', 't']:.1f}) (equal-weighted and smallest-decile "
                     "portfolios: the smallest stocks at weights no index fund holds, the uninvestable corner).")
+
+
+def test_the_answers_carry_the_split_and_the_decay(verdicts_and_inputs):
+    """The Answer box of each seasonality claim says what the caveats say: Nov-Dec beside January for the
+    window, the decay and where it survives for the January effect (issue 27, item 5)."""
+    santa, jan = verdicts_and_inputs[0]
+    assert santa.answer == santa.caveats[0] and "Nov-Dec alone" in santa.answer
+    assert jan.answer == f"{jan.caveats[0]} {jan.caveats[1]}" and jan.answer.startswith("Decay (main, per month)")

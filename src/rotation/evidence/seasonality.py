@@ -94,6 +94,7 @@ def _santa_claus(proxy: str, alt: str, windows: Results, alt_rows: Mapping[str, 
         caveats=(_split_caveat(split),
                  f"Windows the data do not cover fully are left out ({windows.extra['incomplete']['nov_jan']} for "
                  "November-January)."),
+        answer=_split_caveat(split),
     ))
 
 
@@ -147,6 +148,7 @@ def _january_effect(proxy: str, alt: str, january: Estimates, rolling: Estimates
                   for era in main.index if era != "full sample")),
         caveats=(_decay_caveat(proxy, alt, january, rolling), _survives_caveat(proxy, alt, january),
                  "The tax-loss channel is examined only indirectly (January after a lagging year, section 4).",),
+        answer=f"{_decay_caveat(proxy, alt, january, rolling)} {_survives_caveat(proxy, alt, january)}",
     ))
 
 
