@@ -13,7 +13,7 @@ from rotation.evidence import claims as _claims
 from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
 __all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS",
-           "effect_text", "brief_effect_text"]
+           "effect_text", "brief_effect_text", "then_now", "dated_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -44,8 +44,26 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) ->
             lines.append(f"* Check ({chk.kind}): {chk.effect.label}: {describe_effect(chk.effect)}.")
         for cav in v.caveats:
             lines.append(f"* Caveat: {cav}")
+        if v.then is not None:
+            lines.extend(_then_lines(v))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _then_lines(v: Verdict) -> list[str]:
+    """The "then" verdict of a state claim, under its "now" verdict."""
+    t = v.then
+    assert t is not None
+    tv = t.verdict
+    now = f" Now ({v.sample.end}): {_BADGE[v.status]}." if v.sample is not None else ""
+    lines = [f"* **Then ({t.as_of}): {_BADGE[tv.status]}** (rule {tv.rule}).{now} The claim is about the state "
+             f"when the commentary was written; then means {t.meaning}."]
+    if tv.headline is not None:
+        lines.append(f"  * Then, headline: {tv.headline.label}: {describe_effect(tv.headline)}.")
+    if tv.sample is not None:
+        lines.append(f"  * Then, sample: {tv.sample.describe()}.")
+    lines.extend(f"  * Then: {r[0].upper() + r[1:]}." for r in tv.reasons)
+    return lines
 
 
 STATUS_COLOURS = {
@@ -78,6 +96,32 @@ def brief_effect_text(rec: dict[str, Any] | None) -> str:
     return text
 
 
+def then_now(rec: dict[str, Any]) -> dict[str, Any] | None:
+    """A state claim's two verdicts for display, from its record: ``None`` for a pattern claim (no ``then``).
+
+    Keys: ``then_as_of``, ``then_status``, ``then_colour``, ``then_effect``, ``then_sample``, ``then_rule``,
+    ``now_as_of`` (the last date of the "now" sample).
+    """
+    t = rec.get("then")
+    if not isinstance(t, dict):
+        return None
+    ts, ns = t.get("sample") or {}, rec.get("sample") or {}
+    return {"then_as_of": t.get("as_of", ""), "then_status": t.get("status", ""),
+            "then_colour": STATUS_COLOURS.get(t.get("status", ""), "#444"), "then_rule": t.get("rule", ""),
+            "then_effect": effect_text(t.get("headline")) if t.get("headline") else "; ".join(t.get("reasons") or []),
+            "then_sample": f"{ts.get('proxy', '')}, {ts.get('start', '')} to {ts.get('end', '')}" if ts else "",
+            "now_as_of": ns.get("end", "")}
+
+
+def dated_text(rec: dict[str, Any]) -> str:
+    """``"then (2023-11-30): supported · now (2026-02-28): not supported"`` for a state claim; its status else."""
+    tn = then_now(rec)
+    if tn is None:
+        return str(rec.get("status", ""))
+    return (f"then ({tn['then_as_of']}): {tn['then_status']} · now ({tn['now_as_of'] or 'latest data'}): "
+            f"{rec.get('status', '')}")
+
+
 def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
     """The verdict records in a notebook's results (keys ``verdicts.<claim_id>``), in claim order."""
     recs = [v for k, v in values.items() if k.startswith("verdicts.") and isinstance(v, dict) and "status" in v]
@@ -95,8 +139,13 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         sample = r.get("sample") or {}
         where = (f"{_esc(sample.get('proxy', ''))}, {_esc(sample.get('start', ''))} to {_esc(sample.get('end', ''))}"
                  if sample else "")
+        tn = then_now(r)
+        then = "" if tn is None else (
+            f"<span class='rot-when'>then ({_esc(tn['then_as_of'])}): <span class='rot-status' "
+            f"style='background:{tn['then_colour']}'>{_esc(tn['then_status'])}</span> {_esc(tn['then_effect'])}"
+            f"</span> <span class='rot-when'>now ({_esc(tn['now_as_of'])}): </span>")
         rows.append(
-            f"<li><span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
+            f"<li>{then}<span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
             f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
             f"{' &middot; ' + where if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
@@ -108,7 +157,8 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
 
 
 def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
-    """One row per claim for the run page: claim, status, effect, sample, notebook, rule.
+    """One row per claim for the run page: claim, status, effect, sample, notebook, rule, and ``dated``: a state
+    claim's verdict then and the date now (:func:`then_now`), None for a pattern claim.
 
     ``results_by_notebook`` maps a notebook stem to its results (``verdicts.<id>`` records). Claims that
     no notebook of the run decided are listed with status "not run" (not-testable claims as such).
@@ -125,10 +175,10 @@ def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[
             rows.append({"claim_id": c.id, "claim": c.quote, "status": r["status"], "rule": r.get("rule", ""),
                          "effect": effect_text(r.get("headline")),
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
-                         "notebook": nb})
+                         "notebook": nb, "dated": then_now(r)})
         else:
             rows.append({"claim_id": c.id, "claim": c.quote,
                          "status": "not testable" if not c.testable else "not run",
                          "rule": "R1" if not c.testable else "", "effect": "", "sample": "",
-                         "notebook": c.notebook or ""})
+                         "notebook": c.notebook or "", "dated": None})
     return rows
