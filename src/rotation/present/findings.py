@@ -129,29 +129,48 @@ def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(recs, key=lambda r: order.get(r.get("claim_id"), len(order)))
 
 
+def _badge_html(status: str, colour: str) -> str:
+    return f"<span class='rot-status' style='background:{colour}'>{_esc(status)}</span>"
+
+
+def _when_html(label: str, date: str, status: str, colour: str, effect: str, sample: str, rule: str) -> str:
+    """One line of a state claim's then/now pair (as ``macros.html.j2``'s ``when`` renders it)."""
+    return (f"<div class='rot-when'><span class='rot-when-label'>{_esc(label)} ({_esc(date)})</span> "
+            f"{_badge_html(status, colour)}" + (f" <span class='rot-effect'>{_esc(effect)}</span>" if effect else "")
+            + (f" &middot; <span class='rot-sample'>{_esc(sample)}</span>" if sample else "")
+            + (f" <span class='rot-rule'>(rule {_esc(rule)})</span>" if rule else "") + "</div>")
+
+
 def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None = None) -> str:
-    """The answer box at the top of a report: one line per verdict (status, headline effect, sample)."""
+    """The answer box at the top of a report: one line per verdict (status, headline effect, sample); a state
+    claim's verdict then (at the commentary's date) above its verdict now."""
     if not records:
         return ""
     rows = []
     for r in records:
         colour = STATUS_COLOURS.get(r["status"], "#444")
         sample = r.get("sample") or {}
-        where = (f"{_esc(sample.get('proxy', ''))}, {_esc(sample.get('start', ''))} to {_esc(sample.get('end', ''))}"
-                 if sample else "")
+        where = f"{sample.get('proxy', '')}, {sample.get('start', '')} to {sample.get('end', '')}" if sample else ""
         tn = then_now(r)
-        then = "" if tn is None else (
-            f"<span class='rot-when'>then ({_esc(tn['then_as_of'])}): <span class='rot-status' "
-            f"style='background:{tn['then_colour']}'>{_esc(tn['then_status'])}</span> {_esc(tn['then_effect'])}"
-            f"</span> <span class='rot-when'>now ({_esc(tn['now_as_of'])}): </span>")
+        if tn is not None:
+            rows.append(
+                f"<li class='rot-dated'><b>{_esc(r['quote'])}.</b> "
+                + _when_html("then", tn["then_as_of"], tn["then_status"], tn["then_colour"], tn["then_effect"],
+                             tn["then_sample"], tn["then_rule"]) + "\n"
+                + _when_html("now", tn["now_as_of"], r["status"], colour, effect_text(r.get("headline")), where,
+                             r.get("rule", "")) + "</li>")
+            continue
         rows.append(
-            f"<li>{then}<span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
+            f"<li>{_badge_html(r['status'], colour)} "
             f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
-            f"{' &middot; ' + where if where else ''} "
+            f"{' &middot; ' + _esc(where) if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
         )
     asof = f"<p class='rot-asof'>Data as of {_esc(data_as_of)}.</p>" if data_as_of else ""
-    return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof
+    dated = ("<p class='rot-how'>Claims about the state of things when the commentary was written are decided "
+             "twice: <i>then</i>, on the data published by its date, and <i>now</i>.</p>"
+             if any(then_now(r) for r in records) else "")
+    return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof + dated
             + "<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md); details in the findings at the "
               "end.</p></div>")
 
