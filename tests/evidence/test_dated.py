@@ -280,3 +280,55 @@ def test_findings_say_the_verdict_then_under_the_verdict_now():
     assert "✅ supported** (rule R7). Now (2026-02-28): ⚪ not supported." in line
     assert "  * Then, headline: percentile: 5% (thresholds 33% / 67%; n = 500)." in text
     assert "  * Then, sample: ff30_vw, 1926-07-31 to 2023-10-31, n = 500 months." in text
+
+
+def test_docs_explain_dated_claims_as_declared():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "verdicts.md").read_text(encoding="utf-8")
+    assert "## Claims about a state are dated" in doc and f'COMMENTARY_DATE = "{claims.COMMENTARY_DATE}"' in doc
+    for c in claims.state_claims():
+        assert f"| `{c.id}` | {c.notebook} | {c.dated} |" in doc, c.id
+    for quote, _ in claims.COMMENTARY_EVIDENCE:
+        assert quote in doc
+
+
+def test_signals_then_never_reads_past_the_runs_own_as_of(monkeypatch):
+    """A run ``as_of`` a date before the commentary's decides "then" at that earlier date, not at 2023-11-30."""
+    idx = _months("1990-01-31", "2015-12-31")
+    rng = np.random.default_rng(2)
+    states = pd.DataFrame({k: rng.integers(0, 2, len(idx)).astype(float) for k in "abcd"}, index=idx)
+    asked = []
+
+    def board_states(proxy, as_of=None):
+        asked.append(pd.Timestamp(as_of))
+        return states.loc[:as_of], None
+
+    monkeypatch.setattr(signals_evidence.board, "states", board_states)
+    h = claims.get("breakout_new_year").decision.horizon
+    pair = _pair(idx, 1)
+    rel = relative_returns(pair["small"], pair["large"])
+    (v,) = signals_evidence.verdicts(proxy="iwm_spy", alt="ff30_vw", rel=rel, alt_rets=_pair(idx, 2),
+                                     answer=answer.months_like_today(rel, states, horizon=h),
+                                     composite=answer.composite(rel, states, horizon=h, min_train=60),
+                                     as_of="2015-12-31", max_age=6, min_train=60)
+    assert asked == [pd.Timestamp("2015-12-31")]
+    assert v.then.verdict.sample.end == "2015-12-31"
+
+
+def test_economy_then_reads_no_macro_state_past_the_runs_end():
+    """A run ending before the commentary's date: the state reading "then" is the one at the run's end."""
+    idx = _months("1976-01-31", "2015-12-31")
+    full = _months("1976-01-31")
+    n = len(full)
+    rng = np.random.default_rng(5)
+    unrate = pd.Series(4.0 + rng.normal(0, 0.1, n), index=full)
+    walk = lambda lvl, s: pd.Series(lvl * np.exp(np.cumsum(rng.normal(0.002, s, n))), index=full)  # noqa: E731
+    known = {"UNRATE": unrate, "ICSA": walk(3e5, 0.05), "PAYEMS": walk(1e5, 0.004), "INDPRO": walk(80, 0.01),
+             "GDPC1": walk(1e4, 0.008), "UMCSENT": pd.Series(85 + np.cumsum(rng.normal(0, 2, n)), index=full),
+             "T10Y2Y": pd.Series(np.sin(np.arange(n) / 20), index=full), "CPIAUCSL": walk(50, 0.003)}
+    states = ms.signal_states(known, ec.sahm_rule(unrate))  # runs past the sample, as the store's macro data do
+    pair = _pair(idx, 1)
+    rel = relative_returns(pair["small"], pair["large"])
+    v = economy_evidence._resilience("ff30_vw", "iwm_spy", rel, relative_returns(_pair(idx, 2)["small"],
+                                     _pair(idx, 2)["large"]), states, economy_evidence.deciding_horizon())
+    state_note = next(c for c in v.then.verdict.caveats if c.startswith("The state as of"))
+    assert "at 2015-12-31" in state_note

@@ -72,7 +72,8 @@ def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states
     cut = then_cut(rel, proxy)
 
     def then() -> Evidence:
-        known = states.loc[states.index <= pd.Timestamp(AS_OF)]
+        # the macro states known then, and never past the run's own sample (an ``end`` before the date)
+        known = states.loc[states.index <= min(pd.Timestamp(AS_OF), rel.index[-1])]
         state = macro_signals.resilient_state(known).dropna()
         now = ("unknown" if state.empty else
                f"{'resilient' if state.iloc[-1] == 1 else 'not resilient'} at {state.index[-1]:%Y-%m-%d}")
