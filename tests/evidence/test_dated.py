@@ -332,3 +332,13 @@ def test_economy_then_reads_no_macro_state_past_the_runs_end():
                                      _pair(idx, 2)["large"]), states, economy_evidence.deciding_horizon())
     state_note = next(c for c in v.then.verdict.caveats if c.startswith("The state as of"))
     assert "at 2015-12-31" in state_note
+
+
+def test_rates_then_states_when_the_fed_funds_rate_last_moved():
+    from rotation.evidence.rates import _last_move
+
+    idx = pd.date_range("2023-01-31", "2023-10-31", freq="ME")
+    chg = pd.DataFrame({"fedfunds": [0.3, 0.2, 0.25, 0.1, 0.2, 0.05, 0.04, 0.21, 0.0, 0.01]}, index=idx)
+    assert _last_move(chg).startswith("the last monthly change of the fed funds rate of 0.125 pp or more was 2023-08 "
+                                      "(+0.21 pp, monthly average), 2 months before")
+    assert _last_move(chg.iloc[:0]) == "no fed funds move in the sample"

@@ -83,3 +83,11 @@ def test_claims_table_lists_every_claim_in_order():
     assert table.loc["breakout_new_year", "decided in"] == "08_signals"
     assert table.loc["short_squeeze", "decided in"] == "not testable with free data"
     assert table.loc["short_squeeze", "test"].startswith("Short interest")
+
+
+def test_claims_table_says_when_each_claim_is_judged():
+    table = evidence.claims_table()
+    for c in claims.state_claims():
+        assert table.loc[c.id, "when"] == f"state: then ({claims.COMMENTARY_DATE}) and now; then = {c.dated}"
+    assert table.loc["january_effect", "when"] == table.loc["weaker_dollar", "when"] == "pattern: undated"
+    assert table.loc["short_squeeze", "when"] == ""

@@ -42,8 +42,18 @@ def _rates_then(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: p
     window = int(rolling.table.loc["dgs10", "window"])
     return _rates(proxy, alt, cut, then_cut(alt_rel, alt), chg_then, then_cut(factors, source="famafrench"),
                   rates.rate_betas(cut, chg_then), rates.rolling_rate_betas(cut, chg_then, window=window),
-                  caveat=f"As of {AS_OF}: months published by then (to {cut.index[-1]:%Y-%m}); the fed funds rate "
-                         "had been flat since the last hike of July 2023.")
+                  caveat=f"As of {AS_OF}: months published by then (to {cut.index[-1]:%Y-%m}); {_last_move(chg_then)}.")
+
+
+def _last_move(chg: pd.DataFrame, step: float = 0.125) -> str:
+    """The state of rates then, in words: the last month the fed funds rate (monthly average) moved by ``step``."""
+    ff = chg["fedfunds"].dropna() if "fedfunds" in chg.columns else pd.Series(dtype=float)
+    moves = ff[ff.abs() >= step]
+    if moves.empty:
+        return "no fed funds move in the sample"
+    return (f"the last monthly change of the fed funds rate of {step} pp or more was {moves.index[-1]:%Y-%m} "
+            f"({moves.iloc[-1]:+.2f} pp, monthly average), {len(ff.loc[moves.index[-1]:]) - 1} months before the last "
+            f"month known then")
 
 
 def _rates(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd.DataFrame, factors: pd.DataFrame,
