@@ -342,3 +342,27 @@ def test_rates_then_states_when_the_fed_funds_rate_last_moved():
     assert _last_move(chg).startswith("the last monthly change of the fed funds rate of 0.125 pp or more was 2023-08 "
                                       "(+0.21 pp, monthly average), 2 months before")
     assert _last_move(chg.iloc[:0]) == "no fed funds move in the sample"
+
+
+def test_rates_then_does_not_move_with_data_after_the_date():
+    from rotation.evidence import rates as rates_evidence
+    from rotation.studies import rates
+
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("1985-01-01", "2026-02-27")
+    daily = {k: pd.Series(3 + np.cumsum(rng.normal(0, 0.03, len(days))), index=days) for k in rates.FRED_SERIES}
+    idx = _months("1985-01-31")
+    factors = pd.DataFrame({"Mkt-RF": rng.normal(0, 0.04, len(idx)), "HML": rng.normal(0, 0.03, len(idx))}, index=idx)
+
+    def then(pair, alt, daily_levels, fac):
+        rel = relative_returns(pair["small"], pair["large"])
+        chg = rates.changes(rates.rate_levels(daily_levels, "ME"), rel.index)
+        rolling = rates.rolling_rate_betas(rel, chg, window=36)
+        return rates_evidence._rates_then("ff30_vw", "iwm_spy", rel, relative_returns(alt["small"], alt["large"]),
+                                          chg, fac, rolling)
+
+    clean = then(_pair(idx, 1), _pair(idx, 2), daily, factors)
+    noisy = then(_perturb(_pair(idx, 1)), _perturb(_pair(idx, 2)), {k: _perturb(v, 5, 1.0) for k, v in daily.items()},
+                 _perturb(factors, 6))
+    assert decide(clean, then=clean).to_record() == decide(noisy, then=noisy).to_record()
+    assert clean.sample.end == "2023-10-31"  # Ken French months: October is the last one published by then
