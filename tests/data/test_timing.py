@@ -73,3 +73,22 @@ def test_lag_overrides_are_checked():
         lag_overrides(["UNRATE-10"])
     with pytest.raises(Exception, match="Did you mean: UNRATE"):
         lag_overrides(["UNRAT=10"])
+
+
+def test_published_by_keeps_what_was_published_by_the_date():
+    from rotation.data.timing import RETURNS_RELEASE_LAG_DAYS, proxy_release_lag, published_by
+
+    months = pd.Series(range(6), index=pd.date_range("2023-08-31", periods=6, freq="ME"))
+    assert list(published_by(months, "2023-11-30", 0).index.strftime("%Y-%m")) == ["2023-08", "2023-09", "2023-10",
+                                                                                  "2023-11"]
+    # a month's Ken French returns are in the cut released the next month: October is known by November 30
+    assert published_by(months, "2023-11-30", 30).index[-1] == pd.Timestamp("2023-10-31")
+    assert published_by(months, "2023-11-29", 30).index[-1] == pd.Timestamp("2023-09-30")
+    assert proxy_release_lag("ff30_vw") == RETURNS_RELEASE_LAG_DAYS["famafrench"] == 30
+    assert proxy_release_lag("iwm_spy") == proxy_release_lag("rut_gspc") == 0
+    frame = months.to_frame("x")
+    assert published_by(frame, pd.Timestamp("2023-09-30")).equals(frame.iloc[:2])
+    with pytest.raises(ParameterError, match="DatetimeIndex"):
+        published_by(months.reset_index(drop=True), "2023-11-30")
+    with pytest.raises(ParameterError, match="lag_days"):
+        published_by(months, "2023-11-30", -1)

@@ -38,7 +38,8 @@ def made_up():
                    blowoffs=levels.blowoff_study(daily, window=20, threshold=0.99, min_history=500, horizon=63,
                                                  near_high=0.1, reps=100, seed=0), placebo=placebo)
     verdicts = evidence.verdicts(proxy="made_up", alt="alt_made_up", alt_rets=alt, breakout_rules=breakout_rules,
-                                 null_rules=null_rules, **results)
+                                 null_rules=null_rules, rets=rets, rut=close,
+                                 level_rules=dict(within=0.02, hold=3, cluster_days=20), **results)
     return verdicts, results, alt, breakout_rules
 
 

@@ -51,7 +51,8 @@ def made_up():
 
 def test_verdicts_rest_on_the_studies_rows(made_up):
     spread, alt_rets, r = made_up
-    out = evidence.verdicts(proxy="made_up", alt="alt_up", alt_rets=alt_rets, **r)
+    out = evidence.verdicts(proxy="made_up", alt="alt_up", alt_rets=alt_rets, rel=relative_returns(
+        alt_rets["small"], alt_rets["large"]), spread=spread, predictive_rules=dict(horizons=[12], min_train=240), **r)
     assert tuple(v.claim_id for v in out) == evidence.CLAIM_IDS
     val, earn, qual, reports = out
     h = claims.get("valuation_discount").decision.horizon
@@ -87,7 +88,8 @@ def test_verdicts_refuse_a_study_without_the_deciding_horizon(made_up):
     spread, alt_rets, r = made_up
     short = va.spread_predictability(alt_rets["small"], spread["overall"], [12], horizon=12, min_train=240)
     with pytest.raises(ParameterError, match="no row for the 36-month horizon"):
-        evidence.verdicts(proxy="made_up", alt="alt_up", alt_rets=alt_rets, **{**r, "predictive": short})
+        evidence.verdicts(proxy="made_up", alt="alt_up", alt_rets=alt_rets, rel=alt_rets["small"], spread=spread,
+                          predictive_rules=dict(horizons=[12], min_train=240), **{**r, "predictive": short})
 
 
 def test_second_proxy_falls_back_when_it_is_the_proxy():

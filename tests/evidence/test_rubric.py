@@ -27,6 +27,12 @@ def eff(est, lo, hi, label="effect", **kw):
                   ci_upper=hi, nobs=kw.pop("nobs", 100), **kw)
 
 
+def decide_now(evidence):
+    """Decide ``evidence`` by the rubric; a state claim with the same evidence as its "then" (these cases test
+    the rules, not the dating)."""
+    return decide(evidence, then=evidence if claims.get(evidence.claim_id).is_state else None)
+
+
 def ev(claim_id, headline, checks=(), kind="association", **kw):
     """Evidence, and the evidence kind a made-up decision for the case declares (see ``decide_as``)."""
     return Evidence(claim_id=claim_id, headline=headline, sample=SAMPLE, method="HAC (12 lags)",
@@ -43,7 +49,7 @@ def decide_as(monkeypatch):
         decision = replace(real.decision, checks=tuple(sorted({c.kind for c in evidence.checks})), evidence=kind,
                            thresholds=evidence.headline.thresholds)
         monkeypatch.setitem(claims.CLAIMS, evidence.claim_id, replace(real, decision=decision))
-        return decide(evidence)
+        return decide_now(evidence)
 
     return run
 
@@ -126,15 +132,15 @@ def test_state_against_thresholds(value, status):
     other = Effect(label="iwm_spy", estimate=value, units=Units.share("percentile (0-1)"), thresholds=(1 / 3, 2 / 3),
                    nobs=300)
     with pytest.raises(ParameterError, match=r"lacks the declared \['horizon'\] checks"):
-        decide(ev("underwhelming", h, [Check("proxy", other)])[0])
-    v = decide(ev("underwhelming", h, [Check("proxy", other), Check("horizon", other)])[0])
+        decide_now(ev("underwhelming", h, [Check("proxy", other)])[0])
+    v = decide_now(ev("underwhelming", h, [Check("proxy", other), Check("horizon", other)])[0])
     assert v.status == status and v.evidence == "descriptive" and v.decision.thresholds == (1 / 3, 2 / 3)
 
 
 def test_p_value_overrides_the_interval():
     # an unadjusted interval that excludes 0, but the Holm-adjusted p-value is not significant
     h = eff(0.02, 0.001, 0.04, p_value=0.12)
-    assert decide(ev(NARROW, h)[0]).status == "not supported"
+    assert decide_now(ev(NARROW, h)[0]).status == "not supported"
 
 
 def test_decide_refuses_evidence_that_does_not_follow_the_declared_decision():
@@ -147,7 +153,7 @@ def test_decide_refuses_evidence_that_does_not_follow_the_declared_decision():
                   + [Check("control", eff(0.01, 0.0, 0.02))])[0])
     state = Effect(label="p", estimate=0.2, units=Units.share("percentile"), thresholds=(0.2, 0.8), nobs=500)
     with pytest.raises(ParameterError, match=r"judged against thresholds \(0.2, 0.8\); its decision declares"):
-        decide(ev("underwhelming", state, [Check("proxy", state), Check("horizon", state)])[0])
+        decide_now(ev("underwhelming", state, [Check("proxy", state), Check("horizon", state)])[0])
     v = decide(ev(POS, eff(0.02, 0.01, 0.03, nobs=7), both_proxies() + halves + horizons)[0])
     assert (v.status, v.rule) == ("inconclusive", "R2") and "fewer than 8" in v.reasons[0]  # the declared min_n
     assert v.to_record()["decision"]["horizon"] == 6 and v.to_record()["decision"]["min_n"] == 8
@@ -252,7 +258,7 @@ def test_the_module_docstring_states_the_same_rubric():
 
 
 def test_records_render_in_the_answer_box_and_the_scorecard():
-    v = decide(ev(NARROW, eff(0.02, 0.01, 0.03))[0])
+    v = decide(ev(NARROW, eff(0.02, 0.01, 0.03))[0], then=ev(NARROW, eff(-0.02, -0.03, -0.01))[0])
     rec = json.loads(json.dumps(v.to_record()))
     html = answer_box_html([rec], data_as_of="2026-02-28")
     assert "Answer" in html and "supported" in html and "2026-02-28" in html and "+2.00%" in html

@@ -24,13 +24,15 @@ def _made_up(n: int = 300, seed: int = 2):
     return rets, alt_rets, states
 
 
-def test_verdict_equals_the_evidence_the_notebook_built():
+def test_verdict_equals_the_evidence_the_notebook_built(monkeypatch):
     rets, alt_rets, states = _made_up()
+    monkeypatch.setattr(evidence.board, "states", lambda proxy, as_of=None: (states.loc[:as_of], None))
     rel = returns.relative_returns(rets["small"], rets["large"])
     h = claims.get("breakout_new_year").decision.horizon
     like = answer.months_like_today(rel, states, horizon=h)
     oos = answer.composite(rel, states, horizon=h, min_train=60)
-    (got,) = evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets, answer=like, composite=oos)
+    (got,) = evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets, answer=like, composite=oos,
+                               as_of=None, max_age=6, min_train=60)
 
     # the notebook's former findings cell, on the same inputs
     like_today = like.data["like_today"]
@@ -56,7 +58,7 @@ def test_verdict_equals_the_evidence_the_notebook_built():
         caveats=("Signals start at different dates; the share counts the signals known at each month end.",
                  "Macro series are today's vintage (revised after publication).",
                  "Earnings, short interest and fund flows are not in the board: no free data."),
-    ))
+    ), then=got.then)
     assert got.to_record() == want.to_record()
     assert [c.kind for c in got.checks] == ["proxy", "subperiod", "subperiod"]
 
@@ -67,10 +69,12 @@ def test_verdicts_refuse_results_at_another_horizon_and_bad_returns():
     like = answer.months_like_today(rel, states, horizon=1)
     oos = answer.composite(rel, states, horizon=3, min_train=60)
     with pytest.raises(ParameterError, match="deciding horizon"):
-        evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets, answer=like, composite=oos)
+        evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets, answer=like, composite=oos,
+                          as_of=None, max_age=6, min_train=60)
     like3 = answer.months_like_today(rel, states, horizon=3)
     with pytest.raises(ParameterError, match="alt_rets must be a DataFrame"):
-        evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets["small"], answer=like3, composite=oos)
+        evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets["small"], answer=like3, composite=oos,
+                          as_of=None, max_age=6, min_train=60)
 
 
 def test_claims_table_lists_every_claim_in_order():
@@ -79,3 +83,11 @@ def test_claims_table_lists_every_claim_in_order():
     assert table.loc["breakout_new_year", "decided in"] == "08_signals"
     assert table.loc["short_squeeze", "decided in"] == "not testable with free data"
     assert table.loc["short_squeeze", "test"].startswith("Short interest")
+
+
+def test_claims_table_says_when_each_claim_is_judged():
+    table = evidence.claims_table()
+    for c in claims.state_claims():
+        assert table.loc[c.id, "when"] == f"state: then ({claims.COMMENTARY_DATE}) and now; then = {c.dated}"
+    assert table.loc["january_effect", "when"] == table.loc["weaker_dollar", "when"] == "pattern: undated"
+    assert table.loc["short_squeeze", "when"] == ""

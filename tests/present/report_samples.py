@@ -52,6 +52,22 @@ def verdict_record() -> dict:
     return vd.decide(ev).to_record()
 
 
+def dated_verdict_record() -> dict:
+    """A state claim's record (``underwhelming``): supported then (5th percentile, data to 2023-10), not supported
+    now (74th percentile, data to 2026-02), as notebook 01 records it."""
+    pct = Units.share("percentile (0-1) of the latest 1-year relative return")
+
+    def ev(estimate: float, end: str, n: int) -> vd.Evidence:
+        state = vd.Effect(label="latest 1-year relative return, percentile", estimate=estimate, units=pct,
+                          thresholds=(1 / 3, 2 / 3), nobs=n)
+        return vd.Evidence(claim_id="underwhelming", headline=state,
+                           sample=vd.Sample(proxy="ff30_vw", start="1926-07-31", end=end, n=n),
+                           method="the latest rolling relative return against its own history",
+                           checks=(vd.Check("horizon", state), vd.Check("proxy", state)))
+
+    return vd.decide(ev(0.744, "2026-02-28", 1196), then=ev(0.052, "2023-10-31", 1168)).to_record()
+
+
 def notebook(*, fail: bool = False) -> nbformat.NotebookNode:
     """The executed notebook (see the module docstring); ``fail`` adds a cell that raised."""
     rec = verdict_record()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from markupsafe import escape
-from report_samples import DEPENDS, grid_rows, run_notebooks
+from report_samples import DEPENDS, dated_verdict_record, grid_rows, run_notebooks
 
 from rotation.evidence import claims
 from rotation.evidence.consistency import CONSISTENCY
@@ -180,6 +180,39 @@ def test_run_page_in_headless_chromium(tmp_path):
     narrow = browser.probe(run / "index.html", window=(500, 900))
     assert narrow["page_height"] > seen["page_height"]  # the scorecard stacks: one block per claim
     assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
+
+
+def _dated_run() -> list[dict]:
+    nbs = run_notebooks()
+    nbs[0]["results"]["verdicts.underwhelming"] = dated_verdict_record()
+    return nbs
+
+
+def test_scorecard_shows_a_state_claim_then_and_now(tmp_path):
+    page = render_run_page(tmp_path / "r", _dated_run())
+    body = page[page.index('<table class="rot-scorecard">'):]
+    assert re.findall(r"<tr class='rot-claim' data-claim='([^']+)'", body[:body.index("</table>")]) == [
+        c.id for c in claims.CLAIMS_LIST]
+    row = body[body.index("data-claim='underwhelming'"):]
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[:row.index("</tr>")]))
+    then, now = row.index("then (2023-11-30) supported"), row.index("now (2026-02-28) contradicted")
+    assert then < now
+    assert "then 5% (thresholds 33% / 67%; n = 1168)" in row and "now 74% (thresholds 33% / 67%; n = 1196)" in row
+    assert "then ff30_vw, 1926-07-31 to 2023-10-31" in row and "now ff30_vw, 1926-07-31 to 2026-02-28" in row
+    jan = body[body.index("data-claim='january_effect'"):]
+    assert "then (" not in jan[:jan.index("</tr>")]  # a pattern claim is undated
+    assert "decided twice: <i>then</i>" in page and "(2023-11-30)" in page
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_scorecard_then_and_now_stack_at_500_px(tmp_path):
+    run = tmp_path / "r"
+    run.mkdir()
+    (run / "index.html").write_text(render_run_page(run, _dated_run()), encoding="utf-8")
+    narrow = browser.probe(run / "index.html", window=(500, 900))
+    assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
+    assert narrow["scorecard_claims"] == [c.id for c in claims.CLAIMS_LIST]
 
 
 @pytest.mark.browser

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from report_samples import TITLE, notebook, verdict_record
+from report_samples import TITLE, dated_verdict_record, notebook, verdict_record
 
 from rotation.present import browser, findings
 from rotation.present import report as reports
@@ -244,3 +244,29 @@ def test_report_in_headless_chromium(rendered):
     assert code["code_visible"] == 4
     png = browser.screenshot(html_path, html_path.with_suffix(".png"))
     assert png.stat().st_size > 5_000
+
+
+def test_answer_box_shows_a_state_claim_then_and_now(tmp_path):
+    """A claim about the state in late 2023: its verdict then (at the commentary's date, on the data published
+    by then) above its verdict now, each with its effect in its units and its sample."""
+    ipynb = tmp_path / "99_test.ipynb"
+    nbformat.write(notebook(), str(ipynb))
+    out = tmp_path / "99_test.html"
+    recs = {"verdicts.underwhelming": dated_verdict_record(), "verdicts.january_effect": verdict_record()}
+    reports.render_report(ipynb, out, results=recs, data_as_of="2026-08-21")
+    page = out.read_text(encoding="utf-8")
+    start = page.index("<div class='rot-answer'>")
+    box = page[start:page.index("<p class='rot-how'>Statuses", start)]
+    under = _text(box[box.index("<li class='rot-dated'>"):box.index("</li>", box.index("<li class='rot-dated'>"))])
+    assert under.startswith("Small caps have been underwhelming")
+    then, now = under.index("then (2023-11-30) supported 5%"), under.index("now (2026-02-28) contradicted 74%")
+    assert then < now  # then above now
+    assert "ff30_vw, 1926-07-31 to 2023-10-31" in under[then:now] and "ff30_vw, 1926-07-31 to 2026-02-28" in under[now:]
+    assert "thresholds 33% / 67%" in under  # the effect with its units
+    assert "decided twice" in _text(box)
+    # a pattern claim keeps its one line
+    assert "then (" not in _text(box[box.index("January is traditionally"):])
+    # the report's box says what rotation.present.findings composes
+    end = page.index("</div>", page.index("<p class='rot-how'>Statuses", start)) + len("</div>")
+    expected = findings.answer_box_html(findings.records_from_results(recs), data_as_of="2026-08-21")
+    assert _text(page[start:end]) == _text(expected)

@@ -29,7 +29,14 @@ import pandas as pd
 from rotation.data import catalog
 from rotation.errors import ParameterError
 
-__all__ = ["release_lag", "as_known", "load_known"]
+__all__ = ["release_lag", "as_known", "load_known", "published_by", "proxy_release_lag", "RETURNS_RELEASE_LAG_DAYS"]
+
+#: Calendar days from a return's stamp (the period end) to its publication, by the proxy's source. Market
+#: prices: the close of t is known at t. Ken French returns: a month's returns are in the library's cut
+#: released in the next month ("The July cut has data through July and was released in August", the
+#: library's archive page), so a month stamped d is taken as known at d + 30 days (October's returns by
+#: November 30). The catalog's lag of 0 for the Ken French files describes their daily stamps, not this.
+RETURNS_RELEASE_LAG_DAYS: dict[str, int] = {"famafrench": 30, "prices": 0}
 
 
 def release_lag(key: str) -> int | None:
@@ -119,3 +126,28 @@ def lag_overrides(items: list[str] | None) -> dict[str, int]:
         d = catalog.get(key.strip())  # raises with close matches
         out[d.key] = int(days)
     return out
+
+
+def proxy_release_lag(proxy: str) -> int:
+    """Days from a return's stamp to its publication for a small/large proxy (:data:`RETURNS_RELEASE_LAG_DAYS`)."""
+    from rotation.data.api import PROXIES
+
+    if proxy not in PROXIES:
+        return RETURNS_RELEASE_LAG_DAYS["famafrench"] if proxy.startswith("ff") else 0
+    return RETURNS_RELEASE_LAG_DAYS[PROXIES[proxy].source]
+
+
+def published_by(data: pd.Series | pd.DataFrame, as_of: str | pd.Timestamp, lag_days: int = 0
+                 ) -> pd.Series | pd.DataFrame:
+    """The rows of ``data`` published by ``as_of``: those stamped ``d`` with ``d + lag_days <= as_of``.
+
+    The cut a "then" verdict is computed on (:data:`rotation.evidence.claims.COMMENTARY_DATE`): nothing
+    stamped, or published, after ``as_of`` is in it.
+    """
+    if not isinstance(data, (pd.Series, pd.DataFrame)) or not isinstance(data.index, pd.DatetimeIndex):
+        raise ParameterError("data must be a pandas Series or DataFrame with a DatetimeIndex; "
+                             f"got {type(data).__name__}")
+    if isinstance(lag_days, bool) or not isinstance(lag_days, int) or lag_days < 0:
+        raise ParameterError(f"lag_days must be a whole number of days >= 0; got {lag_days!r}")
+    cut = pd.Timestamp(as_of) - pd.Timedelta(days=lag_days)
+    return data.loc[data.index <= cut]

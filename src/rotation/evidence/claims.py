@@ -25,7 +25,26 @@ from typing import Any, Literal
 
 from rotation.errors import ParameterError
 
-__all__ = ["Claim", "Decision", "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook", "second_proxy"]
+__all__ = ["Claim", "Decision", "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook", "second_proxy",
+           "COMMENTARY_DATE", "COMMENTARY_EVIDENCE", "state_claims"]
+
+#: The date the commentary is read as written at: its claims about a *state* (small caps underwhelming,
+#: trading at a discount, rates stabilising...) are judged "then", with only the data published by this
+#: date, as well as "now". The article has no date line; the evidence for the date is
+#: :data:`COMMENTARY_EVIDENCE`: written after the Fed's last hike (July 2023) had been followed by pauses,
+#: after a rebound of "recent months" (November 2023), before 2024 began and with the new year
+#: approaching. The last day of November 2023 is the earliest date all of it fits.
+COMMENTARY_DATE: str = "2023-11-30"
+
+#: The article's words that date it (quote, what it implies).
+COMMENTARY_EVIDENCE: tuple[tuple[str, str], ...] = (
+    ("As the new year approaches", "written in the last weeks of a year"),
+    ("the risk of a recession in 2024 remains elevated", "2024 is still ahead: the year is 2023"),
+    ("Whether 2024 marks the year of small-cap resurgence", "2024 is still ahead"),
+    ("the pace of rate hikes has slowed", "after the hikes of 2022-23 slowed (last hike July 2023, pauses since)"),
+    ("recent months have shown signs of renewed strength", "after the small-cap rebound of November 2023"),
+    ("the period from November through January ... has been favorable", "written as that window opens"),
+)
 
 
 #: The kinds of robustness check a decision can declare (see :class:`rotation.evidence.rubric.Check`).
@@ -131,6 +150,12 @@ class Claim:
     why_not : str
     decision : Decision
         How the claim is decided (declared here, before the results).
+    dated : str
+        Empty for a *pattern* claim (a regularity of history, undated: the January effect, a dollar
+        beta). For a *state* claim (about how things stood when the commentary was written), what
+        "then" means for it: the state reading at :data:`COMMENTARY_DATE` and/or the declared test run
+        on the data published by that date. A state claim is decided twice, then and now
+        (:func:`rotation.evidence.rubric.decide` refuses it without its ``then`` evidence).
     """
 
     id: str
@@ -145,6 +170,12 @@ class Claim:
     testable: bool = True
     why_not: str = ""
     decision: Decision = field(default_factory=Decision)
+    dated: str = ""
+
+    @property
+    def is_state(self) -> bool:
+        """A claim about the state of things at :data:`COMMENTARY_DATE` (decided then and now)."""
+        return bool(self.dated)
 
     def to_record(self) -> dict[str, Any]:
         """Plain dict for results files."""
@@ -161,6 +192,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "(1, 3 and 5 years).",
           "01_relative_strength", "latest rolling relative returns against their history, across horizons",
           expected_sign=-1,
+          dated="the state reading at the date: the percentile of the latest 1-year relative return in its own "
+                "history, on the months published by then",
           decision=Decision(evidence="descriptive", thresholds=(1 / 3, 2 / 3), checks=("horizon", "proxy"))),
     Claim("breakout_follow_through", _RS,
           "Small caps could stage a breakout (the set-up for a small-cap breakout)",
@@ -185,6 +218,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "Approaches to round thousands fail more often than approaches to non-round (placebo) levels.",
           "01_relative_strength", "break/fail rates at round levels against placebo levels, clustered approaches",
           expected_sign=1, general=False,
+          dated="the declared test on ^RUT closes up to the date: had approaches to round thousands failed more "
+                "often than placebo levels, as the index stood below 2,000 then",
           decision=Decision(min_n=8, robustness_proxy=None)),
     Claim("weaker_dollar", _USD,
           "A softer U.S. dollar has provided a tailwind for smaller exporters",
@@ -198,6 +233,9 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "channel.",
           "03_interest_rates", "HAC beta of relative returns on Treasury-yield changes, with controls",
           expected_sign=-1, names_mechanism=True,
+          dated="the declared test on the months published by the date (rates had stabilised then: the last "
+                "hike was July 2023); what the commentary said may benefit small caps is judged on the beta known "
+                "then",
           decision=Decision(adjust="holm", checks=("proxy", "other"))),
     Claim("fed_dovish", _RATES,
           "Any dovish signals from the Federal Reserve could boost risk assets, including small caps",
@@ -237,6 +275,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "Strong labour-market and confidence readings (known at the time) are followed by small-cap "
           "outperformance.",
           "05_economy", "forward relative returns by real-time macro signal state, out-of-sample R2",
+          dated="the declared test on the data published by the date (forward windows complete by then, macro "
+                "states as known then), and the state reading at the date (was the economy resilient then)",
           decision=Decision(horizon=6, checks=("proxy", "subperiod"))),
     Claim("recession_risk", _ECON,
           "Small caps, less diversified and more leveraged, face disproportionate challenges if growth slows",
@@ -249,6 +289,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "The small-vs-big valuation spread is historically wide and a wide spread predicts small-cap "
           "outperformance.",
           "06_valuation_quality", "spread percentile; predictive regression of 1-5 year relative returns",
+          dated="the declared test on the data published by the date: the spread's percentile as published "
+                "then and the predictive regression on the forward windows complete by then",
           decision=Decision(horizon=36, thresholds=(1 / 3, 2 / 3), robustness_proxy="ff10_vw",
                             checks=("proxy", "subperiod", "other"), conservative=("HAC", "Hodrick 1B"))),
     Claim("earnings_outlook", _VAL,
@@ -275,6 +317,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "In past states like today's, small caps beat large caps over the following months more often "
           "than unconditionally.",
           "08_signals", "signal board and an out-of-sample composite",
+          dated="the declared test run as of the date: the signal board and the months like the state then, "
+                "with only data published by then",
           decision=Decision(horizon=3, checks=("proxy", "subperiod"))),
     Claim("short_squeeze", _RS,
           "Many small caps have high short interest, which could trigger a short squeeze",
@@ -311,6 +355,11 @@ def get(claim_id: str) -> Claim:
         raise ParameterError(
             f"unknown claim {claim_id!r}.{hint} Valid claims: {', '.join(CLAIMS)} (rotation.evidence.claims.CLAIMS)."
         ) from None
+
+
+def state_claims() -> list[Claim]:
+    """The claims about a state (decided then, at :data:`COMMENTARY_DATE`, and now), in the commentary's order."""
+    return [c for c in CLAIMS_LIST if c.is_state]
 
 
 def for_notebook(stem: str) -> list[Claim]:

@@ -15,6 +15,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
+from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
@@ -66,13 +67,32 @@ def _late_cycle(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec:
 
 
 def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states: pd.DataFrame, h: int) -> Verdict:
+    """Decided now, and then: the same test on the months, forward windows and macro states published by the
+    commentary's date (with the state at that date as a caveat)."""
+    cut = then_cut(rel, proxy)
+
+    def then() -> Evidence:
+        # the macro states known then, and never past the run's own sample (an ``end`` before the date)
+        known = states.loc[states.index <= min(pd.Timestamp(AS_OF), rel.index[-1])]
+        state = macro_signals.resilient_state(known).dropna()
+        now = ("unknown" if state.empty else
+               f"{'resilient' if state.iloc[-1] == 1 else 'not resilient'} at {state.index[-1]:%Y-%m-%d}")
+        return _resilience_evidence(proxy, alt, cut, then_cut(rel_alt, alt), known, h,
+                                    caveat=f"The state as of {AS_OF} (macro data as known then): {now}.")
+
+    return decide(_resilience_evidence(proxy, alt, rel, rel_alt, states, h),
+                  then=then_or_undecided("economic_resilience", then, min_rows=2 * h + 2, data=cut))
+
+
+def _resilience_evidence(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states: pd.DataFrame, h: int,
+                         caveat: str = "") -> Evidence:
     resilient = macro_signals.resilient_state(states)
     main = economy.state_difference(rel, resilient, horizon=h)
     on_alt = economy.state_difference(rel_alt, resilient, horizon=h)
     mid = rel.index[len(rel) // 2]
     halves = [economy.state_difference(rel.loc[a:b], resilient, horizon=h) for a, b in ((None, mid), (mid, None))]
     units = _forward(h)
-    return decide(Evidence(
+    return Evidence(
         claim_id="economic_resilience",
         headline=Effect.from_row(f"resilient economy (no Sahm trigger, claims not surging, sentiment rising) ({proxy})",
                                  main, units),
@@ -82,8 +102,9 @@ def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states
         checks=(Check("proxy", Effect.from_row(f"resilient economy ({alt})", on_alt, units)),
                 *(Check("subperiod", Effect.from_row(f"resilient economy, {name} half", r, units))
                   for name, r in zip(("first", "second"), halves, strict=True))),
-        caveats=("FRED's current vintage includes revisions (payrolls, sentiment); real-time values would differ.",),
-    ))
+        caveats=("FRED's current vintage includes revisions (payrolls, sentiment); real-time values would differ.",
+                 *((caveat,) if caveat else ())),
+    )
 
 
 def _recession(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec: pd.Series, market: pd.Series,

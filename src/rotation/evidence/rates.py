@@ -12,6 +12,7 @@ import pandas as pd
 
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
+from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.multiple import adjust_pvalues
 from rotation.stats.regressions import sensitivity_table
@@ -33,8 +34,31 @@ _BAND = ["estimate", "ci_lower", "ci_upper"]
 _FULL = "full sample"
 
 
+def _rates_then(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd.DataFrame, factors: pd.DataFrame,
+                rolling: Estimates) -> Evidence:
+    """The rates evidence on the data published by the commentary's date: the same betas (and the rolling
+    window) on the months published by then, Ken French factors cut at their publication lag."""
+    cut = then_cut(rel, proxy)
+    chg_then = chg.loc[chg.index <= cut.index[-1]]
+    window = int(rolling.table.loc["dgs10", "window"])
+    return _rates(proxy, alt, cut, then_cut(alt_rel, alt), chg_then, then_cut(factors, source="famafrench"),
+                  rates.rate_betas(cut, chg_then), rates.rolling_rate_betas(cut, chg_then, window=window),
+                  caveat=f"As of {AS_OF}: months published by then (to {cut.index[-1]:%Y-%m}); {_last_move(chg_then)}.")
+
+
+def _last_move(chg: pd.DataFrame, step: float = 0.125) -> str:
+    """The state of rates then, in words: the last month the fed funds rate (monthly average) moved by ``step``."""
+    ff = chg["fedfunds"].dropna() if "fedfunds" in chg.columns else pd.Series(dtype=float)
+    moves = ff[ff.abs() >= step]
+    if moves.empty:
+        return "no fed funds move in the sample"
+    return (f"the last monthly change of the fed funds rate of {step} pp or more was {moves.index[-1]:%Y-%m} "
+            f"({moves.iloc[-1]:+.2f} pp, monthly average), {len(ff.loc[moves.index[-1]:]) - 1} months before the last "
+            f"month known then")
+
+
 def _rates(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd.DataFrame, factors: pd.DataFrame,
-           beta: Results, rolling: Estimates) -> Verdict:
+           beta: Results, rolling: Estimates, caveat: str = "") -> Evidence:
     X10 = rates.yield_and_factors(chg["dgs10"], factors)
     ten = rates.controlled_yield_beta(rel, X10, units=Units.returns(
         "decimal monthly relative return per 1 pp (yield) or per unit (factors)")).row((_FULL, _TEN))
@@ -43,7 +67,7 @@ def _rates(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd.Dat
     rate_p = adjust_pvalues([ten["p_value"], *(one.loc[(k, _FULL), "p_value"] for k in ("dgs2", "dfii10", "fedfunds"))],
                             "holm")
     last = rolling.table.loc["dgs10"]
-    return decide(Evidence(
+    return Evidence(
         claim_id="rates_borrowing_costs",
         headline=Effect.from_row(f"10-year yield beta with market and value controls ({proxy})", ten, RATE_UNITS,
                                  p_value=rate_p[0]),
@@ -57,8 +81,9 @@ def _rates(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd.Dat
                                       estimate=float(last["estimate"]), ci_lower=float(last["ci_lower"]),
                                       ci_upper=float(last["ci_upper"]), units=RATE_UNITS))),
         caveats=("A return beta on yield changes mixes growth and inflation news: it is an association, not a test of "
-                 "the borrowing-cost channel (that needs firms' debt costs, not free here).",),
-    ))
+                 "the borrowing-cost channel (that needs firms' debt costs, not free here).",
+                 *((caveat,) if caveat else ())),
+    )
 
 
 def _fed(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, cycle: Estimates, event_windows: Results
@@ -156,10 +181,15 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, rel: pd.Series, ch
     list of Verdict
         ``rates_borrowing_costs`` (the 10-year beta with market and value controls, Holm-adjusted with the
         2-year, real-yield and fed funds betas), ``fed_dovish`` (the relative return after first cuts at the
-        claim's deciding horizon, minus all months) and ``liquidity`` (the Baa-10y spread beta).
+        claim's deciding horizon, minus all months) and ``liquidity`` (the Baa-10y spread beta). The rates
+        claim is about the state in late 2023: it is decided again on the data published by the commentary's
+        date (its verdict *then*).
     """
     alt_rel = returns.relative_returns(alt_rets["small"], alt_rets["large"])
-    return [_rates(proxy, alt, rel, alt_rel, chg, factors, beta, rolling),
+    then = then_or_undecided("rates_borrowing_costs",
+                             lambda: _rates_then(proxy, alt, rel, alt_rel, chg, factors, rolling),
+                             min_rows=int(rolling.table.loc["dgs10", "window"]) + 12, data=then_cut(rel, proxy))
+    return [decide(_rates(proxy, alt, rel, alt_rel, chg, factors, beta, rolling), then=then),
             _fed(proxy, alt, rel, alt_rel, cycle, event_windows),
             _liquidity(proxy, alt, rel, alt_rel, chg, credit, conditions)]
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
-from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
+from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
+from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Then, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
 from rotation.studies import nulls
@@ -42,9 +43,12 @@ def _percentile(label: str, standing: Estimates, window: str) -> Effect:
                   thresholds=claims.get("underwhelming").decision.thresholds, nobs=int(row["nobs"]))
 
 
-def _underwhelming(proxy: str, alt: str, standing: Estimates, alt_standing: Estimates) -> Verdict:
+def _underwhelming(proxy: str, alt: str, standing: Estimates, alt_standing: Estimates,
+                   then: Evidence | Then | None = None, *, caveat: str = "") -> Evidence | Verdict:
+    """The evidence now, decided with ``then`` (the same evidence on the months published by the
+    commentary's date); with ``then=None`` the evidence itself (that is how ``then`` is built)."""
     d = claims.get("underwhelming").decision
-    return decide(Evidence(
+    ev = Evidence(
         claim_id="underwhelming",
         headline=_percentile(f"latest 1-year relative return, percentile in its history ({proxy})", standing, "1 year"),
         sample=Sample.of(proxy, standing.data["1 year"].dropna().index),
@@ -52,8 +56,17 @@ def _underwhelming(proxy: str, alt: str, standing: Estimates, alt_standing: Esti
                f"{_ordinal(d.thresholds[0])} percentile, strong above the {_ordinal(d.thresholds[1])}",
         checks=(*(Check("horizon", _percentile(f"{k} percentile", standing, k)) for k in ("3 years", "5 years")),
                 Check("proxy", _percentile(f"1-year percentile ({alt})", alt_standing, "1 year"))),
-        caveats=("The commentary was written in late 2023; the verdict describes the data's last month.",),
-    ))
+        caveats=(caveat or f"The commentary was written in late 2023 ({AS_OF}): the verdict then is the state on "
+                          "the months published by that date, the verdict now the state in the data's last month.",),
+    )
+    return ev if then is None else decide(ev, then=then)
+
+
+def _underwhelming_then(proxy: str, alt: str, rets: pd.DataFrame, alt_rets: pd.DataFrame) -> Evidence:
+    """The underwhelming evidence on the months published by the commentary's date."""
+    cut, alt_cut = then_cut(rets, proxy), then_cut(alt_rets, alt)
+    return _underwhelming(proxy, alt, rs.relative_standing(cut), rs.relative_standing(alt_cut),
+                          caveat=f"The state as of {AS_OF}: months published by then (to {cut.index[-1]:%Y-%m}).")
 
 
 def _diff(label: str, table: pd.DataFrame, at: Any, units: Units) -> Effect:
@@ -135,11 +148,11 @@ def _blowoff(proxy: str, blow: Estimates) -> Verdict:
     ))
 
 
-def _resistance(placebo: Estimates) -> Verdict:
+def _resistance(placebo: Estimates) -> Evidence:
     row = placebo.table.iloc[0]
     n = int(row["n_clusters"])
     x = placebo.extra
-    return decide(Evidence(
+    return Evidence(
         claim_id="resistance_2000",
         headline=Effect(label="failure rate at round thousands minus placebo levels (^RUT)", estimate=placebo.estimate,
                         ci_lower=placebo.ci_lower, ci_upper=placebo.ci_upper, nobs=n,
@@ -148,12 +161,13 @@ def _resistance(placebo: Estimates) -> Verdict:
         method=f"bootstrap over clusters of approaches (within {x['cluster_days']} days), {placebo.method.reps} reps, "
                f"seed {placebo.method.seed}",
         caveats=("^RUT is a price index; the 2,000 level itself has few independent approaches.",),
-    ))
+    )
 
 
 def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimates, breakouts: Results,
              null: Estimates, blowoffs: Estimates, placebo: Estimates, breakout_rules: Mapping[str, Any],
-             null_rules: Mapping[str, Any]) -> list[Verdict]:
+             null_rules: Mapping[str, Any], rets: pd.DataFrame, rut: pd.Series,
+             level_rules: Mapping[str, Any]) -> list[Verdict]:
     """The verdicts of the relative-strength claims.
 
     Parameters
@@ -170,14 +184,23 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
     breakout_rules, null_rules : mapping
         The keyword arguments the notebook passed to ``breakout_study`` and ``false_breakout_null``: the
         second proxy is studied with the same rules.
+    rets, rut, level_rules
+        The notebook's monthly returns, its ^RUT closes and the ``within``, ``hold`` and ``cluster_days`` it
+        passed to ``round_level_placebo``: the state claims (``underwhelming``, ``resistance_2000``) are
+        decided again on the data published by the commentary's date (their verdict *then*).
     """
     alt_standing = rs.relative_standing(alt_rets)
     alt_forward = rs.breakout_forward(alt_rets, **breakout_rules)
     alt_null = nulls.false_breakout_null(alt_rets, **null_rules)
+    rut_then = then_cut(rut)
     return [
-        _underwhelming(proxy, alt, standing, alt_standing),
+        _underwhelming(proxy, alt, standing, alt_standing, then_or_undecided(
+            "underwhelming", lambda: _underwhelming_then(proxy, alt, rets, alt_rets), min_rows=61,
+            data=then_cut(rets, proxy))),
         _breakouts(proxy, alt, breakouts, alt_forward, breakout_rules["lookback"]),
         _false_breakout(proxy, alt, breakouts, null, alt_null, breakout_rules["lookback"], breakout_rules["k"]),
         _blowoff(proxy, blowoffs),
-        _resistance(placebo),
+        decide(_resistance(placebo), then=then_or_undecided("resistance_2000", lambda: _resistance(
+            nulls.round_level_placebo(rut_then, step=1000, reps=placebo.method.reps, seed=placebo.method.seed,
+                                      **level_rules)[0]), min_rows=2, data=rut_then)),
     ]

@@ -38,12 +38,20 @@ headline carries a p-value adjusted for the several tests that decide the claim
 *state* (a percentile or a rate against a threshold instead of an interval) the effect is
 "for" the claim beyond its threshold in the claimed direction, "against" beyond the opposite
 threshold, and not significant in between.
+
+Claims about a state are dated
+------------------------------
+A claim about how things stood when the commentary was written (``Claim.dated``: small caps
+underwhelming, the valuation discount...) is decided twice: *then*, on the data published by
+:data:`~rotation.evidence.claims.COMMENTARY_DATE`, and *now*, on all the data. ``decide(now, then=...)``
+returns the "now" verdict with the "then" verdict nested (:class:`Then`); it refuses a state claim
+without its ``then`` evidence and a pattern claim (undated) with one.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from rotation.errors import ParameterError
@@ -62,6 +70,8 @@ __all__ = [
     "check_declared",
     "not_testable",
     "describe_effect",
+    "Then",
+    "undecided_then",
 ]
 
 Status = Literal["supported", "partly supported", "not supported", "contradicted", "inconclusive", "not testable"]
@@ -122,9 +132,11 @@ class Verdict:
     caveats: tuple[str, ...] = field(default_factory=tuple)
     decision: _claims.Decision | None = None
     answer: str = ""
+    then: Then | None = None
 
     def to_record(self) -> dict[str, Any]:
-        """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one."""
+        """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one, a state
+        claim's with its ``then`` record."""
         rec = {
             "claim_id": self.claim_id,
             "quote": self.quote,
@@ -143,7 +155,43 @@ class Verdict:
         }
         if self.answer:
             rec["answer"] = self.answer
+        if self.then is not None:
+            rec["then"] = self.then.to_record()
         return rec
+
+
+@dataclass(frozen=True)
+class Then:
+    """A state claim's verdict *then*: decided by the same rubric on the data published by ``as_of``.
+
+    Attributes
+    ----------
+    as_of : str
+        :data:`rotation.evidence.claims.COMMENTARY_DATE`.
+    verdict : Verdict
+        The verdict on the data published by ``as_of`` (its sample says which data: last date and n).
+    meaning : str
+        What "then" means for the claim (``Claim.dated``).
+    """
+
+    as_of: str
+    verdict: Verdict
+    meaning: str
+
+    def to_record(self) -> dict[str, Any]:
+        rec = self.verdict.to_record()
+        rec.pop("decision", None)
+        rec.pop("quote", None)
+        return {"as_of": self.as_of, "meaning": self.meaning, **rec}
+
+
+def undecided_then(claim_id: str, reason: str) -> Then:
+    """The ``then`` of a state claim whose study cannot run on the data published by the commentary's date
+    (a sample that starts after it, too few months): inconclusive (rule R2), saying why."""
+    c = _claims.get(claim_id)
+    v = Verdict(claim_id=c.id, quote=c.quote, notebook=c.notebook, status="inconclusive", rule="R2",
+                reasons=(reason,), headline=None, sample=None, method="", evidence=c.decision.evidence)
+    return Then(as_of=_claims.COMMENTARY_DATE, verdict=v, meaning=c.dated)
 
 
 
@@ -177,8 +225,12 @@ def check_declared(evidence: Evidence, decision: _claims.Decision) -> None:
             f"declares {decision.thresholds} ({where})")
 
 
-def decide(evidence: Evidence) -> Verdict:
+def decide(evidence: Evidence, *, then: Evidence | Then | None = None) -> Verdict:
     """Apply the rubric (module docstring, :data:`RUBRIC`) to ``evidence``, with the claim's decision.
+
+    A state claim (``Claim.dated``) is decided twice: ``evidence`` is the evidence now (all the data),
+    ``then`` the same study on the data published by the commentary's date (or an :func:`undecided_then`);
+    the returned verdict is the one now, with the one then nested (:class:`Then`).
 
     The fewest observations, the significance level and the kind of evidence come from the claim's
     pre-registered :class:`~rotation.evidence.claims.Decision`, and the evidence must bring exactly
@@ -192,8 +244,33 @@ def decide(evidence: Evidence) -> Verdict:
     Raises
     ------
     ParameterError
-        The evidence does not follow the decision (a check missing or not declared, other thresholds).
+        The evidence does not follow the decision (a check missing or not declared, other thresholds); a
+        state claim without ``then``, a pattern claim with one, or ``then`` evidence for another claim.
     """
+    c = _claims.get(evidence.claim_id)
+    if c.is_state and then is None:
+        raise ParameterError(
+            f"{c.id!r} is a claim about the state at the commentary's date ({_claims.COMMENTARY_DATE}): decide it "
+            f"then and now, decide(now_evidence, then=<the same study on the data published by then>) "
+            f"(what 'then' means for it: {c.dated})")
+    if not c.is_state and then is not None:
+        raise ParameterError(
+            f"{c.id!r} is a pattern claim (undated, rotation.evidence.claims): it has no 'then' verdict; "
+            "decide(evidence) without then=")
+    now = _decide(evidence)
+    if then is None:
+        return now
+    if isinstance(then, Evidence):
+        if then.claim_id != c.id:
+            raise ParameterError(f"the 'then' evidence is for {then.claim_id!r}, not {c.id!r}")
+        then = Then(as_of=_claims.COMMENTARY_DATE, verdict=_decide(then), meaning=c.dated)
+    if not isinstance(then, Then) or then.verdict.claim_id != c.id:
+        raise ParameterError(f"then must be Evidence or a Then for {c.id!r}; got {then!r:.80}")
+    return replace(now, then=then)
+
+
+def _decide(evidence: Evidence) -> Verdict:
+    """The rubric on one body of evidence (:func:`decide` without the then/now rule)."""
     c = _claims.get(evidence.claim_id)
     if not c.testable:
         return not_testable(c.id)

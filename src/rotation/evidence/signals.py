@@ -15,11 +15,13 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
+from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.checks import check_pandas
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
-from rotation.studies import economy, returns
+from rotation.studies import answer as answer_study
+from rotation.studies import board, economy, returns
 
 __all__ = ["CLAIM_IDS", "second_proxy", "verdicts", "claims_table"]
 
@@ -31,8 +33,25 @@ _CAVEATS = ("Signals start at different dates; the share counts the signals know
             "Earnings, short interest and fund flows are not in the board: no free data.")
 
 
+def _breakout_then(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, *, as_of: str | None, max_age: int,
+                   min_train: int) -> Evidence:
+    """The synthesis evidence as of the commentary's date: the board as of then (or as of the run's own earlier
+    ``as_of``), the months published by then, the same comparison and composite."""
+    h = claims.get("breakout_new_year").decision.horizon
+    cut_date = min(pd.Timestamp(AS_OF), pd.Timestamp(as_of)) if as_of else pd.Timestamp(AS_OF)
+    raw, _ = board.states(proxy, as_of=cut_date)
+    states = board.carried(raw, max_age)
+    rel_then = then_cut(rel.loc[:cut_date], proxy)
+    like = answer_study.months_like_today(rel_then, states, horizon=h)
+    oos = answer_study.composite(rel_then, states, horizon=h, min_train=min_train)
+    return _breakout_new_year(proxy, alt, rel_then, then_cut(rel_alt.loc[:cut_date], alt), like, oos,
+                              caveat=f"As of {cut_date:%Y-%m-%d}: the board and returns published by then (returns "
+                                     f"to {rel_then.index[-1]:%Y-%m}; {like.extra['share_favourable']:.0%} of the "
+                                     "signals favourable).")
+
+
 def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, answer: Results,
-                       composite: Estimates) -> Verdict:
+                       composite: Estimates, caveat: str = "") -> Evidence:
     h = claims.get("breakout_new_year").decision.horizon
     if answer.extra.get("horizon") != h or composite.extra.get("horizon") != h:
         raise ParameterError(f"answer and composite must be computed at the claim's deciding horizon ({h} months); "
@@ -41,7 +60,7 @@ def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series,
     difference, halves = answer["difference"], answer["halves"].table
     alt_difference = economy.state_difference(rel_alt, answer.data["like_today"], horizon=h)
     oos, best = composite.table, composite.extra["best_single"]
-    return decide(Evidence(
+    return Evidence(
         claim_id="breakout_new_year",
         headline=Effect.from_row(f"months with at least today's share of favourable signals ({proxy})", difference,
                                  units),
@@ -51,12 +70,12 @@ def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series,
                f"{oos.loc[best, 'estimate']:+.3f})",
         checks=(Check("proxy", Effect.from_row(f"months like today ({alt})", alt_difference, units)),
                 *(Check("subperiod", Effect.from_row(name, halves.loc[name], units)) for name in halves.index)),
-        caveats=_CAVEATS,
-    ))
+        caveats=(*_CAVEATS, *((caveat,) if caveat else ())),
+    )
 
 
 def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, answer: Results,
-             composite: Estimates) -> list[Verdict]:
+             composite: Estimates, as_of: str | None, max_age: int, min_train: int) -> list[Verdict]:
     """The verdict of the synthesis claim (``breakout_new_year``).
 
     Parameters
@@ -72,6 +91,10 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
         The notebook's results: :func:`rotation.studies.answer.months_like_today` and
         :func:`rotation.studies.answer.composite`, both at the claim's deciding horizon
         (``claims.get("breakout_new_year").decision.horizon``).
+    as_of, max_age, min_train
+        The run's ``as_of`` (None: all the data), the ``max_age`` it carried the board's states with and the
+        composite's ``min_train``: the claim, about the state in late 2023, is decided again as of the
+        commentary's date (its verdict *then*; never with data after the run's own ``as_of``).
 
     Returns
     -------
@@ -84,11 +107,23 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
         raise ParameterError(f"alt_rets must be a DataFrame with columns 'small' and 'large' "
                              f"(rotation.data.small_large); got {type(alt_rets).__name__}")
     rel_alt = returns.relative_returns(alt_rets["small"], alt_rets["large"])
-    return [_breakout_new_year(proxy, alt, rel, rel_alt, answer, composite)]
+    now = _breakout_new_year(proxy, alt, rel, rel_alt, answer, composite)
+    then = then_or_undecided("breakout_new_year", lambda: _breakout_then(
+        proxy, alt, rel, rel_alt, as_of=as_of, max_age=max_age, min_train=min_train), min_rows=min_train + 2,
+        data=then_cut(rel, proxy))
+    return [decide(now, then=then)]
 
 
 def claims_table() -> pd.DataFrame:
     """Every claim of the commentary: its words, the notebook that decides it (or that free data cannot),
-    and the test (or why it cannot be tested), indexed by claim id in the commentary's order."""
+    the test (or why it cannot be tested) and ``when`` it is judged: a claim about the state of things in late
+    2023 then (at :data:`~rotation.evidence.claims.COMMENTARY_DATE`, on the data published by then) and now, a
+    pattern claim undated; indexed by claim id in the commentary's order."""
+    def when(c: claims.Claim) -> str:
+        if not c.testable:
+            return ""
+        return (f"state: then ({claims.COMMENTARY_DATE}) and now; then = {c.dated}" if c.is_state
+                else "pattern: undated")
+
     return pd.DataFrame({c.id: {"claim": c.quote, "decided in": c.notebook or "not testable with free data",
-                                "test": c.test or c.why_not} for c in claims.CLAIMS.values()}).T
+                                "test": c.test or c.why_not, "when": when(c)} for c in claims.CLAIMS.values()}).T

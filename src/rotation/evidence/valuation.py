@@ -9,6 +9,7 @@ same regression on the second proxy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
+from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
 from rotation.evidence.rubric import (
     Check,
     Effect,
@@ -58,7 +60,22 @@ def _slope_effect(label: str, hac: Any, hodrick: Any, decision: claims.Decision,
     return Effect.from_row(f"{label}, {name} errors", row, units)
 
 
-def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, predictive: Results) -> Verdict:
+def _valuation_then(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, spread: pd.DataFrame,
+                    predictive_rules: Mapping[str, Any]) -> Evidence:
+    """The valuation evidence on the data published by the commentary's date: the spread's and the returns'
+    months published by then (Ken French's publication lag), the same standing and regressions."""
+    h = claims.get("valuation_discount").decision.horizon
+    spread_then = then_cut(spread, source="famafrench")
+    rel_then = then_cut(rel, proxy)
+    standing = va.discount_standing(spread_then, as_of=AS_OF)
+    predictive = va.spread_predictability(rel_then, spread_then["overall"], horizon=h, **predictive_rules)
+    return _valuation(proxy, alt, then_cut(rel_alt, alt), standing, predictive,
+                      caveat=f"As of {AS_OF}: the spread as published then (to {spread_then.index[-1]:%Y-%m}), "
+                             f"forward windows complete by then.")
+
+
+def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, predictive: Results,
+               caveat: str = "") -> Evidence:
     d = claims.get("valuation_discount").decision
     h = d.horizon
     unit_slope = Units.number(f"next-{h}-month relative return per log point of spread")
@@ -71,7 +88,7 @@ def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, pr
     bias = float(predictive["stambaugh"].table.iloc[0]["bias"])
     now, x = standing.table.loc["overall"], standing.extra
     since = ", ".join(f"{r['estimate']:+.3f} since {y}" for y, r in recent.iterrows())
-    return decide(Evidence(
+    return Evidence(
         claim_id="valuation_discount",
         headline=_slope_effect(f"slope of the next {h} months' relative return on the spread ({proxy})", slope,
                                hod, d, unit_slope),
@@ -93,8 +110,9 @@ def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, pr
         caveats=("The Ken French library restates history when it updates; the spread uses the latest vintage.",
                  (f"Overlapping {h}-month windows: about {int(slope['nobs']) // h} independent observations."),
                  (f"The latest reading ({x['date']:%Y-%m}) values firms at their market equity of "
-                  f"{x['prices_of']:%Y-%m}, {x['age_months']} months before {x['as_of']:%Y-%m}.")),
-    ))
+                  f"{x['prices_of']:%Y-%m}, {x['age_months']} months before {x['as_of']:%Y-%m}."),
+                 *((caveat,) if caveat else ())),
+    )
 
 
 def _earnings(proxy: str, alt: str, rel_alt: pd.Series, earnings: Results) -> Verdict:
@@ -136,7 +154,8 @@ def _quality(quality: Results) -> Verdict:
 
 
 def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimates, predictive: Results,
-             quality: Results, earnings: Results) -> list[Verdict]:
+             quality: Results, earnings: Results, rel: pd.Series, spread: pd.DataFrame,
+             predictive_rules: Mapping[str, Any]) -> list[Verdict]:
     """The verdicts of the valuation, earnings and quality claims (and the untestable earnings-reports claim).
 
     Parameters
@@ -151,6 +170,11 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
         :func:`~rotation.studies.valuation.spread_predictability` (its ``horizon`` must be the valuation
         claim's), :func:`rotation.studies.quality.quality_study`,
         :func:`~rotation.studies.quality.earnings_proxy_study` (at the earnings claim's horizon).
+    rel, spread, predictive_rules
+        The notebook's relative returns, its valuation spreads (:func:`rotation.studies.valuation.valuation_spread`)
+        and the other arguments it gave ``spread_predictability`` (``horizons``, ``min_train``, ``q``): the
+        valuation claim, a claim about the state in late 2023, is decided again on the data published by the
+        commentary's date (its verdict *then*).
 
     Returns
     -------
@@ -165,7 +189,10 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
                                  f"rows: {list(study['slope'].table.index)}")
     rel_alt = returns.relative_returns(alt_rets["small"], alt_rets["large"])
     return [
-        _valuation(proxy, alt, rel_alt, standing, predictive),
+        decide(_valuation(proxy, alt, rel_alt, standing, predictive), then=then_or_undecided(
+            "valuation_discount", lambda: _valuation_then(proxy, alt, rel, rel_alt, spread, predictive_rules),
+            min_rows=2 * claims.get("valuation_discount").decision.horizon + 2,
+            data=then_cut(rel, proxy))),
         _earnings(proxy, alt, rel_alt, earnings),
         _quality(quality),
         not_testable("earnings_reports"),

@@ -13,7 +13,7 @@ from rotation.evidence import claims as _claims
 from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
 __all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS",
-           "effect_text", "brief_effect_text"]
+           "effect_text", "brief_effect_text", "then_now", "dated_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -46,8 +46,26 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) ->
             lines.append(f"* Check ({chk.kind}): {chk.effect.label}: {describe_effect(chk.effect)}.")
         for cav in v.caveats:
             lines.append(f"* Caveat: {cav}")
+        if v.then is not None:
+            lines.extend(_then_lines(v))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _then_lines(v: Verdict) -> list[str]:
+    """The "then" verdict of a state claim, under its "now" verdict."""
+    t = v.then
+    assert t is not None
+    tv = t.verdict
+    now = f" Now ({v.sample.end}): {_BADGE[v.status]}." if v.sample is not None else ""
+    lines = [f"* **Then ({t.as_of}): {_BADGE[tv.status]}** (rule {tv.rule}).{now} The claim is about the state "
+             f"when the commentary was written; then means {t.meaning}."]
+    if tv.headline is not None:
+        lines.append(f"  * Then, headline: {tv.headline.label}: {describe_effect(tv.headline)}.")
+    if tv.sample is not None:
+        lines.append(f"  * Then, sample: {tv.sample.describe()}.")
+    lines.extend(f"  * Then: {r[0].upper() + r[1:]}." for r in tv.reasons)
+    return lines
 
 
 STATUS_COLOURS = {
@@ -80,6 +98,32 @@ def brief_effect_text(rec: dict[str, Any] | None) -> str:
     return text
 
 
+def then_now(rec: dict[str, Any]) -> dict[str, Any] | None:
+    """A state claim's two verdicts for display, from its record: ``None`` for a pattern claim (no ``then``).
+
+    Keys: ``then_as_of``, ``then_status``, ``then_colour``, ``then_effect``, ``then_sample``, ``then_rule``,
+    ``now_as_of`` (the last date of the "now" sample).
+    """
+    t = rec.get("then")
+    if not isinstance(t, dict):
+        return None
+    ts, ns = t.get("sample") or {}, rec.get("sample") or {}
+    return {"then_as_of": t.get("as_of", ""), "then_status": t.get("status", ""),
+            "then_colour": STATUS_COLOURS.get(t.get("status", ""), "#444"), "then_rule": t.get("rule", ""),
+            "then_effect": effect_text(t.get("headline")) if t.get("headline") else "; ".join(t.get("reasons") or []),
+            "then_sample": f"{ts.get('proxy', '')}, {ts.get('start', '')} to {ts.get('end', '')}" if ts else "",
+            "now_as_of": ns.get("end", "")}
+
+
+def dated_text(rec: dict[str, Any]) -> str:
+    """``"then (2023-11-30): supported · now (2026-02-28): not supported"`` for a state claim; its status else."""
+    tn = then_now(rec)
+    if tn is None:
+        return str(rec.get("status", ""))
+    return (f"then ({tn['then_as_of']}): {tn['then_status']} · now ({tn['now_as_of'] or 'latest data'}): "
+            f"{rec.get('status', '')}")
+
+
 def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
     """The verdict records in a notebook's results (keys ``verdicts.<claim_id>``), in claim order."""
     recs = [v for k, v in values.items() if k.startswith("verdicts.") and isinstance(v, dict) and "status" in v]
@@ -87,32 +131,57 @@ def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(recs, key=lambda r: order.get(r.get("claim_id"), len(order)))
 
 
+def _badge_html(status: str, colour: str) -> str:
+    return f"<span class='rot-status' style='background:{colour}'>{_esc(status)}</span>"
+
+
+def _when_html(label: str, date: str, status: str, colour: str, effect: str, sample: str, rule: str) -> str:
+    """One line of a state claim's then/now pair (as ``macros.html.j2``'s ``when`` renders it)."""
+    return (f"<div class='rot-when'><span class='rot-when-label'>{_esc(label)} ({_esc(date)})</span> "
+            f"{_badge_html(status, colour)}" + (f" <span class='rot-effect'>{_esc(effect)}</span>" if effect else "")
+            + (f" &middot; <span class='rot-sample'>{_esc(sample)}</span>" if sample else "")
+            + (f" <span class='rot-rule'>(rule {_esc(rule)})</span>" if rule else "") + "</div>")
+
+
 def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None = None) -> str:
-    """The answer box at the top of a report: one line per verdict (status, headline effect, sample)."""
+    """The answer box at the top of a report: one line per verdict (status, headline effect, sample); a state
+    claim's verdict then (at the commentary's date) above its verdict now."""
     if not records:
         return ""
     rows = []
     for r in records:
         colour = STATUS_COLOURS.get(r["status"], "#444")
         sample = r.get("sample") or {}
-        where = (f"{_esc(sample.get('proxy', ''))}, {_esc(sample.get('start', ''))} to {_esc(sample.get('end', ''))}"
-                 if sample else "")
+        where = f"{sample.get('proxy', '')}, {sample.get('start', '')} to {sample.get('end', '')}" if sample else ""
         note = f"<br><span class='rot-note'>{_esc(r['answer'])}</span>" if r.get("answer") else ""
+        tn = then_now(r)
+        if tn is not None:
+            rows.append(
+                f"<li class='rot-dated'><b>{_esc(r['quote'])}.</b> "
+                + _when_html("then", tn["then_as_of"], tn["then_status"], tn["then_colour"], tn["then_effect"],
+                             tn["then_sample"], tn["then_rule"]) + "\n"
+                + _when_html("now", tn["now_as_of"], r["status"], colour, effect_text(r.get("headline")), where,
+                             r.get("rule", "")) + f"{note}</li>")
+            continue
         rows.append(
-            f"<li><span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
+            f"<li>{_badge_html(r['status'], colour)} "
             f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
-            f"{' &middot; ' + where if where else ''} "
+            f"{' &middot; ' + _esc(where) if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
             f"{note}</li>"
         )
     asof = f"<p class='rot-asof'>Data as of {_esc(data_as_of)}.</p>" if data_as_of else ""
-    return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof
+    dated = ("<p class='rot-how'>Claims about the state of things when the commentary was written are decided "
+             "twice: <i>then</i>, on the data published by its date, and <i>now</i>.</p>"
+             if any(then_now(r) for r in records) else "")
+    return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof + dated
             + "<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md); details in the findings at the "
               "end.</p></div>")
 
 
 def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
-    """One row per claim for the run page: claim, status, effect, sample, notebook, rule.
+    """One row per claim for the run page: claim, status, effect, sample, notebook, rule, and ``dated``: a state
+    claim's verdict then and the date now (:func:`then_now`), None for a pattern claim.
 
     ``results_by_notebook`` maps a notebook stem to its results (``verdicts.<id>`` records). Claims that
     no notebook of the run decided are listed with status "not run" (not-testable claims as such).
@@ -129,10 +198,10 @@ def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[
             rows.append({"claim_id": c.id, "claim": c.quote, "status": r["status"], "rule": r.get("rule", ""),
                          "effect": effect_text(r.get("headline")),
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
-                         "notebook": nb})
+                         "notebook": nb, "dated": then_now(r)})
         else:
             rows.append({"claim_id": c.id, "claim": c.quote,
                          "status": "not testable" if not c.testable else "not run",
                          "rule": "R1" if not c.testable else "", "effect": "", "sample": "",
-                         "notebook": c.notebook or ""})
+                         "notebook": c.notebook or "", "dated": None})
     return rows

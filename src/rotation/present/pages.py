@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rotation.evidence import claims as _claims
 from rotation.present import findings
 from rotation.present.reader import slugify
 from rotation.present.report import FINDINGS_ANCHOR
@@ -75,7 +76,8 @@ def _scorecard_row(row: Mapping[str, Any], nb: Mapping[str, Any] | None, depends
     return {"claim_id": row["claim_id"], "claim": row["claim"], "status": status,
             "colour": findings.STATUS_COLOURS.get(status, _GREY), "effect": row["effect"] or "",
             "sample": row["sample"] or "", "notebook": row["notebook"] or "",
-            "href": f"{link}#{FINDINGS_ANCHOR}" if link and decided else None, "depends_on_proxy": depends_on_proxy}
+            "href": f"{link}#{FINDINGS_ANCHOR}" if link and decided else None, "depends_on_proxy": depends_on_proxy,
+            "dated": row.get("dated") if decided else None}
 
 
 def _error(err: Mapping[str, Any]) -> dict[str, str]:
@@ -126,6 +128,7 @@ def run_page_context(name: str, notebooks: Sequence[Mapping[str, Any]], *, meta:
         "meta": meta,
         "grid": _grid_note(grid),
         "n_decided": sum(r["status"] not in ("not run", "not testable") for r in rows),
+        "commentary_date": _claims.COMMENTARY_DATE,
         "scorecard": [_scorecard_row(r, by_name.get(r["notebook"]), depends.get(r["claim_id"], "")) for r in rows],
         "notebooks": [_notebook_section(nb) for nb in notebooks],
         "given": [(str(k), json_value(v)) for k, v in (given or {}).items()],

@@ -57,10 +57,10 @@ def answer_context(stem: str, results: Mapping[str, Any], *, data_as_of: str | N
     """What the Answer box shows (``report.html.j2``).
 
     ``verdicts``: one dict per verdict record (``status``, ``colour``, ``quote``, ``effect``, ``sample``,
-    ``rule``, ``answer``: what the Answer says beside the headline, empty when nothing); without any, the
-    box says why: ``failed``, or ``owned`` (the quotes of the claims notebook ``stem`` decides; empty for a
-    descriptive notebook). ``findings_href`` links the findings section when the report has one;
-    ``data_as_of`` as given.
+    ``rule``, ``answer``: what the Answer says beside the headline, empty when nothing, and ``dated``: a state
+    claim's verdict then, :func:`rotation.present.findings.then_now`); without any, the box says why: ``failed``,
+    or ``owned`` (the quotes of the claims notebook ``stem`` decides; empty for a descriptive notebook).
+    ``findings_href`` links the findings section when the report has one; ``data_as_of`` as given.
     """
     verdicts = []
     for r in findings.records_from_results(dict(results or {})):
@@ -69,7 +69,8 @@ def answer_context(stem: str, results: Mapping[str, Any], *, data_as_of: str | N
                          "quote": r.get("quote", r.get("claim_id", "")),
                          "effect": findings.effect_text(r.get("headline")),
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
-                         "rule": r.get("rule", ""), "answer": r.get("answer", "")})
+                         "rule": r.get("rule", ""), "answer": r.get("answer", ""),
+                         "dated": findings.then_now(r)})
     return {"verdicts": verdicts, "failed": failed, "owned": [c.quote for c in _claims.for_notebook(stem)],
             "findings_href": f"#{FINDINGS_ANCHOR}" if has_findings else None, "data_as_of": data_as_of}
 
