@@ -108,7 +108,8 @@ def test_the_verdict_uses_the_larger_of_hac_and_hodrick_errors(made_up):
     null = va.spread_predictability(noise, spread["overall"], [12, 36], horizon=36, min_train=240)
     picked = []
     for predictive in (r["predictive"], null):
-        val = evidence.verdicts(proxy="made_up", alt="alt_up", alt_rets=alt_rets,
+        val = evidence.verdicts(proxy="made_up", alt="alt_up", alt_rets=alt_rets, rel=alt_rets["small"],
+                                spread=spread, predictive_rules=dict(horizons=[12, 36], min_train=240),
                                 **{**r, "predictive": predictive})[0]
         hac = predictive["slope"].table.loc[d.horizon]
         hod = predictive["slope_hodrick"].table.loc[d.horizon]
