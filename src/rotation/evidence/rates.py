@@ -116,7 +116,7 @@ def _liquidity(proxy: str, alt: str, rel: pd.Series, alt_rel: pd.Series, chg: pd
         checks=(Check("proxy", Effect.from_row(f"Baa-10y spread beta ({alt})", alt_bc.row((_FULL, "baa10y")),
                                                SPREAD_UNITS)),
                 Check("other", Effect.from_row("high-yield OAS beta", slopes.loc[("hy_oas", _FULL)], SPREAD_UNITS)),
-                Check("other", Effect(label="real-time NFCI tightening minus easing, next month",
+                Check("other", Effect(label="release-timed NFCI (latest vintage) tightening minus easing, next month",
                                       estimate=-live.estimate, ci_lower=-live.ci_upper, ci_upper=-live.ci_lower,
                                       units=Units.returns("decimal relative return next month, easing minus "
                                                                 "tightening (sign flipped)")))),

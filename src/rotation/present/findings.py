@@ -12,8 +12,8 @@ from typing import Any
 from rotation.evidence import claims as _claims
 from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
-__all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS",
-           "effect_text", "brief_effect_text"]
+__all__ = ["render_findings", "records_from_results", "answer_box_html", "answer_effect", "answer_sample",
+           "scorecard_rows", "STATUS_COLOURS", "effect_text", "brief_effect_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -85,19 +85,34 @@ def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(recs, key=lambda r: order.get(r.get("claim_id"), len(order)))
 
 
+def answer_effect(rec: dict[str, Any]) -> str:
+    """What decides a recorded verdict and its effect: ``"<headline label>: +1.20% (95% CI ...)"``."""
+    head = rec.get("headline") or {}
+    label = head.get("label")
+    return f"{label}: {effect_text(head)}" if label else effect_text(head)
+
+
+def answer_sample(rec: dict[str, Any]) -> str:
+    """A recorded verdict's own sample: ``"ff30_vw, 1976-06-30 to 2025-08-31, n = 591 months"``; "" without one."""
+    s = rec.get("sample") or {}
+    if not s:
+        return ""
+    n = f", n = {s['n']} {s.get('unit', '')}".rstrip() if s.get("n") is not None else ""
+    return f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}{n}"
+
+
 def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None = None) -> str:
-    """The answer box at the top of a report: one line per verdict (status, headline effect, sample)."""
+    """The answer box at the top of a report: one line per verdict (status, what decides it and its effect, the
+    test's own sample with its n)."""
     if not records:
         return ""
     rows = []
     for r in records:
         colour = STATUS_COLOURS.get(r["status"], "#444")
-        sample = r.get("sample") or {}
-        where = (f"{_esc(sample.get('proxy', ''))}, {_esc(sample.get('start', ''))} to {_esc(sample.get('end', ''))}"
-                 if sample else "")
+        where = _esc(answer_sample(r))
         rows.append(
             f"<li><span class='rot-status' style='background:{colour}'>{_esc(r['status'])}</span> "
-            f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
+            f"<b>{_esc(r['quote'])}.</b> {_esc(answer_effect(r))}"
             f"{' &middot; ' + where if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span></li>"
         )

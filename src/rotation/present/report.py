@@ -63,11 +63,9 @@ def answer_context(stem: str, results: Mapping[str, Any], *, data_as_of: str | N
     """
     verdicts = []
     for r in findings.records_from_results(dict(results or {})):
-        s = r.get("sample") or {}
         verdicts.append({"status": r["status"], "colour": findings.STATUS_COLOURS.get(r["status"], "#444"),
                          "quote": r.get("quote", r.get("claim_id", "")),
-                         "effect": findings.effect_text(r.get("headline")),
-                         "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
+                         "effect": findings.answer_effect(r), "sample": findings.answer_sample(r),
                          "rule": r.get("rule", "")})
     return {"verdicts": verdicts, "failed": failed, "owned": [c.quote for c in _claims.for_notebook(stem)],
             "findings_href": f"#{FINDINGS_ANCHOR}" if has_findings else None, "data_as_of": data_as_of}

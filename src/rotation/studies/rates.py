@@ -367,8 +367,8 @@ def conditions_study(rel: pd.Series, nfci: pd.Series, nfci_known: pd.Series, *, 
     nfci : pd.Series
         Month-end NFCI (today's vintage: its whole history is re-estimated every week).
     nfci_known : pd.Series
-        NFCI as published by each month end (``rotation.data.load_known("NFCI", "ME")``): the labels of
-        the real-time comparison use only values known then (still today's vintage).
+        NFCI release-timed at each month end (``rotation.data.load_known("NFCI", "ME")``): the labels of
+        the release-timed comparison use only values dated as published by then (still today's vintage).
     change_months, band
         The regime rule.
     reps, seed : int
@@ -379,8 +379,8 @@ def conditions_study(rel: pd.Series, nfci: pd.Series, nfci_known: pd.Series, *, 
     Results
         ``same_month`` and ``next_month``: :func:`rotation.studies.regimes.regime_stats` with lag 0 and 1;
         ``diff``: tightening minus easing, rows ``same month`` and ``next month``; ``realtime_next_month``:
-        the same difference, next month, with the real-time labels. ``extra``: the ``latest`` regime and its
-        date. ``.data``: both regime tables stacked (rows ``(return, regime)``) for a chart.
+        the same difference, next month, with the release-timed labels (latest vintage). ``extra``: the
+        ``latest`` regime and its date. ``.data``: both regime tables stacked (rows ``(return, regime)``) for a chart.
     """
     labels = _nfci_labels(nfci.dropna(), change_months, band)
     same = regimes.regime_stats(rel, labels, lag=0, title="Same month's relative return by NFCI regime")
@@ -394,7 +394,8 @@ def conditions_study(rel: pd.Series, nfci: pd.Series, nfci_known: pd.Series, *, 
     u = same.units
     said = {k: betas.interval_phrase(u, d.estimate, d.ci_lower, d.ci_upper, digits=2) for k, d in diffs.items()}
     sentence = (f"Tightening minus easing months: same month {said['same month']}, next month {said['next month']}. "
-                "Real-time NFCI (values published by each month end): tightening minus easing, next month "
+                "Release-timed NFCI (latest vintage; dated by publication at each month end): tightening minus easing, "
+                "next month "
                 f"{betas.interval_phrase(u, realtime.estimate, realtime.ci_lower, realtime.ci_upper, digits=2)}. "
                 "The history is still today's vintage: NFCI is re-estimated every week, a look-ahead no lag removes.")
     known = labels.dropna()
