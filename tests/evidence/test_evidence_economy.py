@@ -98,8 +98,11 @@ def test_recession_risk_is_decided_by_the_unconditional_shortfall(made_up):
     rec_v, rel, usrec = made_up["verdicts"][2], made_up["rel"], made_up["usrec"]
     inside, outside = rel[usrec == 1], rel[usrec == 0]
     assert rec_v.headline.estimate == pytest.approx(inside.mean() - outside.mean(), abs=1e-12)
-    assert rec_v.headline.label.startswith("recession months minus other months, unconditional (main); beside it, "
-                                           "beyond the market beta: ")
+    c = made_up["recession"]["beyond_beta"].row("indicator")
+    assert rec_v.headline.label == (
+        "recession months minus other months (main), which decides: the claim names the outcome, and a higher market "
+        f"beta is part of it (beyond the market beta, the control check: {c['estimate']:+.2%}, "
+        f"p = {c['p_value']:.3f})")
     assert rec_v.headline.ci_upper < 0  # the planted shortfall
     alt, ua = made_up["alt"], usrec.reindex(made_up["alt"].index)
     assert rec_v.checks[0].kind == "proxy"

@@ -123,6 +123,7 @@ def test_recession_shortfall_is_the_difference_of_means_beside_the_beta_control(
     assert res["unconditional"].estimate == pytest.approx(inside.mean() - outside.mean(), abs=1e-12)
     assert res["unconditional"].table["n_state"].iloc[0] == len(inside)
     assert res["unconditional"].method.lags == 6
+    assert res["unconditional"].title == "Recession months minus other months, same month (no market control)"
     assert res["beyond_beta"] == cp.recession_beyond_beta(rel, market, usrec, maxlags=6)
     said = res.describe()
     assert f"{inside.mean() - outside.mean():+.2%}" in said

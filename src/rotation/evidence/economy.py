@@ -105,8 +105,9 @@ def _recession(proxy: str, alt: str, rel_alt: pd.Series, usrec: pd.Series, marke
     c = beyond.row("indicator")
     return decide(Evidence(
         claim_id="recession_risk",
-        headline=Effect.from_row(f"recession months minus other months, unconditional ({proxy}); beside it, beyond "
-                                 f"the market beta: {_PER_MONTH.format(c['estimate'])} (p = {c['p_value']:.3f})",
+        headline=Effect.from_row(f"recession months minus other months ({proxy}), which decides: the claim names the "
+                                 "outcome, and a higher market beta is part of it (beyond the market beta, the control "
+                                 f"check: {_PER_MONTH.format(c['estimate'])}, p = {c['p_value']:.3f})",
                                  plain, _PER_MONTH),
         sample=_own_sample(proxy, plain),
         method=f"OLS of relative returns on a recession dummy, HAC ({plain.method.lags} lags); the unconditional "

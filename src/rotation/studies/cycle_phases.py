@@ -311,7 +311,8 @@ def recession_shortfall(returns: pd.Series, market: pd.Series, usrec: pd.Series,
         market, indicator, market_x_indicator``); the sentence gives both.
     """
     beyond = recession_beyond_beta(returns, market, usrec, maxlags=maxlags)
-    plain = state_difference(returns, usrec.reindex(returns.index), horizon=0, maxlags=maxlags)
+    plain = dataclasses.replace(state_difference(returns, usrec.reindex(returns.index), horizon=0, maxlags=maxlags),
+                                title="Recession months minus other months, same month (no market control)")
     u, c, m = plain.table.iloc[0], beyond.table.loc["indicator"], beyond.table.loc["market"]
     sentence = (f"In NBER recession months small minus large caps returned {_RETURN.format(u['estimate'])} per "
                 f"month relative to other months ({_ci(u)}; t {u['t']:+.2f}; {int(u['n_state'])} months in "
