@@ -41,32 +41,40 @@ def made_up():
     sahm = ec.sahm_rule(unrate)
     states = ms.signal_states(known, sahm)
     flag = ec.late_cycle_realtime(unrate, known["T10Y2Y"], band=0.5, curve_max=0.25)
-    late = cp.late_cycle_study(rel, usrec, flag, horizons=[3, 12], horizon=ev.deciding_horizon())
-    recession = cp.recession_beyond_beta(rel, market, usrec)
+    late = cp.late_cycle_study(rel, usrec, flag, horizons=[3, 12], horizon=ev.deciding_horizon("late_cycle"))
+    recession = cp.recession_shortfall(rel, market, usrec)
     verdicts = ev.verdicts(proxy="main", alt="other", rel=rel, alt_rets=alt_rets, usrec=usrec, market=market,
-                           states=states, late=late, recession=recession)
+                           states=states, late_flag=flag, late=late, recession=recession)
     return dict(verdicts=verdicts, rel=rel, alt=relative_returns(alt_rets["small"], alt_rets["large"]),
-                usrec=usrec, market=market, states=states, late=late, recession=recession)
+                usrec=usrec, market=market, states=states, flag=flag, late=late, recession=recession)
 
 
 def test_the_deciding_horizon_is_the_declared_one():
     assert ev.deciding_horizon() == claims.get("economic_resilience").decision.horizon == 6
 
 
-def test_late_cycle_verdict(made_up):
-    late_v = made_up["verdicts"][0]
-    nber = made_up["late"]["nber_same_month"]
+def test_late_cycle_is_decided_by_the_flag_known_at_the_time(made_up):
+    """The NBER thirds need the next peak (hindsight): described in a caveat, never the headline or a check."""
+    late_v, late = made_up["verdicts"][0], made_up["late"]
+    assert claims.get("late_cycle").decision.horizon == 6
+    head = late["realtime_fwd6m"]
     assert late_v.claim_id == "late_cycle" and late_v.status in rubric.STATUSES
-    assert late_v.headline.label == "late third of expansions minus early and mid (main)"
-    assert (late_v.headline.estimate, late_v.headline.p_value) == (nber.estimate, nber.p_value)
-    phase = ec.expansion_phases(made_up["usrec"])
-    alt = ec.state_difference(made_up["alt"], (phase == "late").where(phase.isin(["early", "mid", "late"])),
-                              horizon=0)
-    assert [(c.kind, c.effect.label, c.effect.estimate) for c in late_v.checks] == [
-        ("proxy", "late third (other)", alt.estimate),
-        ("other", "real-time late cycle, next 6 months", made_up["late"]["realtime_fwd6m"].estimate)]
-    assert late_v.method == "OLS on a late-phase dummy, HAC (12 lags); NBER phases (hindsight)"
-    assert late_v.caveats[1] == f"{int(nber.table['n_spells'].iloc[0])} late phases: few independent episodes."
+    assert (late_v.headline.estimate, late_v.headline.p_value) == (head.estimate, head.p_value)
+    assert late_v.headline.label == ("late cycle from release-timed values (latest vintage), next 6 months minus "
+                                     "other months (main)")
+    alt = ec.state_difference(made_up["alt"], made_up["flag"], horizon=6)
+    assert [(c.kind, c.effect.estimate) for c in late_v.checks] == [
+        ("proxy", alt.estimate), ("horizon", late["realtime_fwd3m"].estimate),
+        ("horizon", late["realtime_fwd12m"].estimate)]
+    nber = late["nber_same_month"].estimate
+    assert all(c.effect.estimate != nber for c in late_v.checks)
+    assert late_v.caveats[-1].startswith("Described, not deciding") and f"{nber:+.2%}" in late_v.caveats[-1]
+    # the sample line is the test's own: months with a known flag and a complete 6-month window
+    fwd = (1 + made_up["rel"]).rolling(6).apply(np.prod, raw=True).shift(-6) - 1
+    own = pd.concat([fwd, made_up["flag"]], axis=1, join="inner").dropna().index
+    assert (late_v.sample.start, late_v.sample.end, late_v.sample.n) == (
+        f"{own[0]:%Y-%m-%d}", f"{own[-1]:%Y-%m-%d}", len(own))
+    assert late_v.sample.n < len(made_up["rel"])
 
 
 def test_resilience_verdict_in_each_half(made_up):
@@ -85,13 +93,30 @@ def test_resilience_verdict_in_each_half(made_up):
                             "publication")
 
 
-def test_recession_verdict(made_up):
-    rec_v = made_up["verdicts"][2]
-    row = made_up["recession"].row("indicator")
-    assert rec_v.headline.estimate == row["estimate"] and rec_v.headline.label == (
-        "recession months beyond the market beta (main)")
-    alt = ec.interaction_regression(made_up["alt"], made_up["market"].reindex(made_up["alt"].index),
-                                    made_up["usrec"].reindex(made_up["alt"].index), maxlags=12)
-    assert rec_v.checks[0].effect.estimate == alt.row("indicator")["estimate"]
+def test_recession_risk_is_decided_by_the_unconditional_shortfall(made_up):
+    """The claim names an outcome; a higher market beta is part of it: beyond the beta is the control check."""
+    rec_v, rel, usrec = made_up["verdicts"][2], made_up["rel"], made_up["usrec"]
+    inside, outside = rel[usrec == 1], rel[usrec == 0]
+    assert rec_v.headline.estimate == pytest.approx(inside.mean() - outside.mean(), abs=1e-12)
+    c = made_up["recession"]["beyond_beta"].row("indicator")
+    assert rec_v.headline.label == (
+        "recession months minus other months (main), which decides: the claim names the outcome, and a higher market "
+        f"beta is part of it (beyond the market beta, the control check: {c['estimate']:+.2%}, "
+        f"p = {c['p_value']:.3f})")
     assert rec_v.headline.ci_upper < 0  # the planted shortfall
-    assert rec_v.sample.n == len(made_up["rel"])
+    alt, ua = made_up["alt"], usrec.reindex(made_up["alt"].index)
+    assert rec_v.checks[0].kind == "proxy"
+    assert rec_v.checks[0].effect.estimate == pytest.approx(alt[ua == 1].mean() - alt[ua == 0].mean(), abs=1e-12)
+    beyond = ec.interaction_regression(rel, made_up["market"].reindex(rel.index), usrec.reindex(rel.index),
+                                       maxlags=12)
+    assert (rec_v.checks[1].kind, rec_v.checks[1].effect.estimate) == ("control", beyond.row("indicator")["estimate"])
+    assert "unconditional shortfall decides" in rec_v.method
+    assert rec_v.sample.n == len(rel)
+    decision = claims.get("recession_risk")
+    assert decision.decision.checks == ("proxy", "control") and "unconditional shortfall decides" in decision.hypothesis
+
+
+def test_resilience_sample_is_its_own_test(made_up):
+    res_v, rel = made_up["verdicts"][1], made_up["rel"]
+    own = ec.state_difference(rel, ms.resilient_state(made_up["states"]), horizon=6).data.index
+    assert (res_v.sample.start, res_v.sample.n) == (f"{own[0]:%Y-%m-%d}", len(own))

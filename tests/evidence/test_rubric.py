@@ -270,6 +270,16 @@ def test_records_render_in_the_answer_box_and_the_scorecard():
     assert answer_box_html([]) == ""
 
 
+def test_the_answer_box_says_what_decides_and_on_which_sample():
+    """The headline's label (what decides) and the test's own n, not only dates that may be the return sample's."""
+    v = decide(ev(NARROW, eff(0.02, 0.01, 0.03))[0])
+    rec = json.loads(json.dumps(v.to_record()))
+    html = answer_box_html([rec])
+    assert f"{v.headline.label}: +2.00%" in html
+    s = v.sample
+    assert f"{s.proxy}, {s.start} to {s.end}, n = {s.n} {s.unit}" in html
+
+
 @pytest.mark.parametrize("size", [1, 2, 7, 36, 200])
 def test_holm_equals_statsmodels_exactly(size):
     rng = np.random.default_rng(size)

@@ -44,11 +44,14 @@ def test_verdict_equals_the_evidence_the_notebook_built(monkeypatch):
     table = oos.data
     best = table.drop(index="composite")["oos_r2"].astype(float).idxmax()
     units = Units.returns(f"decimal relative return over the next {h} months, months like today minus the others")
+    # the sample line is the test's own months: a known state and a complete forward window (not the return sample)
+    complete = rel.index[:len(rel) - h]
+    own = complete[like_today.reindex(complete).notna().to_numpy()]
     want = rubric.decide(rubric.Evidence(
         claim_id="breakout_new_year",
         headline=rubric.Effect.from_row("months with at least today's share of favourable signals (p1)", ans_main,
                                         units),
-        sample=rubric.Sample.of("p1", rel.index),
+        sample=rubric.Sample.of("p1", own),
         method=f"forward {h}-month relative return on a state dummy, HAC ({max(h - 1, 12)} lags); "
                f"composite OOS R2 {table.loc['composite', 'oos_r2']:+.3f} (best single signal: {best}, "
                f"{table.loc[best, 'oos_r2']:+.3f})",
@@ -60,6 +63,7 @@ def test_verdict_equals_the_evidence_the_notebook_built(monkeypatch):
                  "Earnings, short interest and fund flows are not in the board: no free data."),
     ), then=got.then)
     assert got.to_record() == want.to_record()
+    assert got.sample.n == len(own) < len(rel)
     assert [c.kind for c in got.checks] == ["proxy", "subperiod", "subperiod"]
 
 

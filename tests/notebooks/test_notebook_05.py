@@ -21,6 +21,16 @@ def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: 
     assert res["sample"]["macro_last_known"]["UNRATE"] >= "2026-07-31"
     # turning points are a result per kind of event; every row's nobs counts the events (row 0: the event month)
     assert res["turning_points"]["NBER peak"]["rows"]["0"]["nobs"] >= 10
+    # late_cycle is decided by the flag known at the time, on its own sample (the 10y-2y spread starts in 1976)
+    late = res["verdicts.late_cycle"]
+    assert late["decision"]["horizon"] == 6 and late["headline"]["estimate"] == (
+        res["late_cycle"]["realtime_fwd6m"]["rows"]["in state minus other"]["estimate"])
+    assert late["sample"]["start"] > "1976" and late["sample"]["n"] < res["sample"]["months"]
+    # recession_risk: the unconditional shortfall decides, the beta-controlled term is its control check
+    rec = res["verdicts.recession_risk"]
+    assert rec["headline"]["estimate"] == res["recession"]["unconditional"]["rows"]["in state minus other"]["estimate"]
+    assert [c["kind"] for c in rec["checks"]] == ["proxy", "control"]
+    assert rec["checks"][1]["effect"]["estimate"] == res["recession"]["beyond_beta"]["rows"]["indicator"]["estimate"]
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", 'release_lags=["UNRATE:10"]')

@@ -26,6 +26,16 @@ def test_sahm_rule_triggers_on_the_exact_month():
     assert np.isnan(s["low"].iloc[11])  # the first low needs 12 prior 3-month averages
 
 
+def test_sahm_rule_is_missing_where_the_gap_is_undefined():
+    """The first 14 months have no 12-month low of 3-month averages: not "not triggered" but unknown."""
+    u = pd.Series(4.0, index=months(30))
+    s = ec.sahm_rule(u)
+    undefined = s["gap"].isna()
+    assert undefined.sum() == 14 and s["trigger"].isna().equals(undefined)
+    assert s["trigger"].dtype == "boolean" and not s.loc[~undefined, "trigger"].any()
+    assert s["trigger"].astype(float).isna().sum() == 14  # the state is NaN, so tests drop these months
+
+
 def test_sahm_rule_uses_no_data_after_t():
     u = pd.Series(np.linspace(4, 6, 40), index=months(40))
     a = ec.sahm_rule(u)

@@ -37,7 +37,9 @@ def test_signal_states_by_hand_and_unknown_months_stay_unknown():
     assert states["claims up >10% over 26 weeks"].iloc[:6].isna().all()
     assert states["curve inverted"].iloc[0] == float(known["T10Y2Y"].iloc[0] <= 0)
     assert states["inflation above 4%"].iloc[:12].isna().all()
-    assert (states["Sahm rule triggered"] == sahm["trigger"].astype(float)).all()  # no NaN: not triggered
+    sahm_state, gap = states["Sahm rule triggered"], sahm["gap"]
+    assert sahm_state.isna().equals(gap.isna()) and gap.isna().sum() == 14  # undefined gap: unknown, not "off"
+    assert (sahm_state[gap.notna()] == (gap[gap.notna()] >= 0.5 - 1e-12).astype(float)).all()
     levels = ms.signal_levels(known, sahm)
     assert levels["claims 26-week log change"].iloc[6] == pytest.approx(np.log(claims.iloc[6] / claims.iloc[0]))
     with pytest.raises(ParameterError, match="missing \\['CPIAUCSL'\\]"):

@@ -80,7 +80,7 @@ def as_known(
         if not allow_hindsight:
             raise ParameterError(
                 f"{label} is known only with hindsight (no release lag): it cannot be used as a signal at t. "
-                "Use it to describe history with allow_hindsight=True, or pick a real-time indicator "
+                "Use it to describe history with allow_hindsight=True, or pick an indicator known at t "
                 "(e.g. the Sahm rule from UNRATE)."
             )
         lag_days = 0

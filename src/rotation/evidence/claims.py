@@ -267,9 +267,13 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           decision=Decision(checks=("proxy", "subperiod"))),
     Claim("late_cycle", _ECON,
           "Small caps have often shown strong performance in late-cycle environments",
-          "Small-minus-large returns are higher in the late phase of expansions than in other phases.",
-          "05_economy", "relative returns by business-cycle phase, real-time late-cycle definition",
-          decision=Decision(checks=("proxy", "other"))),
+          "Small-minus-large returns are higher after months that a reader could have called late-cycle at the "
+          "time (unemployment near its 36-month low and a flat or inverted 10y-2y curve, from release-timed "
+          "values) than after other months. The late third of NBER expansions needs the next peak (hindsight): "
+          "described, not deciding.",
+          "05_economy", "forward relative returns after the release-timed late-cycle flag minus other months "
+          "(NBER expansion thirds described)",
+          decision=Decision(horizon=6, checks=("proxy", "horizon"))),
     Claim("economic_resilience", _ECON,
           "With a robust labour market and improving confidence, small caps are well positioned",
           "Strong labour-market and confidence readings (known at the time) are followed by small-cap "
@@ -280,10 +284,13 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           decision=Decision(horizon=6, checks=("proxy", "subperiod"))),
     Claim("recession_risk", _ECON,
           "Small caps, less diversified and more leveraged, face disproportionate challenges if growth slows",
-          "Small caps underperform in recessions by more than their market beta implies.",
-          "05_economy", "relative returns in recessions, with a market-beta control",
+          "Small caps underperform large caps in recession months (the unconditional shortfall decides: the "
+          "claim names an outcome, and a higher market beta is one way leverage shows, so it is part of the "
+          "claim, not a confounder). What is left beyond the market beta is the control check; leverage and "
+          "diversification themselves are not measured (an association).",
+          "05_economy", "relative returns in recession months minus other months; beyond a market beta as a check",
           expected_sign=-1, names_mechanism=True,
-          decision=Decision(checks=("proxy",))),
+          decision=Decision(checks=("proxy", "control"))),
     Claim("valuation_discount", _VAL,
           "Small caps trade at historically low valuations relative to large caps, attractive for bargain hunters",
           "The small-vs-big valuation spread is historically wide and a wide spread predicts small-cap "

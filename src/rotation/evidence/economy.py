@@ -19,7 +19,7 @@ from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
-from rotation.studies import cycle_phases, economy, macro_signals
+from rotation.studies import economy, macro_signals
 from rotation.studies.returns import relative_returns
 
 __all__ = ["second_proxy", "deciding_horizon", "verdicts", "CLAIM_IDS"]
@@ -31,14 +31,15 @@ _SAME_MONTH = Units.returns("decimal relative return per month, late third minus
 _PER_MONTH = Units.returns("decimal relative return per month")
 
 
-def deciding_horizon() -> int:
-    """The forward horizon (months) the economy claims are decided at: the one declared with ``economic_resilience``.
+def deciding_horizon(claim_id: str = "economic_resilience") -> int:
+    """The forward horizon (months) a claim of notebook 05 is decided at, as declared with it.
 
-    The late-cycle claim declares no horizon of its own; its real-time check uses the same one.
+    ``economic_resilience`` (the default) and ``late_cycle`` each declare theirs
+    (:mod:`rotation.evidence.claims`).
     """
-    h = claims.get("economic_resilience").decision.horizon
+    h = claims.get(claim_id).decision.horizon
     if h is None:
-        raise ParameterError("the economic_resilience claim declares no horizon (rotation.evidence.claims)")
+        raise ParameterError(f"the {claim_id} claim declares no horizon (rotation.evidence.claims)")
     return int(h)
 
 
@@ -46,23 +47,32 @@ def _forward(h: int) -> Units:
     return Units.returns(f"decimal relative return over the next {h} months, in the state minus other months")
 
 
-def _late_cycle(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec: pd.Series, late: Results,
-                h: int) -> Verdict:
-    nber = late["nber_same_month"]
-    phase = economy.expansion_phases(usrec)
-    nber_alt = economy.state_difference(rel_alt, (phase == "late").where(phase.isin(["early", "mid", "late"])),
-                                        horizon=0)
+def _own_sample(proxy: str, result: Estimates) -> Sample:
+    """The test's own sample: the months its regression used (``result.data``), not the return sample."""
+    return Sample.of(proxy, result.data.index)
+
+
+def _late_cycle(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results) -> Verdict:
+    h = deciding_horizon("late_cycle")
+    head, nber = late[f"realtime_fwd{h}m"], late["nber_same_month"].table.iloc[0]
+    on_alt = economy.state_difference(rel_alt, late_flag, horizon=h)
+    others = sorted(int(k[len("realtime_fwd"):-1]) for k in late.parts if k.startswith("realtime_fwd"))
+    flag = "late cycle from release-timed values (latest vintage)"
     return decide(Evidence(
         claim_id="late_cycle",
-        headline=Effect.from_row(f"late third of expansions minus early and mid ({proxy})", nber, _SAME_MONTH),
-        sample=Sample.of(proxy, rel.index),
-        method=f"OLS on a late-phase dummy, HAC ({nber.method.lags} lags); NBER phases (hindsight)",
-        checks=(Check("proxy", Effect.from_row(f"late third ({alt})", nber_alt, _SAME_MONTH)),
-                Check("other", Effect.from_row(f"real-time late cycle, next {h} months", late[f"realtime_fwd{h}m"],
-                                               _forward(h)))),
-        caveats=("Expansion thirds need the expansion's end date (hindsight); the real-time flag is the tradable "
-                 "version.",
-                 f"{int(nber.table['n_spells'].iloc[0])} late phases: few independent episodes."),
+        headline=Effect.from_row(f"{flag}, next {h} months minus other months ({proxy})", head, _forward(h)),
+        sample=_own_sample(proxy, head),
+        method=f"forward {h}-month returns on the late-cycle flag (unemployment within a band of its 36-month "
+               f"low and a flat or inverted 10y-2y curve, known at each month end), HAC ({head.method.lags} lags)",
+        checks=(Check("proxy", Effect.from_row(f"{flag}, next {h} months ({alt})", on_alt, _forward(h))),
+                *(Check("horizon", Effect.from_row(f"{flag}, next {k} months", late[f"realtime_fwd{k}m"],
+                                                   _forward(k))) for k in others if k != h)),
+        caveats=(f"{int(head.table['n_spells'].iloc[0])} late-cycle spells: few independent episodes.",
+                 "FRED's latest vintage: unemployment revisions nobody had at the time remain.",
+                 f"Described, not deciding (needs the next NBER peak, hindsight): in the late third of NBER "
+                 f"expansions small minus large returned {_SAME_MONTH.format(nber['estimate'])} per month relative "
+                 f"to the early and mid thirds ({_SAME_MONTH.interval(nber['ci_lower'], nber['ci_upper'])}, "
+                 f"p = {nber['p_value']:.3f}, {int(nber['n_spells'])} late phases)."),
     ))
 
 
@@ -96,36 +106,49 @@ def _resilience_evidence(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Serie
         claim_id="economic_resilience",
         headline=Effect.from_row(f"resilient economy (no Sahm trigger, claims not surging, sentiment rising) ({proxy})",
                                  main, units),
-        sample=Sample.of(proxy, rel.index),
+        sample=_own_sample(proxy, main),
         method=f"forward {h}-month returns on a state dummy, HAC ({main.method.lags} lags); macro data lagged to "
                "publication",
         checks=(Check("proxy", Effect.from_row(f"resilient economy ({alt})", on_alt, units)),
                 *(Check("subperiod", Effect.from_row(f"resilient economy, {name} half", r, units))
                   for name, r in zip(("first", "second"), halves, strict=True))),
-        caveats=("FRED's current vintage includes revisions (payrolls, sentiment); real-time values would differ.",
-                 *((caveat,) if caveat else ())),
+        caveats=("FRED's latest vintage includes revisions (payrolls, sentiment): the values are release-timed (latest "
+                 "vintage), not the first releases.", *((caveat,) if caveat else ())),
     )
 
 
-def _recession(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec: pd.Series, market: pd.Series,
-               recession: Estimates) -> Verdict:
-    on_alt = cycle_phases.recession_beyond_beta(rel_alt, market, usrec, maxlags=recession.method.lags)
+def _recession(proxy: str, alt: str, rel_alt: pd.Series, usrec: pd.Series, market: pd.Series,
+               recession: Results) -> Verdict:
+    plain, beyond = recession["unconditional"], recession["beyond_beta"]
+    on_alt = economy.state_difference(rel_alt, usrec.reindex(rel_alt.index), horizon=0,
+                                      maxlags=plain.method.lags)
+    c = beyond.row("indicator")
     return decide(Evidence(
         claim_id="recession_risk",
-        headline=Effect.from_row(f"recession months beyond the market beta ({proxy})", recession.row("indicator"),
-                                 _PER_MONTH),
-        sample=Sample.of(proxy, rel.index),
-        method=f"OLS of relative returns on the market excess return, a recession dummy and their product; HAC "
-               f"({recession.method.lags} lags)",
-        checks=(Check("proxy", Effect.from_row(f"recession months beyond the market beta ({alt})",
-                                               on_alt.row("indicator"), _PER_MONTH)),),
+        headline=Effect.from_row(f"recession months minus other months ({proxy}), which decides: the claim names the "
+                                 "outcome, and a higher market beta is part of it (beyond the market beta, the control "
+                                 f"check: {_PER_MONTH.format(c['estimate'])}, p = {c['p_value']:.3f})",
+                                 plain, _PER_MONTH),
+        sample=_own_sample(proxy, plain),
+        method=f"OLS of relative returns on a recession dummy, HAC ({plain.method.lags} lags); the unconditional "
+               "shortfall decides (declared with the claim: the claim names an outcome, and a higher market beta "
+               "is one way leverage shows)",
+        checks=(Check("proxy", Effect.from_row(f"recession months minus other months ({alt})", on_alt,
+                                               _PER_MONTH)),
+                Check("control", Effect.from_row(f"recession months beyond the market beta ({proxy})", c,
+                                                 _PER_MONTH))),
         caveats=("NBER recession months are known only with hindsight.",
-                 "Leverage and diversification are not measured here: the test is an association with recessions."),
+                 "Leverage and diversification are not measured here: the test is an association with recessions.",
+                 f"Beyond the market beta (relative beta {beyond.row('market')['estimate']:+.3f}) the recession "
+                 f"months add {_PER_MONTH.format(c['estimate'])} "
+                 f"({_PER_MONTH.interval(c['ci_lower'], c['ci_upper'])}, p = {c['p_value']:.3f}); the control "
+                 "check, not the decider: a higher beta is part of what the claim describes."),
     ))
 
 
 def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, usrec: pd.Series,
-             market: pd.Series, states: pd.DataFrame, late: Results, recession: Estimates) -> list[Verdict]:
+             market: pd.Series, states: pd.DataFrame, late_flag: pd.Series, late: Results,
+             recession: Results) -> list[Verdict]:
     """The verdicts of the economy claims.
 
     Parameters
@@ -140,17 +163,20 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
         The NBER recession indicator and the market's excess return the notebook used.
     states : pd.DataFrame
         :func:`rotation.studies.macro_signals.signal_states` (the resilient economy is built from it).
+    late_flag : pd.Series
+        The late-cycle flag known at each month end (:func:`rotation.studies.economy.late_cycle_realtime`).
     late, recession
-        The notebook's results: :func:`rotation.studies.cycle_phases.late_cycle_study` (with the deciding
-        :func:`deciding_horizon` among its parts) and :func:`rotation.studies.cycle_phases.recession_beyond_beta`.
+        The notebook's results: :func:`rotation.studies.cycle_phases.late_cycle_study` (with the horizon
+        ``late_cycle`` declares among its parts) and :func:`rotation.studies.cycle_phases.recession_shortfall`.
 
     Returns
     -------
     list of Verdict
-        ``late_cycle``, ``economic_resilience`` and ``recession_risk``.
+        ``late_cycle``, ``economic_resilience`` and ``recession_risk``; each verdict's sample is its own
+        test's months (dates and n), not the return sample.
     """
     h = deciding_horizon()
     rel_alt = relative_returns(alt_rets["small"], alt_rets["large"])
-    return [_late_cycle(proxy, alt, rel, rel_alt, usrec, late, h),
+    return [_late_cycle(proxy, alt, rel_alt, late_flag, late),
             _resilience(proxy, alt, rel, rel_alt, states, h),
-            _recession(proxy, alt, rel, rel_alt, usrec, market, recession)]
+            _recession(proxy, alt, rel_alt, usrec, market, recession)]

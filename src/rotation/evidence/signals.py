@@ -64,7 +64,7 @@ def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series,
         claim_id="breakout_new_year",
         headline=Effect.from_row(f"months with at least today's share of favourable signals ({proxy})", difference,
                                  units),
-        sample=Sample.of(proxy, rel.index),
+        sample=Sample.of(proxy, difference.data.index),  # the test's own months, not the return sample
         method=f"forward {h}-month relative return on a state dummy, HAC ({difference.method.lags} lags); "
                f"composite OOS R2 {oos.loc['composite', 'estimate']:+.3f} (best single signal: {best}, "
                f"{oos.loc[best, 'estimate']:+.3f})",

@@ -12,8 +12,8 @@ from typing import Any
 from rotation.evidence import claims as _claims
 from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
-__all__ = ["render_findings", "records_from_results", "answer_box_html", "scorecard_rows", "STATUS_COLOURS",
-           "effect_text", "brief_effect_text", "then_now", "dated_text"]
+__all__ = ["render_findings", "records_from_results", "answer_box_html", "answer_effect", "answer_sample",
+           "scorecard_rows", "STATUS_COLOURS", "effect_text", "brief_effect_text", "then_now", "dated_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -107,11 +107,11 @@ def then_now(rec: dict[str, Any]) -> dict[str, Any] | None:
     t = rec.get("then")
     if not isinstance(t, dict):
         return None
-    ts, ns = t.get("sample") or {}, rec.get("sample") or {}
+    ns = rec.get("sample") or {}
     return {"then_as_of": t.get("as_of", ""), "then_status": t.get("status", ""),
             "then_colour": STATUS_COLOURS.get(t.get("status", ""), "#444"), "then_rule": t.get("rule", ""),
-            "then_effect": effect_text(t.get("headline")) if t.get("headline") else "; ".join(t.get("reasons") or []),
-            "then_sample": f"{ts.get('proxy', '')}, {ts.get('start', '')} to {ts.get('end', '')}" if ts else "",
+            "then_effect": answer_effect(t) if t.get("headline") else "; ".join(t.get("reasons") or []),
+            "then_sample": answer_sample(t),
             "now_as_of": ns.get("end", "")}
 
 
@@ -131,6 +131,22 @@ def records_from_results(values: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(recs, key=lambda r: order.get(r.get("claim_id"), len(order)))
 
 
+def answer_effect(rec: dict[str, Any]) -> str:
+    """What decides a recorded verdict and its effect: ``"<headline label>: +1.20% (95% CI ...)"``."""
+    head = rec.get("headline") or {}
+    label = head.get("label")
+    return f"{label}: {effect_text(head)}" if label else effect_text(head)
+
+
+def answer_sample(rec: dict[str, Any]) -> str:
+    """A recorded verdict's own sample: ``"ff30_vw, 1976-06-30 to 2025-08-31, n = 591 months"``; "" without one."""
+    s = rec.get("sample") or {}
+    if not s:
+        return ""
+    n = f", n = {s['n']} {s.get('unit', '')}".rstrip() if s.get("n") is not None else ""
+    return f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}{n}"
+
+
 def _badge_html(status: str, colour: str) -> str:
     return f"<span class='rot-status' style='background:{colour}'>{_esc(status)}</span>"
 
@@ -144,15 +160,14 @@ def _when_html(label: str, date: str, status: str, colour: str, effect: str, sam
 
 
 def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None = None) -> str:
-    """The answer box at the top of a report: one line per verdict (status, headline effect, sample); a state
-    claim's verdict then (at the commentary's date) above its verdict now."""
+    """The answer box at the top of a report: one line per verdict (status, what decides it and its effect, the
+    test's own sample with its n); a state claim's verdict then (at the commentary's date) above its verdict now."""
     if not records:
         return ""
     rows = []
     for r in records:
         colour = STATUS_COLOURS.get(r["status"], "#444")
-        sample = r.get("sample") or {}
-        where = f"{sample.get('proxy', '')}, {sample.get('start', '')} to {sample.get('end', '')}" if sample else ""
+        where = answer_sample(r)
         note = f"<br><span class='rot-note'>{_esc(r['answer'])}</span>" if r.get("answer") else ""
         tn = then_now(r)
         if tn is not None:
@@ -160,12 +175,12 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
                 f"<li class='rot-dated'><b>{_esc(r['quote'])}.</b> "
                 + _when_html("then", tn["then_as_of"], tn["then_status"], tn["then_colour"], tn["then_effect"],
                              tn["then_sample"], tn["then_rule"]) + "\n"
-                + _when_html("now", tn["now_as_of"], r["status"], colour, effect_text(r.get("headline")), where,
+                + _when_html("now", tn["now_as_of"], r["status"], colour, answer_effect(r), where,
                              r.get("rule", "")) + f"{note}</li>")
             continue
         rows.append(
             f"<li>{_badge_html(r['status'], colour)} "
-            f"<b>{_esc(r['quote'])}.</b> {_esc(effect_text(r.get('headline')))}"
+            f"<b>{_esc(r['quote'])}.</b> {_esc(answer_effect(r))}"
             f"{' &middot; ' + _esc(where) if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
             f"{note}</li>"

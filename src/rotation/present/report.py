@@ -64,11 +64,9 @@ def answer_context(stem: str, results: Mapping[str, Any], *, data_as_of: str | N
     """
     verdicts = []
     for r in findings.records_from_results(dict(results or {})):
-        s = r.get("sample") or {}
         verdicts.append({"status": r["status"], "colour": findings.STATUS_COLOURS.get(r["status"], "#444"),
                          "quote": r.get("quote", r.get("claim_id", "")),
-                         "effect": findings.effect_text(r.get("headline")),
-                         "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
+                         "effect": findings.answer_effect(r), "sample": findings.answer_sample(r),
                          "rule": r.get("rule", ""), "answer": r.get("answer", ""),
                          "dated": findings.then_now(r)})
     return {"verdicts": verdicts, "failed": failed, "owned": [c.quote for c in _claims.for_notebook(stem)],

@@ -105,7 +105,7 @@ def _sahm_clear(as_of):
     from rotation.studies.economy import sahm_rule
 
     s = sahm_rule(_known("UNRATE", as_of))
-    return _flag(~s["trigger"].astype(bool), s["gap"])
+    return _flag(~s["trigger"].fillna(False).astype(bool), s["gap"])
 
 
 def _sentiment_up(as_of):
@@ -166,11 +166,11 @@ def _signals(proxy: str) -> tuple[Signal, ...]:
                "fed_dovish", _change_below("DGS2", 6, -0.25)),
         Signal("credit_easing", "Baa minus 10-year spread over 6 months", "narrowing", "liquidity",
                _change_below("BAA10Y", 6, 0.0)),
-        Signal("conditions_easing", "Chicago Fed NFCI over 3 months (as published)", "easing", "liquidity",
-               _change_below("NFCI", 3, 0.0, known=True)),
-        Signal("labour_robust", "Sahm rule (unemployment, as published)", "not triggered", "economic_resilience",
-               _sahm_clear),
-        Signal("sentiment_improving", "consumer sentiment over 12 months (as published)", "rising",
+        Signal("conditions_easing", "Chicago Fed NFCI over 3 months (release-timed, latest vintage)", "easing",
+               "liquidity", _change_below("NFCI", 3, 0.0, known=True)),
+        Signal("labour_robust", "Sahm rule (unemployment, release-timed, latest vintage)", "not triggered",
+               "economic_resilience", _sahm_clear),
+        Signal("sentiment_improving", "consumer sentiment over 12 months (release-timed, latest vintage)", "rising",
                "economic_resilience", _sentiment_up),
         Signal("seasonal", "the calendar", "the next months are November-January", "santa_claus", _season),
         Signal("valuation_cheap", "small-vs-big valuation spread", "in the top quintile of its history to date",

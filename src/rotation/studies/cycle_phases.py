@@ -37,7 +37,8 @@ from rotation.studies.economy import (
 )
 from rotation.studies.windows import event_window_paths, mean_path_with_bands
 
-__all__ = ["phase_returns", "late_cycle_study", "first_triggers", "turning_points", "recession_beyond_beta"]
+__all__ = ["phase_returns", "late_cycle_study", "first_triggers", "trigger_episodes", "turning_points",
+           "recession_beyond_beta", "recession_shortfall"]
 
 _RETURN = Units.returns("decimal relative return")
 
@@ -84,13 +85,14 @@ def phase_returns(returns: pd.Series, usrec: pd.Series) -> Estimates:
 
 def late_cycle_study(returns: pd.Series, usrec: pd.Series, late_flag: pd.Series, *, horizons: Sequence[int],
                      horizon: int) -> Results:
-    """The late cycle two ways: the late third of NBER expansions (hindsight) and a real-time flag.
+    """The late cycle two ways: a flag known at each month end, and the late third of NBER expansions (hindsight).
 
-    ``nber_same_month``: the same month's relative return in the late third of expansions minus the
-    early and mid thirds (recessions left out), ``relative = a + b * late``, HAC
-    (:func:`rotation.studies.economy.state_difference`). ``realtime_fwd<h>m``: the relative return
-    compounded over the next ``h`` months after a month in which the real-time flag was on, minus the
-    other months, for each of ``horizons`` and the deciding ``horizon`` (always included).
+    ``realtime_fwd<h>m``: the relative return compounded over the next ``h`` months after a month in
+    which the late-cycle flag (from release-timed values, FRED's latest vintage) was on, minus the other
+    months, for each of ``horizons`` and the deciding ``horizon`` (always included). ``nber_same_month``,
+    a description that needs the expansion's end date (hindsight): the same month's relative return in
+    the late third of expansions minus the early and mid thirds (recessions left out),
+    ``relative = a + b * late``, HAC (:func:`rotation.studies.economy.state_difference`).
 
     Parameters
     ----------
@@ -118,30 +120,34 @@ def late_cycle_study(returns: pd.Series, usrec: pd.Series, late_flag: pd.Series,
     nber = state_difference(returns, (phase == "late").where(phase.isin(["early", "mid", "late"])), horizon=0)
     parts = {"nber_same_month": nber, **{f"realtime_fwd{h}m": state_difference(returns, late_flag, horizon=h)
                                          for h in hs}}
-    labels = {"nber_same_month": "late third vs early and mid (NBER, same month)",
-              **{f"realtime_fwd{h}m": f"real-time late cycle, next {h} months" for h in hs}}
+    labels = {"nber_same_month": "late third vs early and mid (NBER, hindsight, same month)",
+              **{f"realtime_fwd{h}m": f"release-timed late cycle (latest vintage), next {h} months" for h in hs}}
     side = pd.concat({labels[k]: p.table for k, p in parts.items()}, names=["comparison"]).droplevel(1)
     n = nber.table.iloc[0]
     fwd = "; ".join(f"next {h} months {_RETURN.format(parts[f'realtime_fwd{h}m'].estimate)} "
                     f"({_p(parts[f'realtime_fwd{h}m'].p_value)})" for h in hs)
-    sentence = (f"In the late third of NBER expansions small minus large caps returned "
-                f"{_RETURN.format(n['estimate'])} per month relative to the early and mid thirds ({_ci(n)}; "
-                f"{_p(n['p_value'])}; {int(n['n_spells'])} late phases). After months flagged late-cycle in real "
-                f"time ({int(parts[f'realtime_fwd{hs[0]}m'].table['n_state'].iloc[0])} months in "
-                f"{int(parts[f'realtime_fwd{hs[0]}m'].table['n_spells'].iloc[0])} spells), relative to other "
-                f"months: {fwd}.")
+    first = parts[f"realtime_fwd{hs[0]}m"].table.iloc[0]
+    sentence = (f"After months flagged late-cycle from release-timed values (latest vintage; "
+                f"{int(first['n_state'])} months in {int(first['n_spells'])} spells), small minus large caps "
+                f"returned, relative to other months: {fwd}. Described with hindsight, not a signal: in the late "
+                f"third of NBER expansions they returned {_RETURN.format(n['estimate'])} per month relative to the "
+                f"early and mid thirds ({_ci(n)}; {_p(n['p_value'])}; {int(n['n_spells'])} late phases).")
     title = (f"Late cycle, in the state minus other months. HAC intervals ({nber.method.describe()}; forward "
              "horizons use at least h-1 lags).")
     return Results(parts, title=title, sentence=sentence, data=side)
 
 
 def first_triggers(sahm: pd.DataFrame) -> pd.DatetimeIndex:
-    """The month each Sahm-rule episode starts: a trigger the month before did not have.
+    """The month each run of Sahm-rule triggers starts: a trigger the month before did not have.
+
+    A run whose month before is unknown (the rule's gap undefined, before enough history) has no
+    known start and is left out: it may have started earlier.
 
     Parameters
     ----------
     sahm : pd.DataFrame
-        :func:`rotation.studies.economy.sahm_rule` (its ``trigger`` column, known at ``t``).
+        :func:`rotation.studies.economy.sahm_rule` (its ``trigger`` column, known at ``t``; missing
+        where the gap is undefined).
 
     Returns
     -------
@@ -150,19 +156,61 @@ def first_triggers(sahm: pd.DataFrame) -> pd.DatetimeIndex:
     """
     if not isinstance(sahm, pd.DataFrame) or "trigger" not in sahm.columns:
         raise ParameterError("sahm must be the DataFrame of rotation.studies.economy.sahm_rule (a trigger column)")
-    trig = sahm["trigger"].astype(bool)
-    return trig[trig & ~trig.shift(1, fill_value=False)].index
+    trig = sahm["trigger"].astype("boolean")
+    before = trig.shift(1)
+    start = trig.fillna(False) & before.notna() & ~before.fillna(True)
+    return trig.index[start.to_numpy(dtype=bool)]
+
+
+def trigger_episodes(sahm: pd.DataFrame, usrec: pd.Series, *, lead: int = 12) -> pd.DataFrame:
+    """Sahm-rule episodes: runs of triggers that belong to one NBER recession count once.
+
+    Each run's first month (:func:`first_triggers`) belongs to the NBER recession whose months, or the
+    ``lead`` months before its first month, contain it; runs in no such window are episodes of their
+    own (false alarms). Each episode is dated by its first run, the month a real-time reader saw the
+    rule trigger: 1959-12 and 1960-11 are one episode (the 1960-61 recession), so a bootstrap over
+    episodes draws it once. The grouping uses NBER dates (hindsight); the dates stay real-time.
+
+    Parameters
+    ----------
+    sahm : pd.DataFrame
+        :func:`rotation.studies.economy.sahm_rule`.
+    usrec : pd.Series
+        The NBER recession indicator (0/1, month ends).
+    lead : int, default 12
+        Months before a recession's first month in which a trigger already counts for it.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per episode: ``date`` (its first trigger), ``recession_start`` (first recession month, NaT
+        for a false alarm) and ``runs`` (runs of triggers merged into it).
+    """
+    k = check_int(lead, "lead", minimum=0, maximum=120)
+    r = usrec.dropna().astype(int)
+    first = r.index[((r == 1) & (r.shift(1, fill_value=0) == 0)).to_numpy()]
+    last = r.index[((r == 1) & (r.shift(-1, fill_value=0) == 0)).to_numpy()]
+    rows = []
+    for date in first_triggers(sahm):
+        hit = [a for a, b in zip(first, last, strict=True) if a - pd.DateOffset(months=k) <= date <= b]
+        rows.append({"date": date, "recession_start": hit[0] if hit else pd.NaT})
+    runs = pd.DataFrame(rows, columns=["date", "recession_start"])
+    key = runs["recession_start"].where(runs["recession_start"].notna(), runs["date"])
+    out = runs.groupby(key, sort=True).agg(date=("date", "min"), recession_start=("recession_start", "first"),
+                                           runs=("date", "size"))
+    return out.sort_values("date").reset_index(drop=True)
 
 
 def turning_points(returns: pd.Series, usrec: pd.Series, sahm: pd.DataFrame, *, before: int = 12,
-                   after: int = 24, reps: int = 2000, seed: int = 0) -> Results:
+                   after: int = 24, reps: int = 2000, seed: int = 0, episode_lead: int = 12) -> Results:
     """The mean cumulative relative return around NBER peaks and troughs and the first Sahm trigger of each episode.
 
     Paths of the relative return from ``before`` months before each event to ``after`` months after
     (:func:`rotation.studies.windows.event_window_paths`, 0 at the end of the event month) and their
     mean with an iid bootstrap band over events (:func:`rotation.studies.windows.mean_path_with_bands`).
-    NBER dates are known only with hindsight; the first Sahm trigger (:func:`first_triggers`) is the
-    month a real-time reader could have known a recession had likely begun.
+    NBER dates are known only with hindsight; the first Sahm trigger of each episode
+    (:func:`trigger_episodes`: the runs of triggers of one recession are one event) is the month a
+    reader could have known, from the release-timed unemployment rate, that a recession had likely begun.
 
     Parameters
     ----------
@@ -176,6 +224,8 @@ def turning_points(returns: pd.Series, usrec: pd.Series, sahm: pd.DataFrame, *, 
         Months shown before and after each event.
     reps, seed : int
         Bootstrap replications and seed (the same for each kind of event).
+    episode_lead : int, default 12
+        Months before a recession in which a Sahm trigger already belongs to it (:func:`trigger_episodes`).
 
     Returns
     -------
@@ -189,7 +239,7 @@ def turning_points(returns: pd.Series, usrec: pd.Series, sahm: pd.DataFrame, *, 
     turns = turning_dates(usrec)
     events = {"NBER peak": turns.loc[turns["kind"] == "peak", "date"],
               "NBER trough": turns.loc[turns["kind"] == "trough", "date"],
-              "Sahm trigger": pd.Series(first_triggers(sahm))}
+              "Sahm trigger": trigger_episodes(sahm, usrec, lead=episode_lead)["date"]}
     parts = {}
     for name, dates in events.items():
         paths = event_window_paths(returns, list(dates), b, a)
@@ -239,3 +289,36 @@ def recession_beyond_beta(returns: pd.Series, market: pd.Series, usrec: pd.Serie
                 f"recessions (95% CI {d['ci_lower']:+.3f} to {d['ci_upper']:+.3f}). \"Less diversified and more "
                 "leveraged\" predicts a negative recession term or a higher beta in recessions.")
     return dataclasses.replace(est, sentence=sentence)
+
+
+def recession_shortfall(returns: pd.Series, market: pd.Series, usrec: pd.Series, *, maxlags: int = 12) -> Results:
+    """Small caps in recessions, two ways: the shortfall itself, and what is left of it beyond the market beta.
+
+    ``unconditional``: the same month's relative return in NBER recession months minus the other months,
+    ``relative = a + b * recession``, HAC (:func:`rotation.studies.economy.state_difference`, ``maxlags``
+    lags): what a holder of small caps against large caps lived through. ``beyond_beta``:
+    :func:`recession_beyond_beta`, the part a higher market beta does not explain.
+
+    Parameters
+    ----------
+    returns, market, usrec, maxlags
+        As in :func:`recession_beyond_beta`.
+
+    Returns
+    -------
+    Results
+        Parts ``unconditional`` (one row, ``"in state minus other"``) and ``beyond_beta`` (rows ``const,
+        market, indicator, market_x_indicator``); the sentence gives both.
+    """
+    beyond = recession_beyond_beta(returns, market, usrec, maxlags=maxlags)
+    plain = dataclasses.replace(state_difference(returns, usrec.reindex(returns.index), horizon=0, maxlags=maxlags),
+                                title="Recession months minus other months, same month (no market control)")
+    u, c, m = plain.table.iloc[0], beyond.table.loc["indicator"], beyond.table.loc["market"]
+    sentence = (f"In NBER recession months small minus large caps returned {_RETURN.format(u['estimate'])} per "
+                f"month relative to other months ({_ci(u)}; t {u['t']:+.2f}; {int(u['n_state'])} months in "
+                f"{int(u['n_spells'])} recessions). With the market's return in the regression (relative beta "
+                f"{m['estimate']:+.3f}), recession months add {_RETURN.format(c['estimate'])} ({_ci(c)}; "
+                f"{_p(c['p_value'])}).")
+    return Results({"unconditional": plain, "beyond_beta": beyond},
+                   title="Small minus large caps in recessions: the shortfall, and beyond the market beta",
+                   sentence=sentence)

@@ -1,4 +1,4 @@
-"""The business cycle: phases, real-time macro signals, and returns by economic state.
+"""The business cycle: phases, release-timed macro signals, and returns by economic state.
 
 Conventions
 -----------
@@ -7,7 +7,8 @@ Conventions
   even lagged values contain revisions nobody had at the time; notebooks say so.
 * NBER recession dates (USREC) are known only with hindsight (announced months to years
   later). Functions that use them (:func:`expansion_phases`) describe history; they are not
-  signals. :func:`sahm_rule` and :func:`late_cycle_realtime` are real-time alternatives.
+  signals. :func:`sahm_rule` and :func:`late_cycle_realtime` are alternatives known at each month end from
+  release-timed values (latest vintage: dated by publication, but revised since).
 * Returns are decimal; the forward return at ``t`` compounds ``t+1..t+h``
   (:func:`forward_compounded`): a state known at ``t`` is compared with what came after ``t``.
 * Estimates come back as :class:`rotation.stats.results.Estimates` (``estimate, std_err, t, p_value,
@@ -57,7 +58,7 @@ def sahm_rule(unrate: pd.Series, threshold: float = 0.5, lookback: int = 12) -> 
     Parameters
     ----------
     unrate : pd.Series
-        Unemployment rate in percent, one value per month end, as known then
+        Unemployment rate in percent, one value per month end, release-timed (latest vintage)
         (``load_known("UNRATE")``: January's rate is known at the end of February).
     threshold : float, default 0.5
         Percentage points.
@@ -69,14 +70,16 @@ def sahm_rule(unrate: pd.Series, threshold: float = 0.5, lookback: int = 12) -> 
     pd.DataFrame
         ``avg3`` (3-month average), ``low`` (minimum of ``avg3`` over the previous ``lookback``
         months, excluding ``t``), ``gap`` (``avg3 - low``, percentage points) and ``trigger``
-        (``gap >= threshold``). Known at ``t``.
+        (``gap >= threshold``, pandas' nullable ``boolean``: missing where the gap is undefined, i.e.
+        before ``lookback + 3`` months of history, never "not triggered"). Known at ``t``.
     """
     u = _monthly(unrate, "unrate").dropna()
     n = check_int(lookback, "lookback", minimum=1, maximum=120)
     avg3 = u.rolling(3, min_periods=3).mean()
     low = avg3.shift(1).rolling(n, min_periods=n).min()
     gap = avg3 - low
-    return pd.DataFrame({"avg3": avg3, "low": low, "gap": gap, "trigger": gap >= float(threshold) - 1e-12})
+    trigger = (gap >= float(threshold) - 1e-12).astype("boolean").mask(gap.isna())
+    return pd.DataFrame({"avg3": avg3, "low": low, "gap": gap, "trigger": trigger})
 
 
 def turning_dates(usrec: pd.Series) -> pd.DataFrame:
@@ -206,7 +209,8 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
 
     Returns an :class:`~rotation.stats.results.Estimates` with one row (``"in state minus other"``, estimate = b)
     plus ``n_state``, ``n_spells`` and, for the months in the state, ``median_state`` and
-    ``share_positive_state`` of the forward return.
+    ``share_positive_state`` of the forward return; ``.data``: the months of the test (``y``, the forward
+    return, and ``d``, the state), whose dates and number are the test's own sample.
     """
     fwd = _monthly(returns, "returns") if horizon == 0 else forward_compounded(returns, horizon)
     data = pd.concat({"y": fwd, "d": in_state.astype(float)}, axis=1, join="inner").dropna()
@@ -223,7 +227,7 @@ def state_difference(returns: pd.Series, in_state: pd.Series, horizon: int = 1, 
                            "n_spells": int(runs.get(1, 0)), "median_state": float(inside.median()),
                            "share_positive_state": float((inside > 0).mean())}], index=["in state minus other"])
     return Estimates(table, Method(kind="HAC", cov_type="HAC", lags=lags, alpha=alpha), units=_units(h),
-                     title="in the state minus other periods")
+                     title="in the state minus other periods", data=data)
 
 
 def interaction_regression(returns: pd.Series, market: pd.Series, indicator: pd.Series, *, maxlags: int = 12,

@@ -1,4 +1,4 @@
-"""Real-time macro signals: their states known at each month end, and the relative returns that followed.
+"""Release-timed macro signals (latest vintage): their states at each month end, and the relative returns that followed.
 
 The studies of notebook 05's signal questions, each one call returning a result object that records
 itself and says what it found in a sentence (:meth:`~rotation.stats.results.Estimates.describe`):
@@ -250,7 +250,7 @@ def where_we_stand(states: pd.DataFrame, signals: Estimates, late_flag: pd.Serie
     signals : Estimates
         :func:`signal_study` (rows at ``horizon``).
     late_flag : pd.Series
-        The real-time late-cycle flag (:func:`rotation.studies.economy.late_cycle_realtime`).
+        The late-cycle flag, release-timed (:func:`rotation.studies.economy.late_cycle_realtime`).
     sahm : pd.DataFrame
         :func:`rotation.studies.economy.sahm_rule` (its latest ``gap``).
     horizon : int
@@ -286,7 +286,8 @@ def where_we_stand(states: pd.DataFrame, signals: Estimates, late_flag: pd.Serie
     words = "; ".join(f"{n} {'yes' if r['state'] else 'no'} ({r['as_of']:%Y-%m}: {_RETURN.format(r['estimate'])})"
                       for n, r in table.iterrows())
     sentence = (f"Latest state of each signal, with the relative return over the next {h} months that followed the "
-                f"same state in the past, minus the other state: {words}. The real-time late-cycle flag is "
+                f"same state in the past, minus the other state: {words}. The late-cycle flag (release-timed, latest "
+                "vintage) is "
                 f"{'on' if extra['late_cycle_realtime'] else 'off'} ({extra['late_cycle_as_of']:%Y-%m}); the Sahm gap "
                 f"is {extra['sahm_gap']:.2f} percentage points.")
     method = dataclasses.replace(signals.method, note=f"the signal study's row at {h} months; estimate, t and "
