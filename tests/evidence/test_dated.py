@@ -178,8 +178,8 @@ def _economy(rel_pair, alt_pair, states, usrec, market):
     flag = ec.late_cycle_realtime(states.attrs["unrate"], states.attrs["curve"], band=0.5, curve_max=0.25)
     late = cp.late_cycle_study(rel, usrec, flag, horizons=[3, 12], horizon=economy_evidence.deciding_horizon())
     return economy_evidence.verdicts(proxy="ff30_vw", alt="iwm_spy", rel=rel, alt_rets=alt_pair, usrec=usrec,
-                                     market=market, states=states, late=late,
-                                     recession=cp.recession_beyond_beta(rel, market, usrec))
+                                     market=market, states=states, late_flag=flag, late=late,
+                                     recession=cp.recession_shortfall(rel, market, usrec))
 
 
 def test_economy_then_does_not_move_with_data_after_the_date():
@@ -268,7 +268,10 @@ def test_signals_then_does_not_move_with_data_after_the_date(monkeypatch):
     noisy_then, noisy_now = _then_and_now(run(_perturb(_pair(idx, 1)), _perturb(_pair(idx, 2)), noisy_states))
     assert clean_then == noisy_then
     assert clean_now != noisy_now
-    assert clean_then["breakout_new_year"]["sample"]["end"] == "2023-10-31"
+    # the test's own months: the last with its 3-month forward window complete in the returns known then
+    # (Ken French returns a month after their month: October 2023 is the last one known then)
+    last_known = pd.Timestamp("2023-10-31") - pd.offsets.MonthEnd(h)
+    assert clean_then["breakout_new_year"]["sample"]["end"] == f"{last_known:%Y-%m-%d}"
 
 
 def test_findings_say_the_verdict_then_under_the_verdict_now():
@@ -311,7 +314,8 @@ def test_signals_then_never_reads_past_the_runs_own_as_of(monkeypatch):
                                      composite=answer.composite(rel, states, horizon=h, min_train=60),
                                      as_of="2015-12-31", max_age=6, min_train=60)
     assert asked == [pd.Timestamp("2015-12-31")]
-    assert v.then.verdict.sample.end == "2015-12-31"
+    # the run's own as_of bounds "then": its last month with a complete forward window ends by 2015-12-31
+    assert v.then.verdict.sample.end == f"{pd.Timestamp('2015-12-31') - pd.offsets.MonthEnd(h):%Y-%m-%d}"
 
 
 def test_economy_then_reads_no_macro_state_past_the_runs_end():

@@ -270,9 +270,9 @@ def test_records_render_in_the_answer_box_and_the_scorecard():
     assert answer_box_html([]) == ""
 
 
-def test_the_answer_box_says_what_decides_and_on_which_sample():
+def test_the_answer_box_says_what_decides_and_on_which_sample(decide_as):
     """The headline's label (what decides) and the test's own n, not only dates that may be the return sample's."""
-    v = decide(ev(NARROW, eff(0.02, 0.01, 0.03))[0])
+    v = decide_as(ev(POS, eff(0.02, 0.01, 0.03)))
     rec = json.loads(json.dumps(v.to_record()))
     html = answer_box_html([rec])
     assert f"{v.headline.label}: +2.00%" in html
@@ -294,21 +294,21 @@ def test_holm_equals_statsmodels_exactly(size):
     assert adjust_pvalues(with_nan)[:-1] == [float(v) for v in multipletests(p, method="holm")[1]]
 
 
-def test_an_answer_note_travels_from_the_evidence_to_the_answer_box_and_the_findings():
+def test_an_answer_note_travels_from_the_evidence_to_the_answer_box_and_the_findings(decide_as):
     """An evidence builder's ``answer`` (what the headline alone would not say) is in the record, the Answer box,
     the report's Answer and the findings; without one, none of them changes."""
     from dataclasses import replace
 
     from rotation.present.report import answer_context
 
-    plain = decide(ev(NARROW, eff(0.02, 0.01, 0.03))[0])
+    plain = decide_as(ev(POS, eff(0.02, 0.01, 0.03)))
     assert "answer" not in plain.to_record() and "In short" not in render_findings([plain])
     note = "Since 2008 it is significant in the claim's direction; with controls it vanishes."
-    v = decide(replace(ev(NARROW, eff(0.02, 0.01, 0.03))[0], answer=note))
+    v = decide_as((replace(ev(POS, eff(0.02, 0.01, 0.03))[0], answer=note), "association"))
     rec = json.loads(json.dumps(v.to_record()))
     assert rec["answer"] == note and v.answer == note
     assert "Since 2008 it is significant in the claim&#x27;s direction" in answer_box_html([rec])
     assert f"* In short: {note}" in render_findings([v])
-    ctx = answer_context("01_relative_strength", {f"verdicts.{NARROW}": rec}, data_as_of=None, has_findings=True,
+    ctx = answer_context("01_relative_strength", {f"verdicts.{POS}": rec}, data_as_of=None, has_findings=True,
                          failed=False)
     assert ctx["verdicts"][0]["answer"] == note

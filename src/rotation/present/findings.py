@@ -101,17 +101,21 @@ def brief_effect_text(rec: dict[str, Any] | None) -> str:
 def then_now(rec: dict[str, Any]) -> dict[str, Any] | None:
     """A state claim's two verdicts for display, from its record: ``None`` for a pattern claim (no ``then``).
 
-    Keys: ``then_as_of``, ``then_status``, ``then_colour``, ``then_effect``, ``then_sample``, ``then_rule``,
-    ``now_as_of`` (the last date of the "now" sample).
+    Keys: ``then_as_of``, ``then_status``, ``then_colour``, ``then_effect``, ``then_sample``, ``then_rule``
+    (the scorecard's short forms), ``then_answer_effect``, ``then_answer_sample`` (the Answer box's: what decides
+    and the test's own n), ``now_as_of`` (the last date of the "now" sample).
     """
     t = rec.get("then")
     if not isinstance(t, dict):
         return None
-    ns = rec.get("sample") or {}
+    ts, ns = t.get("sample") or {}, rec.get("sample") or {}
+    reasons = "; ".join(t.get("reasons") or [])
     return {"then_as_of": t.get("as_of", ""), "then_status": t.get("status", ""),
             "then_colour": STATUS_COLOURS.get(t.get("status", ""), "#444"), "then_rule": t.get("rule", ""),
-            "then_effect": answer_effect(t) if t.get("headline") else "; ".join(t.get("reasons") or []),
-            "then_sample": answer_sample(t),
+            "then_effect": effect_text(t.get("headline")) if t.get("headline") else reasons,
+            "then_sample": f"{ts.get('proxy', '')}, {ts.get('start', '')} to {ts.get('end', '')}" if ts else "",
+            "then_answer_effect": answer_effect(t) if t.get("headline") else reasons,
+            "then_answer_sample": answer_sample(t),
             "now_as_of": ns.get("end", "")}
 
 
@@ -173,8 +177,8 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         if tn is not None:
             rows.append(
                 f"<li class='rot-dated'><b>{_esc(r['quote'])}.</b> "
-                + _when_html("then", tn["then_as_of"], tn["then_status"], tn["then_colour"], tn["then_effect"],
-                             tn["then_sample"], tn["then_rule"]) + "\n"
+                + _when_html("then", tn["then_as_of"], tn["then_status"], tn["then_colour"], tn["then_answer_effect"],
+                             tn["then_answer_sample"], tn["then_rule"]) + "\n"
                 + _when_html("now", tn["now_as_of"], r["status"], colour, answer_effect(r), where,
                              r.get("rule", "")) + f"{note}</li>")
             continue
