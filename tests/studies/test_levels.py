@@ -45,7 +45,8 @@ def test_blowoff_groups_equal_the_notebook_computation(daily):
     # a blow-off *starts* near the high: the close 20 days before the signal, against the 252 closes to it
     base = wealth.shift(20)
     near = base >= 0.9 * wealth.rolling(252, min_periods=1).max().shift(20)
-    blow = signals.merge_episodes(stat["signal"] & near, 63)
+    # extreme-rally days are merged into episodes once, all together; an episode is classed by its first day
+    blow = signals.merge_episodes(stat["signal"], 63) & near
     fwd = rt.forward_returns(daily["small"], 63)
     ci = event_mean_ci(fwd, blow, reps=200, seed=0)
     row = res.table.loc["blow-off"]
@@ -108,6 +109,92 @@ def test_the_1932_and_1933_crash_rebounds_are_not_blowoffs_on_the_snapshot(snaps
                                    rtol=1e-12)
     rebounds = events.xs("crash rebound", level="group")
     assert (dist[rebounds.index] < -0.10).all()
+
+
+def _straddle_path() -> pd.DataFrame:
+    """A noisy climb, a fall to 13% below the high, a quiet base, and one accelerating 40-day rally: its
+    first extreme days start from the base (13% below), its later ones from inside the rally (within 10%)."""
+    rng = np.random.default_rng(7)
+    climb = rng.normal(0.0005, 0.004, 600)
+    wealth = np.cumprod(1 + climb)
+    fall = (0.87 * wealth[-252:].max() / wealth[-1]) ** (1 / 20) - 1
+    small = np.r_[climb, np.full(20, fall), np.zeros(40), np.linspace(0.005, 0.02, 40), np.zeros(120)]
+    small[600:] += rng.normal(0, 0.001, len(small) - 600)  # no ties among the 20-day moves
+    idx = pd.bdate_range("2010-01-04", periods=len(small))
+    return pd.DataFrame({"small": small, "large": rng.normal(0.0003, 0.004, len(small))}, index=idx)
+
+
+def _merge(days: pd.DatetimeIndex, index: pd.DatetimeIndex, gap: int) -> list[list[pd.Timestamp]]:
+    """Signal days grouped into episodes: a day at most ``gap`` positions after the previous one continues it."""
+    episodes: list[list[pd.Timestamp]] = []
+    last = None
+    for d in days:
+        p = index.get_loc(d)
+        if last is None or p - last > gap:
+            episodes.append([])
+        episodes[-1].append(d)
+        last = p
+    return episodes
+
+
+def test_one_rally_straddling_the_boundary_is_one_episode_in_one_group():
+    daily = _straddle_path()
+    kw = dict(window=20, threshold=0.99, min_history=250, horizon=63, near_high=0.10)
+    # plain pandas: the extreme days of the rally and where each one's 20-day rally started
+    wealth = (1 + daily["small"]).cumprod()
+    move = wealth / wealth.shift(20) - 1
+    cutoff = move.shift(1).expanding(min_periods=250).quantile(0.99)
+    dist = (wealth / wealth.rolling(252, min_periods=1).max() - 1).shift(20)
+    rally = daily.index[660:]
+    days = rally[(move > cutoff)[rally].to_numpy()]
+    assert dist[days].min() < -0.10 <= dist[days].max(), "the rally's days must straddle the 10% boundary"
+    assert len(_merge(days, daily.index, 63)) == 1 and dist[days[0]] < -0.10
+    res = levels.blowoff_study(daily, **kw, reps=100, seed=0)
+    flags = res.data.loc[rally]
+    assert not flags["blow-off"].any(), "a rally that began 13% below its high is not also a blow-off"
+    assert list(flags.index[flags["crash rebound"]]) == [days[0]]
+    events = levels.blowoff_events(daily, **kw).table
+    events = events[events.index.get_level_values("date") >= rally[0]]
+    assert list(events.index) == [("crash rebound", days[0])]
+    row = events.iloc[0]
+    assert (row["last_signal"], row["signal_days"]) == (days[-1], len(days))
+    assert row["estimate"] == pytest.approx(dist[days[0]]) and row["nearest_start"] == pytest.approx(dist[days].max())
+    assert "a later day's rally started within 10%" in levels.blowoff_events(daily, **kw).describe()
+
+
+@pytest.mark.snapshot
+def test_no_day_is_in_a_blowoff_and_a_crash_rebound_on_the_snapshot(snapshot_env):
+    from rotation.data import small_large
+
+    daily = small_large("ff30_vw", "D")
+    kw = dict(window=20, threshold=0.99, min_history=1260, horizon=63, near_high=0.10)
+    res = levels.blowoff_study(daily, **kw, reps=100, seed=0)
+    events = levels.blowoff_events(daily, **kw).table
+    # plain pandas: extreme 20-day rallies, merged into episodes all together, classed by the first day's start
+    wealth = (1 + daily["small"]).cumprod()
+    move = wealth / wealth.shift(20) - 1
+    cutoff = move.shift(1).expanding(min_periods=1260).quantile(0.99)
+    dist = (wealth / wealth.rolling(252, min_periods=1).max() - 1).shift(20)
+    days = daily.index[(move > cutoff).to_numpy()]
+    episodes = _merge(days, daily.index, 63)
+    expected = {"blow-off": [ep[0] for ep in episodes if dist[ep[0]] >= -0.10],
+                "crash rebound": [ep[0] for ep in episodes if dist[ep[0]] < -0.10]}
+    # the days each group of the study covers: its episodes' signal days and the forward window after each
+    cover: dict[str, set[pd.Timestamp]] = {}
+    for group in ("blow-off", "crash rebound"):
+        cover[group] = set()
+        for first in res.data.index[res.data[group].to_numpy()]:
+            i = daily.index.get_loc(first)
+            last = next(ep[-1] for ep in episodes if first in ep)
+            cover[group] |= set(daily.index[i:max(daily.index.get_loc(last), i + 63) + 1])
+    both = sorted(cover["blow-off"] & cover["crash rebound"])
+    assert not both, f"{len(both)} days lie in a blow-off and a crash rebound, from {both[:1]}"
+    for group in ("blow-off", "crash rebound"):
+        assert list(res.data.index[res.data[group].to_numpy()]) == expected[group], group
+    assert len(events) == len(episodes) and events.index.get_level_values("date").is_unique
+    assert list(events.index.get_level_values("date")) == [ep[0] for ep in episodes]
+    assert list(events["signal_days"]) == [len(ep) for ep in episodes]
+    assert list(events["last_signal"]) == [ep[-1] for ep in episodes]
 
 
 def test_a_group_with_one_episode_gets_its_mean_and_no_interval():

@@ -134,15 +134,17 @@ def _blowoff(proxy: str, blow: Estimates) -> Verdict:
                         units=Units.returns("decimal return over the horizon")),
         sample=Sample(proxy=proxy, start=f"{blow.extra['test_start']:%Y-%m-%d}",
                       end=f"{blow.extra['test_end']:%Y-%m-%d}", n=int(row["nobs"]), unit="blow-off episodes"),
-        method=f"iid bootstrap over episodes ({blow.method.reps} reps, seed {blow.method.seed}); episodes merged "
-               f"within {horizon} days",
+        method=f"iid bootstrap over episodes ({blow.method.reps} reps, seed {blow.method.seed}); extreme-rally "
+               f"days merged into episodes within {horizon} days, all together, each episode classed by the rally "
+               "that began it",
         checks=(Check("other", Effect(label="relative to large caps", estimate=float(row["relative"]),
                                       ci_lower=float(row["relative_lower"]), ci_upper=float(row["relative_upper"]),
                                       units=Units.returns("decimal relative return over the horizon"))),
                 Check("other", Effect(label="lowest leave-one-out mean", estimate=blow.extra["leave_one_out_min"],
                                       units=Units.returns("decimal return over the horizon")))),
-        caveats=(f"Crash rebounds (extreme rallies that started more than {near:.0%} below the prior 252-day high, "
-                 "measured at the close the rally starts from) are reported apart.",
+        caveats=(f"Crash rebounds (extreme-rally episodes whose first rally started more than {near:.0%} below the "
+                 "prior 252-day high, measured at the close the rally starts from) are reported apart; each "
+                 "episode is in one group.",
                  "The sample runs from the first day a blow-off can be called to the last with a full horizon after "
                  "it."),
     ))

@@ -137,6 +137,8 @@ COLUMN_PRESETS: dict[str, str | None] = {
     "distance_at_signal": None,
     "below_all_time_high": None,
     "forward": None,
+    "nearest_start": None,
+    "signal_days": "count",
     "relative_lower": None,
     "relative_upper": None,
     "mean_a": None,

@@ -45,39 +45,49 @@ def start_distance(wealth: pd.Series, window: int) -> pd.Series:
 
 
 def _episodes(daily: pd.DataFrame, window: int, threshold: float, min_history: int, horizon: int,
-              near_high: float) -> tuple[dict[str, pd.Series], pd.Timestamp | None]:
-    """Blow-off, crash-rebound and ordinary-breakout episodes (merged within ``horizon`` days), and the first
-    day an extreme rally can be called (the first with a cutoff).
+              near_high: float) -> tuple[dict[str, pd.Series], pd.Timestamp | None, pd.Series]:
+    """Blow-off, crash-rebound and ordinary-breakout episodes (their first days), the first day an extreme
+    rally can be called (the first with a cutoff), and every extreme-rally day.
 
-    An extreme rally is a blow-off when it *started* within ``near_high`` of the prior 252-day high
-    (:func:`start_distance`), a crash rebound when it started further below; where it ended does not
-    matter (a crash rebound ends near its old high too)."""
+    The extreme-rally days are merged into episodes once, all together (a day within ``horizon`` days of
+    the episode's previous one continues it, :func:`rotation.studies.signals.merge_episodes`); each episode
+    is then classed by where the rally that began it *started* (:func:`start_distance` of its first day):
+    a blow-off within ``near_high`` of the prior 252-day high, a crash rebound further below. One rally is
+    thus in one group, whatever its later days started from, and no episode of one group starts within
+    ``horizon`` days after an episode of the other. Where a rally ended does not matter (a crash rebound
+    ends near its old high too). Ordinary breakouts (new 252-day highs on days without an extreme rally)
+    are merged apart."""
     wealth = returns.cumulative_returns(daily["small"])
     stat = signals.blowoff_statistic(daily["small"], window, threshold, method="quantile", min_history=min_history)
-    near = start_distance(wealth, window) >= -near_high
+    extreme = signals.merge_episodes(stat["signal"], horizon)
+    near = (start_distance(wealth, window) >= -near_high).to_numpy()
     new_high = signals.breakout_signals(np.log(wealth), TRADING_DAYS, rule="high")
     return {
-        "blow-off": signals.merge_episodes(stat["signal"] & near, horizon),
-        "crash rebound": signals.merge_episodes(stat["signal"] & ~near, horizon),
+        "blow-off": extreme & near,
+        "crash rebound": extreme & ~near,
         "ordinary breakout": signals.merge_episodes(new_high & ~stat["signal"] & (stat["cutoff"].notna()), horizon),
-    }, stat["cutoff"].first_valid_index()
+    }, stat["cutoff"].first_valid_index(), stat["signal"]
 
 
 def blowoff_events(daily: pd.DataFrame, *, window: int, threshold: float, min_history: int, horizon: int,
                    near_high: float) -> Estimates:
-    """Each blow-off and crash-rebound episode of :func:`blowoff_study`: where its rally started and ended.
+    """Each extreme-rally episode of :func:`blowoff_study`, in date order, with its one class and where its
+    rally started and ended.
 
     Returns
     -------
     Estimates
-        Rows ``(group, date)`` (the episode's first signal day), ``estimate`` = the distance below the
-        prior 252-day high at the close the rally started from (:func:`start_distance`; what classifies
-        it), ``nobs`` = 1; ``rally_start`` (that close's date), ``rally`` (the ``window``-day move),
-        ``distance_at_signal`` (below the prior 252-day high on the signal day), ``below_all_time_high``
-        (at the rally's start, below the highest close since the data begin) and ``forward`` (the next
-        ``horizon`` days' return; NaN without a full horizon).
+        Rows ``(group, date)`` in date order: the episode's class (``blow-off`` or ``crash rebound``) and
+        its first signal day; one row per episode. ``estimate`` = the distance below the prior 252-day high at the
+        close the episode's first rally started from (:func:`start_distance`; what classes it), ``nobs`` =
+        1; ``rally_start`` (that close's date), ``rally`` (the ``window``-day move), ``distance_at_signal``
+        (below the prior 252-day high on the signal day), ``below_all_time_high`` (at the rally's start,
+        below the highest close since the data begin), ``forward`` (the next ``horizon`` days' return; NaN
+        without a full horizon), ``last_signal`` and ``signal_days`` (the episode's last extreme-rally day
+        and how many it has) and ``nearest_start`` (the start distance nearest the high among those days;
+        it does not class the episode).
     """
-    groups, _ = _episodes(daily, window, threshold, min_history, horizon, near_high)
+    groups, _, signal = _episodes(daily, window, threshold, min_history, horizon, near_high)
     wealth = returns.cumulative_returns(daily["small"])
     start = start_distance(wealth, window)
     at_signal = wealth / wealth.rolling(TRADING_DAYS, min_periods=1).max() - 1
@@ -85,30 +95,44 @@ def blowoff_events(daily: pd.DataFrame, *, window: int, threshold: float, min_hi
     move = wealth / wealth.shift(window) - 1
     fwd = returns.forward_returns(daily["small"], horizon)
     origin = pd.Series(wealth.index, index=wealth.index).shift(window)
+    first = groups["blow-off"] | groups["crash rebound"]  # every episode's first day, in one class each
+    days = pd.DataFrame({"episode": first.cumsum()[signal], "start": start[signal]})
+    days["day"] = days.index
+    spans = days.groupby("episode").agg(last=("day", "max"), n=("day", "size"), nearest=("start", "max"))
     rows = []
-    for name in ("blow-off", "crash rebound"):
-        for d in groups[name].index[groups[name].to_numpy()]:
-            rows.append({"group": name, "date": d, "estimate": float(start[d]), "std_err": _NAN, "t": _NAN,
-                         "p_value": _NAN, "ci_lower": _NAN, "ci_upper": _NAN, "nobs": 1, "rally_start": origin[d],
-                         "rally": float(move[d]), "distance_at_signal": float(at_signal[d]),
-                         "below_all_time_high": float(below_ath[d]), "forward": float(fwd[d])})
+    for i, d in enumerate(first.index[first.to_numpy()], start=1):
+        rows.append({"group": "blow-off" if groups["blow-off"][d] else "crash rebound", "date": d,
+                     "estimate": float(start[d]), "std_err": _NAN, "t": _NAN, "p_value": _NAN, "ci_lower": _NAN,
+                     "ci_upper": _NAN, "nobs": 1, "rally_start": origin[d], "rally": float(move[d]),
+                     "distance_at_signal": float(at_signal[d]), "below_all_time_high": float(below_ath[d]),
+                     "forward": float(fwd[d]), "last_signal": spans.loc[i, "last"],
+                     "signal_days": int(spans.loc[i, "n"]), "nearest_start": float(spans.loc[i, "nearest"])})
     cols = ["group", "date", "estimate", "std_err", "t", "p_value", "ci_lower", "ci_upper", "nobs", "rally_start",
-            "rally", "distance_at_signal", "below_all_time_high", "forward"]
-    table = pd.DataFrame(rows, columns=cols).set_index(["group", "date"])
-    table["nobs"] = table["nobs"].astype(int)
+            "rally", "distance_at_signal", "below_all_time_high", "forward", "last_signal", "signal_days",
+            "nearest_start"]
+    table = pd.DataFrame(rows, columns=cols).set_index(["group", "date"])  # rows in date order
+    table[["nobs", "signal_days"]] = table[["nobs", "signal_days"]].astype(int)
+    by = {name: table.xs(name, level="group") if name in table.index.get_level_values("group") else table.iloc[:0]
+          for name in ("blow-off", "crash rebound")}
     parts = [f"{len(sub)} {name}{'s' if len(sub) != 1 else ''} started {_range(sub['estimate'])} below it"
-             for name in ("blow-off", "crash rebound")
-             for sub in [table.xs(name, level="group") if name in table.index.get_level_values(0) else table.iloc[:0]]]
-    blow = table.xs("blow-off", level="group") if "blow-off" in table.index.get_level_values(0) else table.iloc[:0]
-    ath = ", ".join(f"{d:%Y-%m-%d} ({-v:.1%} below)" for d, v in blow["below_all_time_high"].items())
-    sentence = (f"Each extreme rally is classed by where it started against the prior {TRADING_DAYS}-day high (within "
-                f"{near_high:.0%}: a blow-off): {parts[0]}; {parts[1]}."
+             for name, sub in by.items()]
+    ath = ", ".join(f"{d:%Y-%m-%d} ({-v:.1%} below)" for d, v in by["blow-off"]["below_all_time_high"].items())
+    sentence = (f"Extreme-rally days within {horizon} days of each other are one episode, classed once by where its "
+                f"first rally started against the prior {TRADING_DAYS}-day high (within {near_high:.0%}: a "
+                f"blow-off): {parts[0]}; {parts[1]}."
                 + (f" Below the all-time high, the blow-offs started: {ath}." if ath else ""))
-    method = Method(kind="descriptive", note=f"rally start = the close {window} trading days before the signal; "
-                                             f"high = the highest close in the {TRADING_DAYS} days to it")
+    rebound = by["crash rebound"]
+    later = rebound.index[rebound["nearest_start"] >= -near_high]
+    if len(later):
+        sentence += (f" In {len(later)} crash-rebound episode{'s' if len(later) != 1 else ''} a later day's rally "
+                     f"started within {near_high:.0%} ({', '.join(f'{d:%Y-%m-%d}' for d in later)}): the same rally "
+                     "continuing, classed by the day it began.")
+    method = Method(kind="descriptive", note=f"rally start = the close {window} trading days before the episode's "
+                                             f"first signal; high = the highest close in the {TRADING_DAYS} days to "
+                                             f"it; episodes merged within {horizon} days, all classes together")
     return Estimates(table, method, Units.returns("decimal distance below the prior 252-day high at the rally's "
                                                   "start"),
-                     f"Blow-off and crash-rebound episodes: where each {window}-day rally started",
+                     f"Extreme-rally episodes, each in one class: where each {window}-day rally started",
                      extra={"near_high": float(near_high), "window": int(window)}, sentence=sentence)
 
 
@@ -141,8 +165,10 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
     high: the small-cap wealth index at the close the rally is measured from (``window`` days before
     the signal) against its highest close in the 252 days to then (:func:`start_distance`, known at
     that close). The same rallies starting further below are crash rebounds (they may end near the
-    high: where a rally ends does not classify it); ordinary breakouts are new 252-day highs without an
-    extreme rally. Episodes within ``horizon`` days are merged, each group apart.
+    high: where a rally ends does not classify it). Extreme-rally days are merged into episodes once, all
+    together (within ``horizon`` days of the episode's previous day), and each episode is classed by the
+    rally that began it, so one rally is in one group. Ordinary breakouts are new 252-day highs without an
+    extreme rally, merged within ``horizon`` days apart.
 
     Parameters
     ----------
@@ -162,7 +188,7 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
         full horizon after it), the blow-off ``dates``, and the lowest and highest blow-off mean leaving one
         episode out. ``.data``: the episode flags of each group.
     """
-    groups, first_callable = _episodes(daily, window, threshold, min_history, horizon, near_high)
+    groups, first_callable, _ = _episodes(daily, window, threshold, min_history, horizon, near_high)
     wealth = returns.cumulative_returns(daily["small"])
     fwd_abs = returns.forward_returns(daily["small"], horizon)
     fwd_rel = returns.forward_relative_returns(daily["small"], daily["large"], horizon)
@@ -185,13 +211,18 @@ def blowoff_study(daily: pd.DataFrame, *, window: int, threshold: float, min_his
              "test_start": first_callable, "test_end": fwd_abs.dropna().index[-1],
              "dates": list(blow.index[blow.to_numpy()]), "leave_one_out_min": float(loo.min()),
              "leave_one_out_max": float(loo.max())}
+    nb = int(blow.sum())
     sentence = (f"Blow-off tops start within {near_high:.0%} of the prior 252-day high, measured where the rally "
-                f"starts ({int(blow.sum())} episodes); "
-                f"{int(groups['crash rebound'].sum())} extreme rallies started further below it (crash rebounds, "
-                f"reported apart). Leaving out one blow-off at a time, their mean next-{horizon}-day return ranges "
-                f"from {loo.min():+.1%} to {loo.max():+.1%}.")
+                f"that begins an episode starts ({nb} episode{'s' if nb != 1 else ''}); "
+                f"{int(groups['crash rebound'].sum())} extreme-rally episodes started further below it (crash "
+                f"rebounds, reported apart; each episode is in one group). "
+                + (f"Leaving out one blow-off at a time, their mean next-{horizon}-day return ranges from "
+                   f"{loo.min():+.1%} to {loo.max():+.1%}." if len(after) > 1 else
+                   f"With {len(after)} blow-off{'s' if len(after) != 1 else ''} followed by a full horizon, "
+                   "there is no leave-one-out range."))
     method = Method(kind="bootstrap", bootstrap="iid", reps=int(reps), seed=int(seed),
-                    note=f"over episodes; episodes merged within {horizon} days")
+                    note=f"over episodes; episodes merged within {horizon} days (extreme rallies all together, "
+                         "each episode classed by its first rally)")
     return Estimates(table, method, Units.returns(f"decimal return over the next {horizon} trading days"),
                      f"After blow-offs, crash rebounds and ordinary breakouts (next {horizon} trading days)",
                      extra=extra, data=pd.DataFrame(groups), sentence=sentence)
