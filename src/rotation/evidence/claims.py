@@ -278,9 +278,11 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "With a robust labour market and improving confidence, small caps are well positioned",
           "Strong labour-market and confidence readings (known at the time) are followed by small-cap "
           "outperformance.",
-          "05_economy", "forward relative returns by real-time macro signal state, out-of-sample R2",
+          "05_economy", "forward relative returns by release-timed (latest vintage) macro signal state, "
+          "out-of-sample R2",
           dated="the declared test on the data published by the date (forward windows complete by then, macro "
-                "states as known then), and the state reading at the date (was the economy resilient then)",
+                "states release-timed to then, latest vintage), and the state reading at the date (was the economy "
+                "resilient then)",
           decision=Decision(horizon=6, checks=("proxy", "subperiod"))),
     Claim("recession_risk", _ECON,
           "Small caps, less diversified and more leveraged, face disproportionate challenges if growth slows",

@@ -88,7 +88,8 @@ def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states
         now = ("unknown" if state.empty else
                f"{'resilient' if state.iloc[-1] == 1 else 'not resilient'} at {state.index[-1]:%Y-%m-%d}")
         return _resilience_evidence(proxy, alt, cut, then_cut(rel_alt, alt), known, h,
-                                    caveat=f"The state as of {AS_OF} (macro data as known then): {now}.")
+                                    caveat=f"The state as of {AS_OF} (macro data release-timed to then, latest "
+                                           f"vintage): {now}.")
 
     return decide(_resilience_evidence(proxy, alt, rel, rel_alt, states, h),
                   then=then_or_undecided("economic_resilience", then, min_rows=2 * h + 2, data=cut))
