@@ -195,7 +195,7 @@ def test_scorecard_shows_a_state_claim_then_and_now(tmp_path):
         c.id for c in claims.CLAIMS_LIST]
     row = body[body.index("data-claim='underwhelming'"):]
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[:row.index("</tr>")]))
-    then, now = row.index("then (2023-11-30) supported"), row.index("now (2026-02-28) contradicted")
+    then, now = row.index("then (2023-11-30) supported"), row.index("now (latest data) contradicted")
     assert then < now
     assert "then 5% (thresholds 33% / 67%; n = 1168)" in row and "now 74% (thresholds 33% / 67%; n = 1196)" in row
     assert "then ff30_vw, 1926-07-31 to 2023-10-31" in row and "now ff30_vw, 1926-07-31 to 2026-02-28" in row

@@ -260,7 +260,7 @@ def test_answer_box_shows_a_state_claim_then_and_now(tmp_path):
     under = _text(box[box.index("<li class='rot-dated'>"):box.index("</li>", box.index("<li class='rot-dated'>"))])
     assert under.startswith("Small caps have been underwhelming")
     then = under.index("then (2023-11-30) supported latest 1-year relative return, percentile: 5%")
-    now = under.index("now (2026-02-28) contradicted latest 1-year relative return, percentile: 74%")
+    now = under.index("now (latest data) contradicted latest 1-year relative return, percentile: 74%")
     assert then < now  # then above now
     assert "ff30_vw, 1926-07-31 to 2023-10-31" in under[then:now] and "ff30_vw, 1926-07-31 to 2026-02-28" in under[now:]
     assert "thresholds 33% / 67%" in under  # the effect with its units

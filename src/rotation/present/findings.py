@@ -103,12 +103,13 @@ def then_now(rec: dict[str, Any]) -> dict[str, Any] | None:
 
     Keys: ``then_as_of``, ``then_status``, ``then_colour``, ``then_effect``, ``then_sample``, ``then_rule``
     (the scorecard's short forms), ``then_answer_effect``, ``then_answer_sample`` (the Answer box's: what decides
-    and the test's own n), ``now_as_of`` (the last date of the "now" sample).
+    and the test's own n), ``now_as_of``: ``"latest data"`` (the "now" sample's own last date can be years
+    earlier, e.g. the last complete forward window, so it is not the date of the reading; the sample says it).
     """
     t = rec.get("then")
     if not isinstance(t, dict):
         return None
-    ts, ns = t.get("sample") or {}, rec.get("sample") or {}
+    ts = t.get("sample") or {}
     reasons = "; ".join(t.get("reasons") or [])
     return {"then_as_of": t.get("as_of", ""), "then_status": t.get("status", ""),
             "then_colour": STATUS_COLOURS.get(t.get("status", ""), "#444"), "then_rule": t.get("rule", ""),
@@ -116,15 +117,15 @@ def then_now(rec: dict[str, Any]) -> dict[str, Any] | None:
             "then_sample": f"{ts.get('proxy', '')}, {ts.get('start', '')} to {ts.get('end', '')}" if ts else "",
             "then_answer_effect": answer_effect(t) if t.get("headline") else reasons,
             "then_answer_sample": answer_sample(t),
-            "now_as_of": ns.get("end", "")}
+            "now_as_of": "latest data"}
 
 
 def dated_text(rec: dict[str, Any]) -> str:
-    """``"then (2023-11-30): supported · now (2026-02-28): not supported"`` for a state claim; its status else."""
+    """``"then (2023-11-30): supported · now (latest data): not supported"`` for a state claim; its status else."""
     tn = then_now(rec)
     if tn is None:
         return str(rec.get("status", ""))
-    return (f"then ({tn['then_as_of']}): {tn['then_status']} · now ({tn['now_as_of'] or 'latest data'}): "
+    return (f"then ({tn['then_as_of']}): {tn['then_status']} · now ({tn['now_as_of']}): "
             f"{rec.get('status', '')}")
 
 
