@@ -157,3 +157,22 @@ def test_single_name_and_where_we_stand(market):
     assert now.table.loc["XLA", "quadrant"] == rot["leadership"].table.loc["XLA", "quadrant"]
     assert now.table.loc["XLN", "quadrant"] == "too short" and now.table.loc["XLN", "nobs"] == 0
     assert "from its running peak" in now.describe()
+
+
+def test_a_sector_listed_after_the_sample_ends_has_no_reading_and_does_not_crash(market):
+    """A run ending before an ETF existed (`-p end=2015-12-31`: XLC is listed in 2018) used to raise IndexError:
+    the sector now reads 'not listed yet', with no relative return or percentile (issue 27, found by the
+    no-lookahead test)."""
+    _, _, ratio, _ = market
+    late = ratio.copy()
+    late["XLN"] = np.nan  # listed after the sample's end
+    rot = sr.rotation_map(late, SECTORS, ["IWM"], benchmark="SPY", **RULES)
+    lead = rot["leadership"].table
+    assert lead.loc["XLN", "quadrant"] == "not listed yet" and pd.isna(lead.loc["XLN", "since"])
+    assert lead.loc["XLN", "nobs"] == 0 and np.isnan(lead.loc["XLN", "26w relative"])
+    assert lead.loc["XLA", "26w relative"] == rot_full_value(ratio)
+
+
+def rot_full_value(ratio):
+    r = ratio["XLA"].dropna()
+    return (r / r.shift(26) - 1).dropna().iloc[-1]

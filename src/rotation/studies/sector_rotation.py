@@ -85,6 +85,10 @@ def _leadership(ratio: pd.DataFrame, sectors: Sequence[str], coords: dict[str, p
     rows = {}
     for t in sectors:
         r = ratio[t].dropna()
+        if r.empty:  # an ETF first listed after the sample's end (XLC 2018, XLRE 2015): no reading yet
+            rows[t] = {"since": pd.NaT, **{f"{w}w {k}": np.nan for w in windows for k in ("relative", "percentile")},
+                       "quadrant": "not listed yet"}
+            continue
         row = {"since": r.index[0]}
         for w in windows:
             rr = (r / r.shift(w) - 1).dropna()
@@ -154,7 +158,7 @@ def rotation_map(ratio: pd.DataFrame, sectors: Sequence[str], others: Sequence[s
 
 
 def _correlations(small: pd.Series, tech: pd.Series, long_pair: pd.DataFrame) -> Estimates:
-    pair = pd.concat({"small": small, "tech": tech}, axis=1).dropna()
+    pair = pd.concat({"small": small, "tech": tech}, axis=1, sort=True).dropna()
     parts = {"all weeks": pair, f"before {TECH_SPLIT:%Y-%m}": pair.loc[:TECH_SPLIT],
              f"from {TECH_SPLIT:%Y-%m}": pair.loc[TECH_SPLIT:],
              f"^RUT vs NASDAQ, {long_pair.index[0]:%Y}-{long_pair.index[-1]:%Y} (price only)": long_pair}
