@@ -53,3 +53,14 @@ def check_verdict(v: dict[str, Any], interval: bool = True) -> None:
 def row(result) -> dict:
     """A one-row result object as a plain dict: its table's row plus its ``extra`` (group labels...)."""
     return {**result.table.iloc[0].to_dict(), **dict(result.extra)}
+
+
+def rotation_cli(root, *args: object):
+    """``rotation --data-dir ROOT ARGS`` in a fresh process, offline, as a user runs it (CompletedProcess, text)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ROTATION_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "rotation.cli", "--data-dir", str(root), *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=300)

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,14 +19,12 @@ from rotation.data.api import load
 from rotation.data.ingest import import_paths, rebuild
 from rotation.data.store import Store
 
+from _helpers import rotation_cli
+
 RAW = ["prices/IWM.csv", "fred/DGS10.csv", "famafrench/F-F_Research_Data_Factors_CSV.zip"]
 
 
-def rotation(root: Path, *args: object) -> subprocess.CompletedProcess[str]:
-    """``rotation --data-dir ROOT ARGS`` in a fresh process, as a user runs it."""
-    env = {**os.environ, "ROTATION_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "rotation.cli", "--data-dir", str(root), *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
+rotation = rotation_cli
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ Issue 26, row 3: with ``raw/fred`` a symbolic link to a folder on another disk, 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,13 +14,12 @@ from rotation.data.api import load
 from rotation.data.ingest import import_paths, rebuild
 from rotation.data.store import Store
 
+from _helpers import rotation_cli
+
 RAW = ["prices/IWM.csv", "fred/DGS10.csv", "fred/T10Y2Y.csv"]
 
 
-def rotation(root: Path, *args: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ROTATION_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "rotation.cli", "--data-dir", str(root), *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
+rotation = rotation_cli
 
 
 @pytest.fixture

@@ -8,11 +8,7 @@ genuine file and say "ok".
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,13 +19,12 @@ from rotation.data.store import Store, manifest_checksum
 from rotation.data.store.manifest import path_problem
 from rotation.errors import StoreError
 
+from _helpers import rotation_cli
+
 RAW = ["prices/IWM.csv", "fred/DGS10.csv"]
 
 
-def rotation(root: Path, *args: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ROTATION_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "rotation.cli", "--data-dir", str(root), *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
+rotation = rotation_cli
 
 
 @pytest.fixture
