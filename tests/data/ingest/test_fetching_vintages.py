@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 import responses
 
 from rotation.data import vintage_sources
 from rotation.data.ingest import fetch, import_paths
+from rotation.data.parsers.realtime import read_fredmd_csv
 from rotation.data.store import Store
 
 RTDSM = ("employMvMd", "rucQvMd")
@@ -46,11 +48,16 @@ def test_fetch_matches_import_and_keeps_the_downloads(served, raw_dir, tmp_path)
     assert report.ok, report.to_frame().to_string()
     assert {r.status for r in report.rows} == {"added"}
     imported = Store(tmp_path / "imported")
-    paths = [raw_dir / f"realtime/philly-rtdsm/{wb}.xlsx" for wb in RTDSM]
-    paths += sorted((raw_dir / "realtime/fred-md").glob("*.zip"))
-    assert import_paths(paths, store=imported).ok
-    for key in ("rtdsm_employMvMd", "rtdsm_rucQvMd", "fredmd_PAYEMS_historical", "fredmd_PAYEMS_monthly"):
-        pd.testing.assert_frame_equal(fetched.read(key), imported.read(key))
+    assert import_paths([raw_dir / f"realtime/philly-rtdsm/{wb}.xlsx" for wb in RTDSM], store=imported).ok
+    for wb in RTDSM:
+        pd.testing.assert_frame_equal(fetched.read(f"rtdsm_{wb}"), imported.read(f"rtdsm_{wb}"))
+    hist = zipfile.ZipFile(raw_dir / "realtime/fred-md/FRED-MD_monthly_vintages_1999-08_2014-12.zip")
+    for key, archive in (("fredmd_PAYEMS_historical", hist), ("fredmd_PAYEMS_monthly", monthly)):
+        table = fetched.read(key)
+        assert list(table.columns) == [n[:-4] for n in sorted(archive.namelist())]
+        for name in (min(archive.namelist()), max(archive.namelist())):  # every vintage is its file's column
+            one = read_fredmd_csv(archive.read(name), name, ["PAYEMS"])["PAYEMS"]
+            np.testing.assert_array_equal(table[name[:-4]].dropna().to_numpy(), one.dropna().to_numpy())
     m = fetched.manifest()["remote_files"]
     assert (fetched.root / m["rtdsm/employMvMd"]["path"]).read_bytes() == \
         (raw_dir / "realtime/philly-rtdsm/employMvMd.xlsx").read_bytes()
