@@ -9,6 +9,7 @@ import json
 import os
 import re
 import stat
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +82,26 @@ def test_status_table(use_full_store):
     assert code == 0
     assert f"store: {use_full_store}" in out
     assert "IWM" in out and "checksum_ok" in out
+
+
+def test_status_shows_vintage_coverage(use_full_store, raw_dir):
+    from rotation.data.parsers.realtime import read_rtdsm
+
+    code, out, err = run(["data", "status", "--json"])
+    assert code == 0, err
+    rows = {r["key"]: r for r in json.loads(out)}
+    _, employ = read_rtdsm((raw_dir / "realtime/philly-rtdsm/employMvMd.xlsx").read_bytes(), "employMvMd.xlsx")
+    assert (rows["rtdsm_employMvMd"]["first_vintage"], rows["rtdsm_employMvMd"]["last_vintage"]) == \
+        (employ.columns[0], employ.columns[-1])
+    members = sorted(p.name for z in sorted((raw_dir / "realtime/fred-md").glob("*.zip"))
+                     for p in map(Path, zipfile.ZipFile(z).namelist()))
+    assert rows["fredmd_PAYEMS_historical"]["first_vintage"] == members[0][:7]
+    assert rows["fredmd_PAYEMS_monthly"]["last_vintage"] == members[-1][:7]
+    assert rows["IWM"]["first_vintage"] is None and rows["size_vw_monthly"]["vintages"] is None
+    code, out, _ = run(["data", "status"])
+    table = out.split("real-time vintages", 1)[1]
+    assert re.search(rf"rtdsm_employMvMd\s+rtdsm\s+{employ.columns[0]}\s+{employ.columns[-1]}", table)
+    assert "size_vw_monthly" not in table
 
 
 def test_verify_full_store(use_full_store):

@@ -45,6 +45,7 @@ PIP_TO_CONDA: dict[str, str] = {
     "filelock": "filelock",
     "jinja2": "jinja2",
     "markupsafe": "markupsafe",
+    "python-calamine": "python-calamine",
     "pytest": "pytest",
     "ruff": "ruff",
     "responses": "responses",

@@ -98,6 +98,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
     else:
         print(f"store: {store.root}")
         _print_table(rows, ["key", "source", "remote_id", "rows", "first", "last", "age_days", "stale", "checksum_ok"])
+        spans = [r for r in rows if r.get("vintages")]
+        if spans:
+            print("\nreal-time vintages (observation x vintage tables; rotation.data.vintages):")
+            _print_table(spans, ["key", "source", "first_vintage", "last_vintage", "vintages", "first", "last"])
         if not rows:
             print("The store is empty: run `rotation data fetch` (online) or `rotation data import DIR` (offline).")
         else:

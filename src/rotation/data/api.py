@@ -273,7 +273,9 @@ def status(store: Store | None = None, check: bool = True, today: dt.date | None
     Columns: key, source, remote_id, rows, first, last, acquired_at, acquired_by,
     age_days (calendar days from the last observation to ``today``: ``ROTATION_TODAY`` when set, else this
     computer's date, as imports use), stale (True when
-    the next observation is overdue for the dataset's frequency, see :func:`staleness`),
+    the next observation is overdue for the dataset's frequency, see :func:`staleness`; never for the closed
+    FRED-MD historical archive), first_vintage, last_vintage and vintages (real-time datasets: their vintage
+    columns; None for the others),
     sha256, raw_sha256, checksum_ok (the processed and the raw file match their sha256;
     None when ``check`` is False).
     """
@@ -300,13 +302,22 @@ def status(store: Store | None = None, check: bool = True, today: dt.date | None
                     "acquired_at": e["acquired_at"],
                     "acquired_by": e.get("acquired_by"),
                     "age_days": (today - last).days if last else None,
-                    "stale": bool(last is not None and staleness(last, d.frequency, d.release_lag_days or 0, today)),
+                    "stale": bool(last is not None and not d.remote_id.endswith("_historical")
+                                  and staleness(last, d.frequency, d.release_lag_days or 0, today)),
+                    **_vintage_span(d, e),
                     "sha256": e["sha256"],
                     "raw_sha256": e["raw_sha256"],
                     "checksum_ok": store.dataset_intact(key, manifest) if check else None,
                 }
             )
     return rows
+
+
+def _vintage_span(d: catalog.Dataset, entry: dict[str, Any]) -> dict[str, Any]:
+    """First and last vintage (column labels) of a real-time dataset; None for the others."""
+    cols = (entry.get("columns") or []) if d.kind == "vintages" else []
+    return {"first_vintage": cols[0] if cols else None, "last_vintage": cols[-1] if cols else None,
+            "vintages": len(cols) if cols else None}
 
 
 def staleness(last: dt.date, frequency: str, release_lag_days: int, today: dt.date) -> bool:

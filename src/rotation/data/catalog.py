@@ -44,7 +44,7 @@ __all__ = [
     "ticker_from_filename",
 ]
 
-Source = Literal["famafrench", "fred", "prices"]
+Source = Literal["famafrench", "fred", "prices", "fredmd", "rtdsm"]
 Frequency = Literal["D", "W", "M", "Q", "A"]
 Kind = Literal[
     "returns",  # percent in the file -> decimal in the store
@@ -54,9 +54,10 @@ Kind = Literal[
     "prices",  # OHLC(+adj_close, volume) frame
     "ratio",
     "growth",  # a percent growth rate in the file -> decimal
+    "vintages",  # observation date x vintage table of a real-time source (values as published)
 ]
 
-SOURCES: tuple[Source, ...] = ("famafrench", "fred", "prices")
+SOURCES: tuple[Source, ...] = ("famafrench", "fred", "prices", "fredmd", "rtdsm")
 
 FF_TERMS = (
     "Kenneth R. French Data Library (Dartmouth, Tuck School). Free for research use; "
@@ -66,6 +67,14 @@ FRED_TERMS = (
     "FRED, Federal Reserve Bank of St. Louis. Public-domain series may be reused with "
     "citation; some series (ICE BofA, S&P, NASDAQ, CBOE) carry their owners' copyright: "
     "see the series' notes on fred.stlouisfed.org before redistributing."
+)
+FREDMD_TERMS = (
+    "FRED-MD (McCracken and Ng 2016, Federal Reserve Bank of St. Louis): free to use with citation of "
+    "McCracken, M. W. and Ng, S. (2016), 'FRED-MD: A Monthly Database for Macroeconomic Research', JBES 34(4)."
+)
+RTDSM_TERMS = (
+    "Real-Time Data Set for Macroeconomists, Federal Reserve Bank of Philadelphia: free to use; cite Croushore, D. "
+    "and Stark, T. (2001), 'A Real-Time Data Set for Macroeconomists', Journal of Econometrics 105(1)."
 )
 YAHOO_TERMS = (
     "Yahoo Finance chart data, for personal research use under Yahoo's terms of service; "
@@ -132,7 +141,8 @@ class Dataset:
     @property
     def terms(self) -> str:
         """Terms of use of the source."""
-        return {"famafrench": FF_TERMS, "fred": FRED_TERMS, "prices": YAHOO_TERMS}[self.source]
+        return {"famafrench": FF_TERMS, "fred": FRED_TERMS, "prices": YAHOO_TERMS, "fredmd": FREDMD_TERMS,
+                "rtdsm": RTDSM_TERMS}[self.source]
 
 
 @dataclass(frozen=True)
@@ -341,7 +351,40 @@ for _t, _n in (
     _px(_t, f"Select Sector SPDR ETF: {_n}", _TR)
 _px("AOSL", "Alpha & Omega Semiconductor (a small-cap stock named in the commentary)", _TR)
 
-CATALOG: dict[str, Dataset] = {d.key: d for d in (*_FF, *_FRED, *_PRICES)}
+# --------------------------------------------------------------------------- real-time (vintages)
+# Observation date x vintage tables (data/README.md, "Real-time data"): rows are observations stamped at the end of
+# their period, columns are vintages labelled YYYY-MM (monthly) or YYYYQn (quarterly), values as published.
+_VINTAGES: list[Dataset] = []
+#: FRED-MD columns kept (not all ~128): the series the notebooks use. {FRED-MD id: (units, range)}
+FREDMD_SERIES: dict[str, tuple[str, tuple[float, float]]] = {
+    "UNRATE": ("percent of labour force", (0, 100)), "PAYEMS": ("thousands of persons", (0, 1e7)),
+    "INDPRO": ("index (base of the vintage)", (0, 1e4)), "CLAIMSx": ("number of claims, monthly average", (0, 1e8)),
+    "UMCSENTx": ("index, 1966:Q1 = 100", (0, 1e3)), "CPIAUCSL": ("index, 1982-84 = 100", (0, 1e5)),
+    "M2SL": ("billions of dollars", (0, 1e8)),
+}
+#: The FRED-MD archives: McCracken's historical vintages 1999-08..2014-12, and the monthly releases from 2015-01.
+FREDMD_PARTS: dict[str, str] = {"FRED-MD_historical": "historical", "FRED-MD_monthly": "monthly"}
+for _rid, _part in FREDMD_PARTS.items():
+    for _sid, (_units, _rng) in FREDMD_SERIES.items():
+        _VINTAGES.append(Dataset(key=f"fredmd_{_sid}_{_part}", source="fredmd", remote_id=_rid, frequency="M",
+                                 kind="vintages", units=_units, valid_range=_rng, revised=True,
+                                 description=f"FRED-MD {_sid} in every {_part} vintage (observation x vintage)"))
+#: The RTDSM workbooks: {workbook: (observation frequency, units, range, description)}
+RTDSM_WORKBOOKS: dict[str, tuple[str, str, tuple[float, float], str]] = {
+    "employMvMd": ("M", "thousands of persons", (0, 1e7), "nonfarm payrolls, monthly vintages"),
+    "iptMvMd": ("M", "index (base of the vintage)", (0, 1e4), "industrial production, monthly vintages"),
+    "pcpiMvMd": ("M", "index, 1982-84 = 100", (0, 1e5), "CPI-U, monthly vintages (from 1998-11)"),
+    "cpiQvMd": ("M", "index, 1982-84 = 100", (0, 1e5), "CPI-U, quarterly vintages"),
+    "rucQvMd": ("M", "percent of labour force", (0, 100), "unemployment rate, quarterly vintages"),
+    "ROUTPUTQvQd": ("Q", "billions of chained dollars of the vintage, SAAR", (0, 1e7), "real GDP, quarterly vintages"),
+    "routputMvQd": ("Q", "billions of chained dollars of the vintage, SAAR", (0, 1e7), "real GDP, monthly vintages"),
+}
+for _wb, (_f, _units, _rng, _desc) in RTDSM_WORKBOOKS.items():
+    _VINTAGES.append(Dataset(key=f"rtdsm_{_wb}", source="rtdsm", remote_id=_wb, frequency=_f,  # type: ignore[arg-type]
+                             kind="vintages", units=_units, valid_range=_rng, revised=True,
+                             description=f"Philadelphia Fed RTDSM {_desc} (observation x vintage)"))
+
+CATALOG: dict[str, Dataset] = {d.key: d for d in (*_FF, *_FRED, *_PRICES, *_VINTAGES)}
 
 
 def _remote_files() -> dict[str, RemoteFile]:
@@ -417,10 +460,17 @@ def identify(path: Path | str) -> tuple[str, str] | None:
 
     The names are the ones the sources publish: Ken French ``<dataset>.CSV`` or ``<dataset>_CSV.zip``,
     FRED ``<SERIES_ID>.csv``, prices ``<TICKER>.csv`` with ``^`` written ``IDX_``; any text after a
-    double underscore is ignored (``Portfolios_Formed_on_ME_Daily__resaved.csv``).
+    double underscore is ignored (``Portfolios_Formed_on_ME_Daily__resaved.csv``). Real-time files: an RTDSM
+    workbook ``<name>.xlsx`` (``employMvMd.xlsx``; a browser's ``-2``/`` (2)`` duplicate suffix is ignored) and a
+    FRED-MD vintage zip whose name says ``fred-md`` (``historical_fred-md.zip``,
+    ``FRED-MD_monthly_vintages_2015-01_2024-03.zip``): the monthly releases when the first vintage in its name is
+    2015-01 or later, else the historical vintages.
     """
     name = Path(path).name
     lower = name.lower()
+    vintages = _identify_vintages(lower)
+    if vintages is not None:
+        return vintages
     for suf in ("_csv.zip", ".zip", ".csv", ".txt", ".json"):
         if lower.endswith(suf):
             name = name[: -len(suf)]
@@ -429,3 +479,18 @@ def identify(path: Path | str) -> tuple[str, str] | None:
         return None
     stem = name.split("__", 1)[0]
     return _FILE_NAMES.get(stem.lower())
+
+
+_RTDSM_NAMES = {wb.lower(): wb for wb in RTDSM_WORKBOOKS}
+
+
+def _identify_vintages(lower: str) -> tuple[str, str] | None:
+    """``(source, remote_id)`` of an RTDSM workbook or a FRED-MD vintage zip from its lower-case name."""
+    if lower.endswith(".xlsx"):
+        stem = re.sub(r"(-\d+| \(\d+\))$", "", lower[:-5].split("__", 1)[0])
+        return ("rtdsm", _RTDSM_NAMES[stem]) if stem in _RTDSM_NAMES else None
+    if lower.endswith(".zip") and "fred-md" in lower:
+        first = re.search(r"(\d{4})-(\d{2})", lower)
+        monthly = first is not None and (int(first.group(1)), int(first.group(2))) >= (2015, 1)
+        return ("fredmd", "FRED-MD_monthly" if monthly else "FRED-MD_historical")
+    return None

@@ -241,6 +241,51 @@ def _prices(out: Processed, rf: catalog.RemoteFile, data: bytes, source_name: st
     out.frames[d.key] = df
 
 
+def _vintage_frame(frame: pd.DataFrame, d: catalog.Dataset, source_name: str, end: pd.Timestamp | None,
+                   day: pd.Timestamp) -> pd.DataFrame:
+    """An observation x vintage table: rows stamped at period end, no vintage or observation after ``end``/today."""
+    frame = frame.copy()
+    written = pd.DatetimeIndex(frame.index)
+    frame.index = stamp_period_end(written, d.frequency)
+    starts = pd.PeriodIndex([pd.Period(c) for c in frame.columns]).start_time
+    late = starts > day
+    if late.any():
+        raise ValidationError(source_name, f"vintage {frame.columns[late][0]} is dated after today, {day.date()}: it "
+                                           f"cannot have been published yet. Fix: download the file again; if this "
+                                           f"computer's date is wrong, correct it or set {TODAY_ENV}=YYYY-MM-DD",
+                              column=str(frame.columns[late][0]))
+    if end is not None:
+        frame = frame.loc[frame.index <= end, starts <= end]
+    frame = frame.dropna(how="all").dropna(axis=1, how="all")
+    if frame.empty:
+        raise ValidationError(source_name, f"no {d.key} values (every cell is missing, or all are after --end)")
+    _check_observed(frame.index, None, d, source_name, day, written[: len(frame)])
+    _check_range(frame, d, source_name)
+    return frame
+
+
+def _fredmd(out: Processed, rf: catalog.RemoteFile, data: bytes, source_name: str, end: pd.Timestamp | None,
+            day: pd.Timestamp) -> None:
+    files = parsers.read_fredmd_zip(data, source_name, catalog.FREDMD_SERIES)
+    out.meta["vintages"] = [str(files[0].vintage), str(files[-1].vintage), len(files)]
+    for key in rf.datasets:
+        d = catalog.CATALOG[key]
+        sid = key[len("fredmd_"):].rsplit("_", 1)[0]
+        cols = {str(f.vintage): f.frame[sid] for f in files if sid in f.frame}
+        if not cols:
+            raise ParseError(source_name, f"no vintage in this archive has the series {sid}. Is this FRED-MD?")
+        out.frames[key] = _vintage_frame(pd.concat(cols, axis=1), d, source_name, end, day)
+
+
+def _rtdsm(out: Processed, rf: catalog.RemoteFile, data: bytes, source_name: str, end: pd.Timestamp | None,
+           day: pd.Timestamp) -> None:
+    (key,) = rf.datasets
+    prefix, frame = parsers.read_rtdsm(data, source_name)
+    out.meta["variable"] = prefix
+    out.meta["vintages"] = [str(frame.columns[0]), str(frame.columns[-1]), int(frame.shape[1])]
+    out.frames[key] = _vintage_frame(frame, catalog.CATALOG[key], source_name, end, day)
+
+
 def process(
     source: str,
     remote_id: str,
@@ -278,7 +323,7 @@ def process(
     rf = catalog.remote_file(source, remote_id)
     out = Processed(source=source, remote_id=remote_id, frames={},
                     meta={"end": end_ts.date().isoformat() if end_ts is not None else None})
-    steps = {"famafrench": _famafrench, "fred": _fred, "prices": _prices}
+    steps = {"famafrench": _famafrench, "fred": _fred, "prices": _prices, "fredmd": _fredmd, "rtdsm": _rtdsm}
     if source not in steps:  # pragma: no cover - catalog guards this
         raise ParseError(source_name, f"unknown source {source!r}")
     steps[source](out, rf, data, source_name, end_ts, day)

@@ -310,6 +310,7 @@ def download(
     retry_count: int = 3,
     pause: float = 0.5,
     network: Network | None = None,
+    today: pd.Timestamp | None = None,
 ) -> Download:
     """Download one remote file's original bytes.
 
@@ -330,6 +331,8 @@ def download(
         Seconds before the first retry.
     network : Network, optional
         Shared by the downloads of one fetch (gives up when the network is down).
+    today : Timestamp, optional
+        FRED-MD monthly vintages are asked for up to this month (default: this computer's date).
 
     Raises
     ------
@@ -339,6 +342,9 @@ def download(
         The network is down or the fetch's time is up.
     """
     catalog.remote_file(source, remote_id)
+    if source in ("fredmd", "rtdsm"):
+        policy = RetryPolicy(retries=retry_count, pause=pause, timeout=timeout)
+        return _download_vintages(source, remote_id, session, policy, network, today or pd.Timestamp.now())
     kw = dict(start=HISTORY_START, end=dt.datetime.now(), retry_count=retry_count, pause=pause, timeout=timeout,
               session=session)
     policy = RetryPolicy(retries=retry_count, pause=pause, timeout=timeout)
@@ -382,6 +388,32 @@ def download(
             f"download of {source} {remote_id!r} was truncated: {len(data)} of {expected} bytes: {shown}. Try again."
         )
     return Download(source, remote_id, shown, raw_name, data)
+
+
+def _download_vintages(source: str, remote_id: str, session: Any, policy: RetryPolicy, network: Network | None,
+                       today: pd.Timestamp) -> Download:
+    """A real-time file (:mod:`rotation.data.vintage_sources`) through :func:`get`."""
+    from rotation.data.vintage_sources import download_vintages
+
+    own = session or requests.Session()
+
+    def fetch_one(url: str, what: str) -> bytes:
+        try:
+            response = get(own, url, headers={"User-Agent": USER_AGENT}, policy=policy, network=network, what=what)
+        except NoNetworkError:
+            raise
+        except FetchError as exc:
+            raise FetchError(f"download of {source} {remote_id!r} {exc}") from exc
+        if not response.content:
+            raise FetchError(f"download of {source} {remote_id!r} returned an empty body: {url}")
+        return response.content
+
+    try:
+        url, raw_name, data = download_vintages(source, remote_id, fetch_one, today)
+    finally:
+        if session is None:
+            own.close()
+    return Download(source, remote_id, url, raw_name, data)
 
 
 def read_yahoo_chart(data: bytes, source: str) -> pd.DataFrame:

@@ -132,7 +132,7 @@ def fetch(
                 bar.set_postfix_str(rf.name)
             try:
                 dl = sources.download(rf.source, rf.remote_id, session=session, timeout=timeout,
-                                      retry_count=retry_count, pause=pause, network=network)
+                                      retry_count=retry_count, pause=pause, network=network, today=as_of)
                 got.append((rf, dl, process(rf.source, rf.remote_id, dl.data, dl.url, as_of=as_of)))
             except sources.NoNetworkError:
                 raise

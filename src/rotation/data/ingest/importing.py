@@ -33,7 +33,7 @@ from rotation.errors import ParameterError, RotationError, StoreError
 
 __all__ = ["import_paths", "ImportReport", "ImportRow"]
 
-_DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json")
+_DATA_SUFFIXES = (".csv", ".zip", ".txt", ".json", ".xlsx")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 * :mod:`~rotation.data.parsers.famafrench`: Kenneth R. French Data Library CSV files and ``*_CSV.zip``;
 * :mod:`~rotation.data.parsers.fred`: FRED series CSV files;
+* :mod:`~rotation.data.parsers.realtime`: the real-time vintage files (FRED-MD vintage CSVs and zips, the
+  Philadelphia Fed RTDSM xlsx workbooks);
 * :mod:`~rotation.data.parsers.prices`: Yahoo Finance / yfinance daily price CSV files
   (the Yahoo chart-API JSON of a live fetch is read by :func:`rotation.data.sources.read_yahoo_chart`);
 * :mod:`~rotation.data.parsers.common`: what they share (decoding, HTML refusal, lines and CSV cells,
@@ -30,5 +32,7 @@ from rotation.data.parsers.common import sniff_html
 from rotation.data.parsers.famafrench import FFFile, FFTable, read_famafrench
 from rotation.data.parsers.fred import read_fred
 from rotation.data.parsers.prices import read_prices
+from rotation.data.parsers.realtime import FredMDFile, read_fredmd_csv, read_fredmd_zip, read_rtdsm
 
-__all__ = ["FFTable", "FFFile", "read_famafrench", "read_fred", "read_prices", "sniff_html"]
+__all__ = ["FFTable", "FFFile", "read_famafrench", "read_fred", "read_prices", "sniff_html", "FredMDFile",
+           "read_fredmd_csv", "read_fredmd_zip", "read_rtdsm"]
