@@ -67,6 +67,8 @@ __all__ = [
     "Evidence",
     "Verdict",
     "decide",
+    "Revision",
+    "revision_check",
     "check_declared",
     "not_testable",
     "describe_effect",
@@ -133,6 +135,7 @@ class Verdict:
     decision: _claims.Decision | None = None
     answer: str = ""
     then: Then | None = None
+    revision: Revision | None = None
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one, a state
@@ -157,7 +160,47 @@ class Verdict:
             rec["answer"] = self.answer
         if self.then is not None:
             rec["then"] = self.then.to_record()
+        if self.revision is not None:
+            rec["revision"] = self.revision.to_record()
         return rec
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The real-time check of a verdict that rests on a macro signal (``Decision.revision``).
+
+    ``basis`` says what the check used; ``headline``/``sample``/``status`` are the declared test and the status the
+    rubric gives it on the real-time basis (vintage-covered months); ``robust``: same sign as the verdict's
+    headline and the same status.
+    """
+
+    basis: str
+    headline: Effect | None
+    sample: Sample | None
+    status: str
+    robust: bool
+
+    def to_record(self) -> dict[str, Any]:
+        return {"basis": self.basis, "headline": self.headline.to_record() if self.headline else None,
+                "sample": asdict(self.sample) if self.sample else None, "status": self.status,
+                "robust": bool(self.robust), "revision_robust": "yes" if self.robust else "no"}
+
+
+def revision_check(verdict: Verdict, evidence: Evidence, basis: str) -> Verdict:
+    """``verdict`` with its real-time check: ``evidence`` is the declared test on the real-time basis (the months
+    vintages cover); decided by the same rubric, it is revision-robust when its headline has the verdict's sign
+    and its status is the verdict's. The verdict itself is unchanged (decided as declared)."""
+    c = _claims.get(evidence.claim_id)
+    if c.decision.revision is None or evidence.claim_id != verdict.claim_id:
+        raise ParameterError(f"{evidence.claim_id!r} declares no real-time check (Decision.revision), or the "
+                             f"evidence is for another claim than {verdict.claim_id!r}")
+    then = undecided_then(c.id, "not computed for the real-time check") if c.is_state else None
+    rt = decide(evidence, then=then)
+    a = verdict.headline.estimate if verdict.headline else float("nan")
+    b = rt.headline.estimate if rt.headline else float("nan")
+    same_sign = math.isfinite(a) and math.isfinite(b) and (a > 0) == (b > 0)
+    return replace(verdict, revision=Revision(basis, rt.headline, rt.sample, rt.status,
+                                              same_sign and rt.status == verdict.status))
 
 
 @dataclass(frozen=True)
