@@ -22,7 +22,8 @@ from rotation.data.vintages import known_values
 from rotation.errors import ParameterError
 from rotation.studies.economy import late_cycle_realtime, sahm_rule
 
-__all__ = ["within_vintage", "REALTIME_SIGNALS", "RealTimeSignals", "realtime_signals", "compare_states"]
+__all__ = ["within_vintage", "VINTAGE_KEYS", "REALTIME_SIGNALS", "RealTimeSignals", "realtime_signals",
+           "compare_states"]
 
 Transform = Callable[[pd.Series], pd.Series]
 
@@ -60,6 +61,9 @@ REALTIME_SIGNALS: dict[str, tuple[str, Callable[[float], Transform] | Transform,
     "sentiment rising (12m)": ("UMCSENT", lambda x: x.diff(12), lambda v: v > 0),
     "inflation above 4%": ("CPIAUCSL", lambda x: x.pct_change(12), lambda v: v > 0.04),
 }
+
+#: The series whose FRED-MD vintage tables :func:`realtime_signals` reads.
+VINTAGE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for k, *_ in REALTIME_SIGNALS.values()))
 
 #: The basis of the signals without vintages here.
 OTHER_BASIS = {"real GDP growing (4 quarters)": "latest (no monthly FRED-MD vintages; RTDSM GDP not used yet)",
