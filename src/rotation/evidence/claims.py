@@ -85,9 +85,10 @@ class Decision:
     revision : str, optional
         ``"real-time check"`` for a claim that rests on a macro signal with real-time vintages: the verdict
         stays decided as declared (release-timed latest vintage, the full sample, since vintages cover only
-        1999-2024); the same test on the real-time basis, on the months the vintages cover, is shown beside it,
-        and the verdict is *revision-robust* when that check has the headline's sign and the status decided on
-        it is the verdict's (:func:`rotation.evidence.rubric.revision_check`). None: no such check.
+        1999-2024); beside it the same test on the real-time basis and on release-timed values, both on the
+        months the vintages cover. The verdict is *revision-robust* when the two have the same sign and the
+        same status (only the revisions differ between them; :func:`rotation.evidence.rubric.revision_check`).
+        None: no such check.
     """
 
     horizon: int | None = None
@@ -337,7 +338,7 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "08_signals", "signal board and an out-of-sample composite",
           dated="the declared test run as of the date: the signal board and the months like the state then, "
                 "with only data published by then",
-          decision=Decision(horizon=3, checks=("proxy", "subperiod"))),
+          decision=Decision(horizon=3, checks=("proxy", "subperiod"), revision="real-time check")),
     Claim("short_squeeze", _RS,
           "Many small caps have high short interest, which could trigger a short squeeze",
           "High short interest is followed by small-cap rallies.",

@@ -195,7 +195,8 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
             _resilience_revision(out[1], proxy, alt, rel, rel_alt, realtime, h), out[2]]
 
 
-_RT_BASIS = "real-time (FRED-MD vintage known at each month end, changes within it), vintage-covered months {a} to {b}"
+_RT_BASIS = ("real-time basis (the FRED-MD vintage known at each month end, changes within it), vintage-covered "
+             "months {a} to {b}")
 
 
 def _late_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec: pd.Series,
@@ -203,11 +204,14 @@ def _late_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd
     row = realtime.comparison.loc["late-cycle flag"]
     if row["first_real_time"] is None:
         return v
-    flag = realtime.late_flag.loc[row["first_real_time"]:row["last_real_time"]]
+    a, b = row["first_real_time"], row["last_real_time"]
     others = tuple(sorted(int(k[len("realtime_fwd"):-1]) for k in late.parts if k.startswith("realtime_fwd")))
     h = deciding_horizon("late_cycle")
-    rt = cycle_phases.late_cycle_study(rel, usrec, flag, horizons=others, horizon=h)
-    return _attach(v, _late_evidence(proxy, alt, rel_alt, flag, rt), row)
+    ev = []
+    for flag in (realtime.late_flag.loc[a:b], realtime.late_flag_revised.loc[a:b]):
+        study = cycle_phases.late_cycle_study(rel, usrec, flag, horizons=others, horizon=h)
+        ev.append(_late_evidence(proxy, alt, rel_alt, flag, study))
+    return _attach(v, *ev, row)
 
 
 def _resilience_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, realtime,
@@ -215,9 +219,10 @@ def _resilience_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_a
     months = realtime.covered(list(macro_signals.RESILIENT))
     if len(months) < 2 * h + 2:
         return v
-    ev = _resilience_evidence(proxy, alt, rel.loc[months[0]:], rel_alt, realtime.states.loc[months], h)
-    return _attach(v, ev, {"first_real_time": f"{months[0]:%Y-%m-%d}", "last_real_time": f"{months[-1]:%Y-%m-%d}"})
+    ev = [_resilience_evidence(proxy, alt, rel.loc[months[0]:], rel_alt, s.loc[months], h)
+          for s in (realtime.states, realtime.revised)]
+    return _attach(v, *ev, {"first_real_time": f"{months[0]:%Y-%m-%d}", "last_real_time": f"{months[-1]:%Y-%m-%d}"})
 
 
-def _attach(v: Verdict, evidence: Evidence, row) -> Verdict:
-    return revision_check(v, evidence, _RT_BASIS.format(a=row["first_real_time"], b=row["last_real_time"]))
+def _attach(v: Verdict, real_time: Evidence, revised: Evidence, row) -> Verdict:
+    return revision_check(v, real_time, revised, _RT_BASIS.format(a=row["first_real_time"], b=row["last_real_time"]))

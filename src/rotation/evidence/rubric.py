@@ -169,38 +169,51 @@ class Verdict:
 class Revision:
     """The real-time check of a verdict that rests on a macro signal (``Decision.revision``).
 
-    ``basis`` says what the check used; ``headline``/``sample``/``status`` are the declared test and the status the
-    rubric gives it on the real-time basis (vintage-covered months); ``robust``: same sign as the verdict's
-    headline and the same status.
+    ``basis`` says what the check used; ``headline``/``sample``/``status``: the declared test and the status the
+    rubric gives it on the real-time basis (the vintage-covered months); ``revised``/``revised_status``:
+    the same test on release-timed (latest vintage) values over the same months. ``robust``: the real-time test
+    has the same sign and status as the revised one on the same months (only the revisions differ);
+    ``same_as_verdict``: its status is also the verdict's (the verdict's sample is longer).
     """
 
     basis: str
     headline: Effect | None
     sample: Sample | None
     status: str
+    revised: Effect | None
+    revised_status: str
     robust: bool
+    same_as_verdict: bool
 
     def to_record(self) -> dict[str, Any]:
         return {"basis": self.basis, "headline": self.headline.to_record() if self.headline else None,
                 "sample": asdict(self.sample) if self.sample else None, "status": self.status,
-                "robust": bool(self.robust), "revision_robust": "yes" if self.robust else "no"}
+                "revised": self.revised.to_record() if self.revised else None,
+                "revised_status": self.revised_status, "robust": bool(self.robust),
+                "revision_robust": "yes" if self.robust else "no", "same_as_verdict": bool(self.same_as_verdict)}
 
 
-def revision_check(verdict: Verdict, evidence: Evidence, basis: str) -> Verdict:
-    """``verdict`` with its real-time check: ``evidence`` is the declared test on the real-time basis (the months
-    vintages cover); decided by the same rubric, it is revision-robust when its headline has the verdict's sign
-    and its status is the verdict's. The verdict itself is unchanged (decided as declared)."""
-    c = _claims.get(evidence.claim_id)
-    if c.decision.revision is None or evidence.claim_id != verdict.claim_id:
-        raise ParameterError(f"{evidence.claim_id!r} declares no real-time check (Decision.revision), or the "
-                             f"evidence is for another claim than {verdict.claim_id!r}")
+def _estimate(v: Verdict) -> float:
+    return float(v.headline.estimate) if v.headline is not None else float("nan")
+
+
+def revision_check(verdict: Verdict, real_time: Evidence, revised: Evidence, basis: str) -> Verdict:
+    """``verdict`` with its real-time check (the verdict itself unchanged: decided as declared).
+
+    ``real_time`` is the declared test on the real-time basis over the months vintages cover, ``revised`` the same
+    test on release-timed values over the same months; both decided by the same rubric. Revision-robust: the two
+    have the same sign and the same status.
+    """
+    c = _claims.get(verdict.claim_id)
+    if c.decision.revision is None or {real_time.claim_id, revised.claim_id} != {verdict.claim_id}:
+        raise ParameterError(f"{verdict.claim_id!r} declares no real-time check (Decision.revision), or the "
+                             "evidence is for another claim")
     then = undecided_then(c.id, "not computed for the real-time check") if c.is_state else None
-    rt = decide(evidence, then=then)
-    a = verdict.headline.estimate if verdict.headline else float("nan")
-    b = rt.headline.estimate if rt.headline else float("nan")
+    rt, rev = decide(real_time, then=then), decide(revised, then=then)
+    a, b = _estimate(rev), _estimate(rt)
     same_sign = math.isfinite(a) and math.isfinite(b) and (a > 0) == (b > 0)
-    return replace(verdict, revision=Revision(basis, rt.headline, rt.sample, rt.status,
-                                              same_sign and rt.status == verdict.status))
+    return replace(verdict, revision=Revision(basis, rt.headline, rt.sample, rt.status, rev.headline, rev.status,
+                                              same_sign and rt.status == rev.status, rt.status == verdict.status))
 
 
 @dataclass(frozen=True)

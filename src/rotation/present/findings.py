@@ -61,8 +61,10 @@ def revision_line(rec: dict[str, Any] | None) -> str:
         return ""
     head = rec.get("headline")
     effect = effect_text(head) if head else "no estimate"
+    revised = effect_text(rec["revised"]) if rec.get("revised") else "no estimate"
     return (f"* Revision-robust: {rec['revision_robust']}: on the {rec['basis']}, the declared test gives "
-            f"{effect} ({rec['status']}).")
+            f"{effect} ({rec['status']}); on release-timed values over the same months {revised} "
+            f"({rec.get('revised_status', '')}).")
 
 
 def _then_lines(v: Verdict) -> list[str]:

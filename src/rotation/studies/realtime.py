@@ -22,7 +22,7 @@ from rotation.data.vintages import known_values
 from rotation.errors import ParameterError
 from rotation.studies.economy import late_cycle_realtime, sahm_rule
 
-__all__ = ["within_vintage", "VINTAGE_KEYS", "REALTIME_SIGNALS", "RealTimeSignals", "realtime_signals",
+__all__ = ["within_vintage", "VINTAGE_KEYS", "REALTIME_SIGNALS", "RealTimeSignals", "realtime_signals", "signal_value",
            "compare_states"]
 
 Transform = Callable[[pd.Series], pd.Series]
@@ -70,8 +70,10 @@ OTHER_BASIS = {"real GDP growing (4 quarters)": "latest (no monthly FRED-MD vint
                "curve inverted": "market data (not revised)"}
 
 
-def _value(name: str, table: pd.DataFrame, dates: pd.DatetimeIndex, threshold: float) -> tuple[pd.Series, pd.DataFrame]:
-    """The real-time state of one signal (NaN where uncovered) and the within-vintage frame behind it."""
+def signal_value(name: str, table: pd.DataFrame, dates: pd.DatetimeIndex, threshold: float = 0.5
+                 ) -> tuple[pd.Series, pd.DataFrame]:
+    """The real-time state of one signal of :data:`REALTIME_SIGNALS` (1/0, NaN where no vintage covers the date)
+    and the within-vintage frame behind it (:func:`within_vintage`)."""
     _, transform, state = REALTIME_SIGNALS[name]
     if name == "Sahm rule triggered":
         frame = within_vintage(table, dates, _sahm_gap(threshold))
@@ -152,7 +154,7 @@ def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, 
     dates = pd.DatetimeIndex(revised.index)
     states, basis, rows = revised.copy(), pd.DataFrame(index=dates), {}
     for name, (key, *_) in REALTIME_SIGNALS.items():
-        rt, frame = _value(name, tables[key], dates, sahm_threshold)
+        rt, frame = signal_value(name, tables[key], dates, sahm_threshold)
         ok = frame["covered"] & rt.notna()
         states[name] = rt.where(ok, revised[name])
         basis[name] = np.where(ok, "real-time", "latest")
