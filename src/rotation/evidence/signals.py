@@ -117,7 +117,7 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
         proxy, alt, rel, rel_alt, as_of=as_of, max_age=max_age, min_train=min_train), min_rows=min_train + 2,
         data=then_cut(rel, proxy))
     verdict = decide(now, then=then)
-    if realtime is not None:
+    if realtime is not None and realtime.like is not None:
         first = realtime.like.data.index[0]
         ev = [_breakout_new_year(proxy, alt, rel.loc[first:], rel_alt.loc[first:], like, oos)
               for like, oos in ((realtime.like, realtime.composite),

@@ -359,18 +359,22 @@ class RealTimeAnswer:
     ``comparison``: per macro signal its basis, coverage and the months whose state differs from the release-timed
     one; ``basis``: the board's basis by month; ``like``/``composite``: :func:`months_like_today` and
     :func:`composite` on the real-time board from the first vintage-covered month; ``basis_text``: in words;
-    ``revised_like``/``revised_composite``: the same on the release-timed board over the same months.
+    ``revised_like``/``revised_composite``: the same on the release-timed board over the same months (all four
+    None, and ``note`` saying why, when the comparison cannot be made on those months).
     """
 
     comparison: dict[str, dict[str, Any]]
     basis: pd.DataFrame
-    like: Results
-    composite: Estimates
+    like: Results | None
+    composite: Estimates | None
     basis_text: str
-    revised_like: Results
-    revised_composite: Estimates
+    revised_like: Results | None
+    revised_composite: Estimates | None
+    note: str = ""
 
     def to_record(self) -> dict[str, Any]:
+        if self.like is None or self.revised_like is None:
+            return {"signals": self.comparison, "basis": self.basis_text, "note": self.note}
         x = self.like.extra
         return {"signals": self.comparison, "basis": self.basis_text,
                 "share_favourable": x.get("share_favourable"), "months_like_today": x.get("months_like_today"),
@@ -381,6 +385,8 @@ class RealTimeAnswer:
         parts = [f"{k}: {v['months_differ']} of {v['months_compared']} months differ "
                  f"({v['share_point_in_time']:.0%} of its months point-in-time)"
                  for k, v in self.comparison.items() if "months_differ" in v]
+        if self.like is None or self.revised_like is None:
+            return f"On the real-time basis ({self.basis_text}): " + "; ".join(parts) + f". {self.note}"
         d, r = (x["difference"].table.iloc[0] for x in (self.like, self.revised_like))
         return (f"On the real-time basis ({self.basis_text}): " + "; ".join(parts)
                 + f". Months like today ({self.like.extra['share_favourable']:.0%} favourable) minus the others: "
@@ -402,8 +408,12 @@ def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, as_of: str | pd
         raise ParameterError("no month of the board is covered by a real-time vintage (a run ending before 1999-08)")
     r = rel.loc[on[0]:]
     states, revised = (board.carried(b, max_age).loc[on[0]:] for b in (rt, raw_states))
-    like, rev_like = (months_like_today(r, s, horizon=horizon) for s in (states, revised))
-    oos, rev_oos = (composite(r, s, horizon=horizon, min_train=min_train) for s in (states, revised))
     text = (f"board from {on[0]:%Y-%m}, the Sahm rule and sentiment within the FRED-MD vintage known at each month "
             f"end to {on[-1]:%Y-%m}, release-timed latest values after")
+    try:
+        like, rev_like = (months_like_today(r, s, horizon=horizon) for s in (states, revised))
+        oos, rev_oos = (composite(r, s, horizon=horizon, min_train=min_train) for s in (states, revised))
+    except ParameterError as exc:
+        return RealTimeAnswer(comparison, basis, None, None, text, None, None,
+                              note=f"The answer cannot be compared on the vintage-covered months: {exc}.")
     return RealTimeAnswer(comparison, basis, like, oos, text, rev_like, rev_oos)
