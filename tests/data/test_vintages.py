@@ -95,3 +95,32 @@ def test_sources_stay_apart_and_unknown_ones_are_refused(snapshot_env):
         vintages.vintage_table("GDPC1", "fredmd")
     with pytest.raises(ParameterError, match="basis must be"):
         vintages.load_point_in_time("PAYEMS", "revised")
+
+
+def test_vintage_table_end_keeps_only_vintages_known_by_then(snapshot_env):
+    full = vintages.vintage_table("UNRATE", "fredmd")
+    cut = vintages.vintage_table("UNRATE", "fredmd", end="2015-12-31")
+    assert cut.columns[-1] == "2015-12" and list(cut.columns) == [c for c in full.columns if c <= "2015-12"]
+    assert cut.index[-1] <= pd.Timestamp("2015-12-31")
+    assert (cut.attrs["known"] <= pd.Timestamp("2015-12-31")).all()
+    assert vintages.vintage_table("UNRATE", "fredmd", end="1990-12-31").shape[1] == 0  # before the first vintage
+
+
+def test_april_2020_unemployment_first_release_and_latest(snapshot_env, raw_dir):
+    """The issue's example: April 2020 unemployment was first published as 14.7% (FRED-MD vintage 2020-05, read
+    from the raw zip member here) and reads 14.8% in the latest vintage."""
+    import io
+    import zipfile
+
+    path = next(p for p in (raw_dir / "realtime" / "fred-md").glob("*.zip")
+                if "2020-05.csv" in {n.rsplit("/", 1)[-1] for n in zipfile.ZipFile(p).namelist()})
+    with zipfile.ZipFile(path) as z:
+        member = next(n for n in z.namelist() if n.endswith("2020-05.csv"))
+        raw = pd.read_csv(io.BytesIO(z.read(member)))
+    raw = raw[raw.iloc[:, 0].astype(str).str.match(r"\d")]  # data rows, not the Transform: row
+    first = float(raw.loc[raw.iloc[:, 0].astype(str).str.startswith("4/1/2020"), "UNRATE"].iloc[0])
+    rt = vintages.load_point_in_time("UNRATE", "real-time", start="2020-05-31", end="2020-05-31")
+    assert rt["basis"].iloc[0] == "real-time" and rt["vintage"].iloc[0] == "2020-05"
+    assert rt["value"].iloc[0] == first == 14.7
+    table = vintages.vintage_table("UNRATE", "fredmd")
+    assert table.loc["2020-04-30", table.columns[-1]] == 14.8

@@ -312,3 +312,46 @@ def test_an_answer_note_travels_from_the_evidence_to_the_answer_box_and_the_find
     ctx = answer_context("01_relative_strength", {f"verdicts.{POS}": rec}, data_as_of=None, has_findings=True,
                          failed=False)
     assert ctx["verdicts"][0]["answer"] == note
+
+
+def _resilience(est, lo, hi):
+    """economic_resilience evidence with the checks it declares (proxy, subperiod), all of the headline's sign."""
+    s = 1 if est > 0 else -1
+    return Evidence(claim_id="economic_resilience", headline=eff(est, lo, hi), sample=SAMPLE, method="HAC",
+                    checks=(Check("proxy", eff(0.01 * s, min(0.001 * s, 0.02 * s), max(0.001 * s, 0.02 * s))),
+                            Check("subperiod", eff(0.01 * s, -0.01, 0.03) if s > 0 else eff(-0.01, -0.03, 0.01))))
+
+
+def test_revision_check_compares_real_time_with_revised_on_the_same_months():
+    """Revision-robust: the real-time test has the revised test's sign and status on the same months; the verdict
+    itself (decided as declared on the full sample) is unchanged and recorded beside it."""
+    full = _resilience(-0.03, -0.05, -0.01)
+    verdict = decide(full, then=full)
+    same = verdicts.revision_check(verdict, _resilience(-0.02, -0.04, -0.005), _resilience(-0.025, -0.05, -0.01),
+                                   "real-time basis, 1999-08 to 2024-03")
+    assert same.status == verdict.status and same.headline == verdict.headline
+    rec = json.loads(json.dumps(same.to_record()))["revision"]
+    assert rec["revision_robust"] == "yes" and rec["status"] == rec["revised_status"] == verdict.status
+    assert rec["same_as_verdict"] and rec["headline"]["estimate"] == -0.02 and rec["revised"]["estimate"] == -0.025
+    flipped = verdicts.revision_check(verdict, _resilience(0.01, -0.01, 0.03), _resilience(-0.025, -0.05, -0.01),
+                                      "real-time basis")
+    assert flipped.revision.robust is False and flipped.to_record()["revision"]["revision_robust"] == "no"
+    # the same status on both bases is robust even when the shorter sample's status differs from the verdict's
+    short = verdicts.revision_check(verdict, _resilience(-0.01, -0.03, 0.01), _resilience(-0.012, -0.03, 0.01),
+                                    "real-time basis")
+    assert short.revision.robust and not short.revision.same_as_verdict
+    md = render_findings([same])
+    assert "Revision-robust: yes" in md and "real-time basis, 1999-08 to 2024-03" in md
+    rows = {r["claim_id"]: r for r in scorecard_rows({"05_economy": {"verdicts.economic_resilience":
+                                                                     same.to_record()}})}
+    assert rows["economic_resilience"]["revision"] == "revision-robust: yes"
+    assert rows["recession_risk"]["revision"] == ""
+    with pytest.raises(ParameterError, match="real-time check"):  # a claim that declares none
+        verdicts.revision_check(replace(verdict, claim_id="recession_risk"), full, full, "x")
+
+
+def test_the_claims_resting_on_macro_signals_declare_the_real_time_check():
+    declared = {c.id for c in claims.CLAIMS_LIST if c.testable and c.decision.revision}
+    assert declared == {"late_cycle", "economic_resilience", "breakout_new_year"}
+    with pytest.raises(ParameterError, match="Decision.revision"):
+        claims.Decision(revision="maybe")

@@ -31,6 +31,22 @@ def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: 
     assert rec["headline"]["estimate"] == res["recession"]["unconditional"]["rows"]["in state minus other"]["estimate"]
     assert [c["kind"] for c in rec["checks"]] == ["proxy", "control"]
     assert rec["checks"][1]["effect"]["estimate"] == res["recession"]["beyond_beta"]["rows"]["indicator"]["estimate"]
+    # every macro signal records its basis, coverage and the real-time vs revised comparison
+    from rotation.studies import realtime
+
+    rt = res["realtime"]
+    for name in realtime.REALTIME_SIGNALS:
+        row = rt[name]
+        assert row["basis"] == "real-time where vintages cover"
+        assert row["first_real_time"] == "1999-08-31" and row["last_real_time"] == "2024-03-31"
+        assert 0 < row["share_point_in_time"] < 1 and 0 <= row["months_differ"] <= row["months_compared"]
+    assert rt["curve inverted"]["basis"] == "market data (not revised)"
+    for claim in ("late_cycle", "economic_resilience"):
+        rev = res[f"verdicts.{claim}"]["revision"]
+        assert rev["revision_robust"] in ("yes", "no") and rev["sample"]["start"] == "1999-08-31"
+        assert rev["robust"] == ((rev["headline"]["estimate"] > 0) == (rev["revised"]["estimate"] > 0)
+                                 and rev["status"] == rev["revised_status"])
+    assert "revision" not in res["verdicts.recession_risk"]
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     etf = run_notebook(NB, tmp_path / "iwm", "-p", "proxy=iwm_spy", "-p", 'release_lags=["UNRATE:10"]')

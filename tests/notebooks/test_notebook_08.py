@@ -20,7 +20,21 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     assert v["status"] in verdicts.STATUSES
     assert set(res["board"]["extra"]["info"]) == set(board.SIGNALS)
     assert "composite" in res["composite"]["rows"]
+    # the board's macro signals on the real-time basis: basis, coverage and the comparison, and the check
+    for key in board.REALTIME_BOARD:
+        sig = res["realtime"]["signals"][key]
+        assert sig["basis"] == "real-time where vintages cover"
+        assert sig["first_real_time"] == "1999-08-31" and sig["last_real_time"] == "2024-03-31"
+        assert 0 < sig["share_point_in_time"] < 1 and 0 <= sig["months_differ"] <= sig["months_compared"]
+        assert sig["share_differ"] == sig["months_differ"] / sig["months_compared"]
+    rev = v["revision"]
+    assert rev["revision_robust"] in ("yes", "no") and rev["status"] in verdicts.STATUSES
+    assert rev["headline"]["estimate"] == res["realtime"]["difference"]["estimate"]
+    assert rev["revised"]["estimate"] == res["realtime"]["revised_difference"]["estimate"]
+    assert rev["sample"]["start"] == "1999-08-31" and v["decision"]["revision"] == "real-time check"
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     past = run_notebook(NB, tmp_path / "past", "-p", "as_of=2019-12-31", "-p", "proxy=iwm_spy")
     assert past["sample"]["board_end"] == "2019-12-31" and past["sample"]["returns_end"] <= "2019-12-31"
+    # as of 2019-12-31 no vintage published later is read
+    assert past["realtime"]["signals"]["labour_robust"]["last_real_time"] == "2019-12-31"

@@ -104,8 +104,12 @@ def _tables(key: str, source: str) -> tuple[str, ...]:
                          f"({', '.join(rts.rtdsm) or 'none'}); got {source!r}")
 
 
-def vintage_table(key: str, source: str = "fredmd", *, store=None) -> pd.DataFrame:
+def vintage_table(key: str, source: str = "fredmd", *, end=None, store=None) -> pd.DataFrame:
     """The observation x vintage table of ``key`` from one real-time source.
+
+    ``end`` (date-like, optional) keeps only the vintages known by then (:func:`vintage_known_at`) and the
+    observations up to then: a run ending at ``end`` never reads a vintage published after it (no column when
+    none is known by then).
 
     Returns
     -------
@@ -127,7 +131,10 @@ def vintage_table(key: str, source: str = "fredmd", *, store=None) -> pd.DataFra
     frame = pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
     frame = frame.loc[:, ~frame.columns.duplicated(keep="last")]
     frame = frame[sorted(frame.columns)]  # one kind of label per table: YYYY-MM or YYYYQn sort as text
-    frame.attrs = {"known": vintage_known_at(frame.columns), "datasets": list(keys), "source": source, "key": key}
+    if end is not None:
+        cut = pd.Timestamp(end)
+        frame = frame.loc[frame.index <= cut, vintage_known_at(frame.columns) <= cut]
+    frame.attrs = {"known": vintage_known_at(list(frame.columns)), "datasets": list(keys), "source": source, "key": key}
     return frame
 
 

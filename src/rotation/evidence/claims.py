@@ -82,6 +82,13 @@ class Decision:
         Standard errors computed side by side for each regression effect (e.g. ``("HAC", "Hodrick
         1B")``): the verdict uses, for each, the one with the larger standard error. Empty: the
         test's own errors.
+    revision : str, optional
+        ``"real-time check"`` for a claim that rests on a macro signal with real-time vintages: the verdict
+        stays decided as declared (release-timed latest vintage, the full sample, since vintages cover only
+        1999-2024); beside it the same test on the real-time basis and on release-timed values, both on the
+        months the vintages cover. The verdict is *revision-robust* when the two have the same sign and the
+        same status (only the revisions differ between them; :func:`rotation.evidence.rubric.revision_check`).
+        None: no such check.
     """
 
     horizon: int | None = None
@@ -94,6 +101,7 @@ class Decision:
     adjust: str | None = None
     alpha: float = 0.05
     conservative: tuple[str, ...] = ()
+    revision: str | None = None
 
     def __post_init__(self) -> None:
         bad = [k for k in self.checks if k not in CHECK_KINDS]
@@ -102,6 +110,8 @@ class Decision:
         bad = [k for k in self.conservative if k not in ("HAC", "Hodrick 1B")]
         if bad:
             raise ParameterError(f"Decision.conservative must name HAC or Hodrick 1B errors; got {bad}")
+        if self.revision not in (None, "real-time check"):
+            raise ParameterError(f"Decision.revision must be None or 'real-time check'; got {self.revision!r}")
         if self.evidence not in ("association", "mechanism", "descriptive"):
             raise ParameterError(f"Decision.evidence must be association, mechanism or descriptive; "
                                  f"got {self.evidence!r}")
@@ -273,7 +283,7 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "described, not deciding.",
           "05_economy", "forward relative returns after the release-timed late-cycle flag minus other months "
           "(NBER expansion thirds described)",
-          decision=Decision(horizon=6, checks=("proxy", "horizon"))),
+          decision=Decision(horizon=6, checks=("proxy", "horizon"), revision="real-time check")),
     Claim("economic_resilience", _ECON,
           "With a robust labour market and improving confidence, small caps are well positioned",
           "Strong labour-market and confidence readings (known at the time) are followed by small-cap "
@@ -283,7 +293,7 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           dated="the declared test on the data published by the date (forward windows complete by then, macro "
                 "states release-timed to then, latest vintage), and the state reading at the date (was the economy "
                 "resilient then)",
-          decision=Decision(horizon=6, checks=("proxy", "subperiod"))),
+          decision=Decision(horizon=6, checks=("proxy", "subperiod"), revision="real-time check")),
     Claim("recession_risk", _ECON,
           "Small caps, less diversified and more leveraged, face disproportionate challenges if growth slows",
           "Small caps underperform large caps in recession months (the unconditional shortfall decides: the "
@@ -328,7 +338,7 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "08_signals", "signal board and an out-of-sample composite",
           dated="the declared test run as of the date: the signal board and the months like the state then, "
                 "with only data published by then",
-          decision=Decision(horizon=3, checks=("proxy", "subperiod"))),
+          decision=Decision(horizon=3, checks=("proxy", "subperiod"), revision="real-time check")),
     Claim("short_squeeze", _RS,
           "Many small caps have high short interest, which could trigger a short squeeze",
           "High short interest is followed by small-cap rallies.",

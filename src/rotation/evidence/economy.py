@@ -16,10 +16,10 @@ from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
 from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
-from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
+from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide, revision_check
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
-from rotation.studies import economy, macro_signals
+from rotation.studies import cycle_phases, economy, macro_signals
 from rotation.studies.returns import relative_returns
 
 __all__ = ["second_proxy", "deciding_horizon", "verdicts", "CLAIM_IDS"]
@@ -53,12 +53,16 @@ def _own_sample(proxy: str, result: Estimates) -> Sample:
 
 
 def _late_cycle(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results) -> Verdict:
+    return decide(_late_evidence(proxy, alt, rel_alt, late_flag, late))
+
+
+def _late_evidence(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results) -> Evidence:
     h = deciding_horizon("late_cycle")
     head, nber = late[f"realtime_fwd{h}m"], late["nber_same_month"].table.iloc[0]
     on_alt = economy.state_difference(rel_alt, late_flag, horizon=h)
     others = sorted(int(k[len("realtime_fwd"):-1]) for k in late.parts if k.startswith("realtime_fwd"))
     flag = "late cycle from release-timed values (latest vintage)"
-    return decide(Evidence(
+    return Evidence(
         claim_id="late_cycle",
         headline=Effect.from_row(f"{flag}, next {h} months minus other months ({proxy})", head, _forward(h)),
         sample=_own_sample(proxy, head),
@@ -73,7 +77,7 @@ def _late_cycle(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, 
                  f"expansions small minus large returned {_SAME_MONTH.format(nber['estimate'])} per month relative "
                  f"to the early and mid thirds ({_SAME_MONTH.interval(nber['ci_lower'], nber['ci_upper'])}, "
                  f"p = {nber['p_value']:.3f}, {int(nber['n_spells'])} late phases)."),
-    ))
+    )
 
 
 def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states: pd.DataFrame, h: int) -> Verdict:
@@ -149,7 +153,7 @@ def _recession(proxy: str, alt: str, rel_alt: pd.Series, usrec: pd.Series, marke
 
 def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, usrec: pd.Series,
              market: pd.Series, states: pd.DataFrame, late_flag: pd.Series, late: Results,
-             recession: Results) -> list[Verdict]:
+             recession: Results, realtime=None) -> list[Verdict]:
     """The verdicts of the economy claims.
 
     Parameters
@@ -169,6 +173,10 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
     late, recession
         The notebook's results: :func:`rotation.studies.cycle_phases.late_cycle_study` (with the horizon
         ``late_cycle`` declares among its parts) and :func:`rotation.studies.cycle_phases.recession_shortfall`.
+    realtime : RealTimeSignals, optional
+        :func:`rotation.studies.realtime.realtime_signals`: the claims that declare a real-time check
+        (``Decision.revision``: late_cycle, economic_resilience) carry it, computed on the months where every
+        signal they rest on is truly point-in-time (:func:`rotation.evidence.rubric.revision_check`).
 
     Returns
     -------
@@ -178,6 +186,43 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
     """
     h = deciding_horizon()
     rel_alt = relative_returns(alt_rets["small"], alt_rets["large"])
-    return [_late_cycle(proxy, alt, rel_alt, late_flag, late),
-            _resilience(proxy, alt, rel, rel_alt, states, h),
-            _recession(proxy, alt, rel_alt, usrec, market, recession)]
+    out = [_late_cycle(proxy, alt, rel_alt, late_flag, late),
+           _resilience(proxy, alt, rel, rel_alt, states, h),
+           _recession(proxy, alt, rel_alt, usrec, market, recession)]
+    if realtime is None:
+        return out
+    return [_late_revision(out[0], proxy, alt, rel, rel_alt, usrec, realtime, late),
+            _resilience_revision(out[1], proxy, alt, rel, rel_alt, realtime, h), out[2]]
+
+
+_RT_BASIS = ("real-time basis (the FRED-MD vintage known at each month end, changes within it), vintage-covered "
+             "months {a} to {b}")
+
+
+def _late_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec: pd.Series,
+                   realtime, late: Results) -> Verdict:
+    row = realtime.comparison.loc["late-cycle flag"]
+    if row["first_real_time"] is None:
+        return v
+    a, b = row["first_real_time"], row["last_real_time"]
+    others = tuple(sorted(int(k[len("realtime_fwd"):-1]) for k in late.parts if k.startswith("realtime_fwd")))
+    h = deciding_horizon("late_cycle")
+    ev = []
+    for flag in (realtime.late_flag.loc[a:b], realtime.late_flag_revised.loc[a:b]):
+        study = cycle_phases.late_cycle_study(rel, usrec, flag, horizons=others, horizon=h)
+        ev.append(_late_evidence(proxy, alt, rel_alt, flag, study))
+    return _attach(v, *ev, row)
+
+
+def _resilience_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, realtime,
+                         h: int) -> Verdict:
+    months = realtime.covered(list(macro_signals.RESILIENT))
+    if len(months) < 2 * h + 2:
+        return v
+    ev = [_resilience_evidence(proxy, alt, rel.loc[months[0]:], rel_alt, s.loc[months], h)
+          for s in (realtime.states, realtime.revised)]
+    return _attach(v, *ev, {"first_real_time": f"{months[0]:%Y-%m-%d}", "last_real_time": f"{months[-1]:%Y-%m-%d}"})
+
+
+def _attach(v: Verdict, real_time: Evidence, revised: Evidence, row) -> Verdict:
+    return revision_check(v, real_time, revised, _RT_BASIS.format(a=row["first_real_time"], b=row["last_real_time"]))

@@ -67,6 +67,8 @@ __all__ = [
     "Evidence",
     "Verdict",
     "decide",
+    "Revision",
+    "revision_check",
     "check_declared",
     "not_testable",
     "describe_effect",
@@ -133,6 +135,7 @@ class Verdict:
     decision: _claims.Decision | None = None
     answer: str = ""
     then: Then | None = None
+    revision: Revision | None = None
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one, a state
@@ -157,7 +160,60 @@ class Verdict:
             rec["answer"] = self.answer
         if self.then is not None:
             rec["then"] = self.then.to_record()
+        if self.revision is not None:
+            rec["revision"] = self.revision.to_record()
         return rec
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The real-time check of a verdict that rests on a macro signal (``Decision.revision``).
+
+    ``basis`` says what the check used; ``headline``/``sample``/``status``: the declared test and the status the
+    rubric gives it on the real-time basis (the vintage-covered months); ``revised``/``revised_status``:
+    the same test on release-timed (latest vintage) values over the same months. ``robust``: the real-time test
+    has the same sign and status as the revised one on the same months (only the revisions differ);
+    ``same_as_verdict``: its status is also the verdict's (the verdict's sample is longer).
+    """
+
+    basis: str
+    headline: Effect | None
+    sample: Sample | None
+    status: str
+    revised: Effect | None
+    revised_status: str
+    robust: bool
+    same_as_verdict: bool
+
+    def to_record(self) -> dict[str, Any]:
+        return {"basis": self.basis, "headline": self.headline.to_record() if self.headline else None,
+                "sample": asdict(self.sample) if self.sample else None, "status": self.status,
+                "revised": self.revised.to_record() if self.revised else None,
+                "revised_status": self.revised_status, "robust": bool(self.robust),
+                "revision_robust": "yes" if self.robust else "no", "same_as_verdict": bool(self.same_as_verdict)}
+
+
+def _estimate(v: Verdict) -> float:
+    return float(v.headline.estimate) if v.headline is not None else float("nan")
+
+
+def revision_check(verdict: Verdict, real_time: Evidence, revised: Evidence, basis: str) -> Verdict:
+    """``verdict`` with its real-time check (the verdict itself unchanged: decided as declared).
+
+    ``real_time`` is the declared test on the real-time basis over the months vintages cover, ``revised`` the same
+    test on release-timed values over the same months; both decided by the same rubric. Revision-robust: the two
+    have the same sign and the same status.
+    """
+    c = _claims.get(verdict.claim_id)
+    if c.decision.revision is None or {real_time.claim_id, revised.claim_id} != {verdict.claim_id}:
+        raise ParameterError(f"{verdict.claim_id!r} declares no real-time check (Decision.revision), or the "
+                             "evidence is for another claim")
+    then = undecided_then(c.id, "not computed for the real-time check") if c.is_state else None
+    rt, rev = decide(real_time, then=then), decide(revised, then=then)
+    a, b = _estimate(rev), _estimate(rt)
+    same_sign = math.isfinite(a) and math.isfinite(b) and (a > 0) == (b > 0)
+    return replace(verdict, revision=Revision(basis, rt.headline, rt.sample, rt.status, rev.headline, rev.status,
+                                              same_sign and rt.status == rev.status, rt.status == verdict.status))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
 from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
-from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
+from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide, revision_check
 from rotation.stats.checks import check_pandas
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
@@ -75,7 +75,8 @@ def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series,
 
 
 def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, answer: Results,
-             composite: Estimates, as_of: str | None, max_age: int, min_train: int) -> list[Verdict]:
+             composite: Estimates, as_of: str | None, max_age: int, min_train: int,
+             realtime=None) -> list[Verdict]:
     """The verdict of the synthesis claim (``breakout_new_year``).
 
     Parameters
@@ -95,6 +96,10 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
         The run's ``as_of`` (None: all the data), the ``max_age`` it carried the board's states with and the
         composite's ``min_train``: the claim, about the state in late 2023, is decided again as of the
         commentary's date (its verdict *then*; never with data after the run's own ``as_of``).
+    realtime : RealTimeAnswer, optional
+        :func:`rotation.studies.answer.realtime_answer`: the answer and composite on the board with its macro
+        signals on the real-time basis and on the release-timed board, both from the first vintage-covered month;
+        the verdict carries it as its real-time check (:func:`rotation.evidence.rubric.revision_check`).
 
     Returns
     -------
@@ -111,7 +116,14 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
     then = then_or_undecided("breakout_new_year", lambda: _breakout_then(
         proxy, alt, rel, rel_alt, as_of=as_of, max_age=max_age, min_train=min_train), min_rows=min_train + 2,
         data=then_cut(rel, proxy))
-    return [decide(now, then=then)]
+    verdict = decide(now, then=then)
+    if realtime is not None and realtime.like is not None:
+        first = realtime.like.data.index[0]
+        ev = [_breakout_new_year(proxy, alt, rel.loc[first:], rel_alt.loc[first:], like, oos)
+              for like, oos in ((realtime.like, realtime.composite),
+                                (realtime.revised_like, realtime.revised_composite))]
+        verdict = revision_check(verdict, *ev, realtime.basis_text)
+    return [verdict]
 
 
 def claims_table() -> pd.DataFrame:

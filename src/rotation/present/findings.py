@@ -13,7 +13,8 @@ from rotation.evidence import claims as _claims
 from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
 __all__ = ["render_findings", "records_from_results", "answer_box_html", "answer_effect", "answer_sample",
-           "scorecard_rows", "STATUS_COLOURS", "effect_text", "brief_effect_text", "then_now", "dated_text"]
+           "scorecard_rows", "revision_line",
+           "STATUS_COLOURS", "effect_text", "brief_effect_text", "then_now", "dated_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -48,8 +49,22 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) ->
             lines.append(f"* Caveat: {cav}")
         if v.then is not None:
             lines.extend(_then_lines(v))
+        if v.revision is not None:
+            lines.append(revision_line(v.revision.to_record()))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def revision_line(rec: dict[str, Any] | None) -> str:
+    """``"* Revision-robust: yes: ..."`` for a verdict's real-time check record (``Verdict.revision``); "" without."""
+    if not rec:
+        return ""
+    head = rec.get("headline")
+    effect = effect_text(head) if head else "no estimate"
+    revised = effect_text(rec["revised"]) if rec.get("revised") else "no estimate"
+    return (f"* Revision-robust: {rec['revision_robust']}: on the {rec['basis']}, the declared test gives "
+            f"{effect} ({rec['status']}); on release-timed values over the same months {revised} "
+            f"({rec.get('revised_status', '')}).")
 
 
 def _then_lines(v: Verdict) -> list[str]:
@@ -218,10 +233,12 @@ def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[
             rows.append({"claim_id": c.id, "claim": c.quote, "status": r["status"], "rule": r.get("rule", ""),
                          "effect": effect_text(r.get("headline")),
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
-                         "notebook": nb, "dated": then_now(r)})
+                         "notebook": nb, "dated": then_now(r),
+                         "revision": (f"revision-robust: {r['revision']['revision_robust']}"
+                                      if r.get("revision") else "")})
         else:
             rows.append({"claim_id": c.id, "claim": c.quote,
                          "status": "not testable" if not c.testable else "not run",
                          "rule": "R1" if not c.testable else "", "effect": "", "sample": "",
-                         "notebook": c.notebook or "", "dated": None})
+                         "notebook": c.notebook or "", "dated": None, "revision": ""})
     return rows

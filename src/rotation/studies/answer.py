@@ -22,6 +22,8 @@ forward returns compound ``t+1..t+h``; decimal returns. The outcome classes look
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -33,7 +35,8 @@ from rotation.stats.results import VOCABULARY, Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies import board, economy
 
-__all__ = ["OUTCOMES", "signal_board", "composite", "months_like_today", "closest_to_flipping", "outcome_split"]
+__all__ = ["OUTCOMES", "signal_board", "composite", "months_like_today", "closest_to_flipping", "outcome_split",
+           "RealTimeAnswer", "realtime_answer"]
 
 #: The outcome classes of :func:`rotation.studies.board.outcome_classes`, in the order they are shown.
 OUTCOMES: tuple[str, ...] = ("sustained breakout", "blow-off", "false breakout", "no breakout")
@@ -347,3 +350,70 @@ def outcome_split(log_ratio: pd.Series, like_today: pd.Series, *, reps: int = 10
                     note="clusters: spells of consecutive months like today; 'all months' is a plain share")
     return Estimates(table, method, u, "Share of months followed by each outcome: months like today (bootstrap "
                      "over spells) vs all months", data=classes.to_frame(), sentence=sentence)
+
+
+@dataclass(frozen=True)
+class RealTimeAnswer:
+    """The answer on the board whose macro signals are on the real-time basis (:func:`realtime_answer`).
+
+    ``comparison``: per macro signal its basis, coverage and the months whose state differs from the release-timed
+    one; ``basis``: the board's basis by month; ``like``/``composite``: :func:`months_like_today` and
+    :func:`composite` on the real-time board from the first vintage-covered month; ``basis_text``: in words;
+    ``revised_like``/``revised_composite``: the same on the release-timed board over the same months (all four
+    None, and ``note`` saying why, when the comparison cannot be made on those months).
+    """
+
+    comparison: dict[str, dict[str, Any]]
+    basis: pd.DataFrame
+    like: Results | None
+    composite: Estimates | None
+    basis_text: str
+    revised_like: Results | None
+    revised_composite: Estimates | None
+    note: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        if self.like is None or self.revised_like is None:
+            return {"signals": self.comparison, "basis": self.basis_text, "note": self.note}
+        x = self.like.extra
+        return {"signals": self.comparison, "basis": self.basis_text,
+                "share_favourable": x.get("share_favourable"), "months_like_today": x.get("months_like_today"),
+                "difference": self.like["difference"].table.iloc[0].to_dict(),
+                "revised_difference": self.revised_like["difference"].table.iloc[0].to_dict()}
+
+    def describe(self) -> str:
+        parts = [f"{k}: {v['months_differ']} of {v['months_compared']} months differ "
+                 f"({v['share_point_in_time']:.0%} of its months point-in-time)"
+                 for k, v in self.comparison.items() if "months_differ" in v]
+        if self.like is None or self.revised_like is None:
+            return f"On the real-time basis ({self.basis_text}): " + "; ".join(parts) + f". {self.note}"
+        d, r = (x["difference"].table.iloc[0] for x in (self.like, self.revised_like))
+        return (f"On the real-time basis ({self.basis_text}): " + "; ".join(parts)
+                + f". Months like today ({self.like.extra['share_favourable']:.0%} favourable) minus the others: "
+                f"{d['estimate']:+.2%} over the next {self.like.extra['horizon']} months (p = {d['p_value']:.3f}); "
+                f"on the release-timed board over the same months {r['estimate']:+.2%} (p = {r['p_value']:.3f}).")
+
+
+def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, as_of: str | pd.Timestamp | None, max_age: int,
+                    horizon: int, min_train: int) -> RealTimeAnswer:
+    """The answer again, with the board's macro signals on the real-time basis where vintages exist.
+
+    :func:`rotation.studies.board.realtime_states` (vintages known by ``as_of``), carried ``max_age`` months, from
+    the first month a macro signal is truly point-in-time; then :func:`months_like_today` and :func:`composite` as
+    in the main answer (months after the last vintage keep the release-timed state, labelled ``latest``).
+    """
+    rt, basis, comparison = board.realtime_states(raw_states, as_of=as_of)
+    on = basis.index[(basis == "real-time").any(axis=1)]
+    if len(on) == 0:
+        raise ParameterError("no month of the board is covered by a real-time vintage (a run ending before 1999-08)")
+    r = rel.loc[on[0]:]
+    states, revised = (board.carried(b, max_age).loc[on[0]:] for b in (rt, raw_states))
+    text = (f"board from {on[0]:%Y-%m}, the Sahm rule and sentiment within the FRED-MD vintage known at each month "
+            f"end to {on[-1]:%Y-%m}, release-timed latest values after")
+    try:
+        like, rev_like = (months_like_today(r, s, horizon=horizon) for s in (states, revised))
+        oos, rev_oos = (composite(r, s, horizon=horizon, min_train=min_train) for s in (states, revised))
+    except ParameterError as exc:
+        return RealTimeAnswer(comparison, basis, None, None, text, None, None,
+                              note=f"The answer cannot be compared on the vintage-covered months: {exc}.")
+    return RealTimeAnswer(comparison, basis, like, oos, text, rev_like, rev_oos)

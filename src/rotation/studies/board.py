@@ -23,7 +23,7 @@ from rotation.errors import ParameterError
 from rotation.stats.compound import compound
 
 __all__ = ["Signal", "SIGNALS", "states", "favourable_share", "composite_oos", "carried", "margins",
-           "outcome_classes"]
+           "outcome_classes", "REALTIME_BOARD", "realtime_states"]
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,43 @@ def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> t
                 "state": board[s.key].dropna().iloc[-1] if board[s.key].notna().any() else np.nan}
         for s in sigs}).T
     return board, info
+
+
+#: The board's macro signals with real-time vintages: (the series, the signal in :mod:`rotation.studies.realtime`).
+REALTIME_BOARD: dict[str, tuple[str, str]] = {"labour_robust": ("UNRATE", "Sahm rule triggered"),
+                                               "sentiment_improving": ("UMCSENT", "sentiment rising (12m)")}
+
+
+def realtime_states(board: pd.DataFrame, as_of: str | pd.Timestamp | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict[str, object]]]:
+    """The board with its macro signals (:data:`REALTIME_BOARD`) on the real-time basis where vintages exist.
+
+    Each signal's state at ``t`` is computed within the FRED-MD vintage known at ``t`` (its own history, read at
+    its newest observation: :func:`rotation.studies.realtime.within_vintage`); before the first vintage and after
+    the last, the release-timed (latest vintage) state of ``board`` stays, labelled ``"latest"``. Only vintages
+    known by ``as_of`` are read. The NFCI signal has no vintages here and keeps its basis.
+
+    Returns
+    -------
+    (states, basis, comparison)
+        The real-time board (same shape as ``board``), each macro signal's basis by month, and per macro signal
+        its basis, coverage and the months whose state differs (:func:`rotation.studies.realtime.compare_states`).
+    """
+    from rotation.data.vintages import vintage_table
+    from rotation.studies import realtime
+
+    t = None if as_of in (None, "") else pd.Timestamp(as_of)
+    out, basis, rows = board.copy(), pd.DataFrame(index=board.index), {}
+    for key, (series, signal) in REALTIME_BOARD.items():
+        rt, frame = realtime.signal_value(signal, vintage_table(series, "fredmd", end=t), board.index, 0.5)
+        rt = 1.0 - rt if key == "labour_robust" else rt  # favourable: the Sahm rule not triggered
+        ok = frame["covered"] & rt.notna()
+        out[key] = rt.where(ok, board[key])
+        basis[key] = np.where(ok, "real-time", "latest")
+        rows[key] = {"basis": "real-time where vintages cover", "series": series,
+                     **realtime.compare_states(out[key], board[key], basis[key])}
+    rows["conditions_easing"] = {"basis": "latest (no vintages of NFCI here)", "series": "NFCI"}
+    return out, basis, rows
 
 
 def favourable_share(board: pd.DataFrame, min_known: int = 3) -> pd.Series:

@@ -1,0 +1,193 @@
+"""Macro signals on the real-time basis: each month end's state from the vintage published by then.
+
+A change, a growth rate or the Sahm rule is computed **within** the vintage known at ``t``, on that vintage's own
+history, and read at its newest observation: vintages of industrial production (and GDP) each have their own
+index base, so values are never differenced across vintages. Where no vintage covers ``t`` (before the first
+vintage, after the last one) the state falls back to the release-timed (latest vintage) state and is labelled
+so. The comparison counts the months whose state differs between the two bases.
+
+Vintage tables come in (:func:`rotation.data.vintages.vintage_table`, cut at the run's end), result objects out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rotation.data.vintages import known_values
+from rotation.errors import ParameterError
+from rotation.studies.economy import late_cycle_realtime, sahm_rule
+
+__all__ = ["within_vintage", "VINTAGE_KEYS", "REALTIME_SIGNALS", "RealTimeSignals", "realtime_signals", "signal_value",
+           "compare_states"]
+
+Transform = Callable[[pd.Series], pd.Series]
+
+
+def within_vintage(table: pd.DataFrame, dates: pd.DatetimeIndex, transform: Transform) -> pd.DataFrame:
+    """``transform`` of the vintage known at each date, on that vintage's own history, at its newest observation.
+
+    Returns a frame indexed by ``dates``: ``value`` (NaN where no vintage covers the date), ``vintage`` (the label
+    read, ``""`` uncovered) and ``covered``. Only vintages known by a date reach its value.
+    """
+    dates = pd.DatetimeIndex(dates, name="date")
+    if table.shape[1] == 0:
+        return pd.DataFrame({"value": np.nan, "vintage": "", "covered": False}, index=dates)
+    kv = known_values(table, dates, "real-time")
+    cache: dict[str, float] = {}
+    for label in pd.unique(kv.loc[kv["covered"], "vintage"]):
+        col = table[label]
+        col = col.loc[:col.last_valid_index()]
+        out = transform(col)
+        cache[label] = float(out.iloc[-1]) if len(out) else float("nan")
+    value = [cache[lab] if ok else np.nan for lab, ok in zip(kv["vintage"], kv["covered"], strict=True)]
+    return pd.DataFrame({"value": value, "vintage": kv["vintage"], "covered": kv["covered"]}, index=dates)
+
+
+def _sahm_gap(threshold: float) -> Transform:
+    return lambda u: sahm_rule(u, threshold=threshold)["gap"]
+
+
+#: Each macro signal with vintages: (the series' key in the tables, the transform within a vintage, the state).
+REALTIME_SIGNALS: dict[str, tuple[str, Callable[[float], Transform] | Transform, Callable[[pd.Series], pd.Series]]] = {
+    "Sahm rule triggered": ("UNRATE", _sahm_gap, lambda g: g),  # the threshold is applied by the transform's caller
+    "claims up >10% over 26 weeks": ("ICSA", lambda x: x.pct_change(6), lambda v: v > 0.10),
+    "payrolls growing (12m)": ("PAYEMS", lambda x: x.pct_change(12), lambda v: v > 0),
+    "industrial production growing (12m)": ("INDPRO", lambda x: x.pct_change(12), lambda v: v > 0),
+    "sentiment rising (12m)": ("UMCSENT", lambda x: x.diff(12), lambda v: v > 0),
+    "inflation above 4%": ("CPIAUCSL", lambda x: x.pct_change(12), lambda v: v > 0.04),
+}
+
+#: The series whose FRED-MD vintage tables :func:`realtime_signals` reads.
+VINTAGE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for k, *_ in REALTIME_SIGNALS.values()))
+
+#: The basis of the signals without vintages here.
+OTHER_BASIS = {"real GDP growing (4 quarters)": "latest (no monthly FRED-MD vintages; RTDSM GDP not used yet)",
+               "curve inverted": "market data (not revised)"}
+
+
+def signal_value(name: str, table: pd.DataFrame, dates: pd.DatetimeIndex, threshold: float = 0.5
+                 ) -> tuple[pd.Series, pd.DataFrame]:
+    """The real-time state of one signal of :data:`REALTIME_SIGNALS` (1/0, NaN where no vintage covers the date)
+    and the within-vintage frame behind it (:func:`within_vintage`)."""
+    _, transform, state = REALTIME_SIGNALS[name]
+    if name == "Sahm rule triggered":
+        frame = within_vintage(table, dates, _sahm_gap(threshold))
+        on = frame["value"] >= float(threshold) - 1e-12
+    else:
+        frame = within_vintage(table, dates, transform)
+        on = state(frame["value"])
+    return on.astype(float).where(frame["value"].notna()), frame
+
+
+@dataclass(frozen=True)
+class RealTimeSignals:
+    """Signal states on the real-time basis beside the release-timed (latest vintage) ones.
+
+    ``states``: real-time where a vintage covers the month, the revised state elsewhere; ``basis``: each state's
+    basis (``"real-time"``, ``"latest"``, or the basis of a signal without vintages); ``revised``: the
+    release-timed states; ``late_flag`` / ``late_flag_revised``: the late-cycle flag on the real-time unemployment
+    rate (within each vintage) and on the revised one; ``comparison``: one row per signal (:func:`compare_states`).
+    """
+
+    states: pd.DataFrame
+    basis: pd.DataFrame
+    revised: pd.DataFrame
+    late_flag: pd.Series
+    late_flag_revised: pd.Series
+    comparison: pd.DataFrame
+
+    def covered(self, signals: list[str] | None = None) -> pd.DatetimeIndex:
+        """The months on which every one of ``signals`` (default: all with vintages) is truly point-in-time."""
+        cols = signals or [c for c in REALTIME_SIGNALS if c in self.basis.columns]
+        return self.basis.index[(self.basis[cols] == "real-time").all(axis=1)]
+
+    def to_record(self) -> dict[str, Any]:
+        return {name: {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+                for name, row in self.comparison.to_dict(orient="index").items()}
+
+    def describe(self) -> str:
+        rt = self.comparison[self.comparison["basis"] == "real-time where vintages cover"]
+        parts = [f"{name}: {int(r['months_differ'])} of {int(r['months_compared'])} months differ"
+                 for name, r in rt.iterrows()]
+        return ("On the real-time basis (each month's vintage, changes within it) against release-timed latest "
+                "values: " + "; ".join(parts) + ".")
+
+
+def compare_states(real_time: pd.Series, revised: pd.Series, basis: pd.Series) -> dict[str, Any]:
+    """Coverage and agreement of one signal: first/last real-time month, the point-in-time share of the months
+    with a state, and on the months both bases have a state and the real-time one is truly point-in-time, how
+    many differ (count and share)."""
+    has = real_time.notna()
+    rt_months = basis.index[(basis == "real-time") & has]
+    both = pd.concat({"rt": real_time, "rev": revised}, axis=1).loc[rt_months].dropna()
+    differ = int((both["rt"] != both["rev"]).sum())
+    return {"first_real_time": rt_months[0].strftime("%Y-%m-%d") if len(rt_months) else None,
+            "last_real_time": rt_months[-1].strftime("%Y-%m-%d") if len(rt_months) else None,
+            "share_point_in_time": float(len(rt_months) / has.sum()) if has.sum() else float("nan"),
+            "months_compared": int(len(both)), "months_differ": differ,
+            "share_differ": float(differ / len(both)) if len(both) else float("nan")}
+
+
+def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, curve: pd.Series,
+                     revised_unrate: pd.Series, *, sahm_threshold: float = 0.5, late_band: float = 0.5,
+                     late_curve_max: float = 0.25) -> RealTimeSignals:
+    """The macro signals on the real-time basis where vintages exist, beside the release-timed ones.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Observation x vintage tables keyed as :data:`REALTIME_SIGNALS` names them (UNRATE, ICSA, PAYEMS, INDPRO,
+        UMCSENT, CPIAUCSL), cut at the run's end.
+    revised : DataFrame
+        :func:`rotation.studies.macro_signals.signal_states` on release-timed (latest vintage) values.
+    curve, revised_unrate : Series
+        The 10y-2y spread and the release-timed unemployment rate known at each month end (the late-cycle flag).
+    """
+    missing = [k for k, *_ in REALTIME_SIGNALS.values() if k not in tables]
+    if missing:
+        raise ParameterError(f"tables must hold the vintage tables of {missing}")
+    dates = pd.DatetimeIndex(revised.index)
+    states, basis, rows = revised.copy(), pd.DataFrame(index=dates), {}
+    for name, (key, *_) in REALTIME_SIGNALS.items():
+        rt, frame = signal_value(name, tables[key], dates, sahm_threshold)
+        ok = frame["covered"] & rt.notna()
+        states[name] = rt.where(ok, revised[name])
+        basis[name] = np.where(ok, "real-time", "latest")
+        rows[name] = {"basis": "real-time where vintages cover", "series": key,
+                      **compare_states(states[name], revised[name], basis[name])}
+    for name, text in OTHER_BASIS.items():
+        if name in revised.columns:
+            basis[name] = text
+            rows[name] = {"basis": text, "series": "", **compare_states(revised[name], revised[name], basis[name])}
+    late_rt, late_rev = _late(tables["UNRATE"], dates, curve, revised_unrate, late_band, late_curve_max)
+    lb = pd.Series(np.where(late_rt.index.isin(_covered(tables["UNRATE"], late_rt.index)), "real-time", "latest"),
+                   index=late_rt.index)
+    rows["late-cycle flag"] = {"basis": "real-time where vintages cover", "series": "UNRATE",
+                               **compare_states(late_rt.astype(float), late_rev.astype(float), lb)}
+    return RealTimeSignals(states, basis, revised, late_rt, late_rev, pd.DataFrame.from_dict(rows, orient="index"))
+
+
+def _covered(table: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    if table.shape[1] == 0:
+        return dates[:0]
+    kv = known_values(table, dates, "real-time")
+    return dates[kv["covered"].to_numpy()]
+
+
+def _late(table: pd.DataFrame, dates: pd.DatetimeIndex, curve: pd.Series, revised_unrate: pd.Series, band: float,
+          curve_max: float) -> tuple[pd.Series, pd.Series]:
+    """The late-cycle flag with the tight-labour-market test computed within each unemployment vintage."""
+    late_rev = late_cycle_realtime(revised_unrate, curve, band=band, curve_max=curve_max)
+    tight_rev = revised_unrate <= revised_unrate.rolling(36, min_periods=36).min() + float(band) + 1e-12
+    gap = within_vintage(table, dates, lambda u: u - u.rolling(36, min_periods=36).min())
+    tight = (gap["value"] <= float(band) + 1e-12).where(gap["value"].notna())
+    tight = tight.where(gap["covered"], tight_rev.reindex(dates).where(revised_unrate.reindex(dates).notna()))
+    flat = curve.reindex(dates) <= float(curve_max) + 1e-12
+    both = pd.concat({"tight": tight, "flat": flat.where(curve.reindex(dates).notna())}, axis=1).dropna()
+    late_rt = (both["tight"].astype(bool) & both["flat"].astype(bool)).rename("late_cycle")
+    return late_rt.loc[late_rt.index.isin(late_rev.index)], late_rev
