@@ -217,3 +217,14 @@ def test_bookkeeping_is_at_most_15_percent_of_notebook_code():
         total += lines
         kept += book
     assert kept <= 0.15 * total, f"bookkeeping {kept} of {total} code lines ({kept / total:.0%}): {per}"
+
+
+def test_test_module_basenames_are_unique():
+    """The test tree has no packages (rootdir-relative imports): two test modules with one basename stop the
+    whole collection ('import file mismatch'), so a new one must take a name of its own."""
+    from collections import Counter
+
+    tests = Path(__file__).resolve().parent
+    names = Counter(p.name for p in tests.rglob("test_*.py"))
+    assert not [n for n, k in names.items() if k > 1], "rename one of each pair: " + ", ".join(
+        str(p.relative_to(tests)) for p in sorted(tests.rglob("test_*.py")) if names[p.name] > 1)
