@@ -386,7 +386,7 @@ def concurrent_halves(ctx: Context) -> Held:
     for i in range(2):
         store = ctx.scratch / f"pair{i}"
         store.mkdir()
-        halves = [[ctx.raw / "prices"], [ctx.raw / "fred", ctx.raw / "famafrench"]]
+        halves = [[ctx.raw / "prices", ctx.raw / "realtime"], [ctx.raw / "fred", ctx.raw / "famafrench"]]
         procs = [subprocess.Popen(cli(ctx, store, *import_args(ctx, None, h)), env=ctx.env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                  for h in (halves if i % 2 == 0 else halves[::-1])]
