@@ -17,12 +17,12 @@ from rotation.data import load
 from rotation.data.ingest import import_paths
 from rotation.data.store import Store
 from rotation.data.vintages import load_point_in_time, vintage_table
+from rotation.studies.realtime import VINTAGE_SOURCES
 
 from _common import fresh_store_dir, raw_dir
 
 #: notebook 05's macro series with vintages, and the source each is read from (GDP: the RTDSM only)
-SERIES = {"UNRATE": "fredmd", "PAYEMS": "fredmd", "INDPRO": "fredmd", "CPIAUCSL": "fredmd", "UMCSENT": "fredmd",
-          "ICSA": "fredmd", "GDPC1": "rtdsm"}
+SERIES = VINTAGE_SOURCES
 
 
 def _store() -> Store:

@@ -103,3 +103,65 @@ def test_realtime_signals_label_the_fallback_and_keep_the_revised_state_there():
     rec = out.to_record()
     assert set(rec) == {*realtime.REALTIME_SIGNALS, "real GDP growing (4 quarters)", "curve inverted",
                         "late-cycle flag"}
+
+
+def _signals(table: pd.DataFrame, idx: pd.DatetimeIndex) -> realtime.RealTimeSignals:
+    revised = pd.DataFrame({name: pd.Series(1.0, index=idx) for name in realtime.REALTIME_SIGNALS})
+    revised["curve inverted"] = 0.0
+    u = table.iloc[:, -1].reindex(idx).ffill().bfill()
+    return realtime.realtime_signals({k: table for k in realtime.VINTAGE_KEYS}, revised, pd.Series(1.0, index=idx),
+                                     u)
+
+
+def test_the_sahm_rule_the_verdicts_use_is_real_time_where_covered_and_revised_elsewhere():
+    table = _table()
+    idx = pd.date_range("2017-01-31", "2020-06-30", freq="ME")
+    out = _signals(table, idx)
+    within = realtime.within_vintage(table, idx, lambda u: realtime.sahm_rule(u)["gap"])
+    on = (within["covered"] & within["value"].notna()).to_numpy()
+    assert on.any() and not on.all()
+    np.testing.assert_allclose(out.sahm["gap"].to_numpy()[on], within["value"].to_numpy()[on])
+    np.testing.assert_allclose(out.sahm["gap"].to_numpy()[~on], out.sahm_revised["gap"].to_numpy()[~on])
+    assert (out.sahm["basis"].to_numpy() == np.where(on, "real-time", "latest")).all()
+    trig = out.sahm["trigger"].dropna()
+    assert (trig.astype(bool) == (out.sahm["gap"].loc[trig.index] >= 0.5 - 1e-12)).all()
+    # the share of months on which a signal is truly point-in-time, over the months asked
+    months = idx[12:30]
+    share = out.share_point_in_time(["Sahm rule triggered"], months=months)
+    assert share == pytest.approx((out.basis.loc[months, "Sahm rule triggered"] == "real-time").mean())
+    assert 0 < out.share_point_in_time() < 1
+
+
+def test_realtime_levels_read_no_vintage_published_after_t():
+    base = _table()
+    idx = pd.date_range("2017-01-31", "2020-06-30", freq="ME")
+    revised = {"payroll growth (12m)": pd.Series(0.01, index=idx), "10y-2y spread": pd.Series(0.5, index=idx),
+               "unemployment gap (Sahm)": pd.Series(0.1, index=idx)}
+    at = pd.Timestamp("2019-09-30")
+    later = [c for c, k in zip(base.columns, vintage_known_at(base.columns), strict=True) if k > at]
+    perturbed = base.copy()
+    perturbed[later] = perturbed[later] * 2 + 1
+    a, basis = realtime.realtime_levels({"PAYEMS": base, "UNRATE": base}, revised)
+    b, _ = realtime.realtime_levels({"PAYEMS": perturbed, "UNRATE": perturbed}, revised)
+    for name in revised:
+        pd.testing.assert_series_equal(a[name].loc[:at], b[name].loc[:at])
+    assert not a["payroll growth (12m)"].loc[at:].iloc[1:].equals(b["payroll growth (12m)"].loc[at:].iloc[1:])
+    # real-time where a vintage covers the month, the revised value elsewhere, each month labelled
+    rt = basis["payroll growth (12m)"] == "real-time"
+    assert rt.any() and not rt.all()
+    assert (a["payroll growth (12m)"][~rt] == 0.01).all() and (a["payroll growth (12m)"][rt] != 0.01).all()
+    assert (basis["10y-2y spread"] == "market data (not revised)").all()
+    pd.testing.assert_series_equal(a["10y-2y spread"], revised["10y-2y spread"])
+
+
+def test_real_gdp_vintages_come_from_the_philadelphia_fed_and_the_rest_from_fred_md():
+    assert realtime.VINTAGE_SOURCES["GDPC1"] == "rtdsm"
+    assert {realtime.VINTAGE_SOURCES[k] for k in realtime.VINTAGE_KEYS if k != "GDPC1"} == {"fredmd"}
+    # a quarterly table: growth over four quarters within each vintage
+    obs = pd.period_range("2010Q1", periods=24, freq="Q").to_timestamp(how="end").normalize()
+    table = pd.DataFrame({"2014-06": np.r_[np.arange(100.0, 117.0), [np.nan] * 7],  # through 2014Q1
+                          "2014-07": np.r_[np.arange(200.0, 234.0, 2), [np.nan] * 7]}, index=obs)  # another base
+    state, frame = realtime.signal_value("real GDP growing (4 quarters)", table,
+                                         pd.DatetimeIndex(["2014-06-30", "2014-07-31"]))
+    assert frame["value"].iloc[0] == pytest.approx(116 / 112 - 1) and (state == 1.0).all()
+    assert frame["value"].iloc[1] == pytest.approx(232 / 224 - 1) and list(frame["vintage"]) == ["2014-06", "2014-07"]

@@ -354,13 +354,16 @@ def outcome_split(log_ratio: pd.Series, like_today: pd.Series, *, reps: int = 10
 
 @dataclass(frozen=True)
 class RealTimeAnswer:
-    """The answer on the board whose macro signals are on the real-time basis (:func:`realtime_answer`).
+    """The answer's macro signals on the real-time basis against release-timed (revised) ones (:func:`realtime_answer`).
 
     ``comparison``: per macro signal its basis, coverage and the months whose state differs from the release-timed
     one; ``basis``: the board's basis by month; ``like``/``composite``: :func:`months_like_today` and
     :func:`composite` on the real-time board from the first vintage-covered month; ``basis_text``: in words;
     ``revised_like``/``revised_composite``: the same on the release-timed board over the same months (all four
-    None, and ``note`` saying why, when the comparison cannot be made on those months).
+    None, and ``note`` saying why, when the comparison cannot be made on those months);
+    ``full_revised_like``/``full_revised_composite``: the answer on the release-timed board over the answer's
+    whole sample (what revised data would answer); ``point_in_time_share``: the share of the board's months
+    with at least one macro signal truly point-in-time.
     """
 
     comparison: dict[str, dict[str, Any]]
@@ -371,13 +374,20 @@ class RealTimeAnswer:
     revised_like: Results | None
     revised_composite: Estimates | None
     note: str = ""
+    full_revised_like: Results | None = None
+    full_revised_composite: Estimates | None = None
+    point_in_time_share: float = float("nan")
 
     def to_record(self) -> dict[str, Any]:
+        rec: dict[str, Any] = {"signals": self.comparison, "basis": self.basis_text,
+                               "point_in_time_share": self.point_in_time_share}
+        if self.full_revised_like is not None:
+            rec["full_revised_difference"] = self.full_revised_like["difference"].table.iloc[0].to_dict()
+            rec["full_revised_share_favourable"] = self.full_revised_like.extra.get("share_favourable")
         if self.like is None or self.revised_like is None:
-            return {"signals": self.comparison, "basis": self.basis_text, "note": self.note}
+            return {**rec, "note": self.note}
         x = self.like.extra
-        return {"signals": self.comparison, "basis": self.basis_text,
-                "share_favourable": x.get("share_favourable"), "months_like_today": x.get("months_like_today"),
+        return {**rec, "share_favourable": x.get("share_favourable"), "months_like_today": x.get("months_like_today"),
                 "difference": self.like["difference"].table.iloc[0].to_dict(),
                 "revised_difference": self.revised_like["difference"].table.iloc[0].to_dict()}
 
@@ -385,35 +395,54 @@ class RealTimeAnswer:
         parts = [f"{k}: {v['months_differ']} of {v['months_compared']} months differ "
                  f"({v['share_point_in_time']:.0%} of its months point-in-time)"
                  for k, v in self.comparison.items() if "months_differ" in v]
+        head = (f"Macro signals on the real-time basis against revised ones ({self.basis_text}): "
+                + "; ".join(parts) + ".")
+        if self.full_revised_like is not None:
+            f = self.full_revised_like["difference"].table.iloc[0]
+            head += (f" On revised data over the whole sample, months like today minus the others: "
+                     f"{f['estimate']:+.2%} over the next {self.full_revised_like.extra['horizon']} months "
+                     f"(p = {f['p_value']:.3f}).")
         if self.like is None or self.revised_like is None:
-            return f"On the real-time basis ({self.basis_text}): " + "; ".join(parts) + f". {self.note}"
+            return f"{head} {self.note}"
         d, r = (x["difference"].table.iloc[0] for x in (self.like, self.revised_like))
-        return (f"On the real-time basis ({self.basis_text}): " + "; ".join(parts)
-                + f". Months like today ({self.like.extra['share_favourable']:.0%} favourable) minus the others: "
-                f"{d['estimate']:+.2%} over the next {self.like.extra['horizon']} months (p = {d['p_value']:.3f}); "
-                f"on the release-timed board over the same months {r['estimate']:+.2%} (p = {r['p_value']:.3f}).")
+        return (f"{head} On the vintage-covered months alone: {d['estimate']:+.2%} on the real-time basis "
+                f"(p = {d['p_value']:.3f}), revised {r['estimate']:+.2%} (p = {r['p_value']:.3f}).")
 
 
-def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, as_of: str | pd.Timestamp | None, max_age: int,
-                    horizon: int, min_train: int) -> RealTimeAnswer:
-    """The answer again, with the board's macro signals on the real-time basis where vintages exist.
+def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, proxy: str, as_of: str | pd.Timestamp | None,
+                    max_age: int, horizon: int, min_train: int) -> RealTimeAnswer:
+    """The answer's real-time macro signals against release-timed (revised) ones.
 
-    :func:`rotation.studies.board.realtime_states` (vintages known by ``as_of``), carried ``max_age`` months, from
-    the first month a macro signal is truly point-in-time; then :func:`months_like_today` and :func:`composite` as
-    in the main answer (months after the last vintage keep the release-timed state, labelled ``latest``).
+    ``raw_states`` is the board the answer was decided on (:func:`rotation.studies.board.states`, real-time basis,
+    before carrying). The release-timed board is built again (``basis="latest"``, vintages known by ``as_of``),
+    carried ``max_age`` months like the answer's; :func:`months_like_today` and :func:`composite` are computed on it
+    over the whole sample, and on both boards from the first month a macro signal is truly point-in-time.
     """
-    rt, basis, comparison = board.realtime_states(raw_states, as_of=as_of)
+    revised_raw, _ = board.states(proxy, as_of=as_of, basis="latest")
+    rt, basis, comparison = board.realtime_states(revised_raw, as_of=as_of)
+    if not rt.reindex_like(raw_states).equals(raw_states):
+        raise ParameterError("raw_states must be the board on the real-time basis, of the same proxy and as_of "
+                             "(rotation.studies.board.states with basis='real-time')")
     on = basis.index[(basis == "real-time").any(axis=1)]
     if len(on) == 0:
         raise ParameterError("no month of the board is covered by a real-time vintage (a run ending before 1999-08)")
+    share = float((basis == "real-time").any(axis=1).mean())
+    text = (f"the Sahm rule and sentiment within the FRED-MD vintage known at each month end from {on[0]:%Y-%m} to "
+            f"{on[-1]:%Y-%m}, release-timed latest values before and after")
+    full_rev = board.carried(revised_raw, max_age)
+    try:
+        full_like = months_like_today(rel, full_rev, horizon=horizon)
+        full_oos = composite(rel, full_rev, horizon=horizon, min_train=min_train)
+    except ParameterError:
+        full_like = full_oos = None
     r = rel.loc[on[0]:]
-    states, revised = (board.carried(b, max_age).loc[on[0]:] for b in (rt, raw_states))
-    text = (f"board from {on[0]:%Y-%m}, the Sahm rule and sentiment within the FRED-MD vintage known at each month "
-            f"end to {on[-1]:%Y-%m}, release-timed latest values after")
+    states, revised = (board.carried(b, max_age).loc[on[0]:] for b in (raw_states, revised_raw))
     try:
         like, rev_like = (months_like_today(r, s, horizon=horizon) for s in (states, revised))
         oos, rev_oos = (composite(r, s, horizon=horizon, min_train=min_train) for s in (states, revised))
     except ParameterError as exc:
         return RealTimeAnswer(comparison, basis, None, None, text, None, None,
-                              note=f"The answer cannot be compared on the vintage-covered months: {exc}.")
-    return RealTimeAnswer(comparison, basis, like, oos, text, rev_like, rev_oos)
+                              note=f"The answer cannot be compared on the vintage-covered months alone: {exc}.",
+                              full_revised_like=full_like, full_revised_composite=full_oos, point_in_time_share=share)
+    return RealTimeAnswer(comparison, basis, like, oos, text, rev_like, rev_oos, full_revised_like=full_like,
+                          full_revised_composite=full_oos, point_in_time_share=share)

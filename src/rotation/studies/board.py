@@ -168,9 +168,10 @@ def _signals(proxy: str) -> tuple[Signal, ...]:
                _change_below("BAA10Y", 6, 0.0)),
         Signal("conditions_easing", "Chicago Fed NFCI over 3 months (release-timed, latest vintage)", "easing",
                "liquidity", _change_below("NFCI", 3, 0.0, known=True)),
-        Signal("labour_robust", "Sahm rule (unemployment, release-timed, latest vintage)", "not triggered",
+        Signal("labour_robust", "Sahm rule (unemployment; real-time vintages where they exist)", "not triggered",
                "economic_resilience", _sahm_clear),
-        Signal("sentiment_improving", "consumer sentiment over 12 months (release-timed, latest vintage)", "rising",
+        Signal("sentiment_improving", "consumer sentiment over 12 months (real-time vintages where they exist)",
+               "rising",
                "economic_resilience", _sentiment_up),
         Signal("seasonal", "the calendar", "the next months are November-January", "santa_claus", _season),
         Signal("valuation_cheap", "small-vs-big valuation spread", "in the top quintile of its history to date",
@@ -185,16 +186,25 @@ def _signals(proxy: str) -> tuple[Signal, ...]:
 SIGNALS: tuple[str, ...] = tuple(s.key for s in _signals("ff30_vw"))
 
 
-def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None, basis: str = "real-time"
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The board: monthly 0/1 states of every signal, and a description table, as of ``as_of``.
+
+    ``basis="real-time"`` (the default, what the answer is decided on): the macro signals with vintages
+    (:data:`REALTIME_BOARD`) are computed within the FRED-MD vintage known at each month end where one covers
+    it (:func:`realtime_states`), release-timed latest values elsewhere; ``"latest"``: release-timed latest values
+    throughout (the revised comparison).
 
     Returns
     -------
     (states, info)
         ``states``: month ends x signals (1 favourable, 0 not, NaN unknown), ending at ``as_of``
         (or the latest month). ``info``: per signal ``label``, ``favourable``, ``claim``, ``first``
-        (first month with a state), ``last`` (last month with a state), ``state`` (the latest).
+        (first month with a state), ``last`` (last month with a state), ``state`` (the latest) and ``basis``
+        (the basis of that latest state).
     """
+    if basis not in ("real-time", "latest"):
+        raise ParameterError(f"basis must be 'real-time' or 'latest'; got {basis!r}")
     t = None if as_of in (None, "") else pd.Timestamp(as_of)
     sigs = _signals(proxy)
     cols = {}
@@ -206,10 +216,26 @@ def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> t
     board = pd.DataFrame(cols).sort_index()
     if t is not None:
         board = board.loc[: t + pd.offsets.MonthEnd(0)]
+    on = pd.DataFrame(index=board.index)
+    if basis == "real-time":
+        board, on, _ = realtime_states(board, as_of=t)
+
+    def latest_basis(key: str) -> str:
+        """The basis of the signal's latest state."""
+        if key == "conditions_easing":
+            return "latest vintage (no vintages here)"
+        if key not in REALTIME_BOARD:
+            return "market data (not revised)"
+        last = board[key].last_valid_index()
+        if key not in on.columns or last is None:
+            return "latest vintage"
+        return "real-time vintage" if on[key].loc[last] == "real-time" else "latest vintage (no vintage covers it)"
+
     info = pd.DataFrame({
         s.key: {"label": s.label, "favourable": s.favourable, "claim": s.claim,
                 "first": board[s.key].first_valid_index(), "last": board[s.key].last_valid_index(),
-                "state": board[s.key].dropna().iloc[-1] if board[s.key].notna().any() else np.nan}
+                "state": board[s.key].dropna().iloc[-1] if board[s.key].notna().any() else np.nan,
+                "basis": latest_basis(s.key)}
         for s in sigs}).T
     return board, info
 
@@ -317,13 +343,16 @@ def carried(board: pd.DataFrame, max_age: int = 6) -> pd.DataFrame:
     return board.ffill(limit=int(max_age)) if max_age else board.copy()
 
 
-def margins(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
+def margins(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None, basis: str = "real-time"
+            ) -> pd.DataFrame:
     """How far each signal stands from flipping, in standard deviations of its own history.
 
     For every signal with a continuous reading, ``margin`` = the reading minus its threshold,
     signed so that positive means favourable; ``z`` = the latest margin divided by the standard
     deviation of the margin's history (known at ``as_of``). Small ``|z|``: the signal is close to
-    flipping. The calendar signal has no margin (NaN).
+    flipping. The calendar signal has no margin (NaN). ``basis`` as in :func:`states`: on ``"real-time"``
+    the macro readings with vintages (:data:`REALTIME_BOARD`) are read within the FRED-MD vintage known at each
+    month end where one covers it, so a margin has the sign of the state :func:`states` gives.
 
     Returns
     -------
@@ -352,6 +381,10 @@ def margins(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> 
     m["conditions_easing"] = -_known("NFCI", t).diff(3)
     m["labour_robust"] = 0.5 - sahm_rule(_known("UNRATE", t))["gap"]
     m["sentiment_improving"] = _known("UMCSENT", t).diff(12)
+    if basis == "real-time":
+        m.update(_realtime_margins(m, t))
+    elif basis != "latest":
+        raise ParameterError(f"basis must be 'real-time' or 'latest'; got {basis!r}")
     sp = valuation_spread(load("sbm_beme_monthly", end=t), load("sbm_mktcap_monthly", end=t),
                           load("sbm_nfirms_monthly", end=t))["overall"].dropna()
     m["valuation_cheap"] = sp - sp.expanding(min_periods=120).quantile(0.8)
@@ -372,6 +405,32 @@ def margins(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None) -> 
                      "z": float(s.iloc[-1] / sd) if sd > 0 else np.nan, "favourable": float(s.iloc[-1] > 0)}
     out = pd.DataFrame.from_dict(rows, orient="index")
     return out.astype({"margin": float, "z": float, "favourable": float})
+
+
+#: The continuous readings behind :data:`REALTIME_BOARD`'s signals: (series, the margin within a vintage).
+_REALTIME_MARGINS: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
+    "labour_robust": ("UNRATE", lambda u: 0.5 - _sahm_gap(u)),
+    "sentiment_improving": ("UMCSENT", lambda x: x.diff(12)),
+}
+
+
+def _sahm_gap(u: pd.Series) -> pd.Series:
+    from rotation.studies.economy import sahm_rule
+
+    return sahm_rule(u)["gap"]
+
+
+def _realtime_margins(m: dict[str, pd.Series], t: pd.Timestamp | None) -> dict[str, pd.Series]:
+    """The margins of the macro signals within the vintage known at each month end, release-timed elsewhere."""
+    from rotation.data.vintages import vintage_table
+    from rotation.studies import realtime
+
+    out = {}
+    for key, (series, margin) in _REALTIME_MARGINS.items():
+        latest = m[key].dropna()
+        frame = realtime.within_vintage(vintage_table(series, "fredmd", end=t), latest.index, margin)
+        out[key] = frame["value"].where(frame["covered"] & frame["value"].notna(), latest)
+    return out
 
 
 def outcome_classes(log_ratio: pd.Series, dates: pd.DatetimeIndex | Sequence, *, lookback: int = 12, k: int = 3,

@@ -240,7 +240,7 @@ def predictive_study(returns: pd.Series, predictors: Mapping[str, pd.Series], *,
 
 
 def where_we_stand(states: pd.DataFrame, signals: Estimates, late_flag: pd.Series, sahm: pd.DataFrame, *,
-                   horizon: int) -> Estimates:
+                   horizon: int, basis: pd.DataFrame | None = None, late_basis: pd.Series | None = None) -> Estimates:
     """Each signal's latest state (as known at the data's last month end) and what followed that state.
 
     Parameters
@@ -255,6 +255,10 @@ def where_we_stand(states: pd.DataFrame, signals: Estimates, late_flag: pd.Serie
         :func:`rotation.studies.economy.sahm_rule` (its latest ``gap``).
     horizon : int
         The forward months reported.
+    basis, late_basis : optional
+        Each signal's basis by month and the flag's (:class:`rotation.studies.realtime.RealTimeSignals`): the
+        table's ``basis`` column says what the latest reading is on (``"real-time"``, ``"latest"``, ...);
+        without them every reading is release-timed (latest vintage).
 
     Returns
     -------
@@ -277,18 +281,23 @@ def where_we_stand(states: pd.DataFrame, signals: Estimates, late_flag: pd.Serie
             lo, hi = (r["ci_lower"], r["ci_upper"]) if state else (-r["ci_upper"], -r["ci_lower"])
             row.update(estimate=r["estimate"] * sign, std_err=r["std_err"], t=r["t"] * sign, p_value=r["p_value"],
                        ci_lower=lo, ci_upper=hi, nobs=r["nobs"])
-        rows[name] = {**row, "as_of": s.index[-1], "state": state}
+        on = "latest" if basis is None or name not in basis.columns else str(basis[name].get(s.index[-1], "latest"))
+        rows[name] = {**row, "as_of": s.index[-1], "state": state, "basis": on}
     table = pd.DataFrame.from_dict(rows, orient="index")
     if table["nobs"].notna().all():
         table = table.astype({"nobs": int})
+    late_on = "latest" if late_basis is None else str(late_basis.get(late_flag.index[-1], "latest"))
     extra = {"late_cycle_realtime": bool(late_flag.iloc[-1]), "late_cycle_as_of": late_flag.index[-1],
-             "sahm_gap": float(sahm["gap"].dropna().iloc[-1])}
-    words = "; ".join(f"{n} {'yes' if r['state'] else 'no'} ({r['as_of']:%Y-%m}: {_RETURN.format(r['estimate'])})"
-                      for n, r in table.iterrows())
+             "late_cycle_basis": late_on, "sahm_gap": float(sahm["gap"].dropna().iloc[-1])}
+    def on(b: str) -> str:
+        return "real-time vintage" if b == "real-time" else ("latest vintage" if b == "latest" else b)
+
+    words = "; ".join(f"{n} {'yes' if r['state'] else 'no'} ({r['as_of']:%Y-%m}, {on(r['basis'])}: "
+                      f"{_RETURN.format(r['estimate'])})" for n, r in table.iterrows())
     sentence = (f"Latest state of each signal, with the relative return over the next {h} months that followed the "
-                f"same state in the past, minus the other state: {words}. The late-cycle flag (release-timed, latest "
-                "vintage) is "
-                f"{'on' if extra['late_cycle_realtime'] else 'off'} ({extra['late_cycle_as_of']:%Y-%m}); the Sahm gap "
+                f"same state in the past, minus the other state: {words}. The late-cycle flag is "
+                f"{'on' if extra['late_cycle_realtime'] else 'off'} ({extra['late_cycle_as_of']:%Y-%m}, "
+                f"{on(late_on)}); the Sahm gap "
                 f"is {extra['sahm_gap']:.2f} percentage points.")
     method = dataclasses.replace(signals.method, note=f"the signal study's row at {h} months; estimate, t and "
                                                       "interval turned when the state is off")

@@ -1,5 +1,10 @@
 """Macro signals on the real-time basis: each month end's state from the vintage published by then.
 
+These are the signals notebook 05 and 08 decide on: real-time where a vintage covers the month (FRED-MD's monthly
+vintages from 1999-08; real GDP from the Philadelphia Fed's RTDSM, monthly vintages from 1965-11), the
+release-timed (latest vintage) value elsewhere, every value labelled with its basis; the release-timed signals
+stay beside them as the revised comparison.
+
 A change, a growth rate or the Sahm rule is computed **within** the vintage known at ``t``, on that vintage's own
 history, and read at its newest observation: vintages of industrial production (and GDP) each have their own
 index base, so values are never differenced across vintages. Where no vintage covers ``t`` (before the first
@@ -22,8 +27,8 @@ from rotation.data.vintages import known_values
 from rotation.errors import ParameterError
 from rotation.studies.economy import late_cycle_realtime, sahm_rule
 
-__all__ = ["within_vintage", "VINTAGE_KEYS", "REALTIME_SIGNALS", "RealTimeSignals", "realtime_signals", "signal_value",
-           "compare_states"]
+__all__ = ["within_vintage", "VINTAGE_KEYS", "VINTAGE_SOURCES", "vintage_tables", "REALTIME_SIGNALS", "RealTimeSignals",
+           "realtime_signals", "signal_value", "compare_states", "REALTIME_LEVELS", "realtime_levels"]
 
 Transform = Callable[[pd.Series], pd.Series]
 
@@ -60,14 +65,30 @@ REALTIME_SIGNALS: dict[str, tuple[str, Callable[[float], Transform] | Transform,
     "industrial production growing (12m)": ("INDPRO", lambda x: x.pct_change(12), lambda v: v > 0),
     "sentiment rising (12m)": ("UMCSENT", lambda x: x.diff(12), lambda v: v > 0),
     "inflation above 4%": ("CPIAUCSL", lambda x: x.pct_change(12), lambda v: v > 0.04),
+    "real GDP growing (4 quarters)": ("GDPC1", lambda x: x.pct_change(4), lambda v: v > 0),  # quarterly vintages
 }
 
-#: The series whose FRED-MD vintage tables :func:`realtime_signals` reads.
+#: The series whose vintage tables :func:`realtime_signals` reads.
 VINTAGE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for k, *_ in REALTIME_SIGNALS.values()))
 
+#: Where each series' vintages come from: FRED-MD's monthly vintages (1999-08 on), except real GDP, which FRED-MD
+#: does not carry: the Philadelphia Fed's RTDSM (monthly vintages of the quarterly series from 1965-11). One source
+#: per series, never spliced (:mod:`rotation.data.vintages`).
+VINTAGE_SOURCES: dict[str, str] = {**dict.fromkeys(VINTAGE_KEYS, "fredmd"), "GDPC1": "rtdsm"}
+
 #: The basis of the signals without vintages here.
-OTHER_BASIS = {"real GDP growing (4 quarters)": "latest (no monthly FRED-MD vintages; RTDSM GDP not used yet)",
-               "curve inverted": "market data (not revised)"}
+OTHER_BASIS = {"curve inverted": "market data (not revised)"}
+
+
+_SOURCE_NAME = {"fredmd": "FRED-MD", "rtdsm": "Philadelphia Fed RTDSM"}
+
+
+def vintage_tables(end: str | pd.Timestamp | None = None, store=None) -> dict[str, pd.DataFrame]:
+    """The vintage table of every series in :data:`VINTAGE_KEYS` from its source (:data:`VINTAGE_SOURCES`),
+    with only the vintages known by ``end`` (:func:`rotation.data.vintages.vintage_table`)."""
+    from rotation.data.vintages import vintage_table
+
+    return {k: vintage_table(k, VINTAGE_SOURCES[k], end=end, store=store) for k in VINTAGE_KEYS}
 
 
 def signal_value(name: str, table: pd.DataFrame, dates: pd.DatetimeIndex, threshold: float = 0.5
@@ -91,7 +112,10 @@ class RealTimeSignals:
     ``states``: real-time where a vintage covers the month, the revised state elsewhere; ``basis``: each state's
     basis (``"real-time"``, ``"latest"``, or the basis of a signal without vintages); ``revised``: the
     release-timed states; ``late_flag`` / ``late_flag_revised``: the late-cycle flag on the real-time unemployment
-    rate (within each vintage) and on the revised one; ``comparison``: one row per signal (:func:`compare_states`).
+    rate (within each vintage) and on the revised one, ``late_basis`` the flag's basis by month; ``comparison``:
+    one row per signal (:func:`compare_states`); ``sahm`` / ``sahm_revised``: the Sahm rule's ``gap`` and
+    ``trigger`` (:func:`rotation.studies.economy.sahm_rule`'s columns) on the two bases, ``sahm["basis"]`` each
+    month's.
     """
 
     states: pd.DataFrame
@@ -100,6 +124,14 @@ class RealTimeSignals:
     late_flag: pd.Series
     late_flag_revised: pd.Series
     comparison: pd.DataFrame
+    late_basis: pd.Series | None = None
+    sahm: pd.DataFrame | None = None
+    sahm_revised: pd.DataFrame | None = None
+
+    def share_point_in_time(self, signals: list[str] | None = None, months: pd.Index | None = None) -> float:
+        """The share of ``months`` (default: all) on which every one of ``signals`` is truly point-in-time."""
+        idx = self.basis.index if months is None else self.basis.index.intersection(months)
+        return float(len(self.covered(signals).intersection(idx)) / len(idx)) if len(idx) else float("nan")
 
     def covered(self, signals: list[str] | None = None) -> pd.DatetimeIndex:
         """The months on which every one of ``signals`` (default: all with vintages) is truly point-in-time."""
@@ -142,7 +174,7 @@ def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, 
     ----------
     tables : mapping of str to DataFrame
         Observation x vintage tables keyed as :data:`REALTIME_SIGNALS` names them (UNRATE, ICSA, PAYEMS, INDPRO,
-        UMCSENT, CPIAUCSL), cut at the run's end.
+        UMCSENT, CPIAUCSL from FRED-MD, GDPC1 from the RTDSM), cut at the run's end: :func:`vintage_tables`.
     revised : DataFrame
         :func:`rotation.studies.macro_signals.signal_states` on release-timed (latest vintage) values.
     curve, revised_unrate : Series
@@ -159,17 +191,72 @@ def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, 
         states[name] = rt.where(ok, revised[name])
         basis[name] = np.where(ok, "real-time", "latest")
         rows[name] = {"basis": "real-time where vintages cover", "series": key,
+                      "source": _SOURCE_NAME.get(tables[key].attrs.get("source", ""), ""),
                       **compare_states(states[name], revised[name], basis[name])}
     for name, text in OTHER_BASIS.items():
         if name in revised.columns:
             basis[name] = text
-            rows[name] = {"basis": text, "series": "", **compare_states(revised[name], revised[name], basis[name])}
+            rows[name] = {"basis": text, "series": "", "source": "",
+                          **compare_states(revised[name], revised[name], basis[name])}
     late_rt, late_rev = _late(tables["UNRATE"], dates, curve, revised_unrate, late_band, late_curve_max)
     lb = pd.Series(np.where(late_rt.index.isin(_covered(tables["UNRATE"], late_rt.index)), "real-time", "latest"),
                    index=late_rt.index)
     rows["late-cycle flag"] = {"basis": "real-time where vintages cover", "series": "UNRATE",
+                               "source": _SOURCE_NAME.get(tables["UNRATE"].attrs.get("source", ""), ""),
                                **compare_states(late_rt.astype(float), late_rev.astype(float), lb)}
-    return RealTimeSignals(states, basis, revised, late_rt, late_rev, pd.DataFrame.from_dict(rows, orient="index"))
+    sahm_rev = sahm_rule(revised_unrate, threshold=sahm_threshold)
+    sahm_rt = _hybrid_sahm(tables["UNRATE"], sahm_rev, sahm_threshold)
+    return RealTimeSignals(states, basis, revised, late_rt, late_rev, pd.DataFrame.from_dict(rows, orient="index"),
+                           late_basis=lb, sahm=sahm_rt, sahm_revised=sahm_rev)
+
+
+def _hybrid_sahm(table: pd.DataFrame, revised: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The Sahm rule's gap within the vintage known at each month, the revised gap where none covers it."""
+    frame = within_vintage(table, revised.index, _sahm_gap(threshold))
+    ok = frame["covered"] & frame["value"].notna()
+    gap = frame["value"].where(ok, revised["gap"])
+    trigger = (gap >= float(threshold) - 1e-12).astype("boolean").mask(gap.isna())
+    return pd.DataFrame({"gap": gap, "trigger": trigger, "basis": np.where(ok, "real-time", "latest")},
+                        index=revised.index)
+
+
+#: The continuous predictors of :func:`rotation.studies.macro_signals.signal_levels` with vintages: (the series,
+#: the transform within a vintage). The curve (market data) keeps its basis.
+REALTIME_LEVELS: dict[str, tuple[str, Transform]] = {
+    "claims 26-week log change": ("ICSA", lambda x: np.log(x).diff(6)),
+    "payroll growth (12m)": ("PAYEMS", lambda x: x.pct_change(12)),
+    "IP growth (12m)": ("INDPRO", lambda x: x.pct_change(12)),
+    "sentiment change (12m)": ("UMCSENT", lambda x: x.diff(12)),
+    "CPI inflation (12m)": ("CPIAUCSL", lambda x: x.pct_change(12)),
+    "GDP growth (4q)": ("GDPC1", lambda x: x.pct_change(4)),
+}
+
+
+def realtime_levels(tables: Mapping[str, pd.DataFrame], revised: Mapping[str, pd.Series], *,
+                    sahm_threshold: float = 0.5) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+    """The continuous predictors on the real-time basis where vintages cover the month, revised elsewhere.
+
+    ``revised`` is :func:`rotation.studies.macro_signals.signal_levels` on release-timed values; each predictor
+    with vintages (:data:`REALTIME_LEVELS` and the unemployment gap of the Sahm rule) is recomputed within the
+    vintage known at each month end. Returns the predictors (same keys and index as ``revised``) and each one's
+    basis by month (``"real-time"``, ``"latest"``, or ``"market data (not revised)"`` for the 10y-2y spread; NaN
+    where the predictor has no value).
+    """
+    out, basis = dict(revised), {}
+    todo = {**REALTIME_LEVELS, "unemployment gap (Sahm)": ("UNRATE", _sahm_gap(sahm_threshold))}
+    for name, series in revised.items():
+        if name not in todo:  # no vintages: the curve is market data (never revised)
+            label = "market data (not revised)" if name == "10y-2y spread" else "latest"
+            basis[name] = pd.Series(label, index=series.index).where(series.notna())
+    for name, (key, transform) in todo.items():
+        if name not in revised:
+            continue
+        idx = revised[name].index
+        frame = within_vintage(tables[key], idx, transform)
+        ok = (frame["covered"] & frame["value"].notna()).to_numpy()
+        out[name] = pd.Series(np.where(ok, frame["value"], revised[name]), index=idx, name=revised[name].name)
+        basis[name] = pd.Series(np.where(ok, "real-time", "latest"), index=idx).where(out[name].notna())
+    return out, pd.DataFrame(basis)
 
 
 def _covered(table: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
