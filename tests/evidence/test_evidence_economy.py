@@ -60,8 +60,9 @@ def test_late_cycle_is_decided_by_the_flag_known_at_the_time(made_up):
     head = late["realtime_fwd6m"]
     assert late_v.claim_id == "late_cycle" and late_v.status in rubric.STATUSES
     assert (late_v.headline.estimate, late_v.headline.p_value) == (head.estimate, head.p_value)
-    assert late_v.headline.label == ("late cycle from release-timed values (latest vintage), next 6 months minus "
-                                     "other months (main)")
+    # without the real-time signals the verdict is on release-timed values, and its label says so
+    assert late_v.headline.label == ("late cycle (release-timed, latest vintage), next 6 months minus other months "
+                                     "(main)")
     alt = ec.state_difference(made_up["alt"], made_up["flag"], horizon=6)
     assert [(c.kind, c.effect.estimate) for c in late_v.checks] == [
         ("proxy", alt.estimate), ("horizon", late["realtime_fwd3m"].estimate),

@@ -322,32 +322,42 @@ def _resilience(est, lo, hi):
                             Check("subperiod", eff(0.01 * s, -0.01, 0.03) if s > 0 else eff(-0.01, -0.03, 0.01))))
 
 
-def test_revision_check_compares_real_time_with_revised_on_the_same_months():
-    """Revision-robust: the real-time test has the revised test's sign and status on the same months; the verdict
-    itself (decided as declared on the full sample) is unchanged and recorded beside it."""
+def test_revision_check_compares_the_verdict_with_the_one_revised_data_give():
+    """The verdict is decided on the real-time basis; revision-robust: the same declared test on revised data over
+    the verdict's sample has the verdict's sign and status. The covered months are compared on both bases beside
+    it, and the verdict itself is unchanged."""
     full = _resilience(-0.03, -0.05, -0.01)
     verdict = decide(full, then=full)
     same = verdicts.revision_check(verdict, _resilience(-0.02, -0.04, -0.005), _resilience(-0.025, -0.05, -0.01),
-                                   "real-time basis, 1999-08 to 2024-03")
+                                   "vintage-covered months 1999-08 to 2024-03",
+                                   verdict_revised=_resilience(-0.028, -0.05, -0.006), point_in_time_share=0.4)
     assert same.status == verdict.status and same.headline == verdict.headline
     rec = json.loads(json.dumps(same.to_record()))["revision"]
-    assert rec["revision_robust"] == "yes" and rec["status"] == rec["revised_status"] == verdict.status
-    assert rec["same_as_verdict"] and rec["headline"]["estimate"] == -0.02 and rec["revised"]["estimate"] == -0.025
-    flipped = verdicts.revision_check(verdict, _resilience(0.01, -0.01, 0.03), _resilience(-0.025, -0.05, -0.01),
-                                      "real-time basis")
+    assert rec["revision_robust"] == "yes" and rec["verdict_revised_status"] == verdict.status
+    assert rec["covered_agree"] and rec["status"] == rec["revised_status"] == verdict.status
+    assert rec["headline"]["estimate"] == -0.02 and rec["revised"]["estimate"] == -0.025
+    assert rec["verdict_revised"]["estimate"] == -0.028 and rec["point_in_time_share"] == 0.4
+    # revised data flip the verdict's sign: not robust, whatever the covered months say
+    flipped = verdicts.revision_check(verdict, _resilience(-0.02, -0.04, -0.005), _resilience(-0.025, -0.05, -0.01),
+                                      "x", verdict_revised=_resilience(0.01, -0.01, 0.03), point_in_time_share=0.4)
     assert flipped.revision.robust is False and flipped.to_record()["revision"]["revision_robust"] == "no"
-    # the same status on both bases is robust even when the shorter sample's status differs from the verdict's
-    short = verdicts.revision_check(verdict, _resilience(-0.01, -0.03, 0.01), _resilience(-0.012, -0.03, 0.01),
-                                    "real-time basis")
-    assert short.revision.robust and not short.revision.same_as_verdict
+    assert flipped.revision.covered_agree
+    # revised data give the same verdict while the two bases disagree on the covered months alone: robust, and
+    # the disagreement is recorded
+    split = verdicts.revision_check(verdict, _resilience(0.01, -0.01, 0.03), _resilience(-0.025, -0.05, -0.01), "x",
+                                    verdict_revised=full, point_in_time_share=float("nan"))
+    assert split.revision.robust and not split.revision.covered_agree
+    assert split.to_record()["revision"]["point_in_time_share"] is None
     md = render_findings([same])
-    assert "Revision-robust: yes" in md and "real-time basis, 1999-08 to 2024-03" in md
+    assert "Revision-robust: yes" in md and "vintage-covered months 1999-08 to 2024-03" in md and "40%" in md
+    assert "Revision-robust: no" in render_findings([flipped])
     rows = {r["claim_id"]: r for r in scorecard_rows({"05_economy": {"verdicts.economic_resilience":
                                                                      same.to_record()}})}
     assert rows["economic_resilience"]["revision"] == "revision-robust: yes"
     assert rows["recession_risk"]["revision"] == ""
     with pytest.raises(ParameterError, match="real-time check"):  # a claim that declares none
-        verdicts.revision_check(replace(verdict, claim_id="recession_risk"), full, full, "x")
+        verdicts.revision_check(replace(verdict, claim_id="recession_risk"), full, full, "x", verdict_revised=full,
+                                point_in_time_share=0.5)
 
 
 def test_the_claims_resting_on_macro_signals_declare_the_real_time_check():

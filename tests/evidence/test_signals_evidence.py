@@ -59,7 +59,9 @@ def test_verdict_equals_the_evidence_the_notebook_built(monkeypatch):
                 *(rubric.Check("subperiod", rubric.Effect.from_row(f"{'first' if i == 0 else 'second'} half", r,
                                                                     units)) for i, r in enumerate(halves))),
         caveats=("Signals start at different dates; the share counts the signals known at each month end.",
-                 "Macro series are today's vintage (revised after publication).",
+                 "Macro signals (the Sahm rule, sentiment) on the real-time basis where FRED-MD vintages cover the "
+                 "month (1999-08 to the last vintage); release-timed latest values elsewhere, and the NFCI is "
+                 "today's vintage.",
                  "Earnings, short interest and fund flows are not in the board: no free data."),
     ), then=got.then)
     assert got.to_record() == want.to_record()

@@ -83,12 +83,12 @@ class Decision:
         1B")``): the verdict uses, for each, the one with the larger standard error. Empty: the
         test's own errors.
     revision : str, optional
-        ``"real-time check"`` for a claim that rests on a macro signal with real-time vintages: the verdict
-        stays decided as declared (release-timed latest vintage, the full sample, since vintages cover only
-        1999-2024); beside it the same test on the real-time basis and on release-timed values, both on the
-        months the vintages cover. The verdict is *revision-robust* when the two have the same sign and the
-        same status (only the revisions differ between them; :func:`rotation.evidence.rubric.revision_check`).
-        None: no such check.
+        ``"real-time check"`` for a claim that rests on a macro signal with real-time vintages: the verdict is
+        decided with its macro signals on the real-time basis where vintages cover the month (release-timed
+        latest values elsewhere, labelled); beside it the same test on revised data (release-timed, latest
+        vintage) over the same sample. The verdict is *revision-robust* when that gives the verdict's status with
+        the same sign; both bases are also compared on the vintage-covered months alone
+        (:func:`rotation.evidence.rubric.revision_check`). None: no such check.
     """
 
     horizon: int | None = None

@@ -52,16 +52,28 @@ def _own_sample(proxy: str, result: Estimates) -> Sample:
     return Sample.of(proxy, result.data.index)
 
 
-def _late_cycle(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results) -> Verdict:
-    return decide(_late_evidence(proxy, alt, rel_alt, late_flag, late))
+#: How a verdict's macro inputs are timed: on the real-time basis where vintages exist (what the verdicts are decided
+#: on when the notebook passes the real-time signals) or release-timed latest values throughout (the revised check).
+_LABEL = {"real-time": "real-time where vintages cover", "revised": "release-timed, latest vintage"}
+_BASIS_CAVEAT = {
+    "real-time": "Macro data on the real-time basis (the FRED-MD vintage known at each month end, changes within it) "
+                 "where vintages cover the month; release-timed latest values before the first vintage (1999-08) "
+                 "and after the last: revisions nobody had at the time remain on those months.",
+    "revised": "FRED's latest vintage: revisions nobody had at the time remain (release-timed values)."}
 
 
-def _late_evidence(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results) -> Evidence:
+def _late_cycle(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results,
+                basis: str = "revised") -> Verdict:
+    return decide(_late_evidence(proxy, alt, rel_alt, late_flag, late, basis))
+
+
+def _late_evidence(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Series, late: Results,
+                   basis: str = "revised") -> Evidence:
     h = deciding_horizon("late_cycle")
     head, nber = late[f"realtime_fwd{h}m"], late["nber_same_month"].table.iloc[0]
     on_alt = economy.state_difference(rel_alt, late_flag, horizon=h)
     others = sorted(int(k[len("realtime_fwd"):-1]) for k in late.parts if k.startswith("realtime_fwd"))
-    flag = "late cycle from release-timed values (latest vintage)"
+    flag = f"late cycle ({_LABEL[basis]})"
     return Evidence(
         claim_id="late_cycle",
         headline=Effect.from_row(f"{flag}, next {h} months minus other months ({proxy})", head, _forward(h)),
@@ -72,7 +84,7 @@ def _late_evidence(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Serie
                 *(Check("horizon", Effect.from_row(f"{flag}, next {k} months", late[f"realtime_fwd{k}m"],
                                                    _forward(k))) for k in others if k != h)),
         caveats=(f"{int(head.table['n_spells'].iloc[0])} late-cycle spells: few independent episodes.",
-                 "FRED's latest vintage: unemployment revisions nobody had at the time remain.",
+                 _BASIS_CAVEAT[basis],
                  f"Described, not deciding (needs the next NBER peak, hindsight): in the late third of NBER "
                  f"expansions small minus large returned {_SAME_MONTH.format(nber['estimate'])} per month relative "
                  f"to the early and mid thirds ({_SAME_MONTH.interval(nber['ci_lower'], nber['ci_upper'])}, "
@@ -80,7 +92,8 @@ def _late_evidence(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Serie
     )
 
 
-def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states: pd.DataFrame, h: int) -> Verdict:
+def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states: pd.DataFrame, h: int,
+                basis: str = "revised") -> Verdict:
     """Decided now, and then: the same test on the months, forward windows and macro states published by the
     commentary's date (with the state at that date as a caveat)."""
     cut = then_cut(rel, proxy)
@@ -91,16 +104,17 @@ def _resilience(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states
         state = macro_signals.resilient_state(known).dropna()
         now = ("unknown" if state.empty else
                f"{'resilient' if state.iloc[-1] == 1 else 'not resilient'} at {state.index[-1]:%Y-%m-%d}")
-        return _resilience_evidence(proxy, alt, cut, then_cut(rel_alt, alt), known, h,
-                                    caveat=f"The state as of {AS_OF} (macro data release-timed to then, latest "
-                                           f"vintage): {now}.")
+        timing = ("the vintages published by then" if basis == "real-time"
+                  else "macro data release-timed to then, latest vintage")
+        return _resilience_evidence(proxy, alt, cut, then_cut(rel_alt, alt), known, h, basis,
+                                    caveat=f"The state as of {AS_OF} ({timing}): {now}.")
 
-    return decide(_resilience_evidence(proxy, alt, rel, rel_alt, states, h),
+    return decide(_resilience_evidence(proxy, alt, rel, rel_alt, states, h, basis),
                   then=then_or_undecided("economic_resilience", then, min_rows=2 * h + 2, data=cut))
 
 
 def _resilience_evidence(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, states: pd.DataFrame, h: int,
-                         caveat: str = "") -> Evidence:
+                         basis: str = "revised", caveat: str = "") -> Evidence:
     resilient = macro_signals.resilient_state(states)
     main = economy.state_difference(rel, resilient, horizon=h)
     on_alt = economy.state_difference(rel_alt, resilient, horizon=h)
@@ -109,16 +123,16 @@ def _resilience_evidence(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Serie
     units = _forward(h)
     return Evidence(
         claim_id="economic_resilience",
-        headline=Effect.from_row(f"resilient economy (no Sahm trigger, claims not surging, sentiment rising) ({proxy})",
-                                 main, units),
+        headline=Effect.from_row(f"resilient economy (no Sahm trigger, claims not surging, sentiment rising; "
+                                 f"{_LABEL[basis]}) ({proxy})", main, units),
         sample=_own_sample(proxy, main),
-        method=f"forward {h}-month returns on a state dummy, HAC ({main.method.lags} lags); macro data lagged to "
-               "publication",
+        method=f"forward {h}-month returns on a state dummy, HAC ({main.method.lags} lags); macro data "
+               + ("as published at each month end (real-time vintages where they exist)" if basis == "real-time"
+                  else "lagged to publication"),
         checks=(Check("proxy", Effect.from_row(f"resilient economy ({alt})", on_alt, units)),
                 *(Check("subperiod", Effect.from_row(f"resilient economy, {name} half", r, units))
                   for name, r in zip(("first", "second"), halves, strict=True))),
-        caveats=("FRED's latest vintage includes revisions (payrolls, sentiment): the values are release-timed (latest "
-                 "vintage), not the first releases.", *((caveat,) if caveat else ())),
+        caveats=(_BASIS_CAVEAT[basis], *((caveat,) if caveat else ())),
     )
 
 
@@ -167,16 +181,21 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
     usrec, market : pd.Series
         The NBER recession indicator and the market's excess return the notebook used.
     states : pd.DataFrame
-        :func:`rotation.studies.macro_signals.signal_states` (the resilient economy is built from it).
+        The signal states the verdicts are decided on (the resilient economy is built from them): with
+        ``realtime``, its ``states`` (real-time where vintages cover the month); without,
+        :func:`rotation.studies.macro_signals.signal_states` on release-timed values.
     late_flag : pd.Series
-        The late-cycle flag known at each month end (:func:`rotation.studies.economy.late_cycle_realtime`).
+        The late-cycle flag known at each month end: ``realtime.late_flag`` with ``realtime``, else
+        :func:`rotation.studies.economy.late_cycle_realtime` on release-timed values.
     late, recession
         The notebook's results: :func:`rotation.studies.cycle_phases.late_cycle_study` (with the horizon
         ``late_cycle`` declares among its parts) and :func:`rotation.studies.cycle_phases.recession_shortfall`.
     realtime : RealTimeSignals, optional
-        :func:`rotation.studies.realtime.realtime_signals`: the claims that declare a real-time check
-        (``Decision.revision``: late_cycle, economic_resilience) carry it, computed on the months where every
-        signal they rest on is truly point-in-time (:func:`rotation.evidence.rubric.revision_check`).
+        :func:`rotation.studies.realtime.realtime_signals`: ``states`` and ``late_flag`` are its real-time ones
+        and the claims that declare a real-time check (``Decision.revision``: late_cycle, economic_resilience)
+        carry it: the same test on its release-timed (revised) signals over the same sample decides whether the
+        verdict is revision-robust, and both bases are compared on the vintage-covered months
+        (:func:`rotation.evidence.rubric.revision_check`).
 
     Returns
     -------
@@ -186,8 +205,9 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
     """
     h = deciding_horizon()
     rel_alt = relative_returns(alt_rets["small"], alt_rets["large"])
-    out = [_late_cycle(proxy, alt, rel_alt, late_flag, late),
-           _resilience(proxy, alt, rel, rel_alt, states, h),
+    basis = "revised" if realtime is None else "real-time"
+    out = [_late_cycle(proxy, alt, rel_alt, late_flag, late, basis),
+           _resilience(proxy, alt, rel, rel_alt, states, h, basis),
            _recession(proxy, alt, rel_alt, usrec, market, recession)]
     if realtime is None:
         return out
@@ -195,8 +215,7 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, us
             _resilience_revision(out[1], proxy, alt, rel, rel_alt, realtime, h), out[2]]
 
 
-_RT_BASIS = ("real-time basis (the FRED-MD vintage known at each month end, changes within it), vintage-covered "
-             "months {a} to {b}")
+_RT_BASIS = ("vintage-covered months {a} to {b} (the FRED-MD vintage known at each month end, changes within it)")
 
 
 def _late_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, usrec: pd.Series,
@@ -208,10 +227,14 @@ def _late_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd
     others = tuple(sorted(int(k[len("realtime_fwd"):-1]) for k in late.parts if k.startswith("realtime_fwd")))
     h = deciding_horizon("late_cycle")
     ev = []
-    for flag in (realtime.late_flag.loc[a:b], realtime.late_flag_revised.loc[a:b]):
+    for flag, basis in ((realtime.late_flag.loc[a:b], "real-time"), (realtime.late_flag_revised.loc[a:b], "revised"),
+                        (realtime.late_flag_revised, "revised")):
         study = cycle_phases.late_cycle_study(rel, usrec, flag, horizons=others, horizon=h)
-        ev.append(_late_evidence(proxy, alt, rel_alt, flag, study))
-    return _attach(v, *ev, row)
+        ev.append(_late_evidence(proxy, alt, rel_alt, flag, study, basis))
+    months = late[f"realtime_fwd{h}m"].data.index
+    lb = realtime.late_basis.reindex(months) if realtime.late_basis is not None else pd.Series(dtype=object)
+    share = float((lb == "real-time").mean()) if len(lb) else float("nan")
+    return _attach(v, ev[0], ev[1], row, ev[2], share)
 
 
 def _resilience_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, realtime,
@@ -219,10 +242,15 @@ def _resilience_revision(v: Verdict, proxy: str, alt: str, rel: pd.Series, rel_a
     months = realtime.covered(list(macro_signals.RESILIENT))
     if len(months) < 2 * h + 2:
         return v
-    ev = [_resilience_evidence(proxy, alt, rel.loc[months[0]:], rel_alt, s.loc[months], h)
-          for s in (realtime.states, realtime.revised)]
-    return _attach(v, *ev, {"first_real_time": f"{months[0]:%Y-%m-%d}", "last_real_time": f"{months[-1]:%Y-%m-%d}"})
+    ev = [_resilience_evidence(proxy, alt, rel.loc[months[0]:], rel_alt, s.loc[months], h, basis)
+          for s, basis in ((realtime.states, "real-time"), (realtime.revised, "revised"))]
+    full = _resilience_evidence(proxy, alt, rel, rel_alt, realtime.revised, h)
+    used = economy.state_difference(rel, macro_signals.resilient_state(realtime.states), horizon=h).data.index
+    share = realtime.share_point_in_time(list(macro_signals.RESILIENT), months=used)
+    return _attach(v, *ev, {"first_real_time": f"{months[0]:%Y-%m-%d}", "last_real_time": f"{months[-1]:%Y-%m-%d}"},
+                   full, share)
 
 
-def _attach(v: Verdict, real_time: Evidence, revised: Evidence, row) -> Verdict:
-    return revision_check(v, real_time, revised, _RT_BASIS.format(a=row["first_real_time"], b=row["last_real_time"]))
+def _attach(v: Verdict, real_time: Evidence, revised: Evidence, row, full: Evidence, share: float) -> Verdict:
+    return revision_check(v, real_time, revised, _RT_BASIS.format(a=row["first_real_time"], b=row["last_real_time"]),
+                          verdict_revised=full, point_in_time_share=share)

@@ -169,11 +169,14 @@ class Verdict:
 class Revision:
     """The real-time check of a verdict that rests on a macro signal (``Decision.revision``).
 
-    ``basis`` says what the check used; ``headline``/``sample``/``status``: the declared test and the status the
-    rubric gives it on the real-time basis (the vintage-covered months); ``revised``/``revised_status``:
-    the same test on release-timed (latest vintage) values over the same months. ``robust``: the real-time test
-    has the same sign and status as the revised one on the same months (only the revisions differ);
-    ``same_as_verdict``: its status is also the verdict's (the verdict's sample is longer).
+    The verdict is decided with its macro signals on the real-time basis where vintages cover the month
+    (release-timed latest values elsewhere). ``verdict_revised``/``verdict_revised_status``: the same declared
+    test on release-timed (latest vintage) values over the verdict's whole sample, i.e. the verdict revised data
+    would give; ``robust``: it has the verdict's status and sign (the verdict does not change with the
+    revisions). ``point_in_time_share``: the share of the verdict's months whose signals are truly point-in-time.
+    On the vintage-covered months alone (``basis``): ``headline``/``sample``/``status`` the test on the real-time
+    basis, ``revised``/``revised_status`` on release-timed values; ``covered_agree``: the two have the same sign
+    and status (only the revisions differ between them).
     """
 
     basis: str
@@ -183,37 +186,51 @@ class Revision:
     revised: Effect | None
     revised_status: str
     robust: bool
-    same_as_verdict: bool
+    covered_agree: bool
+    verdict_revised: Effect | None = None
+    verdict_revised_status: str = ""
+    point_in_time_share: float = float("nan")
 
     def to_record(self) -> dict[str, Any]:
         return {"basis": self.basis, "headline": self.headline.to_record() if self.headline else None,
                 "sample": asdict(self.sample) if self.sample else None, "status": self.status,
                 "revised": self.revised.to_record() if self.revised else None,
                 "revised_status": self.revised_status, "robust": bool(self.robust),
-                "revision_robust": "yes" if self.robust else "no", "same_as_verdict": bool(self.same_as_verdict)}
+                "revision_robust": "yes" if self.robust else "no", "covered_agree": bool(self.covered_agree),
+                "verdict_revised": self.verdict_revised.to_record() if self.verdict_revised else None,
+                "verdict_revised_status": self.verdict_revised_status,
+                "point_in_time_share": (None if not math.isfinite(self.point_in_time_share)
+                                        else float(self.point_in_time_share))}
 
 
 def _estimate(v: Verdict) -> float:
     return float(v.headline.estimate) if v.headline is not None else float("nan")
 
 
-def revision_check(verdict: Verdict, real_time: Evidence, revised: Evidence, basis: str) -> Verdict:
-    """``verdict`` with its real-time check (the verdict itself unchanged: decided as declared).
+def _same(a: Verdict, b: Verdict) -> bool:
+    x, y = _estimate(a), _estimate(b)
+    return math.isfinite(x) and math.isfinite(y) and (x > 0) == (y > 0) and a.status == b.status
 
-    ``real_time`` is the declared test on the real-time basis over the months vintages cover, ``revised`` the same
-    test on release-timed values over the same months; both decided by the same rubric. Revision-robust: the two
-    have the same sign and the same status.
+
+def revision_check(verdict: Verdict, real_time: Evidence, revised: Evidence, basis: str, *,
+                   verdict_revised: Evidence, point_in_time_share: float) -> Verdict:
+    """``verdict`` (decided on the real-time basis where vintages exist) with its check against revised data.
+
+    ``verdict_revised`` is the declared test over the verdict's sample on release-timed (latest vintage) values:
+    the verdict is *revision-robust* when it gives the verdict's status with the same sign. ``real_time`` and
+    ``revised`` are the same test on the months the vintages cover only, on the two bases (``basis`` says which
+    months). All three are decided by the same rubric; the verdict itself is unchanged.
     """
     c = _claims.get(verdict.claim_id)
-    if c.decision.revision is None or {real_time.claim_id, revised.claim_id} != {verdict.claim_id}:
+    ids = {real_time.claim_id, revised.claim_id, verdict_revised.claim_id}
+    if c.decision.revision is None or ids != {verdict.claim_id}:
         raise ParameterError(f"{verdict.claim_id!r} declares no real-time check (Decision.revision), or the "
                              "evidence is for another claim")
     then = undecided_then(c.id, "not computed for the real-time check") if c.is_state else None
-    rt, rev = decide(real_time, then=then), decide(revised, then=then)
-    a, b = _estimate(rev), _estimate(rt)
-    same_sign = math.isfinite(a) and math.isfinite(b) and (a > 0) == (b > 0)
+    rt, rev, full = (decide(e, then=then) for e in (real_time, revised, verdict_revised))
     return replace(verdict, revision=Revision(basis, rt.headline, rt.sample, rt.status, rev.headline, rev.status,
-                                              same_sign and rt.status == rev.status, rt.status == verdict.status))
+                                              _same(verdict, full), _same(rt, rev), full.headline, full.status,
+                                              float(point_in_time_share)))
 
 
 @dataclass(frozen=True)

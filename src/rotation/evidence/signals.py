@@ -29,7 +29,8 @@ __all__ = ["CLAIM_IDS", "second_proxy", "verdicts", "claims_table"]
 CLAIM_IDS = ("breakout_new_year",)
 
 _CAVEATS = ("Signals start at different dates; the share counts the signals known at each month end.",
-            "Macro series are today's vintage (revised after publication).",
+            "Macro signals (the Sahm rule, sentiment) on the real-time basis where FRED-MD vintages cover the month "
+            "(1999-08 to the last vintage); release-timed latest values elsewhere, and the NFCI is today's vintage.",
             "Earnings, short interest and fund flows are not in the board: no free data.")
 
 
@@ -97,9 +98,10 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
         composite's ``min_train``: the claim, about the state in late 2023, is decided again as of the
         commentary's date (its verdict *then*; never with data after the run's own ``as_of``).
     realtime : RealTimeAnswer, optional
-        :func:`rotation.studies.answer.realtime_answer`: the answer and composite on the board with its macro
-        signals on the real-time basis and on the release-timed board, both from the first vintage-covered month;
-        the verdict carries it as its real-time check (:func:`rotation.evidence.rubric.revision_check`).
+        :func:`rotation.studies.answer.realtime_answer`: ``answer`` and ``composite`` are on the real-time board;
+        the verdict carries the same test on the release-timed (revised) board over the whole sample (whether
+        the verdict is revision-robust) and both boards on the vintage-covered months
+        (:func:`rotation.evidence.rubric.revision_check`).
 
     Returns
     -------
@@ -117,12 +119,15 @@ def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, an
         proxy, alt, rel, rel_alt, as_of=as_of, max_age=max_age, min_train=min_train), min_rows=min_train + 2,
         data=then_cut(rel, proxy))
     verdict = decide(now, then=then)
-    if realtime is not None and realtime.like is not None:
+    if realtime is not None and realtime.like is not None and realtime.full_revised_like is not None:
         first = realtime.like.data.index[0]
         ev = [_breakout_new_year(proxy, alt, rel.loc[first:], rel_alt.loc[first:], like, oos)
               for like, oos in ((realtime.like, realtime.composite),
                                 (realtime.revised_like, realtime.revised_composite))]
-        verdict = revision_check(verdict, *ev, realtime.basis_text)
+        full = _breakout_new_year(proxy, alt, rel, rel_alt, realtime.full_revised_like,
+                                  realtime.full_revised_composite)
+        verdict = revision_check(verdict, *ev, f"months from {first:%Y-%m} (the first a vintage covers)",
+                                 verdict_revised=full, point_in_time_share=realtime.point_in_time_share)
     return [verdict]
 
 

@@ -59,12 +59,18 @@ def revision_line(rec: dict[str, Any] | None) -> str:
     """``"* Revision-robust: yes: ..."`` for a verdict's real-time check record (``Verdict.revision``); "" without."""
     if not rec:
         return ""
-    head = rec.get("headline")
-    effect = effect_text(head) if head else "no estimate"
-    revised = effect_text(rec["revised"]) if rec.get("revised") else "no estimate"
-    return (f"* Revision-robust: {rec['revision_robust']}: on the {rec['basis']}, the declared test gives "
-            f"{effect} ({rec['status']}); on release-timed values over the same months {revised} "
-            f"({rec.get('revised_status', '')}).")
+
+    def eff(key: str) -> str:
+        return effect_text(rec[key]) if rec.get(key) else "no estimate"
+
+    share = rec.get("point_in_time_share")
+    pit = f"{share:.0%} of its months truly point-in-time" if share is not None else "coverage unknown"
+    same = "revised data give the same verdict" if rec["robust"] else "revised data would change the verdict"
+    return (f"* Revision-robust: {rec['revision_robust']}: {same}. Decided on the real-time basis where vintages "
+            f"exist ({pit}, release-timed latest values elsewhere); the declared test on revised data (release-timed, "
+            f"latest vintage), same months: {eff('verdict_revised')}, {rec.get('verdict_revised_status', '')}. "
+            f"On the {rec['basis']} alone: on the real-time basis {eff('headline')}, {rec['status']}; revised "
+            f"{eff('revised')}, {rec.get('revised_status', '')}.")
 
 
 def _then_lines(v: Verdict) -> list[str]:
