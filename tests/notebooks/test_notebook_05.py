@@ -35,17 +35,34 @@ def test_05_economy_two_proxies_and_deterministic(snapshot_env: Path, tmp_path: 
     from rotation.studies import realtime
 
     rt = res["realtime"]
-    for name in realtime.REALTIME_SIGNALS:
+    for name, (key, *_) in realtime.REALTIME_SIGNALS.items():
         row = rt[name]
         assert row["basis"] == "real-time where vintages cover"
-        assert row["first_real_time"] == "1999-08-31" and row["last_real_time"] == "2024-03-31"
+        if key == "GDPC1":  # not in FRED-MD: the Philadelphia Fed's monthly vintages of real GDP, 1965-11 to 2025-02
+            assert row["source"] == "Philadelphia Fed RTDSM"
+            assert row["first_real_time"] == "1965-11-30" and row["last_real_time"] == "2025-02-28"
+        else:
+            assert row["source"] == "FRED-MD"
+            assert row["first_real_time"] == "1999-08-31" and row["last_real_time"] == "2024-03-31"
         assert 0 < row["share_point_in_time"] < 1 and 0 <= row["months_differ"] <= row["months_compared"]
+    shares = res["predictive_point_in_time"]
+    assert set(shares) == set(res["predictive"]["rows"]) and 0 < shares["payroll growth (12m)"] < 1
+    assert shares["10y-2y spread"] == 0 and shares["GDP growth (4q)"] > shares["payroll growth (12m)"]
     assert rt["curve inverted"]["basis"] == "market data (not revised)"
+    # the verdicts are decided on the real-time signals; revision-robust: revised data give the same verdict
     for claim in ("late_cycle", "economic_resilience"):
-        rev = res[f"verdicts.{claim}"]["revision"]
+        v = res[f"verdicts.{claim}"]
+        rev = v["revision"]
         assert rev["revision_robust"] in ("yes", "no") and rev["sample"]["start"] == "1999-08-31"
-        assert rev["robust"] == ((rev["headline"]["estimate"] > 0) == (rev["revised"]["estimate"] > 0)
-                                 and rev["status"] == rev["revised_status"])
+        assert rev["robust"] == ((v["headline"]["estimate"] > 0) == (rev["verdict_revised"]["estimate"] > 0)
+                                 and v["status"] == rev["verdict_revised_status"])
+        assert rev["covered_agree"] == ((rev["headline"]["estimate"] > 0) == (rev["revised"]["estimate"] > 0)
+                                        and rev["status"] == rev["revised_status"])
+        assert 0 < rev["point_in_time_share"] < 1 and rev["verdict_revised"]["nobs"] >= v["headline"]["nobs"] - 12
+    resilient = res["verdicts.economic_resilience"]
+    assert "real-time where vintages cover" in resilient["headline"]["label"]
+    # the Sahm rule's state in the signal study is the real-time one: it differs from the revised on some months
+    assert rt["Sahm rule triggered"]["months_differ"] > 0
     assert "revision" not in res["verdicts.recession_risk"]
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()

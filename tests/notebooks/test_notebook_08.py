@@ -31,6 +31,13 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     assert rev["revision_robust"] in ("yes", "no") and rev["status"] in verdicts.STATUSES
     assert rev["headline"]["estimate"] == res["realtime"]["difference"]["estimate"]
     assert rev["revised"]["estimate"] == res["realtime"]["revised_difference"]["estimate"]
+    # decided on the real-time board; revision-robust compares it with the revised board over the whole sample
+    assert rev["verdict_revised"]["estimate"] == res["realtime"]["full_revised_difference"]["estimate"]
+    assert rev["robust"] == ((v["headline"]["estimate"] > 0) == (rev["verdict_revised"]["estimate"] > 0)
+                             and v["status"] == rev["verdict_revised_status"])
+    assert 0 < rev["point_in_time_share"] == res["realtime"]["point_in_time_share"] < 1
+    assert res["board"]["extra"]["info"]["labour_robust"]["basis"] in ("real-time vintage",
+                                                                       "latest vintage (no vintage covers it)")
     assert rev["sample"]["start"] == "1999-08-31" and v["decision"]["revision"] == "real-time check"
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
@@ -38,3 +45,4 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     assert past["sample"]["board_end"] == "2019-12-31" and past["sample"]["returns_end"] <= "2019-12-31"
     # as of 2019-12-31 no vintage published later is read
     assert past["realtime"]["signals"]["labour_robust"]["last_real_time"] == "2019-12-31"
+    assert past["board"]["extra"]["info"]["labour_robust"]["basis"] == "real-time vintage"
