@@ -154,9 +154,25 @@ def test_realtime_levels_read_no_vintage_published_after_t():
     pd.testing.assert_series_equal(a["10y-2y spread"], revised["10y-2y spread"])
 
 
-def test_real_gdp_vintages_come_from_the_philadelphia_fed_and_the_rest_from_fred_md():
-    assert realtime.VINTAGE_SOURCES["GDPC1"] == "rtdsm"
-    assert {realtime.VINTAGE_SOURCES[k] for k in realtime.VINTAGE_KEYS if k != "GDPC1"} == {"fredmd"}
+@pytest.mark.snapshot
+def test_each_series_reads_the_source_whose_monthly_vintages_cover_most_months(snapshot_env):
+    """The stated rule of VINTAGE_SOURCES, checked on the real files: one source per series, never spliced."""
+    from rotation.data.vintages import REALTIME_SERIES, vintage_table
+
+    assert set(realtime.VINTAGE_SOURCES) == set(realtime.VINTAGE_KEYS)
+    for key, chosen in realtime.VINTAGE_SOURCES.items():
+        spec = REALTIME_SERIES[key]
+        monthly = {}
+        for source in ("fredmd", "rtdsm"):
+            if (source == "fredmd" and spec.fredmd is None) or (source == "rtdsm" and not spec.rtdsm):
+                continue
+            labels = [c for c in vintage_table(key, source).columns if "Q" not in c]
+            monthly[source] = len(labels)
+        assert monthly[chosen] == max(monthly.values()) > 0, (key, monthly)
+    assert realtime.VINTAGE_SOURCES["GDPC1"] == "rtdsm" and realtime.VINTAGE_SOURCES["UNRATE"] == "fredmd"
+
+
+def test_real_gdp_growth_is_read_within_each_quarterly_vintage():
     # a quarterly table: growth over four quarters within each vintage
     obs = pd.period_range("2010Q1", periods=24, freq="Q").to_timestamp(how="end").normalize()
     table = pd.DataFrame({"2014-06": np.r_[np.arange(100.0, 117.0), [np.nan] * 7],  # through 2014Q1
@@ -165,3 +181,18 @@ def test_real_gdp_vintages_come_from_the_philadelphia_fed_and_the_rest_from_fred
                                          pd.DatetimeIndex(["2014-06-30", "2014-07-31"]))
     assert frame["value"].iloc[0] == pytest.approx(116 / 112 - 1) and (state == 1.0).all()
     assert frame["value"].iloc[1] == pytest.approx(232 / 224 - 1) and list(frame["vintage"]) == ["2014-06", "2014-07"]
+
+
+def test_the_coverage_table_says_source_span_share_and_differences_per_signal():
+    table = _table()
+    idx = pd.date_range("2017-01-31", "2020-06-30", freq="ME")
+    out = _signals(table, idx)
+    cov = out.coverage()
+    row, cmp = cov.loc["payrolls growing (12m)"], out.comparison.loc["payrolls growing (12m)"]
+    assert row["point-in-time months"] == f"{cmp['first_real_time'][:7]} to {cmp['last_real_time'][:7]}"
+    assert row["share point-in-time"] == cmp["share_point_in_time"]
+    assert row["states differ"] == f"{cmp['months_differ']} of {cmp['months_compared']}"
+    curve = cov.loc["curve inverted"]
+    assert curve["vintages from"] == "market data (not revised)" and curve["point-in-time months"] == "none"
+    assert curve["states differ"] == ""
+    assert str(out.describe()).startswith("On the real-time basis") and type(out.describe()).__name__ == "Sentence"

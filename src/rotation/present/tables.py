@@ -132,6 +132,7 @@ COLUMN_PRESETS: dict[str, str | None] = {
     "percentile": "share",
     "p_giveback_half": "share",
     "hit_rate": "share",
+    "share point-in-time": "share",  # rotation.studies.realtime.coverage_table
     "relative": None,
     "rally": None,
     "distance_at_signal": None,

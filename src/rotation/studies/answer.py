@@ -31,7 +31,7 @@ from rotation.errors import ParameterError
 from rotation.stats import clusters
 from rotation.stats.checks import check_int, check_pandas
 from rotation.stats.multiple import adjust_pvalues
-from rotation.stats.results import VOCABULARY, Estimates, Method, Results
+from rotation.stats.results import VOCABULARY, Estimates, Method, Results, Sentence
 from rotation.stats.units import Units
 from rotation.studies import board, economy
 
@@ -391,7 +391,13 @@ class RealTimeAnswer:
                 "difference": self.like["difference"].table.iloc[0].to_dict(),
                 "revised_difference": self.revised_like["difference"].table.iloc[0].to_dict()}
 
-    def describe(self) -> str:
+    def coverage(self) -> pd.DataFrame:
+        """The comparison as a reader's table (:func:`rotation.studies.realtime.coverage_table`)."""
+        from rotation.studies.realtime import coverage_table
+
+        return coverage_table(self.comparison)
+
+    def describe(self) -> Sentence:
         parts = [f"{k}: {v['months_differ']} of {v['months_compared']} months differ "
                  f"({v['share_point_in_time']:.0%} of its months point-in-time)"
                  for k, v in self.comparison.items() if "months_differ" in v]
@@ -403,10 +409,10 @@ class RealTimeAnswer:
                      f"{f['estimate']:+.2%} over the next {self.full_revised_like.extra['horizon']} months "
                      f"(p = {f['p_value']:.3f}).")
         if self.like is None or self.revised_like is None:
-            return f"{head} {self.note}"
+            return Sentence(f"{head} {self.note}")
         d, r = (x["difference"].table.iloc[0] for x in (self.like, self.revised_like))
-        return (f"{head} On the vintage-covered months alone: {d['estimate']:+.2%} on the real-time basis "
-                f"(p = {d['p_value']:.3f}), revised {r['estimate']:+.2%} (p = {r['p_value']:.3f}).")
+        return Sentence(f"{head} On the vintage-covered months alone: {d['estimate']:+.2%} on the real-time basis "
+                        f"(p = {d['p_value']:.3f}), revised {r['estimate']:+.2%} (p = {r['p_value']:.3f}).")
 
 
 def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, proxy: str, as_of: str | pd.Timestamp | None,

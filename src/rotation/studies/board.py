@@ -271,7 +271,7 @@ def realtime_states(board: pd.DataFrame, as_of: str | pd.Timestamp | None = None
         ok = frame["covered"] & rt.notna()
         out[key] = rt.where(ok, board[key])
         basis[key] = np.where(ok, "real-time", "latest")
-        rows[key] = {"basis": "real-time where vintages cover", "series": series,
+        rows[key] = {"basis": "real-time where vintages cover", "series": series, "source": "FRED-MD",
                      **realtime.compare_states(out[key], board[key], basis[key])}
     rows["conditions_easing"] = {"basis": "latest (no vintages of NFCI here)", "series": "NFCI"}
     return out, basis, rows

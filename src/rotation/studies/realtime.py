@@ -1,7 +1,7 @@
 """Macro signals on the real-time basis: each month end's state from the vintage published by then.
 
 These are the signals notebook 05 and 08 decide on: real-time where a vintage covers the month (FRED-MD's monthly
-vintages from 1999-08; real GDP from the Philadelphia Fed's RTDSM, monthly vintages from 1965-11), the
+vintages from 1999-08, or the Philadelphia Fed's RTDSM from the 1960s: :data:`VINTAGE_SOURCES`), the
 release-timed (latest vintage) value elsewhere, every value labelled with its basis; the release-timed signals
 stay beside them as the revised comparison.
 
@@ -25,10 +25,11 @@ import pandas as pd
 
 from rotation.data.vintages import known_values
 from rotation.errors import ParameterError
+from rotation.stats.results import Sentence
 from rotation.studies.economy import late_cycle_realtime, sahm_rule
 
 __all__ = ["within_vintage", "VINTAGE_KEYS", "VINTAGE_SOURCES", "vintage_tables", "REALTIME_SIGNALS", "RealTimeSignals",
-           "realtime_signals", "signal_value", "compare_states", "REALTIME_LEVELS", "realtime_levels"]
+           "realtime_signals", "signal_value", "compare_states", "coverage_table", "REALTIME_LEVELS", "realtime_levels"]
 
 Transform = Callable[[pd.Series], pd.Series]
 
@@ -71,10 +72,13 @@ REALTIME_SIGNALS: dict[str, tuple[str, Callable[[float], Transform] | Transform,
 #: The series whose vintage tables :func:`realtime_signals` reads.
 VINTAGE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for k, *_ in REALTIME_SIGNALS.values()))
 
-#: Where each series' vintages come from: FRED-MD's monthly vintages (1999-08 on), except real GDP, which FRED-MD
-#: does not carry: the Philadelphia Fed's RTDSM (monthly vintages of the quarterly series from 1965-11). One source
-#: per series, never spliced (:mod:`rotation.data.vintages`).
-VINTAGE_SOURCES: dict[str, str] = {**dict.fromkeys(VINTAGE_KEYS, "fredmd"), "GDPC1": "rtdsm"}
+#: Where each series' vintages come from, one source per series, never spliced (:mod:`rotation.data.vintages`).
+#: The rule: the source whose **monthly** vintages cover the most months. The Philadelphia Fed's RTDSM for payrolls
+#: (monthly vintages from 1964-12), industrial production (1962-11), CPI (1998-11) and real GDP (1965-11; FRED-MD has
+#: no GDP), all to within months of today; FRED-MD (1999-08 to 2024-03) for the unemployment rate (the RTDSM has
+#: only quarterly vintages of it), consumer sentiment and claims (not in the RTDSM).
+VINTAGE_SOURCES: dict[str, str] = {**dict.fromkeys(VINTAGE_KEYS, "fredmd"),
+                                   "PAYEMS": "rtdsm", "INDPRO": "rtdsm", "CPIAUCSL": "rtdsm", "GDPC1": "rtdsm"}
 
 #: The basis of the signals without vintages here.
 OTHER_BASIS = {"curve inverted": "market data (not revised)"}
@@ -142,12 +146,43 @@ class RealTimeSignals:
         return {name: {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
                 for name, row in self.comparison.to_dict(orient="index").items()}
 
-    def describe(self) -> str:
+    def coverage(self) -> pd.DataFrame:
+        """The comparison as a reader's table (:func:`coverage_table`)."""
+        return coverage_table(self.to_record())
+
+    def describe(self) -> Sentence:
+        """One sentence (Markdown in a notebook): per signal with vintages, its source, span, point-in-time share
+        and the months whose state differs from the release-timed (revised) one."""
         rt = self.comparison[self.comparison["basis"] == "real-time where vintages cover"]
-        parts = [f"{name}: {int(r['months_differ'])} of {int(r['months_compared'])} months differ"
+        parts = [f"{name} ({r.get('source') or 'vintages'} {str(r['first_real_time'])[:7]} to "
+                 f"{str(r['last_real_time'])[:7]}, {r['share_point_in_time']:.0%} of its months point-in-time): "
+                 f"{int(r['months_differ'])} of {int(r['months_compared'])} months differ"
                  for name, r in rt.iterrows()]
-        return ("On the real-time basis (each month's vintage, changes within it) against release-timed latest "
-                "values: " + "; ".join(parts) + ".")
+        return Sentence("On the real-time basis (each month's vintage, changes within it) against release-timed "
+                        "latest values: " + "; ".join(parts) + ".")
+
+
+def coverage_table(rows: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Per signal: where its vintages come from, the months it is truly point-in-time, their share of the signal's
+    months, and how many of the months compared have a state that differs from the release-timed (revised) one.
+
+    ``rows`` are :func:`compare_states` records with ``basis`` and ``source`` (``RealTimeSignals.to_record()``,
+    ``RealTimeAnswer.comparison``). A signal without vintages shows its basis as the source.
+    """
+    out = {}
+    for name, r in rows.items():
+        first, last = r.get("first_real_time"), r.get("last_real_time")
+        vintages = r.get("basis") == "real-time where vintages cover"
+        out[name] = {
+            "vintages from": (r.get("source") or "vintages") if vintages else r.get("basis", ""),
+            "point-in-time months": f"{str(first)[:7]} to {str(last)[:7]}" if first and last else "none",
+            "share point-in-time": r.get("share_point_in_time"),
+            "states differ": (f"{int(r['months_differ'])} of {int(r['months_compared'])}"
+                              if vintages and r.get("months_compared") else ""),
+        }
+    table = pd.DataFrame.from_dict(out, orient="index")
+    table.index.name = "signal"
+    return table
 
 
 def compare_states(real_time: pd.Series, revised: pd.Series, basis: pd.Series) -> dict[str, Any]:
@@ -174,7 +209,8 @@ def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, 
     ----------
     tables : mapping of str to DataFrame
         Observation x vintage tables keyed as :data:`REALTIME_SIGNALS` names them (UNRATE, ICSA, PAYEMS, INDPRO,
-        UMCSENT, CPIAUCSL from FRED-MD, GDPC1 from the RTDSM), cut at the run's end: :func:`vintage_tables`.
+        UMCSENT, CPIAUCSL, GDPC1; each from its source in :data:`VINTAGE_SOURCES`), cut at the run's end:
+        :func:`vintage_tables`.
     revised : DataFrame
         :func:`rotation.studies.macro_signals.signal_states` on release-timed (latest vintage) values.
     curve, revised_unrate : Series
