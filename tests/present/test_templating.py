@@ -47,3 +47,14 @@ def test_pyproject_ships_every_template_and_stylesheet():
     shipped = {p for g in globs for p in package.glob(g)}
     files = {p for folder in ("present/templates", "present/static") for p in (package / folder).iterdir()}
     assert files and files <= shipped
+
+
+def test_a_quoted_claim_ends_as_a_sentence_once():
+    """The breakout question ends with '?': no '?.' on the run page, the reports or the findings."""
+    from rotation.present.findings import closed
+
+    assert closed("Will small caps break out?") == "Will small caps break out?"
+    assert closed("Small caps lead ") == "Small caps lead."
+    assert closed("It does.") == "It does."
+    out = environment().from_string("{{ q | closed }}").render(q="Into the new year?")
+    assert out == "Into the new year?"

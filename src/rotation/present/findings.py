@@ -26,6 +26,12 @@ _BADGE = {
 }
 
 
+
+def closed(text: str) -> str:
+    """``text`` ending as a sentence: a full stop added unless it already ends with one, ``?`` or ``!``."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
 def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) -> str:
     """Markdown findings for a list of verdicts: one paragraph each, then the rubric line used.
 
@@ -33,7 +39,7 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) ->
     """
     lines: list[str] = [f"### {title}", ""] if title else []
     for v in verdicts:
-        lines.append(f"**“{v.quote}.”** {_BADGE[v.status]} (rule {v.rule})")
+        lines.append(f"**“{closed(v.quote)}”** {_BADGE[v.status]} (rule {v.rule})")
         lines.append("")
         if v.answer:
             lines.append(f"* In short: {v.answer}")
@@ -198,7 +204,7 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         tn = then_now(r)
         if tn is not None:
             rows.append(
-                f"<li class='rot-dated'><b>{_esc(r['quote'])}.</b> "
+                f"<li class='rot-dated'><b>{_esc(closed(r['quote']))}</b> "
                 + _when_html("then", tn["then_as_of"], tn["then_status"], tn["then_colour"], tn["then_answer_effect"],
                              tn["then_answer_sample"], tn["then_rule"]) + "\n"
                 + _when_html("now", tn["now_as_of"], r["status"], colour, answer_effect(r), where,
@@ -206,7 +212,7 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
             continue
         rows.append(
             f"<li>{_badge_html(r['status'], colour)} "
-            f"<b>{_esc(r['quote'])}.</b> {_esc(answer_effect(r))}"
+            f"<b>{_esc(closed(r['quote']))}</b> {_esc(answer_effect(r))}"
             f"{' &middot; ' + _esc(where) if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
             f"{note}</li>"

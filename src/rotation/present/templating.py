@@ -21,6 +21,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from rotation.present.findings import closed
+
 __all__ = ["environment", "render", "stylesheet", "template_source", "md_inline", "json_value"]
 
 _PACKAGE = "rotation.present"
@@ -56,6 +58,7 @@ def environment() -> Any:
     )
     env.filters["md_inline"] = md_inline
     env.filters["json_value"] = json_value
+    env.filters["closed"] = closed
     return env
 
 
