@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from rotation.errors import ParameterError
 
-__all__ = ["Claim", "Decision", "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook", "second_proxy",
+__all__ = ["Claim", "Decision", "ForecastEvent", "BREAKOUT_EVENT",
+           "CHECK_KINDS", "CLAIMS", "get", "ids", "for_notebook", "second_proxy",
            "COMMENTARY_DATE", "COMMENTARY_EVIDENCE", "state_claims"]
 
 #: The date the commentary is read as written at: its claims about a *state* (small caps underwhelming,
@@ -355,6 +356,45 @@ CLAIMS_LIST: tuple[Claim, ...] = (
 )
 
 CLAIMS: dict[str, Claim] = {c.id: c for c in CLAIMS_LIST}
+
+
+@dataclass(frozen=True)
+class ForecastEvent:
+    """The event the question names, and the one model that forecasts it, declared before any score is seen.
+
+    ``window``: from the forecast date (a month end) to the end of the next January. ``outcomes`` on the monthly
+    small/large relative-strength line, notebook 01's definitions (:func:`rotation.studies.board.outcome_classes`
+    with ``lookback``, ``k``, ``blowoff_quantile``); an outcome counts as known ``k`` months after the window plus
+    ``publication_lag`` months. The model (:func:`rotation.studies.forecast.breakout_forecast`): the base rate of
+    each outcome at the same forecast month of every earlier year known by then (Jeffreys' half-count), and the
+    frequencies among the years whose share of favourable signals was within ``neighbours`` signals of the forecast
+    date's (symmetric), shrunk to the base rate with ``prior_weight`` pseudo-years; past forecasts are made
+    walk-forward and scored from the ``min_train``-th year on; the skill interval is a bootstrap over years
+    (``level``). If it does not exclude zero the answer is the base rate. The commentary's own forecast is the
+    same made as of :data:`COMMENTARY_DATE`.
+    """
+
+    window: str = "to the end of the next January"
+    outcomes: tuple[str, ...] = ("no breakout", "false breakout", "sustained breakout", "blow-off")
+    breakout: tuple[str, ...] = ("sustained breakout", "blow-off")
+    lookback: int = 12
+    k: int = 3
+    blowoff_quantile: float = 0.9
+    publication_lag: int = 1
+    neighbours: int = 1
+    prior_weight: float = 10.0
+    min_train: int = 20
+    level: float = 0.95
+
+    def tolerance(self, n_signals: int) -> float:
+        """``neighbours`` signals as a distance between shares of ``n_signals`` signals."""
+        if n_signals < 1:
+            raise ParameterError(f"n_signals must be at least 1; got {n_signals!r}")
+        return self.neighbours / n_signals
+
+
+#: The question's event ("Will small caps break out in a blow-off move into the new year?"), declared once.
+BREAKOUT_EVENT = ForecastEvent()
 
 
 def ids() -> list[str]:

@@ -1,0 +1,252 @@
+"""The answer as a forecast: the probability of each outcome in the window "into the new year", scored out of sample.
+
+The event (declared once with the claims, :data:`rotation.evidence.claims.BREAKOUT_EVENT`): from a forecast date
+``t`` (a month end) to the end of the next January, the small/large relative-strength line shows one of four
+outcomes with notebook 01's definitions (:func:`rotation.studies.board.outcome_classes`): no breakout, a false
+breakout, a sustained breakout or a blow-off.
+
+The model (one, declared before any score was seen): at each year's forecast date (the same month every year),
+the past years whose outcome was **known by then** give the base rate (climatology: their outcome shares, with
+Jeffreys' half-count per outcome so no probability is 0); the past years whose share of favourable signals was
+**near** today's (within ``tolerance``, symmetric) give the conditional frequencies, shrunk to the base rate with
+``prior_weight`` pseudo-years. Every past forecast is made walk-forward, with only the years known by its date, and
+scored against the outcome that followed: Brier and log scores, and the Brier skill against the base rate with an
+interval from a bootstrap over years. If the interval does not exclude zero the signals add no skill and the
+answer is the base rate.
+
+Series in, result objects out (:class:`BreakoutForecast`); no display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rotation.errors import ParameterError
+from rotation.stats.results import Sentence
+from rotation.studies.board import outcome_classes
+
+__all__ = ["OUTCOMES", "BREAKOUT", "window_end", "window_months", "event_outcomes", "walk_forward", "skill",
+           "BreakoutForecast", "breakout_forecast"]
+
+#: The four outcomes in the window, in a fixed order (probabilities are reported in it).
+OUTCOMES: tuple[str, ...] = ("no breakout", "false breakout", "sustained breakout", "blow-off")
+#: The outcomes that count as the breakout the question asks about.
+BREAKOUT: tuple[str, ...] = ("sustained breakout", "blow-off")
+
+
+def _month_end(t: Any) -> pd.Timestamp:
+    return pd.Timestamp(t).normalize() + pd.offsets.MonthEnd(0)
+
+
+def window_end(t: Any) -> pd.Timestamp:
+    """The end of the first January after ``t``'s month: the window "into the new year" (2026-08-31 -> 2027-01-31,
+    2026-12-31 -> 2027-01-31, 2027-01-31 -> 2028-01-31)."""
+    t = _month_end(t)
+    return pd.Timestamp(year=t.year + 1, month=1, day=31)
+
+
+def window_months(t: Any) -> int:
+    """Months in the window after ``t`` (its month excluded, the January included): 1 to 12."""
+    t, end = _month_end(t), window_end(t)
+    return (end.year - t.year) * 12 + end.month - t.month
+
+
+def event_outcomes(log_ratio: pd.Series, dates: Any, *, lookback: int = 12, k: int = 3,
+                   blowoff_quantile: float = 0.9, publication_lag: int = 1) -> pd.DataFrame:
+    """What followed each forecast date in its window (to the end of the next January).
+
+    Returns a frame indexed by the dates whose outcome the data decide: ``outcome`` (one of :data:`OUTCOMES`),
+    ``window_end``, and ``known``: the month end by which the outcome was published (the window's end plus the
+    ``k`` months a false breakout needs, plus ``publication_lag`` months for the returns to be published).
+    """
+    dates = pd.DatetimeIndex([_month_end(d) for d in dates])
+    parts = []
+    for h in sorted({window_months(d) for d in dates}):
+        on = dates[[window_months(d) == h for d in dates]]
+        got = outcome_classes(log_ratio, on, lookback=lookback, k=k, horizon=h, blowoff_quantile=blowoff_quantile)
+        parts.append(got)
+    out = pd.concat(parts).sort_index() if parts else pd.Series(dtype=object)
+    frame = pd.DataFrame({"outcome": out.astype(object)}, index=pd.DatetimeIndex(out.index, name="date"))
+    frame["window_end"] = [window_end(d) for d in frame.index]
+    frame["known"] = [e + pd.offsets.MonthEnd(k + publication_lag) for e in frame["window_end"]]
+    return frame
+
+
+def _jeffreys(outcomes: pd.Series) -> np.ndarray:
+    counts = outcomes.value_counts().reindex(list(OUTCOMES), fill_value=0).to_numpy(dtype=float)
+    return (counts + 0.5) / (counts.sum() + 0.5 * len(OUTCOMES))
+
+
+def _probabilities(train: pd.DataFrame, share_now: float, tolerance: float, prior_weight: float
+                   ) -> tuple[np.ndarray, np.ndarray, int]:
+    """(model, base rate, how many near years) from the years in ``train`` (columns ``outcome``, ``share``)."""
+    clim = _jeffreys(train["outcome"])
+    near = train.loc[(train["share"] - share_now).abs() <= tolerance + 1e-12, "outcome"]
+    counts = near.value_counts().reindex(list(OUTCOMES), fill_value=0).to_numpy(dtype=float)
+    model = (counts + prior_weight * clim) / (len(near) + prior_weight)
+    return model, clim, len(near)
+
+
+def walk_forward(outcomes: pd.DataFrame, share: pd.Series, *, tolerance: float, prior_weight: float,
+                 min_train: int) -> pd.DataFrame:
+    """Every past forecast, each made with the years known by its date.
+
+    ``outcomes`` is :func:`event_outcomes` at the yearly forecast dates, ``share`` the share of favourable signals
+    known at each month end. One row per date with an outcome and at least ``min_train`` earlier years known by it:
+    ``share``, ``n_train``, ``n_near``, ``outcome``, and ``model: <outcome>`` / ``base: <outcome>`` probabilities.
+    """
+    data = outcomes.join(share.rename("share"), how="inner").dropna(subset=["share"])
+    rows = {}
+    for t in data.index:
+        train = data.loc[(data.index < t) & (data["known"] <= t)]
+        if len(train) < min_train:
+            continue
+        model, clim, n_near = _probabilities(train, float(data.loc[t, "share"]), tolerance, prior_weight)
+        rows[t] = {"share": float(data.loc[t, "share"]), "n_train": len(train), "n_near": n_near,
+                   "outcome": data.loc[t, "outcome"],
+                   **{f"model: {o}": p for o, p in zip(OUTCOMES, model, strict=True)},
+                   **{f"base: {o}": p for o, p in zip(OUTCOMES, clim, strict=True)}}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "date"
+    return frame
+
+
+def _scores(frame: pd.DataFrame, which: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per forecast: the Brier score (sum over outcomes of the squared error) and the log score (-log p)."""
+    p = frame[[f"{which}: {o}" for o in OUTCOMES]].to_numpy(dtype=float)
+    hit = np.array([[o == y for o in OUTCOMES] for y in frame["outcome"]], dtype=float)
+    return ((p - hit) ** 2).sum(axis=1), -np.log((p * hit).sum(axis=1))
+
+
+def skill(frame: pd.DataFrame, *, reps: int = 2000, seed: int = 0, level: float = 0.95) -> dict[str, float]:
+    """Out-of-sample scores of :func:`walk_forward`'s forecasts and the Brier skill against the base rate.
+
+    ``brier_skill`` = 1 - mean Brier (model) / mean Brier (base rate); its interval is a percentile bootstrap over
+    the forecast years (one forecast a year: the years are the independent units), seeded.
+    """
+    n = len(frame)
+    if n == 0:
+        return {"n": 0, "brier_model": np.nan, "brier_base": np.nan, "log_model": np.nan, "log_base": np.nan,
+                "brier_skill": np.nan, "ci_lower": np.nan, "ci_upper": np.nan}
+    bm, lm = _scores(frame, "model")
+    bb, lb = _scores(frame, "base")
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(int(reps), n))
+    boot = 1 - bm[draws].mean(axis=1) / bb[draws].mean(axis=1)
+    a = (1 - level) / 2
+    return {"n": n, "brier_model": float(bm.mean()), "brier_base": float(bb.mean()), "log_model": float(lm.mean()),
+            "log_base": float(lb.mean()), "brier_skill": float(1 - bm.mean() / bb.mean()),
+            "ci_lower": float(np.quantile(boot, a)), "ci_upper": float(np.quantile(boot, 1 - a))}
+
+
+def _reliability(frame: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """The forecast probability of a breakout against how often one followed, in equal-width bins."""
+    p = frame[[f"model: {o}" for o in BREAKOUT]].sum(axis=1)
+    hit = frame["outcome"].isin(BREAKOUT).astype(float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = pd.cut(p, edges, include_lowest=True)
+    table = pd.DataFrame({"forecast": p, "observed": hit}).groupby(which, observed=True).agg(
+        forecast=("forecast", "mean"), observed=("observed", "mean"), n=("observed", "size"))
+    table.index = [f"{max(iv.left, 0.0):.0%} to {iv.right:.0%}" for iv in table.index]
+    table.index.name = "forecast bin"
+    return table
+
+
+@dataclass(frozen=True)
+class BreakoutForecast:
+    """Today's forecast of the window's outcome, its base rate, and the out-of-sample record of the same model.
+
+    ``probabilities``: per outcome ``model``, ``ci_lower``/``ci_upper`` (bootstrap over the training years),
+    ``base`` (the base rate); ``scores``: :func:`skill`; ``answer``: ``"model"`` when the skill interval is above
+    zero, else ``"base rate"`` (the signals add no skill); ``history``: every past forecast
+    (:func:`walk_forward`); ``reliability``: :func:`_reliability`.
+    """
+
+    forecast_date: pd.Timestamp
+    window_end: pd.Timestamp
+    share: float
+    n_train: int
+    n_near: int
+    probabilities: pd.DataFrame
+    scores: dict[str, float]
+    history: pd.DataFrame
+    reliability: pd.DataFrame
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answer(self) -> str:
+        lo = self.scores.get("ci_lower", np.nan)
+        return "model" if np.isfinite(lo) and lo > 0 else "base rate"
+
+    def breakout(self, which: str = "model") -> float:
+        """The probability of a breakout (sustained or blow-off) by the model or the base rate."""
+        return float(self.probabilities.loc[list(BREAKOUT), which].sum())
+
+    def to_record(self) -> dict[str, Any]:
+        def num(x: Any) -> Any:
+            return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else x
+
+        probs = {o: {k: num(float(v)) for k, v in row.items()} for o, row in self.probabilities.iterrows()}
+        return {"forecast_date": f"{self.forecast_date:%Y-%m-%d}", "window_end": f"{self.window_end:%Y-%m-%d}",
+                "new_year": f"January {self.window_end.year}", "share_favourable": num(self.share),
+                "n_train": self.n_train, "n_near": self.n_near, "probabilities": probs,
+                "breakout_model": num(self.breakout("model")), "breakout_base": num(self.breakout("base")),
+                "scores": {k: num(v) for k, v in self.scores.items()}, "answer": self.answer,
+                "history_years": len(self.history), **{k: v for k, v in self.settings.items()}}
+
+    def describe(self) -> Sentence:
+        pb, pc = self.breakout("model"), self.breakout("base")
+        s = self.scores
+        head = (f"From {self.forecast_date:%Y-%m-%d} to the end of January {self.window_end.year}: a breakout "
+                f"(sustained or blow-off) {pb:.0%} by the signals against a base rate of {pc:.0%} "
+                f"({self.n_near} of {self.n_train} earlier years had a share of favourable signals near today's).")
+        if not s["n"]:
+            return Sentence(f"{head} No past forecast could be scored.")
+        tail = (f" Out of sample ({s['n']} yearly forecasts), Brier skill against the base rate "
+                f"{s['brier_skill']:+.3f} (95% CI {s['ci_lower']:+.3f} to {s['ci_upper']:+.3f}): ")
+        tail += ("the signals add skill." if self.answer == "model" else
+                 "the signals add no skill, so the answer is the base rate.")
+        return Sentence(head + tail)
+
+
+def breakout_forecast(log_ratio: pd.Series, share: pd.Series, *, as_of: Any = None, tolerance: float,
+                      prior_weight: float = 10.0, min_train: int = 20, lookback: int = 12, k: int = 3,
+                      blowoff_quantile: float = 0.9, publication_lag: int = 1, reps: int = 2000,
+                      seed: int = 0) -> BreakoutForecast:
+    """Today's forecast of the window's outcome and the walk-forward record of the same model.
+
+    ``log_ratio``: the monthly log small/large relative strength; ``share``: the share of favourable signals known
+    at each month end (:func:`rotation.studies.board.favourable_share`). The forecast date is ``as_of`` (or the
+    last month end with a share); the yearly forecast dates are the same month of every earlier year. Only the
+    years whose outcome is known by a date train the forecast made at it.
+    """
+    if not 0 <= tolerance <= 1:
+        raise ParameterError(f"tolerance is a distance between shares in [0, 1]; got {tolerance!r}")
+    share = share.dropna()
+    if as_of not in (None, ""):
+        share = share.loc[: _month_end(as_of)]
+    if share.empty:
+        raise ParameterError("share has no value by as_of: the board starts later (pass a later as_of)")
+    t = share.index[-1]
+    log_ratio = log_ratio.loc[:t]
+    yearly = pd.DatetimeIndex([d for d in share.index if d.month == t.month])
+    outcomes = event_outcomes(log_ratio, yearly, lookback=lookback, k=k, blowoff_quantile=blowoff_quantile,
+                              publication_lag=publication_lag)
+    history = walk_forward(outcomes, share, tolerance=tolerance, prior_weight=prior_weight, min_train=min_train)
+    train = outcomes.loc[outcomes["known"] <= t].join(share.rename("share"), how="inner").dropna()
+    model, clim, n_near = _probabilities(train, float(share.iloc[-1]), tolerance, prior_weight)
+    rng = np.random.default_rng(seed)
+    boot = np.array([_probabilities(train.iloc[rng.integers(0, len(train), len(train))], float(share.iloc[-1]),
+                                    tolerance, prior_weight)[0] for _ in range(int(reps))]) if len(train) else None
+    probs = pd.DataFrame({"model": model, "base": clim,
+                          "ci_lower": np.quantile(boot, 0.025, axis=0) if boot is not None else np.nan,
+                          "ci_upper": np.quantile(boot, 0.975, axis=0) if boot is not None else np.nan},
+                         index=pd.Index(OUTCOMES, name="outcome"))
+    return BreakoutForecast(t, window_end(t), float(share.iloc[-1]), len(train), n_near, probs,
+                            skill(history, reps=reps, seed=seed), history,
+                            _reliability(history) if len(history) else pd.DataFrame(),
+                            settings={"tolerance": tolerance, "prior_weight": prior_weight, "min_train": min_train})
