@@ -39,6 +39,20 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     assert res["board"]["extra"]["info"]["labour_robust"]["basis"] in ("real-time vintage",
                                                                        "latest vintage (no vintage covers it)")
     assert rev["sample"]["start"] == "1999-08-31" and v["decision"]["revision"] == "real-time check"
+    # the answer as a forecast of the event the question names, scored out of sample against the base rate
+    fc = res["forecast"]
+    assert fc["new_year"] == f"January {int(fc['forecast_date'][:4]) + 1}" and fc["window_end"].endswith("-01-31")
+    for which in ("model", "base"):
+        assert sum(p[which] for p in fc["probabilities"].values()) == pytest.approx(1)
+    assert set(fc["probabilities"]) == {"no breakout", "false breakout", "sustained breakout", "blow-off"}
+    sc = fc["scores"]
+    assert sc["n"] >= 50 and sc["ci_lower"] <= sc["brier_skill"] <= sc["ci_upper"]
+    assert fc["answer"] == ("model" if sc["ci_lower"] > 0 else "base rate")
+    # the commentary's own forecast: made with the data published by 2023-11-30, beside what followed
+    then = res["forecast.commentary"]
+    assert then["forecast_date"] == "2023-11-30" and then["new_year"] == "January 2024"
+    assert then["outcome"] in fc["probabilities"] and then["outcome_known"] == "2024-05-31"
+    assert then["probability_of_outcome"]["model"] == then["probabilities"][then["outcome"]]["model"]
     run_notebook(NB, tmp_path / "b")
     assert (tmp_path / "b" / NB / "results.json").read_bytes() == (tmp_path / "a" / NB / "results.json").read_bytes()
     past = run_notebook(NB, tmp_path / "past", "-p", "as_of=2019-12-31", "-p", "proxy=iwm_spy")
@@ -46,3 +60,5 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     # as of 2019-12-31 no vintage published later is read
     assert past["realtime"]["signals"]["labour_robust"]["last_real_time"] == "2019-12-31"
     assert past["board"]["extra"]["info"]["labour_robust"]["basis"] == "real-time vintage"
+    assert past["forecast"]["forecast_date"] == "2019-12-31" and past["forecast"]["new_year"] == "January 2020"
+    assert "is after this run's as_of" in past["forecast.commentary"]

@@ -30,7 +30,7 @@ from rotation.stats.results import Sentence
 from rotation.studies.board import outcome_classes
 
 __all__ = ["OUTCOMES", "BREAKOUT", "window_end", "window_months", "event_outcomes", "walk_forward", "skill",
-           "BreakoutForecast", "breakout_forecast"]
+           "BreakoutForecast", "breakout_forecast", "Scored", "scored"]
 
 #: The four outcomes in the window, in a fixed order (probabilities are reported in it).
 OUTCOMES: tuple[str, ...] = ("no breakout", "false breakout", "sustained breakout", "blow-off")
@@ -145,6 +145,8 @@ def skill(frame: pd.DataFrame, *, reps: int = 2000, seed: int = 0, level: float 
 
 def _reliability(frame: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     """The forecast probability of a breakout against how often one followed, in equal-width bins."""
+    if frame.empty:
+        return pd.DataFrame({"forecast": [], "observed": [], "n": []}, index=pd.Index([], name="forecast bin"))
     p = frame[[f"model: {o}" for o in BREAKOUT]].sum(axis=1)
     hit = frame["outcome"].isin(BREAKOUT).astype(float)
     edges = np.linspace(0, 1, bins + 1)
@@ -181,6 +183,17 @@ class BreakoutForecast:
     def answer(self) -> str:
         lo = self.scores.get("ci_lower", np.nan)
         return "model" if np.isfinite(lo) and lo > 0 else "base rate"
+
+    def track_record(self) -> pd.DataFrame:
+        """Every past forecast (one a year, walk-forward) beside what followed: the share of favourable signals,
+        the probability of a breakout by the signals and by the base rate, and the outcome."""
+        h = self.history
+        if h.empty:
+            return pd.DataFrame(columns=["share favourable", "breakout (signals)", "breakout (base rate)", "outcome"])
+        return pd.DataFrame({"share favourable": h["share"],
+                             "breakout (signals)": h[[f"model: {o}" for o in BREAKOUT]].sum(axis=1),
+                             "breakout (base rate)": h[[f"base: {o}" for o in BREAKOUT]].sum(axis=1),
+                             "outcome": h["outcome"]})
 
     def breakout(self, which: str = "model") -> float:
         """The probability of a breakout (sustained or blow-off) by the model or the base rate."""
@@ -248,5 +261,65 @@ def breakout_forecast(log_ratio: pd.Series, share: pd.Series, *, as_of: Any = No
                          index=pd.Index(OUTCOMES, name="outcome"))
     return BreakoutForecast(t, window_end(t), float(share.iloc[-1]), len(train), n_near, probs,
                             skill(history, reps=reps, seed=seed), history,
-                            _reliability(history) if len(history) else pd.DataFrame(),
+                            _reliability(history),
                             settings={"tolerance": tolerance, "prior_weight": prior_weight, "min_train": min_train})
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A forecast beside what followed: the window's outcome on the data of today (``outcome``, None while the
+    window or its ``k`` months after are not over), when it was known, and the relative return over the window and
+    over the 12 months after the forecast date (decimal, small over large; NaN past the data)."""
+
+    forecast: BreakoutForecast
+    outcome: str | None
+    known: pd.Timestamp
+    window_return: float
+    next_year_return: float
+
+    def to_record(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return float(x) if np.isfinite(x) else None
+
+        p = self.forecast.probabilities
+        hit = None if self.outcome is None else {
+            "model": num(float(p.loc[self.outcome, "model"])), "base": num(float(p.loc[self.outcome, "base"]))}
+        return {**self.forecast.to_record(), "outcome": self.outcome, "outcome_known": f"{self.known:%Y-%m-%d}",
+                "probability_of_outcome": hit, "window_return": num(self.window_return),
+                "next_year_return": num(self.next_year_return)}
+
+    def _repr_markdown_(self) -> str:
+        return str(self.describe())
+
+    def describe(self) -> Sentence:
+        f = self.forecast
+        head = (f"As of {f.forecast_date:%Y-%m-%d}, with only data published then: a breakout by the end of January "
+                f"{f.window_end.year} {f.breakout('model'):.0%} by the signals, base rate {f.breakout('base'):.0%}.")
+        if self.outcome is None:
+            return Sentence(f"{head} The outcome is known from {self.known:%Y-%m-%d}.")
+        p = f.probabilities.loc[self.outcome]
+        ret = (f"; small minus large over the window {self.window_return:+.1%}"
+               if np.isfinite(self.window_return) else "")
+        year = (f", over the next 12 months {self.next_year_return:+.1%}" if np.isfinite(self.next_year_return)
+                else "")
+        return Sentence(f"{head} What followed: {self.outcome} ({p['model']:.0%} by the signals, {p['base']:.0%} by "
+                        f"the base rate){ret}{year}.")
+
+
+def scored(forecast: BreakoutForecast, log_ratio: pd.Series, *, lookback: int = 12, k: int = 3,
+           blowoff_quantile: float = 0.9, publication_lag: int = 1) -> Scored:
+    """``forecast`` beside the outcome of its window on ``log_ratio`` (today's data: it looks ahead by design)."""
+    t = forecast.forecast_date
+    got = event_outcomes(log_ratio, [t], lookback=lookback, k=k, blowoff_quantile=blowoff_quantile,
+                         publication_lag=publication_lag)
+    known = window_end(t) + pd.offsets.MonthEnd(k + publication_lag)
+    outcome = None if got.empty else str(got["outcome"].iloc[0])
+    lr = log_ratio.dropna()
+
+    def change(months: int) -> float:
+        i = lr.index.searchsorted(t)
+        if i >= len(lr) or lr.index[i] != t or i + months >= len(lr):
+            return float("nan")
+        return float(np.expm1(lr.iloc[i + months] - lr.iloc[i]))
+
+    return Scored(forecast, outcome, known, change(window_months(t)), change(12))
