@@ -36,7 +36,13 @@ def test_signal_board_is_state_difference_on_the_current_state_with_holm():
     direct_a = economy.state_difference(rel, states["a"], horizon=1)
     assert res.table.loc[("a", 1), "p_value"] == direct_a.p_value
     assert np.allclose(res.table["p_holm"], adjust_pvalues(res.table["p_value"], "holm"), rtol=0, atol=0)
-    assert res.table.loc[("c", 3), "as of"] == states.index[-1]
+    assert res.table.loc[("c", 3), "last reading"] == states.index[-1]  # no "last" in info: the board's month
+    # with the board's description, each row gives the reading's own month and whether it is stale
+    dated = info.assign(last=[states.index[-1], states.index[-7], states.index[-1]], stale=[False, True, False])
+    old = answer.signal_board(rel, states, dated, horizons=[1], horizon=3)
+    assert old.data.loc["b", "last reading"] == states.index[-7] and old.data.loc["b", "stale"]
+    assert f"2 of 3 readings are current; stale, older than their frequency allows: b (last " \
+           f"{states.index[-7]:%Y-%m})" in old.describe()
     assert list(res.data.index) == ["a", "b", "c"] and res.data.loc["b", "signal"] == "signal B"
     assert res.extra["info"]["a"]["label"] == "signal A" and res.method.lags == 12
     assert res.describe().startswith("6 tests (signals x horizons)")

@@ -117,3 +117,18 @@ def test_favourable_share_counts_the_signals_known_at_each_month():
     assert bd.favourable_share(b, min_known=2).iloc[2] == 1.0
     with pytest.raises(ParameterError, match="board must be the non-empty DataFrame"):
         bd.favourable_share(b.iloc[:0])
+
+
+@pytest.mark.snapshot
+def test_each_reading_is_dated_and_flagged_stale_when_older_than_its_frequency_allows(snapshot_env):
+    states, info = bd.states("ff30_vw", as_of="2019-12-31")
+    assert (info["age_months"] >= 0).all()
+    for _, row in info.iterrows():
+        end = pd.Timestamp("2019-12-31")
+        assert row["age_months"] == (end.year - row["last"].year) * 12 + end.month - row["last"].month
+    fresh = {s.key: s.fresh for s in bd._signals("ff30_vw")}
+    assert info["stale"].tolist() == [info.loc[k, "age_months"] > fresh[k] for k in info.index]
+    latest, now = bd.states("ff30_vw")
+    # the snapshot's Russell 2000 ends in 2026-02 while the macro data run months later: stale, and said so
+    assert now.loc["rut_near_high", "stale"] and now.loc["rut_near_high", "last"] < latest.index[-1]
+    assert not now.loc["seasonal", "stale"]

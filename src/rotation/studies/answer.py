@@ -86,7 +86,8 @@ def signal_board(rel: pd.Series, states: pd.DataFrame, info: pd.DataFrame, *, ho
     -------
     Estimates
         Rows (signal, horizon): the vocabulary, ``n_state``, ``n_spells``, ``median_state``,
-        ``share_positive_state``, ``as of`` (the signal's latest month), ``favourable now``, ``p_holm``.
+        ``share_positive_state``, ``last reading`` (the month of the signal's last reading, ``info["last"]``;
+        not the month it is carried to), ``stale`` (``info["stale"]``), ``favourable now``, ``p_holm``.
         ``extra``: ``info`` (the board's description by signal), ``horizon``. ``.data``: one row per
         signal at ``horizon`` with its ``signal`` label (the table the notebook shows).
     """
@@ -94,6 +95,8 @@ def signal_board(rel: pd.Series, states: pd.DataFrame, info: pd.DataFrame, *, ho
     h0 = check_int(horizon, "horizon", minimum=1, maximum=600)
     hs = sorted({*(check_int(h, "horizons", minimum=1, maximum=600) for h in horizons), h0})
     rows, lags = {}, {}
+    last = info["last"].dropna().to_dict() if "last" in info else {}  # the reading's date, not the carried one
+    stale = info["stale"].dropna().astype(bool).to_dict() if "stale" in info else {}
     for key in states:
         s = states[key].dropna()
         if s.empty:
@@ -102,13 +105,14 @@ def signal_board(rel: pd.Series, states: pd.DataFrame, info: pd.DataFrame, *, ho
         for h in hs:
             d = economy.state_difference(rel, s if now == 1 else 1 - s, horizon=h)
             lags[(key, h)] = d.method.lags
-            rows[(key, h)] = {"as of": s.index[-1], "favourable now": bool(now), **d.table.iloc[0].to_dict()}
+            rows[(key, h)] = {"last reading": last.get(key, s.index[-1]), "stale": stale.get(key),
+                              "favourable now": bool(now), **d.table.iloc[0].to_dict()}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index = pd.MultiIndex.from_tuples(table.index, names=["key", "horizon"])
     table["p_holm"] = adjust_pvalues(table["p_value"].astype(float), "holm")
     table = _vocabulary_first(table.astype({"nobs": int, "n_state": int, "n_spells": int}))
-    summary = table.xs(h0, level="horizon")[["as of", "favourable now", "estimate", "ci_lower", "ci_upper",
-                                             "p_holm", "share_positive_state", "n_spells"]]
+    summary = table.xs(h0, level="horizon")[["last reading", "stale", "favourable now", "estimate", "ci_lower",
+                                             "ci_upper", "p_holm", "share_positive_state", "n_spells"]]
     summary.insert(0, "signal", info.loc[summary.index, "label"])
     units = Units.returns("decimal relative return compounded over the next h months, months in the signal's "
                           "current state minus the other months")
@@ -122,7 +126,10 @@ def signal_board(rel: pd.Series, states: pd.DataFrame, info: pd.DataFrame, *, ho
     strong = summary[summary["p_holm"] < 0.05]
     found = "; ".join(f"{row['signal']}, {'favourable' if row['favourable now'] else 'unfavourable'} now "
                       f"({units.format(row['estimate'], digits=1)})" for _, row in strong.iterrows())
-    sentence = (f"{len(table)} tests (signals x horizons); `p_holm` is the Holm-adjusted p-value. "
+    old = [f"{k} (last {pd.Timestamp(last[k]):%Y-%m})" for k, v in stale.items() if v and k in last]
+    fresh = (f" {len(summary) - len(old)} of {len(summary)} readings are current"
+             + (f"; stale, older than their frequency allows: {', '.join(old)}." if old else ".")) if stale else ""
+    sentence = (f"{len(table)} tests (signals x horizons); `p_holm` is the Holm-adjusted p-value.{fresh} "
                 f"{len(favourable)} of {len(summary)} signals are favourable to small caps now"
                 f"{' (' + ', '.join(favourable) + ')' if favourable else ''}. Over the next {h0} months, "
                 + (f"{len(strong)} current states were followed by a relative return different from the other "

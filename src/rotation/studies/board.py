@@ -35,6 +35,10 @@ class Signal:
     favourable: str
     claim: str
     build: Callable[[pd.Timestamp | None], pd.Series]
+    #: months a reading may trail the board's last month before it is stale: 1 for market and macro data (a month
+    #: end's state uses what was published by then), 2 for the Ken French monthly files (published about a month
+    #: after the month they cover)
+    fresh: int = 1
 
 
 def _me(s: pd.Series) -> pd.Series:
@@ -158,7 +162,7 @@ def _signals(proxy: str) -> tuple[Signal, ...]:
         Signal("rut_near_high", "Russell 2000 within 5% of its prior high", "at or near the high (a breakout set-up)",
                "resistance_2000", _rut_near_high),
         Signal("rs_momentum", "small-minus-large return over 6 months", "positive", "breakout_follow_through",
-               _rs_momentum(proxy)),
+               _rs_momentum(proxy), fresh=2),
         Signal("dollar_weakening", "broad dollar over 6 months", "falling", "weaker_dollar", _dollar_weakening),
         Signal("rates_falling", "10-year yield over 6 months", "falling", "rates_borrowing_costs",
                _change_below("DGS10", 6, 0.0)),
@@ -175,7 +179,7 @@ def _signals(proxy: str) -> tuple[Signal, ...]:
                "economic_resilience", _sentiment_up),
         Signal("seasonal", "the calendar", "the next months are November-January", "santa_claus", _season),
         Signal("valuation_cheap", "small-vs-big valuation spread", "in the top quintile of its history to date",
-               "valuation_discount", _valuation_cheap),
+               "valuation_discount", _valuation_cheap, fresh=2),
         Signal("breadth_broad", "share of sectors beating SPY over 13 weeks", "half or more", "sector_rotation",
                _breadth_broad),
         Signal("tech_weak", "XLK relative to SPY over 6 months", "falling (rotation out of tech)", "sector_rotation",
@@ -200,8 +204,10 @@ def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None, basi
     (states, info)
         ``states``: month ends x signals (1 favourable, 0 not, NaN unknown), ending at ``as_of``
         (or the latest month). ``info``: per signal ``label``, ``favourable``, ``claim``, ``first``
-        (first month with a state), ``last`` (last month with a state), ``state`` (the latest) and ``basis``
-        (the basis of that latest state).
+        (first month with a state), ``last`` (last month with a state: the reading's date), ``state`` (the
+        latest), ``basis`` (the basis of that latest state), ``age_months`` (months from ``last`` to the board's
+        last month, ``as_of``'s when given) and ``stale`` (older than the signal's frequency allows: ``age_months``
+        above its ``fresh``).
     """
     if basis not in ("real-time", "latest"):
         raise ParameterError(f"basis must be 'real-time' or 'latest'; got {basis!r}")
@@ -216,6 +222,9 @@ def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None, basi
     board = pd.DataFrame(cols).sort_index()
     if t is not None:
         board = board.loc[: t + pd.offsets.MonthEnd(0)]
+    if board["seasonal"].notna().any():  # the calendar is known in every month of the board, not only the proxy's
+        on_cal = board.index[board.index >= board["seasonal"].first_valid_index()]
+        board.loc[on_cal, "seasonal"] = on_cal.month.isin([10, 11, 12]).astype(float)
     on = pd.DataFrame(index=board.index)
     if basis == "real-time":
         board, on, _ = realtime_states(board, as_of=t)
@@ -231,11 +240,19 @@ def states(proxy: str = "ff30_vw", as_of: str | pd.Timestamp | None = None, basi
             return "latest vintage"
         return "real-time vintage" if on[key].loc[last] == "real-time" else "latest vintage (no vintage covers it)"
 
+    end = (t + pd.offsets.MonthEnd(0)) if t is not None else (board.index[-1] if len(board) else None)
+
+    def age(key: str) -> float:
+        """Months from the signal's last reading to the board's last month."""
+        last = board[key].last_valid_index()
+        return np.nan if last is None or end is None else float((end.year - last.year) * 12 + end.month - last.month)
+
     info = pd.DataFrame({
         s.key: {"label": s.label, "favourable": s.favourable, "claim": s.claim,
                 "first": board[s.key].first_valid_index(), "last": board[s.key].last_valid_index(),
                 "state": board[s.key].dropna().iloc[-1] if board[s.key].notna().any() else np.nan,
-                "basis": latest_basis(s.key)}
+                "basis": latest_basis(s.key), "age_months": age(s.key),
+                "stale": bool(not age(s.key) <= s.fresh)}
         for s in sigs}).T
     return board, info
 
