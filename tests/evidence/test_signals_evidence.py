@@ -49,7 +49,8 @@ def test_verdict_equals_the_evidence_the_notebook_built(monkeypatch):
     own = complete[like_today.reindex(complete).notna().to_numpy()]
     want = rubric.decide(rubric.Evidence(
         claim_id="breakout_new_year",
-        headline=rubric.Effect.from_row("months with at least today's share of favourable signals (p1)", ans_main,
+        headline=rubric.Effect.from_row("months within one signal of today's share of favourable signals (p1)",
+                                        ans_main,
                                         units),
         sample=rubric.Sample.of("p1", own),
         method=f"forward {h}-month relative return on a state dummy, HAC ({max(h - 1, 12)} lags); "

@@ -75,19 +75,35 @@ def test_composite_is_composite_oos_as_a_result():
 
 def test_months_like_today_by_hand():
     idx = pd.date_range("2010-01-31", periods=8, freq="ME")
-    # shares 1/3, 2/3, 1/3, 1, 2/3, 0, 1/3, 2/3 -> today (the last month) 2/3: months 1, 3, 4 and 7 are like it
+    # shares 1/3, 2/3, 1/3, 1, 2/3, 0, 1/3, 2/3 -> today (the last month) 2/3
     states = pd.DataFrame({"a": [1, 1, 0, 1, 1, 0, 0, 1], "b": [0, 1, 1, 1, 0, 0, 0, 1],
                            "c": [0, 0, 0, 1, 1, 0, 1, 0]}, index=idx, dtype=float)
     rel = pd.Series([0.01, -0.02, 0.03, 0.01, 0.02, -0.01, 0.00, 0.01], index=idx)
-    res = answer.months_like_today(rel, states, horizon=1)
-    assert res.extra["share_favourable"] == pytest.approx(2 / 3)
-    assert res.data["like_today"].tolist() == [0, 1, 0, 1, 1, 0, 0, 1]
-    # next-month returns after months 1, 3, 4 (month 7 has none): 0.03, 0.02, -0.01
-    assert res.extra["months_like_today"] == 3 and res.extra["beat"] == 2
-    assert res.extra["median"] == pytest.approx(0.02)
-    assert res.extra["favourable"] == ["a", "b"] and (res.extra["n_favourable"], res.extra["n_known"]) == (2, 3)
-    assert res["difference"] == economy.state_difference(rel, res.data["like_today"], horizon=1)
-    assert res.describe().startswith("**As of 2010-08, 67% of the signals known are favourable (2 of 3: a, b).**")
+    # symmetric: the month with every signal favourable (1 > 2/3) is not "like today" when only today's count is
+    exact = answer.months_like_today(rel, states, horizon=1, neighbours=0)
+    assert exact.extra["share_favourable"] == pytest.approx(2 / 3)
+    assert exact.data["like_today"].tolist() == [0, 1, 0, 0, 1, 0, 0, 1]
+    # next-month returns after months 1 and 4 (month 7 has none): 0.03, -0.01
+    assert exact.extra["months_like_today"] == 2 and exact.extra["beat"] == 1
+    assert exact.extra["median"] == pytest.approx(0.01)
+    assert exact.extra["favourable"] == ["a", "b"] and (exact.extra["n_favourable"], exact.extra["n_known"]) == (2, 3)
+    assert exact["difference"] == economy.state_difference(rel, exact.data["like_today"], horizon=1)
+    assert exact.describe().startswith("**As of 2010-08, 67% of the signals known are favourable (2 of 3: a, b).**")
+    assert "within 0 signals of that share (67% to 67%)" in exact.describe()
+
+
+def test_months_like_today_are_within_one_signal_above_or_below():
+    rel, states, _ = _made_up()
+    res = answer.months_like_today(rel, states, horizon=3)
+    share = board.favourable_share(states)
+    today, n = share.dropna().iloc[-1], states.loc[share.dropna().index[-1]].notna().sum()
+    want = ((share - today).abs() <= 1 / n + 1e-12).astype(float).where(share.notna())
+    pd.testing.assert_series_equal(res.data["like_today"], want, check_names=False)
+    above, below, far = share > today + 1e-12, share < today - 1e-12, (share - today).abs() > 1 / n + 1e-12
+    like = res.data["like_today"]
+    assert (like[above] == 1).any() and (like[below & ~far] == 1).any()  # neighbours on both sides
+    assert far.any() and (like[far] == 0).all()
+    assert res.extra["like_share_from"] == pytest.approx(max(today - 1 / n, 0))
 
 
 def test_months_like_today_halves_share_the_middle_month():

@@ -334,8 +334,8 @@ CLAIMS_LIST: tuple[Claim, ...] = (
                             checks=("proxy", "other"))),
     Claim("breakout_new_year", _SYN,
           "Will small caps break out in a blow-off move into the new year?",
-          "In past states like today's, small caps beat large caps over the following months more often "
-          "than unconditionally.",
+          "In past states like today's (within one signal of today's share of favourable signals), small caps "
+          "beat large caps over the following months more often than unconditionally.",
           "08_signals", "signal board and an out-of-sample composite",
           dated="the declared test run as of the date: the signal board and the months like the state then, "
                 "with only data published by then",

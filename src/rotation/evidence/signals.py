@@ -63,8 +63,8 @@ def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series,
     oos, best = composite.table, composite.extra["best_single"]
     return Evidence(
         claim_id="breakout_new_year",
-        headline=Effect.from_row(f"months with at least today's share of favourable signals ({proxy})", difference,
-                                 units),
+        headline=Effect.from_row(f"months within one signal of today's share of favourable signals ({proxy})",
+                                 difference, units),
         sample=Sample.of(proxy, difference.data.index),  # the test's own months, not the return sample
         method=f"forward {h}-month relative return on a state dummy, HAC ({difference.method.lags} lags); "
                f"composite OOS R2 {oos.loc['composite', 'estimate']:+.3f} (best single signal: {best}, "

@@ -9,7 +9,7 @@ Each function is one step of the notebook and returns a result object
   horizon, with Holm-adjusted p-values over all the tests;
 * :func:`composite` -- the share of favourable signals against each signal alone, out of sample
   (:func:`rotation.studies.board.composite_oos`);
-* :func:`months_like_today` -- months with at least today's share of favourable signals, what small
+* :func:`months_like_today` -- months within one signal of today's count of favourable signals, what small
   caps did over the next months, in the whole sample and in each half;
 * :func:`closest_to_flipping` -- the signals nearest to changing state (:func:`rotation.studies.board.margins`);
 * :func:`outcome_split` -- sustained breakout, blow-off, false breakout or none after months like
@@ -194,11 +194,13 @@ def composite(rel: pd.Series, states: pd.DataFrame, *, horizon: int, min_train: 
                      sentence=sentence)
 
 
-def months_like_today(rel: pd.Series, states: pd.DataFrame, *, horizon: int) -> Results:
-    """Months with at least today's share of favourable signals, and what small caps did next.
+def months_like_today(rel: pd.Series, states: pd.DataFrame, *, horizon: int, neighbours: int = 1) -> Results:
+    """Months near today's share of favourable signals, and what small caps did next.
 
     Today is the last month with a share (:func:`rotation.studies.board.favourable_share`: at least
-    three signals known). A month is *like today* when its share is at least today's. Compared: the
+    three signals known). A month is *like today* when its share is within ``neighbours`` signals of today's,
+    above or below (``neighbours / n_known`` as a share, ``n_known`` the signals known today): symmetric, so
+    "like today" never means "at least as good as today" (the declared ``BREAKOUT_EVENT.neighbours``). Compared: the
     relative return compounded over the next ``horizon`` months after those months against the other
     months (:func:`rotation.studies.economy.state_difference`, HAC), in the whole sample and in each
     half (split at the middle month of ``rel``, which belongs to both halves).
@@ -229,7 +231,9 @@ def months_like_today(rel: pd.Series, states: pd.DataFrame, *, horizon: int) -> 
     if known.empty:
         raise ParameterError("states: no month has three or more known signals; nothing is like today")
     latest_share = float(known.iloc[-1])
-    like_today = (share >= latest_share - 1e-12).astype(float).where(share.notna())
+    n_now = int(states.loc[known.index[-1]].notna().sum())
+    width = check_int(neighbours, "neighbours", minimum=0, maximum=50) / max(n_now, 1)
+    like_today = ((share - latest_share).abs() <= width + 1e-12).astype(float).where(share.notna())
     fwd = economy.forward_compounded(rel, h)
     past = fwd[like_today.reindex(fwd.index) == 1].dropna()
     difference = economy.state_difference(rel, like_today, horizon=h)
@@ -243,14 +247,17 @@ def months_like_today(rel: pd.Series, states: pd.DataFrame, *, horizon: int) -> 
     favourable = [k for k, v in today.items() if v == 1]
     n_fav, n_known = int(today.sum()), int(today.notna().sum())
     sentence = (f"**As of {known.index[-1]:%Y-%m}, {latest_share:.0%} of the signals known are favourable "
-                f"({n_fav} of {n_known}: {', '.join(favourable) or 'none'}).** In past months with at least that "
-                f"share, small caps beat large caps over the next {h} months in {int((past > 0).sum())} of "
+                f"({n_fav} of {n_known}: {', '.join(favourable) or 'none'}).** In past months within "
+                f"{neighbours} signal{'s' if neighbours != 1 else ''} of that share "
+                f"({max(latest_share - width, 0):.0%} to {min(latest_share + width, 1):.0%}), small caps beat "
+                f"large caps over the next {h} months in {int((past > 0).sum())} of "
                 f"{len(past)} months ({int(difference.table['n_spells'].iloc[0])} separate spells), median "
                 f"{past.median():+.1%}; against the other months the difference was {difference.estimate:+.1%} "
                 f"(95% CI {difference.ci_lower:+.1%} to {difference.ci_upper:+.1%}).")
     extra = {"share_favourable": latest_share, "months_like_today": len(past), "beat": int((past > 0).sum()),
              "median": float(past.median()), "as_of": known.index[-1], "n_favourable": n_fav, "n_known": n_known,
-             "favourable": favourable, "horizon": h}
+             "favourable": favourable, "horizon": h, "neighbours": int(neighbours),
+             "like_share_from": max(latest_share - width, 0.0), "like_share_to": min(latest_share + width, 1.0)}
     by_half = Estimates(halves, difference.method, difference.units, f"{difference.title}, by half of the sample")
     return Results({"difference": difference, "halves": by_half}, extra=extra,
                    title="Months like today: the next months' relative return", sentence=sentence,
