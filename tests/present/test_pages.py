@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 from markupsafe import escape
 from report_samples import DEPENDS, dated_verdict_record, grid_rows, run_notebooks
@@ -14,6 +16,7 @@ from rotation.evidence.consistency import CONSISTENCY
 from rotation.present import browser
 from rotation.present.pages import (
     CONSISTENCY_COLOURS,
+    QUESTION,
     GridInfo,
     render_robustness_page,
     render_run_page,
@@ -21,6 +24,11 @@ from rotation.present.pages import (
     run_page_context,
 )
 from rotation.present.templating import render
+from rotation.studies import forecast as fc
+from rotation.studies.forecast import OUTCOMES
+
+#: The scorecard's order: the question's row first, then the claims in their order.
+_ORDER = [QUESTION, *(c.id for c in claims.CLAIMS_LIST if c.id != QUESTION)]
 
 
 def test_run_page_scorecard_and_sections(tmp_path):
@@ -30,7 +38,7 @@ def test_run_page_scorecard_and_sections(tmp_path):
     body = page[page.index('<table class="rot-scorecard">'):]
     body = body[:body.index("</table>")]
     rows = re.findall(r"<tr class='rot-claim' data-claim='([^']+)'", body)
-    assert rows == [c.id for c in claims.CLAIMS_LIST]  # one row per claim, in claim order
+    assert rows == _ORDER  # one row per claim: the question first, then claim order
     jan = body[body.index("data-claim='january_effect'"):]
     jan = jan[:jan.index("</tr>")]
     assert 'href="99_test/99_test.html#findings-and-caveats"' in jan
@@ -174,7 +182,7 @@ def test_run_page_in_headless_chromium(tmp_path):
     (run / "index.html").write_text(render_run_page(run, run_notebooks()), encoding="utf-8")
     seen = browser.probe(run / "index.html")
     assert seen["scorecard_rows"] == len(claims.CLAIMS_LIST)
-    assert seen["scorecard_claims"] == [c.id for c in claims.CLAIMS_LIST]
+    assert seen["scorecard_claims"] == _ORDER
     assert all(link["resolves"] for link in seen["toc"])
     assert json.dumps(seen)  # plain JSON from the browser
     narrow = browser.probe(run / "index.html", window=(500, 900))
@@ -191,8 +199,7 @@ def _dated_run() -> list[dict]:
 def test_scorecard_shows_a_state_claim_then_and_now(tmp_path):
     page = render_run_page(tmp_path / "r", _dated_run())
     body = page[page.index('<table class="rot-scorecard">'):]
-    assert re.findall(r"<tr class='rot-claim' data-claim='([^']+)'", body[:body.index("</table>")]) == [
-        c.id for c in claims.CLAIMS_LIST]
+    assert re.findall(r"<tr class='rot-claim' data-claim='([^']+)'", body[:body.index("</table>")]) == _ORDER
     row = body[body.index("data-claim='underwhelming'"):]
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[:row.index("</tr>")]))
     then, now = row.index("then (2023-11-30) supported"), row.index("now (latest data) contradicted")
@@ -212,7 +219,7 @@ def test_scorecard_then_and_now_stack_at_500_px(tmp_path):
     (run / "index.html").write_text(render_run_page(run, _dated_run()), encoding="utf-8")
     narrow = browser.probe(run / "index.html", window=(500, 900))
     assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
-    assert narrow["scorecard_claims"] == [c.id for c in claims.CLAIMS_LIST]
+    assert narrow["scorecard_claims"] == _ORDER
 
 
 @pytest.mark.browser
@@ -227,3 +234,58 @@ def test_robustness_page_in_headless_chromium(tmp_path):
     assert narrow["page_width"] <= narrow["viewport"]["width"]  # the wide grid scrolls inside its column
     assert seen["scorecard_claims"] == ["underwhelming", "breakout_follow_through"]
     assert all(link["resolves"] for link in seen["toc"])
+
+
+def _answer_run() -> list[dict]:
+    """The sample run with notebook 08's forecast records, made by the study on a made-up board."""
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("1950-01-31", periods=12 * 60, freq="ME")
+    lr = pd.Series(np.cumsum(rng.normal(0, 0.03, len(idx))), index=idx)
+    share = pd.Series(rng.integers(0, 13, len(idx)) / 12, index=idx)
+    now = fc.breakout_forecast(lr, share, tolerance=1 / 12, reps=50)
+    then = fc.scored(fc.breakout_forecast(lr, share, as_of="1999-11-30", tolerance=1 / 12, reps=50), lr)
+    nbs = run_notebooks()
+    nbs[0]["results"]["forecast"] = json.loads(json.dumps(now.to_record()))
+    nbs[0]["results"]["forecast.commentary"] = json.loads(json.dumps(then.to_record()))
+    nbs[0]["results"]["board"] = {"extra": {"info": {
+        "rut_near_high": {"label": "Russell 2000 within 5% of its prior high", "last": "2026-02-28", "stale": True},
+        "fed_dovish": {"label": "2-year yield over 6 months", "last": "2026-08-31", "stale": False}}}}
+    return nbs
+
+
+def test_the_run_page_opens_with_the_answer_and_moves_the_run_id_to_a_footer(tmp_path):
+    nbs = _answer_run()
+    f = nbs[0]["results"]["forecast"]
+    page = render_run_page(tmp_path / "20260101-000000", nbs, meta="kernel rotation, commit abc123")
+    body = page[page.index("<main"):]
+    h1 = re.search(r"<h1>(.*?)</h1>", body).group(1)
+    assert h1 == claims.get(QUESTION).quote  # the question first, not the run id
+    answer = body[body.index("id=\"answer\""):body.index("</section>")]
+    assert f"Forecast made {f['forecast_date']} for the window to the end of {f['new_year']}" in answer
+    # every outcome in the declared order, whatever order the record's keys have (results.json sorts them)
+    assert re.findall(r"<tr><td>([a-z -]+)</td>", answer) == list(OUTCOMES)
+    base = f"{f['breakout_base']:.0%}"
+    if f["answer"] == "base rate":
+        assert f"{base}, the base rate. The signals add no skill" in answer and "the answer is the base rate" in answer
+    assert "own moment (1999-11-30), with only the data published then" in answer
+    assert "1 of 2 inputs current" in answer and "(stale)</span>" in answer
+    # the run id, kernel and commit are in a footer, after the scorecard and the notebooks
+    footer = body[body.index("rot-run-footer"):]
+    assert "rotation run 20260101-000000" in footer and "commit abc123" in footer
+    assert body.index("claim-scorecard") < body.index("rot-run-footer")
+    rows = re.findall(r"<tr class='rot-claim' data-claim='([^']+)'", body)
+    assert rows[0] == QUESTION
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_answer_is_on_the_first_screen_at_1280_and_390_px(tmp_path):
+    run = tmp_path / "20260101-000000"
+    run.mkdir()
+    (run / "index.html").write_text(render_run_page(run, _answer_run()), encoding="utf-8")
+    for window in ((1280, 800), (390, 800)):
+        seen = browser.probe(run / "index.html", window=window)
+        assert seen["h1"]["top"] < 200, window  # the question
+        # the probabilities, within the first screen (headless Chromium's viewport: the window less its frame)
+        assert seen["probs"]["bottom"] <= seen["viewport"]["height"], (window, seen["probs"], seen["viewport"])
+        assert seen["page_width"] <= seen["viewport"]["width"], window  # nothing sticks out sideways

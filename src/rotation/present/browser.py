@@ -108,6 +108,7 @@ _PROBE = r"""
       page_width: document.documentElement.scrollWidth,
       h1: rect(document.querySelector('h1')),
       answer: rect(document.querySelector('.rot-answer')),
+      probs: rect(document.querySelector('table.rot-probs')),
       code_blocks: code.length,
       code_visible: code.filter(visible).length,
       toc: toc,
@@ -137,7 +138,8 @@ def probe(page: Path, *, window: tuple[int, int] = WINDOW, chromium: str | None 
     -------
     dict
         ``title``; ``viewport`` (width, height); ``page_height`` and ``page_width`` (wider than the
-        viewport: the page scrolls sideways); ``h1`` and ``answer``
+        viewport: the page scrolls sideways); ``h1``, ``answer`` and ``probs`` (the run page's table of
+        probabilities)
         (``top``/``bottom``/``height`` in CSS pixels from the top of the page, or None);
         ``code_blocks`` and ``code_visible`` (code ``<pre>`` elements, and how many are shown);
         ``toc`` (per contents link: ``href``, ``text``, ``resolves``, ``top``);

@@ -1,6 +1,9 @@
 """The run page (``index.html``) and a grid's robustness page (``robustness.html``), rendered from data.
 
-The run page starts with a claim scorecard (one row per claim of
+The run page opens with the question's answer when the run has it (notebook 08's ``forecast``: the forecast date,
+the window, each outcome's probability beside its base rate, the out-of-sample skill, one sentence, the
+commentary's own forecast scored, and each input's last reading with stale ones flagged); then a claim scorecard
+(the question's row first, then one row per claim of
 :data:`rotation.evidence.claims.CLAIMS_LIST`, from :func:`rotation.present.findings.scorecard_rows`)
 linking each decided claim to the findings of the report that decides it, then one section per notebook:
 question, headline answer, status, time, data as of, files, parameters (folded) and, for a failed
@@ -30,9 +33,10 @@ from rotation.present.reader import slugify
 from rotation.present.report import FINDINGS_ANCHOR
 from rotation.present.report_tables import NA_TEXT
 from rotation.present.templating import json_value, render
+from rotation.studies.forecast import OUTCOMES
 
-__all__ = ["GridInfo", "run_page_context", "render_run_page", "robustness_context", "render_robustness_page",
-           "CONSISTENCY_COLOURS"]
+__all__ = ["QUESTION", "GridInfo", "run_page_context", "render_run_page", "robustness_context",
+           "render_robustness_page", "CONSISTENCY_COLOURS"]
 
 CONSISTENCY_COLOURS = {
     "same verdict everywhere": "#1b7837", "sign stable, significance varies": "#b8860b", "flips": "#b2182b",
@@ -113,11 +117,76 @@ def _grid_note(grid: GridInfo | None) -> dict[str, Any] | None:
             "n_depend": len(grid.depends_on_proxy), "has_proxy": "proxy" in grid.parameters}
 
 
+#: The claim that is the question itself: its answer opens the run page and its row leads the scorecard.
+QUESTION = "breakout_new_year"
+
+
+def _pct(x: Any) -> str:
+    if x is None:
+        return NA_TEXT
+    return "<1%" if 0 < float(x) < 0.005 else f"{float(x):.0%}"
+
+
+def _interval(lo: Any, hi: Any) -> str:
+    if lo is None or hi is None:
+        return NA_TEXT
+    a, b = _pct(lo), _pct(hi)
+    return a if a == b else f"{a.rstrip('%')}\u2013{b}"
+
+
+def _answer_sentence(f: Mapping[str, Any]) -> str:
+    s, window = f.get("scores") or {}, f"by the end of {f['new_year']}"
+    if not s.get("n"):
+        return (f"A breakout (sustained or blow-off) {window}: {_pct(f['breakout_base'])} by the base rate; no past "
+                "forecast could be scored, so the signals' forecast is not the answer.")
+    skill = (f"Brier skill {s['brier_skill']:+.3f}, 95% CI {s['ci_lower']:+.3f} to {s['ci_upper']:+.3f}, over "
+             f"{s['n']} yearly forecasts made out of sample")
+    if f.get("answer") == "model":
+        return (f"A breakout (sustained or blow-off) {window}: {_pct(f['breakout_model'])} by the signals, against "
+                f"a base rate of {_pct(f['breakout_base'])}; the signals add skill ({skill}).")
+    return (f"A breakout (sustained or blow-off) {window}: {_pct(f['breakout_base'])}, the base rate. The signals "
+            f"add no skill ({skill}; they say {_pct(f['breakout_model'])}), so the answer is the base rate.")
+
+
+def _commentary_line(c: Any) -> str:
+    if not isinstance(c, Mapping):
+        return str(c or "")
+    head = (f"The commentary's own moment ({c['forecast_date']}), with only the data published then: a breakout by "
+            f"the end of {c['new_year']} {_pct(c['breakout_model'])} by the signals, {_pct(c['breakout_base'])} by "
+            "the base rate.")
+    if not c.get("outcome"):
+        return f"{head} The outcome is known from {c.get('outcome_known')}."
+    ret = c.get("window_return")
+    return (f"{head} What followed: {c['outcome']}"
+            + (f" (small minus large {float(ret):+.1%} over the window)" if ret is not None else "") + ".")
+
+
+def _question_answer(notebooks: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The question's answer for the top of the run page: from the notebook that recorded ``forecast``."""
+    nb = next((nb for nb in notebooks if (nb.get("results") or {}).get("forecast")), None)
+    if nb is None:
+        return None
+    res = nb["results"]
+    f = res["forecast"]
+    order = {o: i for i, o in enumerate(OUTCOMES)}
+    probs = [{"outcome": o, "model": _pct(p.get("model")), "base": _pct(p.get("base")),
+              "interval": _interval(p.get("ci_lower"), p.get("ci_upper"))}
+             for o, p in sorted(f["probabilities"].items(), key=lambda kv: order.get(kv[0], len(order)))]
+    info = ((res.get("board") or {}).get("extra") or {}).get("info") or {}
+    fresh = [{"label": str(v.get("label", k)), "last": str(v.get("last") or "")[:7], "stale": bool(v.get("stale"))}
+             for k, v in info.items()]
+    return {"question": _claims.get(QUESTION).quote, "forecast_date": f["forecast_date"], "new_year": f["new_year"],
+            "data_as_of": nb.get("data_as_of") or "", "sentence": _answer_sentence(f), "probabilities": probs,
+            "commentary": _commentary_line(res.get("forecast.commentary")), "fresh": fresh,
+            "n_current": sum(not x["stale"] for x in fresh), "href": _report_link(nb)}
+
+
 def run_page_context(name: str, notebooks: Sequence[Mapping[str, Any]], *, meta: str | None = None,
                      given: Mapping[str, Any] | None = None, grid: GridInfo | None = None) -> dict[str, Any]:
     """The data ``run_page.html.j2`` renders (arguments as for :func:`render_run_page`; ``name`` is the run's)."""
     by_name = {nb["name"]: nb for nb in notebooks}
     rows = findings.scorecard_rows({nb["name"]: nb.get("results") or {} for nb in notebooks})
+    rows = sorted(rows, key=lambda r: r["claim_id"] != QUESTION)  # the question's row first, then claim order
     depends = dict(grid.depends_on_proxy) if grid else {}
     n_failed = sum(nb.get("status") != "ok" for nb in notebooks)
     return {
@@ -132,6 +201,7 @@ def run_page_context(name: str, notebooks: Sequence[Mapping[str, Any]], *, meta:
         "scorecard": [_scorecard_row(r, by_name.get(r["notebook"]), depends.get(r["claim_id"], "")) for r in rows],
         "notebooks": [_notebook_section(nb) for nb in notebooks],
         "given": [(str(k), json_value(v)) for k, v in (given or {}).items()],
+        "answer": _question_answer(notebooks),
     }
 
 
