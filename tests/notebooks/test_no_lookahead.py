@@ -144,3 +144,26 @@ def test_a_notebook_ending_at_a_date_reads_nothing_after_it(name: str, snapshot_
     assert not moved, (f"{name} ending {cut} recorded {len(moved)} different values when the data after {cut} were "
                        f"noise (it reads past its end), e.g. {moved[:5]}")
     assert results["perturbed"] == results["clean"]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("cut", ["2023-11-30", "2019-12-31"])
+def test_the_answer_as_of_the_commentary_and_2019_reads_nothing_after_it(cut: str, snapshot_store_dir: Path,
+                                                                        tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch):
+    """Notebook 08 as of the commentary's date and as of 2019-12-31 (issue 29): the forecast, its out-of-sample
+    record, the board's freshness and the verdict are the same when every value after the date is noise."""
+    from rotation.cli import main
+
+    noisy_store = perturbed_copy(snapshot_store_dir, tmp_path / "perturbed-store", cut)
+    results = {}
+    for label, store in (("clean", snapshot_store_dir), ("perturbed", noisy_store)):
+        monkeypatch.setenv("ROTATION_DATA_DIR", str(store))
+        out = tmp_path / label
+        code = main(["run", "08_signals", "-p", f"as_of={cut}", "--out", str(out), "--kernel", "python3", "-q"])
+        assert code == 0, (out / "08_signals" / "manifest.json").read_text()
+        results[label] = json.loads((out / "08_signals" / "results.json").read_text())
+    clean, noisy = flat(results["clean"]), flat(results["perturbed"])
+    moved = sorted(k for k in clean.keys() | noisy.keys() if clean.get(k, "<missing>") != noisy.get(k, "<missing>"))
+    assert not moved, f"08 as of {cut}: {len(moved)} values moved with noise after the date, e.g. {moved[:5]}"
+    assert results["clean"]["forecast"]["forecast_date"] == cut and results["clean"]["forecast"]["scores"]["n"] > 0
