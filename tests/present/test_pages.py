@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -174,18 +175,24 @@ needs_chromium = pytest.mark.skipif(
     reason="headless Chromium not installed (Debian: apt-get install -y chromium; or set ROTATION_CHROMIUM)")
 
 
+def _written(run: Path, notebooks: list[dict]) -> Path:
+    """The run page of ``notebooks`` written to ``run/index.html``, as a run writes it."""
+    run.mkdir()
+    page = run / "index.html"
+    page.write_text(render_run_page(run, notebooks), encoding="utf-8")
+    return page
+
+
 @pytest.mark.browser
 @needs_chromium
 def test_run_page_in_headless_chromium(tmp_path):
-    run = tmp_path / "20260101-000000"
-    run.mkdir()
-    (run / "index.html").write_text(render_run_page(run, run_notebooks()), encoding="utf-8")
-    seen = browser.probe(run / "index.html")
+    page = _written(tmp_path / "20260101-000000", run_notebooks())
+    seen = browser.probe(page)
     assert seen["scorecard_rows"] == len(claims.CLAIMS_LIST)
     assert seen["scorecard_claims"] == _ORDER
     assert all(link["resolves"] for link in seen["toc"])
     assert json.dumps(seen)  # plain JSON from the browser
-    narrow = browser.probe(run / "index.html", window=(500, 900))
+    narrow = browser.probe(page, window=(500, 900))
     assert narrow["page_height"] > seen["page_height"]  # the scorecard stacks: one block per claim
     assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
 
@@ -214,10 +221,8 @@ def test_scorecard_shows_a_state_claim_then_and_now(tmp_path):
 @pytest.mark.browser
 @needs_chromium
 def test_scorecard_then_and_now_stack_at_500_px(tmp_path):
-    run = tmp_path / "r"
-    run.mkdir()
-    (run / "index.html").write_text(render_run_page(run, _dated_run()), encoding="utf-8")
-    narrow = browser.probe(run / "index.html", window=(500, 900))
+    page = _written(tmp_path / "r", _dated_run())
+    narrow = browser.probe(page, window=(500, 900))
     assert narrow["page_width"] <= narrow["viewport"]["width"]  # nothing sticks out sideways
     assert narrow["scorecard_claims"] == _ORDER
 
@@ -280,11 +285,9 @@ def test_the_run_page_opens_with_the_answer_and_moves_the_run_id_to_a_footer(tmp
 @pytest.mark.browser
 @needs_chromium
 def test_the_answer_is_on_the_first_screen_at_1280_and_390_px(tmp_path):
-    run = tmp_path / "20260101-000000"
-    run.mkdir()
-    (run / "index.html").write_text(render_run_page(run, _answer_run()), encoding="utf-8")
+    page = _written(tmp_path / "20260101-000000", _answer_run())
     for window in ((1280, 800), (390, 800)):
-        seen = browser.probe(run / "index.html", window=window)
+        seen = browser.probe(page, window=window)
         assert seen["h1"]["top"] < 200, window  # the question
         # the probabilities, within the first screen (headless Chromium's viewport: the window less its frame)
         assert seen["probs"]["bottom"] <= seen["viewport"]["height"], (window, seen["probs"], seen["viewport"])
