@@ -17,6 +17,7 @@ import pytest
 from rotation.errors import ParameterError
 from rotation.evidence import claims, dated
 from rotation.evidence import economy as economy_evidence
+from rotation.evidence import forecast as forecast_evidence
 from rotation.evidence import relative_strength as rs_evidence
 from rotation.evidence import signals as signals_evidence
 from rotation.evidence import valuation as valuation_evidence
@@ -247,20 +248,21 @@ def test_valuation_then_does_not_move_with_data_after_the_date():
 
 
 def test_signals_then_does_not_move_with_data_after_the_date(monkeypatch):
-    idx = _months("1990-01-31")
+    """The forecast that decides ``breakout_new_year`` then is made with the board and returns published by the
+    date: perturbing every later value and flipping every later state leaves it, and the verdict then, unchanged."""
+    idx = _months("1946-01-31")
     rng = np.random.default_rng(2)
-    states = pd.DataFrame({k: rng.integers(0, 2, len(idx)).astype(float) for k in "abcd"}, index=idx)
-    h = claims.get("breakout_new_year").decision.horizon
+    states = pd.DataFrame({k: rng.integers(0, 2, len(idx)).astype(float) for k in "abcdefgh"}, index=idx)
 
     def run(pair, alt, board_states):
         # the board as the store gives it "as of" a date (rotation.studies.board.states reads the store)
-        monkeypatch.setattr(signals_evidence.board, "states",
+        monkeypatch.setattr(forecast_evidence.board, "states",
                             lambda proxy, as_of=None: (board_states.loc[:as_of], None))
-        rel = relative_returns(pair["small"], pair["large"])
-        return signals_evidence.verdicts(
-            proxy="ff30_vw", alt="iwm_spy", rel=rel, alt_rets=alt,
-            answer=answer.months_like_today(rel, states, horizon=h),
-            composite=answer.composite(rel, states, horizon=h, min_train=60), as_of=None, max_age=6, min_train=60)
+        lrs, alt_lrs = (np.log((1 + p["small"]).cumprod() / (1 + p["large"]).cumprod()) for p in (pair, alt))
+        fc = forecast_evidence.declared_forecast(lrs, board_states, reps=200)
+        then = forecast_evidence.commentary_forecast("ff30_vw", lrs, max_age=6, reps=200)
+        return signals_evidence.verdicts(proxy="ff30_vw", alt="iwm_spy", forecast=fc, alt_log_ratio=alt_lrs,
+                                         commentary=then)
 
     noisy_states = states.copy()
     noisy_states.loc[noisy_states.index > DATE] = 1 - noisy_states.loc[noisy_states.index > DATE]
@@ -268,10 +270,7 @@ def test_signals_then_does_not_move_with_data_after_the_date(monkeypatch):
     noisy_then, noisy_now = _then_and_now(run(_perturb(_pair(idx, 1)), _perturb(_pair(idx, 2)), noisy_states))
     assert clean_then == noisy_then
     assert clean_now != noisy_now
-    # the test's own months: the last with its 3-month forward window complete in the returns known then
-    # (Ken French returns a month after their month: October 2023 is the last one known then)
-    last_known = pd.Timestamp("2023-10-31") - pd.offsets.MonthEnd(h)
-    assert clean_then["breakout_new_year"]["sample"]["end"] == f"{last_known:%Y-%m-%d}"
+    assert clean_then["breakout_new_year"]["sample"]["end"] == claims.COMMENTARY_DATE
 
 
 def test_findings_say_the_verdict_then_under_the_verdict_now():
@@ -292,30 +291,6 @@ def test_docs_explain_dated_claims_as_declared():
         assert f"| `{c.id}` | {c.notebook} | {c.dated} |" in doc, c.id
     for quote, _ in claims.COMMENTARY_EVIDENCE:
         assert quote in doc
-
-
-def test_signals_then_never_reads_past_the_runs_own_as_of(monkeypatch):
-    """A run ``as_of`` a date before the commentary's decides "then" at that earlier date, not at 2023-11-30."""
-    idx = _months("1990-01-31", "2015-12-31")
-    rng = np.random.default_rng(2)
-    states = pd.DataFrame({k: rng.integers(0, 2, len(idx)).astype(float) for k in "abcd"}, index=idx)
-    asked = []
-
-    def board_states(proxy, as_of=None):
-        asked.append(pd.Timestamp(as_of))
-        return states.loc[:as_of], None
-
-    monkeypatch.setattr(signals_evidence.board, "states", board_states)
-    h = claims.get("breakout_new_year").decision.horizon
-    pair = _pair(idx, 1)
-    rel = relative_returns(pair["small"], pair["large"])
-    (v,) = signals_evidence.verdicts(proxy="iwm_spy", alt="ff30_vw", rel=rel, alt_rets=_pair(idx, 2),
-                                     answer=answer.months_like_today(rel, states, horizon=h),
-                                     composite=answer.composite(rel, states, horizon=h, min_train=60),
-                                     as_of="2015-12-31", max_age=6, min_train=60)
-    assert asked == [pd.Timestamp("2015-12-31")]
-    # the run's own as_of bounds "then": its last month with a complete forward window ends by 2015-12-31
-    assert v.then.verdict.sample.end == f"{pd.Timestamp('2015-12-31') - pd.offsets.MonthEnd(h):%Y-%m-%d}"
 
 
 def test_economy_then_reads_no_macro_state_past_the_runs_end():

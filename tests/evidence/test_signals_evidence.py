@@ -1,4 +1,4 @@
-"""The synthesis claim's evidence (notebook 08): the same verdict as the evidence the notebook used to build by hand."""
+"""The synthesis claim's evidence (notebook 08): decided by the declared forecast, gated by out-of-sample skill."""
 
 from __future__ import annotations
 
@@ -6,82 +6,112 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dataclasses import replace
+
 from rotation.errors import ParameterError
 from rotation.evidence import claims, rubric
+from rotation.evidence import forecast as ef
 from rotation.evidence import signals as evidence
-from rotation.stats.units import Units
-from rotation.studies import answer, economy, returns
+from rotation.stats.results import Sentence
+from rotation.studies import forecast as study
 
 
-def _made_up(n: int = 300, seed: int = 2):
+def _made_up(years: int = 80, seed: int = 2):
+    """A board of eight signals and two log relative-strength lines (the proxy and a second proxy)."""
     rng = np.random.default_rng(seed)
-    idx = pd.date_range("1990-01-31", periods=n, freq="ME", name="date")
-    states = pd.DataFrame({k: rng.integers(0, 2, n).astype(float) for k in ("a", "b", "c", "d")}, index=idx)
-    share = states.mean(axis=1).shift(1).fillna(0.5)
-    rets = pd.DataFrame({"small": rng.normal(0.01, 0.05, n) + 0.02 * (share - 0.5),
-                         "large": rng.normal(0.008, 0.04, n)}, index=idx)
-    alt_rets = pd.DataFrame({"small": rets["small"] + rng.normal(0, 0.01, n), "large": rets["large"]}, index=idx)
-    return rets, alt_rets, states
+    idx = pd.date_range("1946-01-31", "2025-08-31", freq="ME", name="date")[: 12 * years]
+    states = pd.DataFrame({f"s{i}": rng.integers(0, 2, len(idx)).astype(float) for i in range(8)}, index=idx)
+    lr = pd.Series(np.cumsum(rng.normal(0.0, 0.03, len(idx))), index=idx)
+    alt = lr + pd.Series(np.cumsum(rng.normal(0, 0.01, len(idx))), index=idx)
+    return lr, alt, states
 
 
-def test_verdict_equals_the_evidence_the_notebook_built(monkeypatch):
-    rets, alt_rets, states = _made_up()
-    monkeypatch.setattr(evidence.board, "states", lambda proxy, as_of=None: (states.loc[:as_of], None))
-    rel = returns.relative_returns(rets["small"], rets["large"])
-    h = claims.get("breakout_new_year").decision.horizon
-    like = answer.months_like_today(rel, states, horizon=h)
-    oos = answer.composite(rel, states, horizon=h, min_train=60)
-    (got,) = evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets, answer=like, composite=oos,
-                               as_of=None, max_age=6, min_train=60)
-
-    # the notebook's former findings cell, on the same inputs
-    like_today = like.data["like_today"]
-    rel_alt = returns.relative_returns(alt_rets["small"], alt_rets["large"])
-    ans_main = economy.state_difference(rel, like_today, horizon=h)
-    ans_alt = economy.state_difference(rel_alt, like_today, horizon=h)
-    mid = rel.index[len(rel) // 2]
-    halves = [economy.state_difference(rel.loc[a:b], like_today, horizon=h) for a, b in ((None, mid), (mid, None))]
-    table = oos.data
-    best = table.drop(index="composite")["oos_r2"].astype(float).idxmax()
-    units = Units.returns(f"decimal relative return over the next {h} months, months like today minus the others")
-    # the sample line is the test's own months: a known state and a complete forward window (not the return sample)
-    complete = rel.index[:len(rel) - h]
-    own = complete[like_today.reindex(complete).notna().to_numpy()]
-    want = rubric.decide(rubric.Evidence(
-        claim_id="breakout_new_year",
-        headline=rubric.Effect.from_row("months within one signal of today's share of favourable signals (p1)",
-                                        ans_main,
-                                        units),
-        sample=rubric.Sample.of("p1", own),
-        method=f"forward {h}-month relative return on a state dummy, HAC ({max(h - 1, 12)} lags); "
-               f"composite OOS R2 {table.loc['composite', 'oos_r2']:+.3f} (best single signal: {best}, "
-               f"{table.loc[best, 'oos_r2']:+.3f})",
-        checks=(rubric.Check("proxy", rubric.Effect.from_row("months like today (p2)", ans_alt, units)),
-                *(rubric.Check("subperiod", rubric.Effect.from_row(f"{'first' if i == 0 else 'second'} half", r,
-                                                                    units)) for i, r in enumerate(halves))),
-        caveats=("Signals start at different dates; the share counts the signals known at each month end.",
-                 "Macro signals (the Sahm rule, sentiment) on the real-time basis where FRED-MD vintages cover the "
-                 "month (1999-08 to the last vintage); release-timed latest values elsewhere, and the NFCI is "
-                 "today's vintage.",
-                 "Earnings, short interest and fund flows are not in the board: no free data."),
-    ), then=got.then)
-    assert got.to_record() == want.to_record()
-    assert got.sample.n == len(own) < len(rel)
-    assert [c.kind for c in got.checks] == ["proxy", "subperiod", "subperiod"]
+def _verdict(monkeypatch, lr, alt, states, *, as_of=None, reps=300):
+    monkeypatch.setattr(ef.board, "states", lambda proxy, as_of=None: (states.loc[:as_of], None))
+    fc = ef.declared_forecast(lr.loc[:as_of], states.loc[:as_of], as_of=as_of, reps=reps)
+    then = ef.commentary_forecast("p1", lr.loc[:as_of], max_age=12, as_of=as_of, reps=reps)
+    (v,) = evidence.verdicts(proxy="p1", alt="p2", forecast=fc, alt_log_ratio=alt.loc[:as_of], commentary=then)
+    return v, fc, then
 
 
-def test_verdicts_refuse_results_at_another_horizon_and_bad_returns():
-    rets, alt_rets, states = _made_up()
-    rel = returns.relative_returns(rets["small"], rets["large"])
-    like = answer.months_like_today(rel, states, horizon=1)
-    oos = answer.composite(rel, states, horizon=3, min_train=60)
-    with pytest.raises(ParameterError, match="deciding horizon"):
-        evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets, answer=like, composite=oos,
-                          as_of=None, max_age=6, min_train=60)
-    like3 = answer.months_like_today(rel, states, horizon=3)
-    with pytest.raises(ParameterError, match="alt_rets must be a DataFrame"):
-        evidence.verdicts(proxy="p1", alt="p2", rel=rel, alt_rets=alt_rets["small"], answer=like3, composite=oos,
-                          as_of=None, max_age=6, min_train=60)
+def test_the_verdict_is_the_declared_forecast_against_the_base_rate_gated_by_skill(monkeypatch):
+    lr, alt, states = _made_up()
+    v, fc, then = _verdict(monkeypatch, lr, alt, states)
+    assert v.headline.estimate == fc.gap["estimate"] == fc.breakout("model") - fc.breakout("base")
+    assert (v.headline.ci_lower, v.headline.ci_upper) == (fc.gap["ci_lower"], fc.gap["ci_upper"])
+    assert v.headline.units.scale == "points" and v.headline.nobs == fc.n_train
+    assert (v.skill.estimate, v.skill.ci_lower, v.skill.nobs) == (fc.scores["brier_skill"], fc.scores["ci_lower"],
+                                                                   fc.scores["n"])
+    assert v.sample.n == fc.scores["n"] and v.sample.end == f"{fc.forecast_date:%Y-%m-%d}"
+    # noise signals: no skill, so the claim is not supported and the answer is the base rate
+    assert fc.scores["ci_lower"] <= 0 and v.status == "not supported" and v.rule == "R5"
+    assert "no out-of-sample skill" in v.reasons[0] and f"the base rate: {fc.breakout('base'):.0%}" in v.answer
+    # checks: the same board on the second proxy's line, and the forecast trained on each half of the years
+    proxy, first, second = v.checks
+    assert proxy.kind == "proxy" and proxy.effect.estimate == study.on_line(fc, alt).gap["estimate"]
+    assert [c.kind for c in (first, second)] == ["subperiod", "subperiod"]
+    assert [c.effect.estimate for c in (first, second)] == list(fc.halves["estimate"])
+    # then: the forecast as of the commentary's date
+    assert v.then.verdict.headline.estimate == then.forecast.gap["estimate"]
+    assert v.then.verdict.sample.end == claims.COMMENTARY_DATE
+    rec = v.to_record()
+    assert rec["skill"]["estimate"] == fc.scores["brier_skill"] and rec["decision"]["skill"]
+
+
+def test_with_skill_the_gap_decides(monkeypatch):
+    """Past the skill gate the gap's interval, the second proxy and the halves decide, as for any claim."""
+    lr, alt, states = _made_up()
+    _, fc, _ = _verdict(monkeypatch, lr, alt, states)
+    ev = evidence.forecast_evidence("p1", "p2", fc, study.on_line(fc, alt))
+    then = rubric.undecided_then("breakout_new_year", "not computed")
+
+    def gap(x, lo, hi):
+        return rubric.Effect(label="gap", estimate=x, units=ev.headline.units, ci_lower=lo, ci_upper=hi, nobs=80)
+
+    up = replace(ev, headline=gap(0.12, 0.04, 0.2),
+                 checks=(rubric.Check("proxy", gap(0.1, 0.01, 0.2)), rubric.Check("subperiod", gap(0.1, -0.1, 0.3)),
+                         rubric.Check("subperiod", gap(0.2, 0.0, 0.4))))
+    skilled = replace(ev.skill, estimate=0.2, ci_lower=0.05, ci_upper=0.3)
+    assert rubric.decide(replace(up, skill=skilled), then=then).status == "supported"
+    assert rubric.decide(up, then=then).rule == "R5"  # the same gap without skill: the answer is the base rate
+    down = replace(up, headline=gap(-0.12, -0.2, -0.04), checks=tuple(
+        rubric.Check(c.kind, gap(-c.effect.estimate, -c.effect.ci_upper, -c.effect.ci_lower)) for c in up.checks))
+    assert rubric.decide(replace(down, skill=skilled), then=then).status == "contradicted"
+    no_interval = replace(ev.skill, ci_lower=None, ci_upper=None)
+    assert rubric.decide(replace(up, skill=no_interval), then=then).rule == "R2"
+    with pytest.raises(ParameterError, match="lacks the declared out-of-sample skill"):
+        rubric.decide(replace(ev, skill=None), then=then)
+
+
+def test_a_run_before_the_commentary_decides_then_at_its_own_end(monkeypatch):
+    lr, alt, states = _made_up()
+    asked = []
+
+    def board_states(proxy, as_of=None):
+        asked.append(as_of)
+        return states.loc[:as_of], None
+
+    v, fc, then = _verdict(monkeypatch, lr, alt, states, as_of="2015-12-31")
+    monkeypatch.setattr(ef.board, "states", board_states)
+    evidence.verdicts(proxy="p1", alt="p2", forecast=fc, alt_log_ratio=alt.loc[:"2015-12-31"], commentary=then)
+    assert isinstance(then, Sentence) and asked == []  # nothing is read as of the later commentary date
+    assert v.then.verdict.sample.end == "2015-12-31" and "before the commentary" in v.then.verdict.caveats[-1]
+
+
+def test_with_no_past_forecast_scored_the_verdict_is_inconclusive(monkeypatch):
+    lr, alt, states = _made_up(years=30)  # 1946-1975: fewer than 20 earlier years known before the last ones
+    v, fc, _ = _verdict(monkeypatch, lr, alt, states, as_of="1966-08-31")
+    assert fc.scores["n"] == 0 and v.sample.n == 0
+    assert v.status == "inconclusive" and v.rule == "R2" and "no interval" in v.reasons[0]
+    assert "no past forecast scored" in v.method
+
+
+def test_verdicts_refuse_what_is_not_a_forecast():
+    lr, alt, states = _made_up()
+    with pytest.raises(ParameterError, match="forecast must be a BreakoutForecast"):
+        evidence.verdicts(proxy="p1", alt="p2", forecast=states, alt_log_ratio=alt, commentary=None)
+    with pytest.raises(ParameterError, match="alt_log_ratio"):
+        evidence.verdicts(proxy="p1", alt="p2", forecast=None, alt_log_ratio=states, commentary=None)
 
 
 def test_claims_table_lists_every_claim_in_order():

@@ -116,3 +116,58 @@ def test_without_skill_the_answer_is_the_base_rate():
         fc.breakout_forecast(lr, noise, tolerance=2.0)
     with pytest.raises(ParameterError, match="as_of"):
         fc.breakout_forecast(lr, noise, as_of="1900-01-31", tolerance=0.1)
+
+
+def _plain_gap(train: pd.DataFrame, now: float, tol: float, weight: float) -> float:
+    """P(breakout) by the signals minus the base rate, counted by hand (Jeffreys' half-count, shrinkage)."""
+    n = len(train)
+    base = {o: ((train["outcome"] == o).sum() + 0.5) / (n + 2) for o in fc.OUTCOMES}
+    near = train.loc[(train["share"] - now).abs() <= tol + 1e-12, "outcome"]
+    model = {o: ((near == o).sum() + weight * base[o]) / (len(near) + weight) for o in fc.OUTCOMES}
+    return sum(model[o] - base[o] for o in fc.BREAKOUT)
+
+
+def test_the_breakout_gap_and_its_halves_match_a_count_by_hand():
+    lr, share = _data()
+    f = fc.breakout_forecast(lr, share, tolerance=1 / 12, prior_weight=10, reps=400)
+    yearly = pd.DatetimeIndex([d for d in share.index if d.month == f.forecast_date.month])
+    known = fc.event_outcomes(lr, yearly)
+    train = known.loc[known["known"] <= f.forecast_date].join(share.rename("share"))
+    now = float(share.iloc[-1])
+    assert f.gap["estimate"] == pytest.approx(_plain_gap(train, now, 1 / 12, 10), abs=1e-12)
+    assert f.gap["estimate"] == pytest.approx(f.breakout("model") - f.breakout("base"), abs=1e-12)
+    assert f.gap["ci_lower"] <= f.gap["estimate"] <= f.gap["ci_upper"] and f.gap["n_train"] == len(train)
+    mid = len(train) // 2
+    assert len(f.halves) == 2 and f.halves["n_train"].sum() == len(train)
+    for (_, row), part in zip(f.halves.iterrows(), (train.iloc[:mid], train.iloc[mid:]), strict=True):
+        assert row["estimate"] == pytest.approx(_plain_gap(part, now, 1 / 12, 10), abs=1e-12)
+        assert row["ci_lower"] <= row["estimate"] <= row["ci_upper"]
+    rec = f.to_record()
+    assert rec["breakout_gap"]["estimate"] == f.gap["estimate"] and len(rec["halves"]) == 2
+
+
+def test_the_bootstrap_resamples_years_and_is_seeded():
+    lr, share = _data()
+    a, b = (fc.breakout_forecast(lr, share, tolerance=1 / 12, reps=300, seed=s) for s in (4, 4))
+    pd.testing.assert_frame_equal(a.probabilities, b.probabilities)
+    c = fc.breakout_forecast(lr, share, tolerance=1 / 12, reps=300, seed=5)
+    assert not a.probabilities["ci_lower"].equals(c.probabilities["ci_lower"])
+    # the same draws by a plain loop over resamples
+    train = pd.DataFrame({"outcome": ["no breakout", "blow-off", "sustained breakout", "no breakout"] * 5,
+                          "share": np.linspace(0, 1, 20)})
+    model, base = fc._boot(train, 0.5, 0.2, 10.0, reps=50, seed=1)
+    draws = np.random.default_rng(1).integers(0, len(train), size=(50, len(train)))
+    for r in (0, 17, 49):
+        m, c0, _ = fc._probabilities(train.iloc[draws[r]], 0.5, 0.2, 10.0)
+        np.testing.assert_allclose(model[r], m)
+        np.testing.assert_allclose(base[r], c0)
+
+
+def test_the_same_board_forecasts_another_line():
+    lr, share = _data()
+    other = lr + np.random.default_rng(8).normal(0, 0.02, len(lr)).cumsum()
+    f = fc.breakout_forecast(lr, share, as_of="2000-06-30", tolerance=1 / 12, reps=200)
+    g = fc.on_line(f, other)
+    want = fc.breakout_forecast(other, share, as_of="2000-06-30", tolerance=1 / 12, reps=200)
+    pd.testing.assert_frame_equal(g.probabilities, want.probabilities)
+    assert g.forecast_date == f.forecast_date and g.share == f.share

@@ -90,6 +90,11 @@ class Decision:
         vintage) over the same sample. The verdict is *revision-robust* when that gives the verdict's status with
         the same sign; both bases are also compared on the vintage-covered months alone
         (:func:`rotation.evidence.rubric.revision_check`). None: no such check.
+    skill : str, optional
+        ``"out-of-sample Brier skill"`` for a claim decided by a forecast (:data:`BREAKOUT_EVENT`): the evidence
+        brings the forecast's out-of-sample Brier skill against the base rate with its interval, and the headline
+        counts only when that interval lies above zero (otherwise the signals add no skill, the answer is the base
+        rate and the claim is not supported, rule R5). None: no such gate.
     """
 
     horizon: int | None = None
@@ -103,6 +108,7 @@ class Decision:
     alpha: float = 0.05
     conservative: tuple[str, ...] = ()
     revision: str | None = None
+    skill: str | None = None
 
     def __post_init__(self) -> None:
         bad = [k for k in self.checks if k not in CHECK_KINDS]
@@ -113,6 +119,8 @@ class Decision:
             raise ParameterError(f"Decision.conservative must name HAC or Hodrick 1B errors; got {bad}")
         if self.revision not in (None, "real-time check"):
             raise ParameterError(f"Decision.revision must be None or 'real-time check'; got {self.revision!r}")
+        if self.skill not in (None, "out-of-sample Brier skill"):
+            raise ParameterError(f"Decision.skill must be None or 'out-of-sample Brier skill'; got {self.skill!r}")
         if self.evidence not in ("association", "mechanism", "descriptive"):
             raise ParameterError(f"Decision.evidence must be association, mechanism or descriptive; "
                                  f"got {self.evidence!r}")
@@ -334,12 +342,15 @@ CLAIMS_LIST: tuple[Claim, ...] = (
                             checks=("proxy", "other"))),
     Claim("breakout_new_year", _SYN,
           "Will small caps break out in a blow-off move into the new year?",
-          "In past states like today's (within one signal of today's share of favourable signals), small caps "
-          "beat large caps over the following months more often than unconditionally.",
-          "08_signals", "signal board and an out-of-sample composite",
-          dated="the declared test run as of the date: the signal board and the months like the state then, "
-                "with only data published by then",
-          decision=Decision(horizon=3, checks=("proxy", "subperiod"), revision="real-time check")),
+          "Given the signals, a breakout of the small/large relative-strength line (sustained or blow-off) by the end "
+          "of the next January is more likely than the base rate of the same season, and the signals forecast it "
+          "with out-of-sample skill.",
+          "08_signals", "the declared forecast (BREAKOUT_EVENT): P(breakout) by the signals minus the base rate, "
+                        "counted only with out-of-sample Brier skill",
+          dated="the declared forecast made as of the date: the signal board, the base rate and the out-of-sample "
+                "record with only data published by then",
+          decision=Decision(checks=("proxy", "subperiod"), revision="real-time check",
+                            skill="out-of-sample Brier skill")),
     Claim("short_squeeze", _RS,
           "Many small caps have high short interest, which could trigger a short squeeze",
           "High short interest is followed by small-cap rallies.",
@@ -371,7 +382,8 @@ class ForecastEvent:
     date's (symmetric), shrunk to the base rate with ``prior_weight`` pseudo-years; past forecasts are made
     walk-forward and scored from the ``min_train``-th year on; the skill interval is a bootstrap over years
     (``level``). If it does not exclude zero the answer is the base rate. The commentary's own forecast is the
-    same made as of :data:`COMMENTARY_DATE`.
+    same made as of :data:`COMMENTARY_DATE`. ``board_horizon``: the forward months of notebook 08's descriptive
+    tables (the signal board, months like today, the composite); they describe the signals, the forecast decides.
     """
 
     window: str = "to the end of the next January"
@@ -385,6 +397,7 @@ class ForecastEvent:
     prior_weight: float = 10.0
     min_train: int = 20
     level: float = 0.95
+    board_horizon: int = 3
 
     def tolerance(self, n_signals: int) -> float:
         """``neighbours`` signals as a distance between shares of ``n_signals`` signals."""

@@ -248,6 +248,10 @@ class Evidence:
         What the Answer box says beside the headline, when the headline alone would mislead (a finding of
         the checks a reader must not miss); composed by the evidence builder from the results. Empty: the
         headline speaks for itself.
+    skill : Effect, optional
+        For a claim decided by a forecast (``Decision.skill``): the forecast's out-of-sample Brier skill against
+        the base rate, with its interval and the number of forecasts scored. The headline counts only when this
+        interval lies above zero.
 
     What kind of evidence the test is, the fewest observations a verdict needs, the thresholds of a
     state and the significance level are not chosen here: they are the claim's pre-registered
@@ -261,6 +265,7 @@ class Evidence:
     checks: tuple[Check, ...] = ()
     caveats: tuple[str, ...] = ()
     answer: str = ""
+    skill: Effect | None = None
 
     def __post_init__(self) -> None:
         _claims.get(self.claim_id)  # raises with the valid ids

@@ -24,7 +24,8 @@ R4. not supported: the headline effect is significant against the claim but a ro
     on a second proxy, or the claim names a mechanism and the evidence is only an association (which
     can neither confirm nor refute a channel).
 R5. not supported: the headline effect is not significant (its interval includes the null, or its
-    threshold is not reached).
+    threshold is not reached), or, for a claim decided by a forecast, the forecast's out-of-sample skill
+    interval does not lie above zero (the signals add no skill: the answer is the base rate).
 R6. partly supported: the headline effect is significant for the claim, but a robustness check has
     the other sign, or a claim about small caps in general is not significant in the same direction
     on a second proxy, or the claim names a mechanism and the evidence is only an association.
@@ -101,7 +102,8 @@ RUBRIC: dict[str, str] = {
     ),
     "R5": (
         "not supported: the headline effect is not significant (its interval includes the null, or its "
-        "threshold is not reached)."
+        "threshold is not reached), or, for a claim decided by a forecast, the forecast's out-of-sample skill "
+        "interval does not lie above zero (the signals add no skill: the answer is the base rate)."
     ),
     "R6": (
         "partly supported: the headline effect is significant for the claim, but a robustness check has the "
@@ -136,6 +138,7 @@ class Verdict:
     answer: str = ""
     then: Then | None = None
     revision: Revision | None = None
+    skill: Effect | None = None
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one, a state
@@ -162,6 +165,8 @@ class Verdict:
             rec["then"] = self.then.to_record()
         if self.revision is not None:
             rec["revision"] = self.revision.to_record()
+        if self.skill is not None:
+            rec["skill"] = self.skill.to_record()
         return rec
 
 
@@ -291,6 +296,12 @@ def check_declared(evidence: Evidence, decision: _claims.Decision) -> None:
         raise ParameterError(
             f"evidence for {evidence.claim_id!r} lacks the declared {sorted(declared - brought)} checks: "
             f"compute them, or change the declaration in {where}")
+    if (evidence.skill is None) != (decision.skill is None):
+        raise ParameterError(
+            f"evidence for {evidence.claim_id!r} " + ("lacks the declared out-of-sample skill (Evidence.skill)"
+                                                      if evidence.skill is None else
+                                                      "brings an out-of-sample skill its decision does not declare")
+            + f": the skill gate is declared in {where} (Decision.skill)")
     h = evidence.headline
     if h.thresholds is not None and h.thresholds != decision.thresholds:
         raise ParameterError(
@@ -357,13 +368,22 @@ def _decide(evidence: Evidence) -> Verdict:
         return Verdict(claim_id=c.id, quote=c.quote, notebook=c.notebook, status=status, rule=rule,
                        reasons=tuple(reasons), headline=h, sample=evidence.sample, method=evidence.method,
                        evidence=decision.evidence, checks=evidence.checks, caveats=evidence.caveats,
-                       decision=decision, answer=evidence.answer)
+                       decision=decision, answer=evidence.answer, skill=evidence.skill)
 
     n = h.nobs if h.nobs is not None else evidence.sample.n
     if n < decision.min_n or not math.isfinite(h.estimate):
         return verdict("inconclusive", "R2", [f"only {n} independent observations (fewer than {decision.min_n})"])
     if h.thresholds is None and not h.has_interval and h.p_value is None:
         return verdict("inconclusive", "R2", ["the headline effect has no interval or p-value"])
+    sk = evidence.skill
+    if sk is not None and not (sk.has_interval and math.isfinite(sk.estimate)):
+        return verdict("inconclusive", "R2", ["the forecast's out-of-sample skill has no interval (too few "
+                                              "forecasts scored)"])
+    if sk is not None and not sk.ci_lower > sk.null:  # type: ignore[operator]
+        return verdict("not supported", "R5", [
+            f"the signals add no out-of-sample skill over the base rate (Brier skill {describe_effect(sk)}): the "
+            "answer is the base rate", f"the signals' forecast minus the base rate does not count without skill: "
+                                       f"{describe_effect(h)}"])
 
     d = h.direction(sign, decision.alpha)
     hs = h.sign()

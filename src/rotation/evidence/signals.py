@@ -1,11 +1,12 @@
 """Evidence for the synthesis claim (notebook 08): will small caps break out into the new year?
 
-:func:`verdicts` takes what notebook 08 computed on its proxy (months like today and the composite
-out of sample, :mod:`rotation.studies.answer`), runs the same comparison on the second proxy, builds
-the claim's :class:`Evidence` with the checks its :class:`~rotation.evidence.claims.Decision`
-declares (the second proxy and each half of the sample), and decides it. Numbers are not recomputed
-or rounded here: every effect is a row of a study's result. :func:`claims_table` lists every claim
-of the commentary with the notebook that decides it.
+The claim is decided by the question's declared forecast (:data:`rotation.evidence.claims.BREAKOUT_EVENT`,
+:mod:`rotation.evidence.forecast`): the headline is the probability of a breakout (sustained or blow-off) by the
+end of the next January by the signals minus the base rate, with its interval from a bootstrap over years, and it
+counts only when the forecast's out-of-sample Brier skill interval lies above zero (``Decision.skill``). Its checks
+are the same forecast on the second proxy's relative-strength line and the forecast trained on each half of the
+years. :func:`verdicts` decides it now, then (as of the commentary's date) and on revised macro data.
+:func:`claims_table` lists every claim of the commentary with the notebook that decides it.
 """
 
 from __future__ import annotations
@@ -14,120 +15,136 @@ import pandas as pd
 
 from rotation.errors import ParameterError
 from rotation.evidence import claims
-from rotation.evidence.claims import second_proxy
-from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
+from rotation.evidence.claims import BREAKOUT_EVENT, COMMENTARY_DATE, second_proxy
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide, revision_check
 from rotation.stats.checks import check_pandas
-from rotation.stats.results import Estimates, Results
+from rotation.stats.results import Sentence
 from rotation.stats.units import Units
-from rotation.studies import answer as answer_study
-from rotation.studies import board, economy, returns
+from rotation.studies import forecast as study
+from rotation.studies import realtime as realtime_study
 
-__all__ = ["CLAIM_IDS", "second_proxy", "verdicts", "claims_table"]
+__all__ = ["CLAIM_IDS", "second_proxy", "forecast_evidence", "verdicts", "claims_table"]
 
 #: The claims this module decides.
 CLAIM_IDS = ("breakout_new_year",)
 
-_CAVEATS = ("Signals start at different dates; the share counts the signals known at each month end.",
-            "Macro signals (the Sahm rule, sentiment) on the real-time basis where FRED-MD vintages cover the month "
-            "(1999-08 to the last vintage); release-timed latest values elsewhere, and the NFCI is today's vintage.",
+
+def _caveats() -> tuple[str, ...]:
+    sources = ", ".join(f"{k} ({v})" for k, v in realtime_study.VINTAGE_SOURCES.items())
+    return ("One forecast a year, at the forecast date's month: the years are the independent units; the outcomes "
+            "are notebook 01's definitions on the monthly relative-strength line.",
+            "Signals start at different dates; the share counts the signals known at each month end.",
+            f"Macro signals on the real-time basis where vintages cover the month ({sources}); release-timed "
+            "latest values elsewhere, and the NFCI is today's vintage.",
             "Earnings, short interest and fund flows are not in the board: no free data.")
 
 
-def _breakout_then(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, *, as_of: str | None, max_age: int,
-                   min_train: int) -> Evidence:
-    """The synthesis evidence as of the commentary's date: the board as of then (or as of the run's own earlier
-    ``as_of``), the months published by then, the same comparison and composite."""
-    h = claims.get("breakout_new_year").decision.horizon
-    cut_date = min(pd.Timestamp(AS_OF), pd.Timestamp(as_of)) if as_of else pd.Timestamp(AS_OF)
-    raw, _ = board.states(proxy, as_of=cut_date)
-    states = board.carried(raw, max_age)
-    rel_then = then_cut(rel.loc[:cut_date], proxy)
-    like = answer_study.months_like_today(rel_then, states, horizon=h)
-    oos = answer_study.composite(rel_then, states, horizon=h, min_train=min_train)
-    return _breakout_new_year(proxy, alt, rel_then, then_cut(rel_alt.loc[:cut_date], alt), like, oos,
-                              caveat=f"As of {cut_date:%Y-%m-%d}: the board and returns published by then (returns "
-                                     f"to {rel_then.index[-1]:%Y-%m}; {like.extra['share_favourable']:.0%} of the "
-                                     "signals favourable).")
+def _gap(label: str, gap: dict, units: Units) -> Effect:
+    return Effect(label=label, estimate=gap["estimate"], units=units, ci_lower=gap["ci_lower"],
+                  ci_upper=gap["ci_upper"], nobs=gap["n_train"])
 
 
-def _breakout_new_year(proxy: str, alt: str, rel: pd.Series, rel_alt: pd.Series, answer: Results,
-                       composite: Estimates, caveat: str = "") -> Evidence:
-    h = claims.get("breakout_new_year").decision.horizon
-    if answer.extra.get("horizon") != h or composite.extra.get("horizon") != h:
-        raise ParameterError(f"answer and composite must be computed at the claim's deciding horizon ({h} months); "
-                             f"got {answer.extra.get('horizon')!r} and {composite.extra.get('horizon')!r}")
-    units = Units.returns(f"decimal relative return over the next {h} months, months like today minus the others")
-    difference, halves = answer["difference"], answer["halves"].table
-    alt_difference = economy.state_difference(rel_alt, answer.data["like_today"], horizon=h)
-    oos, best = composite.table, composite.extra["best_single"]
+def forecast_evidence(proxy: str, alt: str, fc: study.BreakoutForecast, alt_fc: study.BreakoutForecast, *,
+                      since: pd.Timestamp | None = None, caveat: str = "") -> Evidence:
+    """The evidence of ``breakout_new_year`` from the declared forecast ``fc`` on ``proxy`` and the same forecast
+    on the second proxy's line (``alt_fc``, :func:`rotation.studies.forecast.on_line`).
+
+    ``since``: score only the past forecasts dated then or later (the real-time check on the vintage-covered
+    years); the headline is the same forecast.
+    """
+    ev, year = BREAKOUT_EVENT, fc.window_end.year
+    s = fc.scores if since is None else fc.skill_since(since)
+    scored_years = fc.history.index if since is None else fc.history.loc[since:].index
+    first = scored_years[0] if len(scored_years) else fc.forecast_date  # none scored: the skill has no interval
+    units = Units.points(f"probability of a breakout (sustained or blow-off) by the end of January {year}: the "
+                         "signals' forecast minus the base rate")
+    g = fc.gap
+    blow = fc.probabilities.loc["blow-off"]
+    headline = _gap(f"a breakout by the end of January {year}, forecast {fc.forecast_date:%Y-%m-%d}: "
+                    f"{g['model']:.0%} by the signals against a base rate of {g['base']:.0%} ({proxy})", g, units)
+    skill = Effect(label=f"Brier skill against the base rate, {s['n']} yearly forecasts out of sample",
+                   estimate=s["brier_skill"], units=Units.number("Brier skill: 1 minus the ratio of mean Brier "
+                                                                 "scores, signals to base rate"),
+                   ci_lower=s["ci_lower"], ci_upper=s["ci_upper"], nobs=s["n"])
+    with_skill = skill.ci_lower is not None and skill.ci_lower > 0
+    answer = (f"A breakout (sustained or blow-off) by the end of January {year}: {g['model']:.0%} by the signals "
+              f"against a base rate of {g['base']:.0%} (a blow-off alone {blow['model']:.0%} against "
+              f"{blow['base']:.0%}). " + (
+                  "The signals add out-of-sample skill." if with_skill else
+                  f"The signals add no out-of-sample skill, so the answer is the base rate: {g['base']:.0%}."))
     return Evidence(
-        claim_id="breakout_new_year",
-        headline=Effect.from_row(f"months within one signal of today's share of favourable signals ({proxy})",
-                                 difference, units),
-        sample=Sample.of(proxy, difference.data.index),  # the test's own months, not the return sample
-        method=f"forward {h}-month relative return on a state dummy, HAC ({difference.method.lags} lags); "
-               f"composite OOS R2 {oos.loc['composite', 'estimate']:+.3f} (best single signal: {best}, "
-               f"{oos.loc[best, 'estimate']:+.3f})",
-        checks=(Check("proxy", Effect.from_row(f"months like today ({alt})", alt_difference, units)),
-                *(Check("subperiod", Effect.from_row(name, halves.loc[name], units)) for name in halves.index)),
-        caveats=(*_CAVEATS, *((caveat,) if caveat else ())),
-    )
+        claim_id="breakout_new_year", headline=headline,
+        sample=Sample(proxy, f"{first:%Y-%m-%d}", f"{fc.forecast_date:%Y-%m-%d}", int(s["n"]),
+                      unit="past yearly forecasts scored out of sample, then the forecast itself"),
+        method=(f"walk-forward forecast of {len(study.OUTCOMES)} outcomes to the end of the next January; base "
+                f"rate: the same month of every earlier year known by then; the signals: the years within "
+                f"{ev.neighbours} signal of the forecast date's share, shrunk to it with {ev.prior_weight:g} "
+                f"pseudo-years; intervals: bootstrap over years ({fc.settings.get('reps')} draws, seed "
+                f"{fc.settings.get('seed')}); " + (
+                    f"out of sample: Brier {s['brier_model']:.3f} against {s['brier_base']:.3f}, log score "
+                    f"{s['log_model']:.3f} against {s['log_base']:.3f}" if s["n"] else
+                    f"no past forecast scored (fewer than {ev.min_train} earlier years known by the forecast date)")),
+        checks=(Check("proxy", _gap(f"the same forecast on {alt}'s line", alt_fc.gap, units)),
+                *(Check("subperiod", _gap(f"trained on the {name} alone", row, units))
+                  for name, row in fc.halves.iterrows())),
+        caveats=(*_caveats(), *((caveat,) if caveat else ())),
+        answer=answer, skill=skill)
 
 
-def verdicts(*, proxy: str, alt: str, rel: pd.Series, alt_rets: pd.DataFrame, answer: Results,
-             composite: Estimates, as_of: str | None, max_age: int, min_train: int,
-             realtime=None) -> list[Verdict]:
-    """The verdict of the synthesis claim (``breakout_new_year``).
+def verdicts(*, proxy: str, alt: str, forecast: study.BreakoutForecast, alt_log_ratio: pd.Series,
+             commentary: study.Scored | Sentence, realtime=None, revised: study.BreakoutForecast | None = None
+             ) -> list[Verdict]:
+    """The verdict of the synthesis claim (``breakout_new_year``), decided by the declared forecast.
 
     Parameters
     ----------
     proxy, alt : str
         The notebook's proxy and the second proxy (:func:`second_proxy`).
-    rel : pd.Series
-        Monthly relative returns of the notebook's proxy (the sample of the headline).
-    alt_rets : pd.DataFrame
-        Monthly ``small``/``large`` returns of the second proxy, over the notebook's sample: the months
-        like today (the same board) are compared on them with the same rule.
-    answer, composite
-        The notebook's results: :func:`rotation.studies.answer.months_like_today` and
-        :func:`rotation.studies.answer.composite`, both at the claim's deciding horizon
-        (``claims.get("breakout_new_year").decision.horizon``).
-    as_of, max_age, min_train
-        The run's ``as_of`` (None: all the data), the ``max_age`` it carried the board's states with and the
-        composite's ``min_train``: the claim, about the state in late 2023, is decided again as of the
-        commentary's date (its verdict *then*; never with data after the run's own ``as_of``).
-    realtime : RealTimeAnswer, optional
-        :func:`rotation.studies.answer.realtime_answer`: ``answer`` and ``composite`` are on the real-time board;
-        the verdict carries the same test on the release-timed (revised) board over the whole sample (whether
-        the verdict is revision-robust) and both boards on the vintage-covered months
-        (:func:`rotation.evidence.rubric.revision_check`).
-
-    Returns
-    -------
-    list of Verdict
-        One verdict; its method names the HAC lags and the composite's out-of-sample R² against the
-        best single signal's.
+    forecast : BreakoutForecast
+        :func:`rotation.evidence.forecast.declared_forecast` on the run's board (real-time basis) and ``proxy``'s
+        log relative strength.
+    alt_log_ratio : pd.Series
+        The second proxy's monthly log relative strength, cut at the run's ``as_of``: the same forecast (the
+        same board) of its outcomes is the ``proxy`` check.
+    commentary : Scored or Sentence
+        :func:`rotation.evidence.forecast.commentary_forecast`: the forecast as of the commentary's date decides
+        the claim *then*. A run whose ``as_of`` is before that date gets a Sentence there, and its own forecast
+        (made with data published by its ``as_of``) decides "then", saying so.
+    realtime, revised : RealTimeAnswer and BreakoutForecast, optional
+        :func:`rotation.studies.answer.realtime_answer` and the declared forecast on its release-timed (revised)
+        board (``realtime.revised_states``): ``revised`` decides the verdict revised data would give (whether the
+        verdict is revision-robust), and both boards are scored on the forecasts from the first vintage-covered
+        year (:func:`rotation.evidence.rubric.revision_check`).
     """
-    check_pandas(rel, "rel", allow_frame=False)
-    if not isinstance(alt_rets, pd.DataFrame) or not {"small", "large"} <= set(alt_rets.columns):
-        raise ParameterError(f"alt_rets must be a DataFrame with columns 'small' and 'large' "
-                             f"(rotation.data.small_large); got {type(alt_rets).__name__}")
-    rel_alt = returns.relative_returns(alt_rets["small"], alt_rets["large"])
-    now = _breakout_new_year(proxy, alt, rel, rel_alt, answer, composite)
-    then = then_or_undecided("breakout_new_year", lambda: _breakout_then(
-        proxy, alt, rel, rel_alt, as_of=as_of, max_age=max_age, min_train=min_train), min_rows=min_train + 2,
-        data=then_cut(rel, proxy))
-    verdict = decide(now, then=then)
-    if realtime is not None and realtime.like is not None and realtime.full_revised_like is not None:
-        first = realtime.like.data.index[0]
-        ev = [_breakout_new_year(proxy, alt, rel.loc[first:], rel_alt.loc[first:], like, oos)
-              for like, oos in ((realtime.like, realtime.composite),
-                                (realtime.revised_like, realtime.revised_composite))]
-        full = _breakout_new_year(proxy, alt, rel, rel_alt, realtime.full_revised_like,
-                                  realtime.full_revised_composite)
-        verdict = revision_check(verdict, *ev, f"months from {first:%Y-%m} (the first a vintage covers)",
-                                 verdict_revised=full, point_in_time_share=realtime.point_in_time_share)
+    check_pandas(alt_log_ratio, "alt_log_ratio", allow_frame=False)
+    if not isinstance(forecast, study.BreakoutForecast):
+        raise ParameterError(f"forecast must be a BreakoutForecast (rotation.evidence.forecast.declared_forecast); "
+                             f"got {type(forecast).__name__}")
+    ev = BREAKOUT_EVENT
+    args = {"lookback": ev.lookback, "k": ev.k, "blowoff_quantile": ev.blowoff_quantile,
+            "publication_lag": ev.publication_lag}
+
+    def evidence(fc: study.BreakoutForecast, since=None, caveat: str = "") -> Evidence:
+        alt_lr = alt_log_ratio.loc[: fc.forecast_date]
+        return forecast_evidence(proxy, alt, fc, study.on_line(fc, alt_lr, **args), since=since, caveat=caveat)
+
+    now = evidence(forecast)
+    if isinstance(commentary, study.Scored):
+        then_fc, note = commentary.forecast, (f"As of {COMMENTARY_DATE}: the board, the returns and the record of "
+                                              "past forecasts published by then.")
+    else:
+        then_fc, note = forecast, (f"This run ends at {forecast.forecast_date:%Y-%m-%d}, before the commentary "
+                                   f"({COMMENTARY_DATE}): 'then' is the forecast at the run's own end.")
+    verdict = decide(now, then=evidence(then_fc, caveat=note))
+    if realtime is not None and revised is not None:
+        first = realtime.first_covered
+        years = forecast.history.loc[first:].index
+        if len(years) == 0:
+            return [verdict]
+        basis = f"forecasts from {years[0]:%Y-%m} (the first year a vintage covers)"
+        verdict = revision_check(verdict, evidence(forecast, since=first), evidence(revised, since=first), basis,
+                                 verdict_revised=evidence(revised),
+                                 point_in_time_share=realtime.point_in_time_share)
     return [verdict]
 
 

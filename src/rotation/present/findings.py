@@ -45,6 +45,8 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) ->
             lines.append(f"* In short: {v.answer}")
         if v.headline is not None:
             lines.append(f"* Headline: {v.headline.label}: {describe_effect(v.headline)}.")
+        if v.skill is not None:
+            lines.append(f"* Out-of-sample skill: {v.skill.label}: {describe_effect(v.skill)}.")
         if v.sample is not None:
             lines.append(f"* Sample: {v.sample.describe()}. Evidence: {v.evidence}. Method: {v.method}.")
         for r in v.reasons:

@@ -72,6 +72,7 @@ PRESETS: dict[str, Callable[[Any], str]] = {
     "percent0": _number("{:+.0%}"),  # the same, no decimals (long-horizon totals)
     "percent_abs": _number("{:.2%}"),  # an unsigned percent (volatility, standard error)
     "share": _number("{:.0%}"),  # a share in [0, 1] (hit rate, share positive)
+    "points": lambda v: "-" if _is_missing(v) else f"{100 * float(v):+.1f} pp",  # a difference of two shares
     "percent_level": _number("{:.2f}%"),  # a level already in percent (a yield, a policy rate)
     "t": _number("{:+.2f}"),  # a t-statistic
     "p": _number("{:.3f}"),  # a p-value
@@ -290,8 +291,8 @@ def styled(result: Any) -> Any:
     scale = result.units.scale
     table = result.table.dropna(axis=1, how="all")
     presets = {}
-    if scale == "share":
-        presets = {c: "share" for c in table.columns
+    if scale in ("share", "points"):
+        presets = {c: scale for c in table.columns
                    if c in COLUMN_PRESETS and COLUMN_PRESETS[c] is None and c not in ("std_err", "std")}
     return fmt(table, presets, percent=scale == "return", caption=caption)
 

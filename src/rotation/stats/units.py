@@ -9,6 +9,7 @@ scale      what it is                                          shown as
 ========== ================================================== ====================
 ``return`` a decimal return or difference of returns          ``+1.23%`` (signed)
 ``share``  a share, rate, percentile or probability in [0, 1]  ``45%``
+``points`` a difference of two shares or probabilities          ``-3.1 pp`` (signed)
 ``number`` anything else: betas, R², t-statistics, levels      ``+0.118`` (3 digits)
 ========== ================================================== ====================
 
@@ -27,14 +28,15 @@ from rotation.errors import ParameterError
 
 __all__ = ["Units", "SCALES", "format_value"]
 
-Scale = Literal["return", "share", "number"]
-SCALES: tuple[str, ...] = ("return", "share", "number")
+Scale = Literal["return", "share", "points", "number"]
+SCALES: tuple[str, ...] = ("return", "share", "points", "number")
 
 
 def format_value(value: Any, scale: str, *, digits: int | None = None) -> str:
     """``value`` as its scale reads (see the module table); ``"n/a"`` for None, NaN or a non-number.
 
-    ``digits`` overrides the decimals of ``return`` (default 2) and ``share`` (default 0) values and
+    ``digits`` overrides the decimals of ``return`` (default 2), ``share`` (default 0) and ``points`` (default 1)
+    values and
     the significant digits of ``number`` values (default 3).
     """
     if scale not in SCALES:
@@ -51,6 +53,8 @@ def format_value(value: Any, scale: str, *, digits: int | None = None) -> str:
         return f"{x:+.{2 if digits is None else digits}%}"
     if scale == "share":
         return f"{x:.{0 if digits is None else digits}%}"
+    if scale == "points":
+        return f"{100 * x:+.{1 if digits is None else digits}f} pp"
     return f"{x:+.{3 if digits is None else digits}g}"
 
 
@@ -63,9 +67,10 @@ class Units:
     text : str
         In words, with the horizon where there is one: ``"decimal relative return over the next 6
         months"``, ``"beta: monthly relative return per 1 pp rise"``, ``"share of breakouts (rate)"``.
-    scale : {"return", "share", "number"}
+    scale : {"return", "share", "points", "number"}
         ``return``: decimal returns, shown as signed percent; ``share``: rates, shares, percentiles
-        and probabilities in [0, 1], shown as percent; ``number``: everything else.
+        and probabilities in [0, 1], shown as percent; ``points``: a difference of two shares or
+        probabilities (decimal), shown as signed percentage points; ``number``: everything else.
     """
 
     text: str
@@ -89,6 +94,11 @@ class Units:
     def share(cls, text: str) -> Units:
         """A share, rate, percentile or probability in [0, 1]: shown as percent."""
         return cls(text, "share")
+
+    @classmethod
+    def points(cls, text: str) -> Units:
+        """A difference of two shares or probabilities (decimal): shown as signed percentage points."""
+        return cls(text, "points")
 
     @classmethod
     def number(cls, text: str) -> Units:

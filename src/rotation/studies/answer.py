@@ -377,7 +377,8 @@ class RealTimeAnswer:
     None, and ``note`` saying why, when the comparison cannot be made on those months);
     ``full_revised_like``/``full_revised_composite``: the answer on the release-timed board over the answer's
     whole sample (what revised data would answer); ``point_in_time_share``: the share of the board's months
-    with at least one macro signal truly point-in-time.
+    with at least one macro signal truly point-in-time; ``revised_states``: the release-timed board, carried like
+    the answer's (the forecast on revised data); ``first_covered``: the first month a vintage covers.
     """
 
     comparison: dict[str, dict[str, Any]]
@@ -391,6 +392,8 @@ class RealTimeAnswer:
     full_revised_like: Results | None = None
     full_revised_composite: Estimates | None = None
     point_in_time_share: float = float("nan")
+    revised_states: pd.DataFrame | None = None
+    first_covered: pd.Timestamp | None = None
 
     def to_record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {"signals": self.comparison, "basis": self.basis_text,
@@ -463,6 +466,8 @@ def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, proxy: str, as_
     except ParameterError as exc:
         return RealTimeAnswer(comparison, basis, None, None, text, None, None,
                               note=f"The answer cannot be compared on the vintage-covered months alone: {exc}.",
-                              full_revised_like=full_like, full_revised_composite=full_oos, point_in_time_share=share)
+                              full_revised_like=full_like, full_revised_composite=full_oos, point_in_time_share=share,
+                              revised_states=full_rev, first_covered=on[0])
     return RealTimeAnswer(comparison, basis, like, oos, text, rev_like, rev_oos, full_revised_like=full_like,
-                          full_revised_composite=full_oos, point_in_time_share=share)
+                          full_revised_composite=full_oos, point_in_time_share=share, revised_states=full_rev,
+                          first_covered=on[0])

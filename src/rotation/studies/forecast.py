@@ -30,7 +30,7 @@ from rotation.stats.results import Sentence
 from rotation.studies.board import outcome_classes
 
 __all__ = ["OUTCOMES", "BREAKOUT", "window_end", "window_months", "event_outcomes", "walk_forward", "skill",
-           "BreakoutForecast", "breakout_forecast", "Scored", "scored"]
+           "BreakoutForecast", "breakout_forecast", "on_line", "Scored", "scored"]
 
 #: The four outcomes in the window, in a fixed order (probabilities are reported in it).
 OUTCOMES: tuple[str, ...] = ("no breakout", "false breakout", "sustained breakout", "blow-off")
@@ -89,6 +89,51 @@ def _probabilities(train: pd.DataFrame, share_now: float, tolerance: float, prio
     counts = near.value_counts().reindex(list(OUTCOMES), fill_value=0).to_numpy(dtype=float)
     model = (counts + prior_weight * clim) / (len(near) + prior_weight)
     return model, clim, len(near)
+
+
+def _boot(train: pd.DataFrame, share_now: float, tolerance: float, prior_weight: float, reps: int, seed: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_probabilities` on ``reps`` resamples of the training years (drawn with replacement, seeded):
+    (model, base rate), each ``reps`` x outcomes."""
+    hit = np.array([[o == y for o in OUTCOMES] for y in train["outcome"]], dtype=float)
+    near = ((train["share"] - share_now).abs() <= tolerance + 1e-12).to_numpy(dtype=float)
+    draws = np.random.default_rng(seed).integers(0, len(train), size=(int(reps), len(train)))
+    clim = (hit[draws].sum(axis=1) + 0.5) / (len(train) + 0.5 * len(OUTCOMES))
+    model = ((hit * near[:, None])[draws].sum(axis=1) + prior_weight * clim) / (
+        near[draws].sum(axis=1) + prior_weight)[:, None]
+    return model, clim
+
+
+def _breakout_gap(train: pd.DataFrame, share_now: float, tolerance: float, prior_weight: float, reps: int,
+                  seed: int, level: float = 0.95) -> dict[str, float]:
+    """The probability of a breakout by the signals minus the base rate on ``train``, with a bootstrap interval over
+    its years: ``estimate``, ``ci_lower``, ``ci_upper``, ``model``, ``base``, ``n_train``, ``n_near``."""
+    cols = [OUTCOMES.index(o) for o in BREAKOUT]
+    if train.empty:
+        return {k: np.nan for k in ("estimate", "ci_lower", "ci_upper", "model", "base")} | {"n_train": 0,
+                                                                                           "n_near": 0}
+    model, clim, n_near = _probabilities(train, share_now, tolerance, prior_weight)
+    bm, bc = _boot(train, share_now, tolerance, prior_weight, reps, seed)
+    gap = bm[:, cols].sum(axis=1) - bc[:, cols].sum(axis=1)
+    a = (1 - level) / 2
+    return {"estimate": float(model[cols].sum() - clim[cols].sum()), "ci_lower": float(np.quantile(gap, a)),
+            "ci_upper": float(np.quantile(gap, 1 - a)), "model": float(model[cols].sum()),
+            "base": float(clim[cols].sum()), "n_train": len(train), "n_near": int(n_near)}
+
+
+def _halves(train: pd.DataFrame, share_now: float, tolerance: float, prior_weight: float, reps: int,
+            seed: int) -> pd.DataFrame:
+    """:func:`_breakout_gap` with the training years of each half of the history alone (a sub-period check)."""
+    mid = len(train) // 2
+    rows = {}
+    for part in (train.iloc[:mid], train.iloc[mid:]):
+        if part.empty:
+            continue
+        name = f"years {part.index[0]:%Y} to {part.index[-1]:%Y}"
+        rows[name] = _breakout_gap(part, share_now, tolerance, prior_weight, reps, seed)
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "training years"
+    return frame
 
 
 def walk_forward(outcomes: pd.DataFrame, share: pd.Series, *, tolerance: float, prior_weight: float,
@@ -165,7 +210,11 @@ class BreakoutForecast:
     ``probabilities``: per outcome ``model``, ``ci_lower``/``ci_upper`` (bootstrap over the training years),
     ``base`` (the base rate); ``scores``: :func:`skill`; ``answer``: ``"model"`` when the skill interval is above
     zero, else ``"base rate"`` (the signals add no skill); ``history``: every past forecast
-    (:func:`walk_forward`); ``reliability``: :func:`_reliability`.
+    (:func:`walk_forward`); ``reliability``: :func:`_reliability`; ``gap``: the probability of a breakout by the
+    signals minus the base rate, with its interval from the same bootstrap over the training years; ``halves``:
+    the same gap with the training years of each half of the history alone; ``shares``: the share of favourable
+    signals by month end the forecast used (to the forecast date), so the same board can forecast another line
+    (:func:`on_line`).
     """
 
     forecast_date: pd.Timestamp
@@ -178,6 +227,9 @@ class BreakoutForecast:
     history: pd.DataFrame
     reliability: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    gap: dict[str, float] = field(default_factory=dict)
+    halves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shares: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
 
     @property
     def answer(self) -> str:
@@ -199,6 +251,11 @@ class BreakoutForecast:
         """The probability of a breakout (sustained or blow-off) by the model or the base rate."""
         return float(self.probabilities.loc[list(BREAKOUT), which].sum())
 
+    def skill_since(self, first: Any) -> dict[str, float]:
+        """:func:`skill` of the past forecasts dated ``first`` or later (same bootstrap settings)."""
+        return skill(self.history.loc[pd.Timestamp(first):], reps=self.settings.get("reps", 2000),
+                     seed=self.settings.get("seed", 0))
+
     def to_record(self) -> dict[str, Any]:
         def num(x: Any) -> Any:
             return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else x
@@ -209,6 +266,8 @@ class BreakoutForecast:
                 "n_train": self.n_train, "n_near": self.n_near, "probabilities": probs,
                 "breakout_model": num(self.breakout("model")), "breakout_base": num(self.breakout("base")),
                 "scores": {k: num(v) for k, v in self.scores.items()}, "answer": self.answer,
+                "breakout_gap": {k: num(v) for k, v in self.gap.items()},
+                "halves": {name: {k: num(v) for k, v in row.items()} for name, row in self.halves.iterrows()},
                 "history_years": len(self.history), **{k: v for k, v in self.settings.items()}}
 
     def describe(self) -> Sentence:
@@ -251,18 +310,32 @@ def breakout_forecast(log_ratio: pd.Series, share: pd.Series, *, as_of: Any = No
                               publication_lag=publication_lag)
     history = walk_forward(outcomes, share, tolerance=tolerance, prior_weight=prior_weight, min_train=min_train)
     train = outcomes.loc[outcomes["known"] <= t].join(share.rename("share"), how="inner").dropna()
-    model, clim, n_near = _probabilities(train, float(share.iloc[-1]), tolerance, prior_weight)
-    rng = np.random.default_rng(seed)
-    boot = np.array([_probabilities(train.iloc[rng.integers(0, len(train), len(train))], float(share.iloc[-1]),
-                                    tolerance, prior_weight)[0] for _ in range(int(reps))]) if len(train) else None
-    probs = pd.DataFrame({"model": model, "base": clim,
-                          "ci_lower": np.quantile(boot, 0.025, axis=0) if boot is not None else np.nan,
-                          "ci_upper": np.quantile(boot, 0.975, axis=0) if boot is not None else np.nan},
+    now = float(share.iloc[-1])
+    model, clim, n_near = _probabilities(train, now, tolerance, prior_weight)
+    if len(train):
+        bm = _boot(train, now, tolerance, prior_weight, reps, seed)[0]
+        lower, upper = np.quantile(bm, 0.025, axis=0), np.quantile(bm, 0.975, axis=0)
+    else:
+        lower = upper = np.full(len(OUTCOMES), np.nan)
+    probs = pd.DataFrame({"model": model, "base": clim, "ci_lower": lower, "ci_upper": upper},
                          index=pd.Index(OUTCOMES, name="outcome"))
-    return BreakoutForecast(t, window_end(t), float(share.iloc[-1]), len(train), n_near, probs,
-                            skill(history, reps=reps, seed=seed), history,
-                            _reliability(history),
-                            settings={"tolerance": tolerance, "prior_weight": prior_weight, "min_train": min_train})
+    return BreakoutForecast(t, window_end(t), now, len(train), n_near, probs,
+                            skill(history, reps=reps, seed=seed), history, _reliability(history),
+                            settings={"tolerance": tolerance, "prior_weight": prior_weight, "min_train": min_train,
+                                      "reps": int(reps), "seed": int(seed)},
+                            gap=_breakout_gap(train, now, tolerance, prior_weight, reps, seed),
+                            halves=_halves(train, now, tolerance, prior_weight, reps, seed), shares=share)
+
+
+def on_line(forecast: BreakoutForecast, log_ratio: pd.Series, *, lookback: int = 12, k: int = 3,
+            blowoff_quantile: float = 0.9, publication_lag: int = 1) -> BreakoutForecast:
+    """The same forecast (the same board, date and settings) of the outcomes on another relative-strength line
+    (a second small/large proxy)."""
+    st = forecast.settings
+    return breakout_forecast(log_ratio, forecast.shares, as_of=forecast.forecast_date, tolerance=st["tolerance"],
+                             prior_weight=st["prior_weight"], min_train=st["min_train"], lookback=lookback, k=k,
+                             blowoff_quantile=blowoff_quantile, publication_lag=publication_lag,
+                             reps=st.get("reps", 2000), seed=st.get("seed", 0))
 
 
 @dataclass(frozen=True)
