@@ -23,9 +23,9 @@ from rotation.evidence import signals as signals_evidence
 from rotation.evidence import valuation as valuation_evidence
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Then, decide, undecided_then
 from rotation.stats.units import Units
-from rotation.studies import answer, levels, nulls
 from rotation.studies import cycle_phases as cp
 from rotation.studies import economy as ec
+from rotation.studies import levels, nulls
 from rotation.studies import macro_signals as ms
 from rotation.studies import quality as qu
 from rotation.studies import relative_strength as rs

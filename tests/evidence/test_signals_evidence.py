@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
-
-from dataclasses import replace
 
 from rotation.errors import ParameterError
 from rotation.evidence import claims, rubric
