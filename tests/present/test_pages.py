@@ -255,6 +255,11 @@ def _answer_run() -> list[dict]:
     nbs[0]["results"]["board"] = {"extra": {"info": {
         "rut_near_high": {"label": "Russell 2000 within 5% of its prior high", "last": "2026-02-28", "stale": True},
         "fed_dovish": {"label": "2-year yield over 6 months", "last": "2026-08-31", "stale": False}}}}
+    nbs[0]["results"]["forecast.price_level"] = {
+        "name": "Russell 2000", "date": "2026-02-20", "close": 2663.78, "level": 2000.0, "above_level": True,
+        "prior_high": 2718.77, "prior_high_date": "2026-01-22", "above_prior_high": False,
+        "distance_to_level": 0.33189, "distance_to_prior_high": -0.020227, "above_since": "2025-05-08"}
+    nbs[0]["results"]["sample"] = {"returns_end": "2009-12-31"}
     return nbs
 
 
@@ -273,7 +278,11 @@ def test_the_run_page_opens_with_the_answer_and_moves_the_run_id_to_a_footer(tmp
     if f["answer"] == "base rate":
         assert f"{base}, the base rate. The signals add no skill" in answer and "the answer is the base rate" in answer
     assert "own moment (1999-11-30), with only the data published then" in answer
-    assert "1 of 2 inputs current" in answer and "(stale)</span>" in answer
+    assert "1 of 2 signals current" in answer and "(stale)</span>" in answer
+    assert "The relative-strength line to 2009-12;" in answer
+    # the price level the commentary names, dated; stale when its last close is months before the forecast date
+    level = "Russell 2000 at 2,664 on 2026-02-20: above 2,000 since 2025-05-08; -2.0% from its prior high (2,719"
+    assert level in answer and ("Stale:" in answer) == (f["forecast_date"] > "2026-03-31")
     # the run id, kernel and commit are in a footer, after the scorecard and the notebooks
     footer = body[body.index("rot-run-footer"):]
     assert "rotation run 20260101-000000" in footer and "commit abc123" in footer

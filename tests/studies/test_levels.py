@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rotation.errors import ParameterError
 from rotation.stats.intervals import bootstrap_diff_ci, event_mean_ci
 from rotation.studies import levels, outcomes, signals
 from rotation.studies import returns as rt
@@ -229,3 +230,21 @@ def test_all_time_highs_equal_the_bootstrap_difference():
     assert res == ref or res.table.equals(ref.table)
     assert res.extra["n_days"] == int(ath.sum()) and res.extra["mean_after"] == float(fwd[ath].mean())
     assert "closed at a prior all-time high" in res.describe()
+
+
+def test_price_level_reads_the_last_close_against_the_level_and_the_prior_high():
+    idx = pd.bdate_range("2024-01-01", periods=8)
+    close = pd.Series([1900, 2100, 1990, 2050, 2200, 2150, 2080, 2120], index=idx, dtype=float)
+    r = levels.price_level(close, level=2000)
+    assert r.date == idx[-1] and r.close == 2120 and r.above_level and not r.above_prior_high
+    assert r.above_since == idx[3]  # the run above 2,000 that the last close ends starts after the 1,990 close
+    assert (r.prior_high, r.prior_high_date) == (2200, idx[4])
+    rec = r.to_record()
+    assert rec["distance_to_prior_high"] == pytest.approx(2120 / 2200 - 1)
+    assert "above 2,000 since 2024-01-04" in r.describe() and "-3.6% from its prior high of 2,200" in r.describe()
+    high = levels.price_level(pd.concat([close, pd.Series([2300.0], index=[idx[-1] + pd.offsets.BDay()])]))
+    assert high.above_prior_high and "a new high, +4.5% above the prior high" in high.describe()
+    low = levels.price_level(close.iloc[:3])
+    assert low.above_since is None and not low.above_level and "below it" in low.describe()
+    with pytest.raises(ParameterError, match="at least two closes"):
+        levels.price_level(close.iloc[:1])

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from rotation.evidence import claims as _claims
 from rotation.present import findings
 from rotation.present.reader import slugify
@@ -161,6 +163,20 @@ def _commentary_line(c: Any) -> str:
             + (f" (small minus large {float(ret):+.1%} over the window)" if ret is not None else "") + ".")
 
 
+def _level_line(rec: Any, forecast_date: str) -> str:
+    """The price level the commentary names (``forecast.price_level``), dated, flagged when older than a month."""
+    if not isinstance(rec, Mapping):
+        return ""
+    held = (f"above {rec['level']:,.0f} since {rec['above_since']}" if rec.get("above_since") else
+            f"{rec['distance_to_level']:+.1%} from {rec['level']:,.0f}")
+    high = ("a new high" if rec.get("above_prior_high") else
+            f"{rec['distance_to_prior_high']:+.1%} from its prior high ({rec['prior_high']:,.0f}, "
+            f"{rec['prior_high_date']})")
+    stale = (" Stale: the last close is more than a month before the forecast date."
+             if pd.Timestamp(rec["date"]) + pd.offsets.MonthEnd(1) < pd.Timestamp(forecast_date) else "")
+    return f"{rec['name']} at {rec['close']:,.0f} on {rec['date']}: {held}; {high}.{stale}"
+
+
 def _question_answer(notebooks: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """The question's answer for the top of the run page: from the notebook that recorded ``forecast``."""
     nb = next((nb for nb in notebooks if (nb.get("results") or {}).get("forecast")), None)
@@ -175,10 +191,15 @@ def _question_answer(notebooks: Sequence[Mapping[str, Any]]) -> dict[str, Any] |
     info = ((res.get("board") or {}).get("extra") or {}).get("info") or {}
     fresh = [{"label": str(v.get("label", k)), "last": str(v.get("last") or "")[:7], "stale": bool(v.get("stale"))}
              for k, v in info.items()]
+    v = res.get(f"verdicts.{QUESTION}") or {}
+    verdict = ({"status": v["status"], "rule": v.get("rule", ""),
+                "colour": findings.STATUS_COLOURS.get(v["status"], "#444")} if v.get("status") else None)
+    returns_end = str((res.get("sample") or {}).get("returns_end") or "")[:7]
     return {"question": _claims.get(QUESTION).quote, "forecast_date": f["forecast_date"], "new_year": f["new_year"],
             "data_as_of": nb.get("data_as_of") or "", "sentence": _answer_sentence(f), "probabilities": probs,
             "commentary": _commentary_line(res.get("forecast.commentary")), "fresh": fresh,
-            "n_current": sum(not x["stale"] for x in fresh), "href": _report_link(nb)}
+            "n_current": sum(not x["stale"] for x in fresh), "href": _report_link(nb), "verdict": verdict,
+            "level": _level_line(res.get("forecast.price_level"), f["forecast_date"]), "returns_end": returns_end}
 
 
 def run_page_context(name: str, notebooks: Sequence[Mapping[str, Any]], *, meta: str | None = None,

@@ -16,18 +16,20 @@ start the next day and look ahead by design.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rotation.stats.intervals import bootstrap_diff_ci, event_mean_ci
-from rotation.stats.results import Estimates, Method, Results
+from rotation.errors import ParameterError
+from rotation.stats.results import Estimates, Method, Results, Sentence
 from rotation.stats.units import Units
 from rotation.studies import outcomes, returns, signals
 
 __all__ = ["blowoff_study", "blowoff_events", "start_distance", "round_level_study", "all_time_high_study",
-           "TRADING_DAYS"]
+           "TRADING_DAYS", "LevelReading", "price_level"]
 
 #: Trading days in a year: the look-back of a "prior high" and of an ordinary breakout.
 TRADING_DAYS = 252
@@ -302,3 +304,59 @@ def all_time_high_study(close: pd.Series, *, horizon: int = 63, reps: int, seed:
                 f"the others: a difference of {diff.estimate:+.1%} (95% CI {diff.ci_lower:+.1%} to "
                 f"{diff.ci_upper:+.1%}; {sig}).")
     return replace(diff, extra=extra, sentence=sentence)
+
+
+@dataclass(frozen=True)
+class LevelReading:
+    """Where an index closed against a round level and its prior high (:func:`price_level`).
+
+    ``date``/``close``: the last close; ``prior_high``/``prior_high_date``: the highest close before it;
+    ``above_since``: the first close of the unbroken run of closes above ``level`` that the last close ends (None
+    when the last close is at or below it), so how long the move above the level has held.
+    """
+
+    name: str
+    date: pd.Timestamp
+    close: float
+    level: float
+    prior_high: float
+    prior_high_date: pd.Timestamp
+    above_since: pd.Timestamp | None
+
+    @property
+    def above_level(self) -> bool:
+        return self.close > self.level
+
+    @property
+    def above_prior_high(self) -> bool:
+        return self.close > self.prior_high
+
+    def to_record(self) -> dict[str, Any]:
+        return {"name": self.name, "date": f"{self.date:%Y-%m-%d}", "close": self.close, "level": self.level,
+                "above_level": self.above_level, "prior_high": self.prior_high,
+                "prior_high_date": f"{self.prior_high_date:%Y-%m-%d}", "above_prior_high": self.above_prior_high,
+                "distance_to_level": self.close / self.level - 1, "distance_to_prior_high": self.close /
+                self.prior_high - 1,
+                "above_since": None if self.above_since is None else f"{self.above_since:%Y-%m-%d}"}
+
+    def describe(self) -> Sentence:
+        held = (f"above {self.level:,.0f} since {self.above_since:%Y-%m-%d}" if self.above_since is not None else
+                f"{self.close / self.level - 1:+.1%} from {self.level:,.0f}, below it")
+        high = (f"a new high, {self.close / self.prior_high - 1:+.1%} above the prior high of "
+                f"{self.prior_high:,.0f} ({self.prior_high_date:%Y-%m-%d})" if self.above_prior_high else
+                f"{self.close / self.prior_high - 1:+.1%} from its prior high of {self.prior_high:,.0f} "
+                f"({self.prior_high_date:%Y-%m-%d})")
+        return Sentence(f"The {self.name} closed at {self.close:,.0f} on {self.date:%Y-%m-%d}: {held}; {high}.")
+
+
+def price_level(close: pd.Series, *, level: float = 2000.0, name: str = "Russell 2000") -> LevelReading:
+    """The last close of ``close`` (a daily price index, cut at the run's ``as_of`` by the caller) against the round
+    ``level`` the commentary names and the highest close before it."""
+    c = close.dropna()
+    if len(c) < 2:
+        raise ParameterError(f"close needs at least two closes to have a prior high; got {len(c)} (a later end date, "
+                             "or import the index: rotation data import)")
+    last, prior = c.index[-1], c.iloc[:-1]
+    below = c.index[c <= level]
+    since = None if c.iloc[-1] <= level else (c.index[0] if len(below) == 0 else c.index[c.index > below[-1]][0])
+    return LevelReading(name, last, float(c.iloc[-1]), float(level), float(prior.max()), prior.idxmax(), since)
