@@ -450,8 +450,11 @@ def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, proxy: str, as_
     if len(on) == 0:
         raise ParameterError("no month of the board is covered by a real-time vintage (a run ending before 1999-08)")
     share = float((basis == "real-time").any(axis=1).mean())
-    text = (f"the Sahm rule and sentiment within the FRED-MD vintage known at each month end from {on[0]:%Y-%m} to "
-            f"{on[-1]:%Y-%m}, release-timed latest values before and after")
+    from rotation.studies.realtime import SOURCE_NAMES, VINTAGE_SOURCES
+
+    names = sorted({SOURCE_NAMES[VINTAGE_SOURCES[series]] for series, _ in board.REALTIME_BOARD.values()})
+    text = (f"the Sahm rule and sentiment within the {' or '.join(names)} vintage known at each month end from "
+            f"{on[0]:%Y-%m} to {on[-1]:%Y-%m}, release-timed latest values before and after")
     full_rev = board.carried(revised_raw, max_age)
     try:
         full_like = months_like_today(rel, full_rev, horizon=horizon)

@@ -266,7 +266,8 @@ def realtime_states(board: pd.DataFrame, as_of: str | pd.Timestamp | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict[str, object]]]:
     """The board with its macro signals (:data:`REALTIME_BOARD`) on the real-time basis where vintages exist.
 
-    Each signal's state at ``t`` is computed within the FRED-MD vintage known at ``t`` (its own history, read at
+    Each signal's state at ``t`` is computed within the vintage known at ``t`` from its series' source
+    (:data:`rotation.studies.realtime.VINTAGE_SOURCES`; its own history, read at
     its newest observation: :func:`rotation.studies.realtime.within_vintage`); before the first vintage and after
     the last, the release-timed (latest vintage) state of ``board`` stays, labelled ``"latest"``. Only vintages
     known by ``as_of`` are read. The NFCI signal has no vintages here and keeps its basis.
@@ -283,12 +284,14 @@ def realtime_states(board: pd.DataFrame, as_of: str | pd.Timestamp | None = None
     t = None if as_of in (None, "") else pd.Timestamp(as_of)
     out, basis, rows = board.copy(), pd.DataFrame(index=board.index), {}
     for key, (series, signal) in REALTIME_BOARD.items():
-        rt, frame = realtime.signal_value(signal, vintage_table(series, "fredmd", end=t), board.index, 0.5)
+        source = realtime.VINTAGE_SOURCES[series]
+        rt, frame = realtime.signal_value(signal, vintage_table(series, source, end=t), board.index, 0.5)
         rt = 1.0 - rt if key == "labour_robust" else rt  # favourable: the Sahm rule not triggered
         ok = frame["covered"] & rt.notna()
         out[key] = rt.where(ok, board[key])
         basis[key] = np.where(ok, "real-time", "latest")
-        rows[key] = {"basis": "real-time where vintages cover", "series": series, "source": "FRED-MD",
+        rows[key] = {"basis": "real-time where vintages cover", "series": series,
+                     "source": realtime.SOURCE_NAMES[source],
                      **realtime.compare_states(out[key], board[key], basis[key])}
     rows["conditions_easing"] = {"basis": "latest (no vintages of NFCI here)", "series": "NFCI"}
     return out, basis, rows
@@ -445,7 +448,8 @@ def _realtime_margins(m: dict[str, pd.Series], t: pd.Timestamp | None) -> dict[s
     out = {}
     for key, (series, margin) in _REALTIME_MARGINS.items():
         latest = m[key].dropna()
-        frame = realtime.within_vintage(vintage_table(series, "fredmd", end=t), latest.index, margin)
+        table = vintage_table(series, realtime.VINTAGE_SOURCES[series], end=t)
+        frame = realtime.within_vintage(table, latest.index, margin)
         out[key] = frame["value"].where(frame["covered"] & frame["value"].notna(), latest)
     return out
 

@@ -273,9 +273,12 @@ class BreakoutForecast:
     def describe(self) -> Sentence:
         pb, pc = self.breakout("model"), self.breakout("base")
         s = self.scores
+        st = self.settings
+        near = (f"within {st['tolerance']:.0%} of today's {self.share:.0%}, shrunk with {st['prior_weight']:g} "
+                f"pseudo-years; scored from the {st['min_train']}th year known" if st else "near today's")
         head = (f"From {self.forecast_date:%Y-%m-%d} to the end of January {self.window_end.year}: a breakout "
                 f"(sustained or blow-off) {pb:.0%} by the signals against a base rate of {pc:.0%} "
-                f"({self.n_near} of {self.n_train} earlier years had a share of favourable signals near today's).")
+                f"({self.n_near} of {self.n_train} earlier years had a share of favourable signals {near}).")
         if not s["n"]:
             return Sentence(f"{head} No past forecast could be scored.")
         tail = (f" Out of sample ({s['n']} yearly forecasts), Brier skill against the base rate "

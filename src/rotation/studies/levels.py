@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rotation.stats.intervals import bootstrap_diff_ci, event_mean_ci
 from rotation.errors import ParameterError
+from rotation.stats.intervals import bootstrap_diff_ci, event_mean_ci
 from rotation.stats.results import Estimates, Method, Results, Sentence
 from rotation.stats.units import Units
 from rotation.studies import outcomes, returns, signals

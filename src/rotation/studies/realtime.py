@@ -28,7 +28,8 @@ from rotation.errors import ParameterError
 from rotation.stats.results import Sentence
 from rotation.studies.economy import late_cycle_realtime, sahm_rule
 
-__all__ = ["within_vintage", "VINTAGE_KEYS", "VINTAGE_SOURCES", "vintage_tables", "REALTIME_SIGNALS", "RealTimeSignals",
+__all__ = ["within_vintage", "VINTAGE_KEYS", "VINTAGE_SOURCES", "SOURCE_NAMES", "vintage_tables",
+           "REALTIME_SIGNALS", "RealTimeSignals",
            "realtime_signals", "signal_value", "compare_states", "coverage_table", "REALTIME_LEVELS", "realtime_levels"]
 
 Transform = Callable[[pd.Series], pd.Series]
@@ -84,7 +85,8 @@ VINTAGE_SOURCES: dict[str, str] = {**dict.fromkeys(VINTAGE_KEYS, "fredmd"),
 OTHER_BASIS = {"curve inverted": "market data (not revised)"}
 
 
-_SOURCE_NAME = {"fredmd": "FRED-MD", "rtdsm": "Philadelphia Fed RTDSM"}
+#: Each vintage source in words.
+SOURCE_NAMES: dict[str, str] = {"fredmd": "FRED-MD", "rtdsm": "Philadelphia Fed RTDSM"}
 
 
 def vintage_tables(end: str | pd.Timestamp | None = None, store=None) -> dict[str, pd.DataFrame]:
@@ -227,7 +229,7 @@ def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, 
         states[name] = rt.where(ok, revised[name])
         basis[name] = np.where(ok, "real-time", "latest")
         rows[name] = {"basis": "real-time where vintages cover", "series": key,
-                      "source": _SOURCE_NAME.get(tables[key].attrs.get("source", ""), ""),
+                      "source": SOURCE_NAMES.get(tables[key].attrs.get("source", ""), ""),
                       **compare_states(states[name], revised[name], basis[name])}
     for name, text in OTHER_BASIS.items():
         if name in revised.columns:
@@ -238,7 +240,7 @@ def realtime_signals(tables: Mapping[str, pd.DataFrame], revised: pd.DataFrame, 
     lb = pd.Series(np.where(late_rt.index.isin(_covered(tables["UNRATE"], late_rt.index)), "real-time", "latest"),
                    index=late_rt.index)
     rows["late-cycle flag"] = {"basis": "real-time where vintages cover", "series": "UNRATE",
-                               "source": _SOURCE_NAME.get(tables["UNRATE"].attrs.get("source", ""), ""),
+                               "source": SOURCE_NAMES.get(tables["UNRATE"].attrs.get("source", ""), ""),
                                **compare_states(late_rt.astype(float), late_rev.astype(float), lb)}
     sahm_rev = sahm_rule(revised_unrate, threshold=sahm_threshold)
     sahm_rt = _hybrid_sahm(tables["UNRATE"], sahm_rev, sahm_threshold)
