@@ -8,6 +8,7 @@ import pytest
 
 from rotation.evidence import claims, rubric
 from rotation.evidence import economy as ev
+from rotation.stats.units import format_p
 from rotation.studies import cycle_phases as cp
 from rotation.studies import economy as ec
 from rotation.studies import macro_signals as ms
@@ -103,7 +104,7 @@ def test_recession_risk_is_decided_by_the_unconditional_shortfall(made_up):
     assert rec_v.headline.label == (
         "recession months minus other months (main), which decides: the claim names the outcome, and a higher market "
         f"beta is part of it (beyond the market beta, the control check: {c['estimate']:+.2%}, "
-        f"p = {c['p_value']:.3f})")
+        f"{format_p(c['p_value'])})")
     assert rec_v.headline.ci_upper < 0  # the planted shortfall
     alt, ua = made_up["alt"], usrec.reindex(made_up["alt"].index)
     assert rec_v.checks[0].kind == "proxy"

@@ -6,6 +6,7 @@ and checked in the HTML and, when Chromium is installed, in a real headless brow
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -214,8 +215,8 @@ def test_report_template_renders_every_field_from_data():
     verdict = context["answer"]["verdicts"][0]
     for value in (verdict["status"], verdict["colour"], verdict["quote"], verdict["effect"], verdict["sample"],
                   f"(rule {verdict['rule']})"):
-        assert value in page
-    assert "Data as of 2026-08-21 &lt;b&gt;." in page  # text is escaped
+        assert html.escape(value, quote=False) in page  # text is escaped ("p &lt; 0.001")
+    assert "Data as of 2026-08-21 &lt;b&gt;." in page
     assert '<a href="#part-one">Part &lt;one&gt;</a>' in page and 'href="#title"' not in page  # level 2 only
     assert "Parameters of this run (overrides given)" in page and "1990-01-01" in page
     assert context["css"] in page and context["extra_css"] in page

@@ -18,7 +18,7 @@ from rotation.evidence.claims import second_proxy
 from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide, revision_check
 from rotation.stats.results import Estimates, Results
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 from rotation.studies import cycle_phases, economy, macro_signals
 from rotation.studies.returns import relative_returns
 
@@ -88,7 +88,7 @@ def _late_evidence(proxy: str, alt: str, rel_alt: pd.Series, late_flag: pd.Serie
                  f"Described, not deciding (needs the next NBER peak, hindsight): in the late third of NBER "
                  f"expansions small minus large returned {_SAME_MONTH.format(nber['estimate'])} per month relative "
                  f"to the early and mid thirds ({_SAME_MONTH.interval(nber['ci_lower'], nber['ci_upper'])}, "
-                 f"p = {nber['p_value']:.3f}, {int(nber['n_spells'])} late phases)."),
+                 f"{format_p(nber['p_value'])}, {int(nber['n_spells'])} late phases)."),
     )
 
 
@@ -146,7 +146,7 @@ def _recession(proxy: str, alt: str, rel_alt: pd.Series, usrec: pd.Series, marke
         claim_id="recession_risk",
         headline=Effect.from_row(f"recession months minus other months ({proxy}), which decides: the claim names the "
                                  "outcome, and a higher market beta is part of it (beyond the market beta, the control "
-                                 f"check: {_PER_MONTH.format(c['estimate'])}, p = {c['p_value']:.3f})",
+                                 f"check: {_PER_MONTH.format(c['estimate'])}, {format_p(c['p_value'])})",
                                  plain, _PER_MONTH),
         sample=_own_sample(proxy, plain),
         method=f"OLS of relative returns on a recession dummy, HAC ({plain.method.lags} lags); the unconditional "
@@ -160,7 +160,7 @@ def _recession(proxy: str, alt: str, rel_alt: pd.Series, usrec: pd.Series, marke
                  "Leverage and diversification are not measured here: the test is an association with recessions.",
                  f"Beyond the market beta (relative beta {beyond.row('market')['estimate']:+.3f}) the recession "
                  f"months add {_PER_MONTH.format(c['estimate'])} "
-                 f"({_PER_MONTH.interval(c['ci_lower'], c['ci_upper'])}, p = {c['p_value']:.3f}); the control "
+                 f"({_PER_MONTH.interval(c['ci_lower'], c['ci_upper'])}, {format_p(c['p_value'])}); the control "
                  "check, not the decider: a higher beta is part of what the claim describes."),
     ))
 

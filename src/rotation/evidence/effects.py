@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from rotation.errors import ParameterError
 from rotation.evidence import claims as _claims
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 
 __all__ = ["Effect", "Check", "Sample", "Evidence", "describe_effect", "Direction"]
 
@@ -284,7 +284,7 @@ def describe_effect(e: Effect) -> str:
         s += " ("
     parts = []
     if e.p_value is not None:
-        parts.append(f"p = {e.p_value:.3f}")
+        parts.append(format_p(e.p_value))
     if e.nobs is not None:
         parts.append(f"n = {e.nobs}")
     if e.median is not None:

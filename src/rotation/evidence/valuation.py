@@ -28,7 +28,7 @@ from rotation.evidence.rubric import (
     not_testable,
 )
 from rotation.stats.results import Estimates, Results
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 from rotation.studies import quality as qu
 from rotation.studies import returns
 from rotation.studies import valuation as va
@@ -96,7 +96,7 @@ def _valuation(proxy: str, alt: str, rel_alt: pd.Series, standing: Estimates, pr
         method=f"OLS of summed {h}-month forward relative returns on the spread; t {slope['t']:+.2f} with HAC "
                f"({int(slope['maxlags'])} lags), {hod['t']:+.2f} with Hodrick 1B: the verdict uses the larger "
                f"standard error (declared with the claim); Stambaugh bias {bias:+.4f} per month; walk-forward OOS "
-               f"R2 {oos['estimate']:+.3f} (Clark-West p {oos['p_value']:.3f}; {since})",
+               f"R2 {oos['estimate']:+.3f} (Clark-West {format_p(oos['p_value'])}; {since})",
         checks=(Check("proxy", _slope_effect(f"slope ({alt})", alt_fit["slope_row"], alt_fit["hodrick_row"], d,
                                              unit_slope)),
                 *(Check("subperiod", _slope_effect(f"slope, {name}", halves.loc[name], halves_hod.loc[name], d,

@@ -24,8 +24,10 @@ from typing import Any
 import pandas as pd
 
 from rotation.errors import ParameterError
+from rotation.stats.units import format_p
 
-__all__ = ["PRESETS", "COLUMN_PRESETS", "formatter", "auto_presets", "fmt", "styled", "register"]
+__all__ = ["PRESETS", "COLUMN_PRESETS", "HEADERS", "header", "formatter", "auto_presets", "fmt", "styled",
+           "register"]
 
 
 def _is_missing(value: Any) -> bool:
@@ -65,6 +67,29 @@ def _text(value: Any) -> str:
     return "-" if _is_missing(value) else str(value)
 
 
+def _plain_number(value: Any) -> str:
+    """3 significant digits, levels of 1,000 and more in full with separators (never ``1e+03``)."""
+    if _is_missing(value):
+        return "-"
+    v = float(value)
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+
+
+def _p_value(value: Any) -> str:
+    """``"< 0.001"`` (HTML-escaped: a Styler shows its cells as HTML) or 3 decimals."""
+    return "-" if _is_missing(value) else format_p(value, prefix="").replace("<", "&lt;")
+
+
+def _flag(value: Any) -> str:
+    if _is_missing(value):
+        return "-"
+    if isinstance(value, str):
+        return value
+    return "yes" if bool(value) else "no"
+
+
 #: Preset name -> function value -> text. NaN / NaT / None show as "-".
 PRESETS: dict[str, Callable[[Any], str]] = {
     "percent": _number("{:+.2%}"),  # a decimal return shown as a signed percent, 2 decimals
@@ -75,9 +100,9 @@ PRESETS: dict[str, Callable[[Any], str]] = {
     "points": lambda v: "-" if _is_missing(v) else f"{100 * float(v):+.1f} pp",  # a difference of two shares
     "percent_level": _number("{:.2f}%"),  # a level already in percent (a yield, a policy rate)
     "t": _number("{:+.2f}"),  # a t-statistic
-    "p": _number("{:.3f}"),  # a p-value
+    "p": _p_value,  # a p-value: "< 0.001" below 0.001, else 3 decimals
     "count": _number("{:,.0f}"),  # an integer count (nobs, lags, events)
-    "number": _number("{:.3g}"),  # any other number (R^2, betas in natural units)
+    "number": _plain_number,  # any other number (R^2, betas in natural units; levels in full)
     "decimal1": _number("{:.1f}"),  # 1 decimal (years, months)
     "decimal2": _number("{:+.2f}"),  # signed, 2 decimals (non-return estimates)
     "decimal3s": _number("{:+.3f}"),  # signed, 3 decimals (betas on a decimal change)
@@ -87,6 +112,7 @@ PRESETS: dict[str, Callable[[Any], str]] = {
     "date": _date("%Y-%m-%d"),
     "month": _date("%Y-%m"),
     "text": _text,
+    "flag": _flag,  # a 0/1 or True/False flag, shown as yes / no
 }
 
 #: Column name -> preset, for the result vocabulary and the usual descriptive columns.
@@ -173,6 +199,56 @@ COLUMN_PRESETS: dict[str, str | None] = {
 }
 
 
+#: Column name -> the header a reader sees (plain words, the units' hint where the name hides it). Names not listed
+#: are shown with spaces for underscores (:func:`header`).
+HEADERS: dict[str, str] = {
+    "estimate": "estimate",
+    "std_err": "std. error",
+    "t": "t",
+    "p_value": "p",
+    "p_value_holm": "p (Holm)",
+    "p_holm": "p (Holm)",
+    "p_less": "p (less)",
+    "ci_lower": "95% CI low",
+    "ci_upper": "95% CI high",
+    "nobs": "n",
+    "nobs_y": "n (years)",
+    "nobs_a": "n (a)",
+    "nobs_b": "n (b)",
+    "nobs_all": "n (all)",
+    "n_spells": "spells",
+    "n_state": "months in state",
+    "n_valid": "valid",
+    "n_events": "events",
+    "n_forecasts": "forecasts",
+    "n_clusters": "clusters",
+    "maxlags": "HAC lags",
+    "lags": "HAC lags",
+    "share_positive": "share positive",
+    "share_positive_state": "share positive (state)",
+    "share_positive_other": "share positive (other)",
+    "oos_r2": "out-of-sample R²",
+    "oos_r2_vs_zero": "out-of-sample R² vs zero",
+    "hit_rate": "hit rate",
+    "first_forecast": "first forecast",
+    "rsquared": "R²",
+    "mean_all": "mean, all",
+    "diff": "difference",
+    "q25": "25th pct",
+    "q75": "75th pct",
+    "p_giveback_half": "share giving back half",
+    "reps_used": "draws used",
+}
+
+
+def header(name: Any) -> str:
+    """The header shown for a column or index name: :data:`HEADERS`, else the name with spaces for underscores."""
+    if name is None or _is_missing(name):
+        return ""
+    text = str(name)
+    return HEADERS.get(text, text.replace("_", " "))
+
+
 def formatter(preset: str) -> Callable[[Any], str]:
     """The function for a named preset (see :data:`PRESETS`)."""
     try:
@@ -211,7 +287,7 @@ def auto_presets(df: pd.DataFrame, percent: bool = True) -> dict[str, str]:
             if pd.api.types.is_datetime64_any_dtype(dtype):
                 out[col] = "date"
             elif pd.api.types.is_bool_dtype(dtype):
-                out[col] = "text"
+                out[col] = "flag"
             elif pd.api.types.is_integer_dtype(dtype):
                 out[col] = "count"
             elif pd.api.types.is_float_dtype(dtype):
@@ -271,11 +347,19 @@ def fmt(
                                  f"columns: {list(df.columns)}")
         for c in under:
             chosen[c] = name
+    empty = [c for c in df.columns if df[c].isna().all()]
+    if empty and len(empty) < len(df.columns):  # columns with no value at all are left out
+        df = df.drop(columns=empty)
+        chosen = {c: p for c, p in chosen.items() if c not in empty}
+    if isinstance(df.index, pd.RangeIndex) and df.index.name is None:
+        hide_index = True  # a bare row number is not a row label
+    df = df.rename_axis(index=[header(n) if n is not None else None for n in df.index.names])
     styler = df.style.format({c: formatter(p) for c, p in chosen.items()})
     styler = styler.format_index(
         lambda v: PRESETS["date"](v) if isinstance(v, pd.Timestamp) else ("-" if _is_missing(v) else str(v)),
         axis=0,
     )
+    styler = styler.format_index(header, axis=1)
     if caption:
         styler = styler.set_caption(caption)
     if hide_index:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rotation.errors import ParameterError
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 
 __all__ = ["VOCABULARY", "Method", "Estimates", "Results", "Sentence", "Units", "jsonable"]
 
@@ -321,7 +321,7 @@ class Estimates:
         if pd.notna(r["ci_lower"]) and pd.notna(r["ci_upper"]):
             parts.append(f"{1 - self.method.alpha:.0%} CI {u.interval(r['ci_lower'], r['ci_upper'])}")
         if pd.notna(r["p_value"]):
-            parts.append(f"p = {r['p_value']:.3f}" if r["p_value"] >= 0.001 else "p < 0.001")
+            parts.append(format_p(r["p_value"]))
         if pd.notna(r["nobs"]):
             parts.append(f"n = {int(r['nobs'])}")
         name = label if label is not None else (self.title or "estimate") + ("" if row is None else f" ({_label(row)})")

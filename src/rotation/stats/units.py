@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from rotation.errors import ParameterError
 
-__all__ = ["Units", "SCALES", "format_value"]
+__all__ = ["Units", "SCALES", "format_value", "format_p"]
 
 Scale = Literal["return", "share", "points", "number"]
 SCALES: tuple[str, ...] = ("return", "share", "points", "number")
@@ -56,6 +56,20 @@ def format_value(value: Any, scale: str, *, digits: int | None = None) -> str:
     if scale == "points":
         return f"{100 * x:+.{1 if digits is None else digits}f} pp"
     return f"{x:+.{3 if digits is None else digits}g}"
+
+
+def format_p(p: Any, *, prefix: str = "p ") -> str:
+    """A p-value as a reader takes it: ``"p < 0.001"`` below 0.001 (never ``"p = 0.000"`` or ``8.33e-10``),
+    else ``"p = 0.023"``; ``"p n/a"`` for None or NaN. ``prefix=""`` gives the bare ``"< 0.001"``/``"0.023"``."""
+    try:
+        x = float(p)
+    except (TypeError, ValueError):
+        return f"{prefix}n/a"
+    if not math.isfinite(x):
+        return f"{prefix}n/a"
+    if x < 0.001:
+        return f"{prefix}< 0.001" if prefix else "< 0.001"
+    return f"{prefix}= {x:.3f}" if prefix else f"{x:.3f}"
 
 
 @dataclass(frozen=True)

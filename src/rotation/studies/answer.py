@@ -32,7 +32,7 @@ from rotation.stats import clusters
 from rotation.stats.checks import check_int, check_pandas
 from rotation.stats.multiple import adjust_pvalues
 from rotation.stats.results import VOCABULARY, Estimates, Method, Results, Sentence
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 from rotation.studies import board, economy
 
 __all__ = ["OUTCOMES", "signal_board", "composite", "months_like_today", "closest_to_flipping", "outcome_split",
@@ -424,12 +424,12 @@ class RealTimeAnswer:
             f = self.full_revised_like["difference"].table.iloc[0]
             head += (f" On revised data over the whole sample, months like today minus the others: "
                      f"{f['estimate']:+.2%} over the next {self.full_revised_like.extra['horizon']} months "
-                     f"(p = {f['p_value']:.3f}).")
+                     f"({format_p(f['p_value'])}).")
         if self.like is None or self.revised_like is None:
             return Sentence(f"{head} {self.note}")
         d, r = (x["difference"].table.iloc[0] for x in (self.like, self.revised_like))
         return Sentence(f"{head} On the vintage-covered months alone: {d['estimate']:+.2%} on the real-time basis "
-                        f"(p = {d['p_value']:.3f}), revised {r['estimate']:+.2%} (p = {r['p_value']:.3f}).")
+                        f"({format_p(d['p_value'])}), revised {r['estimate']:+.2%} ({format_p(r['p_value'])}).")
 
 
 def realtime_answer(rel: pd.Series, raw_states: pd.DataFrame, *, proxy: str, as_of: str | pd.Timestamp | None,

@@ -28,7 +28,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.stats.checks import check_int, check_real
 from rotation.stats.results import Estimates, Method
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 from rotation.studies.eras import era_bounds
 from rotation.studies.returns import relative_returns
 from rotation.studies.seasonality import (
@@ -46,7 +46,7 @@ _NAN = float("nan")
 
 
 def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return format_p(p)
 
 
 def month_of_year_study(returns: pd.Series, maxlags: int = 12, alpha: float = 0.05) -> Estimates:
@@ -85,7 +85,7 @@ def month_of_year_study(returns: pd.Series, maxlags: int = 12, alpha: float = 0.
                 f"{t.loc[best, 'share_positive']:.0%} of years), the weakest {worst} "
                 f"({u.format(t.loc[worst, 'estimate'])}, 95% CI "
                 f"{u.interval(t.loc[worst, 'ci_lower'], t.loc[worst, 'ci_upper'])}). A joint test that all twelve "
-                f"monthly means are equal gives p = {joint['p_value']:.3g} (Wald, HAC covariance, "
+                f"monthly means are equal gives {format_p(joint['p_value'])} (Wald, HAC covariance, "
                 f"{int(maxlags)} lags).")
     return dataclasses.replace(est, data=grid, sentence=sentence)
 

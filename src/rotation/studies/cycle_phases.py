@@ -26,7 +26,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.stats.checks import check_int
 from rotation.stats.results import Estimates, Results
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 from rotation.studies.economy import (
     PHASES,
     expansion_phases,
@@ -44,7 +44,7 @@ _RETURN = Units.returns("decimal relative return")
 
 
 def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return format_p(p)
 
 
 def _ci(row: pd.Series, units: Units = _RETURN) -> str:

@@ -23,7 +23,7 @@ from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
 from rotation.errors import ParameterError
 from rotation.stats.results import Estimates, Method
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 
 __all__ = ["null_distribution", "null_summary", "NULL_COLUMNS", "false_breakout_null", "false_breakout_share",
            "round_level_placebo"]
@@ -40,7 +40,8 @@ def null_summary(result: Estimates) -> str:
     m = result.method
     return (f"{result.title or 'statistic'}: observed {r['estimate']:.4g} against a null median of "
             f"{r['null_median']:.4g} ({1 - m.alpha:.0%} range {r['null_lower']:.4g} to {r['null_upper']:.4g}); "
-            f"percentile {r['percentile']:.0%}, p(greater) = {r['p_value']:.3f}, p(less) = {r['p_less']:.3f}. "
+            f"percentile {r['percentile']:.0%}, {format_p(r['p_value'], prefix='p(greater) ')}, "
+            f"{format_p(r['p_less'], prefix='p(less) ')}. "
             f"Null: {m.bootstrap} block bootstrap of the returns, expected block {m.block_size}, "
             f"{int(r['n_valid'])} of {m.reps} paths usable, seed {m.seed}.")
 

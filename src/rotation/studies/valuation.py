@@ -36,7 +36,7 @@ from rotation.stats.hac import coefficients, hac_fit
 from rotation.stats.hodrick import HODRICK, hodrick_1b
 from rotation.stats.regressions import predictive_pairs
 from rotation.stats.results import VOCABULARY, Estimates, Method, Results
-from rotation.stats.units import Units
+from rotation.stats.units import Units, format_p
 from rotation.studies.economy import state_difference
 from rotation.studies.predictability import clark_west, out_of_sample, stambaugh_bias, stambaugh_table
 from rotation.studies.returns import percentile_of_last
@@ -358,7 +358,7 @@ def _predictability_sentence(parts: Mapping[str, Estimates], horizon: int, age: 
         f"with overlapping windows and a persistent predictor. {halves.iloc[0]['estimate']:+.3f} in the first half "
         f"and {halves.iloc[1]['estimate']:+.3f} in the second. Out of sample (walk-forward) the regression "
         f"{'beat' if o['estimate'] > 0 else 'did not beat'} the historical mean (R² {o['estimate']:+.3f}, Clark-West "
-        f"p = {o['p_value']:.3f}); forecasts made {since}. The latest spread implies {f['estimate']:+.1%} over the "
+        f"{format_p(o['p_value'])}); forecasts made {since}. The latest spread implies {f['estimate']:+.1%} over the "
         f"next {horizon} months (95% CI {f['ci_lower']:+.1%} to {f['ci_upper']:+.1%} HAC, "
         f"{f['hodrick_ci_lower']:+.1%} to {f['hodrick_ci_upper']:+.1%} Hodrick) from {first:%Y-%m} to {last:%Y-%m}, "
         f"{passed} months of which had passed by {age['as_of']:%Y-%m}: {age['sentence']}. Persistence of the "
