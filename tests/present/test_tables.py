@@ -7,6 +7,8 @@ import re
 import pandas as pd
 
 from rotation.present.tables import fmt, header
+
+
 def test_one_table_style_plain_headers_p_values_levels_flags_and_no_empty_columns():
     df = pd.DataFrame({"estimate": [0.0123, -0.004], "std_err": [0.01, 0.01], "t": [float("nan")] * 2,
                        "p_value": [8.33e-10, 0.0234], "n_spells": [12, 7], "level": [1000.0, 2442.74],
