@@ -95,7 +95,8 @@ def notebook(*, fail: bool = False) -> nbformat.NotebookNode:
                                                                    "text/plain": "raw"}, execution_count=3)]
     chart = nbformat.v4.new_code_cell("ax = plots.line_chart(x)\nax  # SECRET_CHART_CODE")
     chart.outputs = [
-        nbformat.v4.new_output("display_data", data={"image/png": _PNG, "text/plain": "<Figure size 10x4>"}),
+        nbformat.v4.new_output("display_data", data={"image/png": _PNG, "text/plain": "<Figure size 10x4>"},
+                               metadata={"alt": "Chart: Small minus large; y: relative return"}),
         nbformat.v4.new_output("execute_result", data={"text/plain": "<Axes: title={'center': 'x'}>"},
                                execution_count=4),
     ]

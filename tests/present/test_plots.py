@@ -136,3 +136,19 @@ def test_log_wealth_chart_starts_where_the_returns_start():
     assert lo == idx[400]
     large = ax.lines[1].get_ydata()
     assert np.isnan(large[:420]).all() and large[420] == pytest.approx(1.005)
+
+
+def test_a_figures_alt_text_is_its_titles_and_axis_labels():
+    import matplotlib.pyplot as plt
+
+    from rotation.present.plots import figure_alt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    a.set_title("Small minus large")
+    a.set_ylabel("relative return")
+    b.set_xlabel("year")
+    assert figure_alt(fig) == "Chart: Small minus large; y: relative return | x: year"
+    plt.close(fig)
+    empty = plt.figure()
+    assert figure_alt(empty) == ""
+    plt.close(empty)

@@ -26,5 +26,6 @@ def test_one_table_style_plain_headers_p_values_levels_flags_and_no_empty_column
 
 
 def test_headers_are_words():
-    assert header("p_holm") == "p (Holm)" and header("n_spells") == "spells" and header("some_new_col") == "some new col"
+    assert header("p_holm") == "p (Holm)" and header("n_spells") == "spells"
+    assert header("some_new_col") == "some new col"
     assert header(None) == ""

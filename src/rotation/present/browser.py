@@ -115,7 +115,20 @@ _PROBE = r"""
       scorecard_rows: document.querySelectorAll('table.rot-scorecard tbody tr').length,
       scorecard_claims: Array.prototype.map.call(document.querySelectorAll('table.rot-scorecard tbody tr'),
                                                  function (tr) { return tr.getAttribute('data-claim'); }),
-      images: document.querySelectorAll('img').length
+      images: document.querySelectorAll('img').length,
+      // what a table shows a reader: cells in scientific notation or "p = 0.000", headers with an underscore
+      bad_cells: Array.prototype.map.call(document.querySelectorAll('main td, main th'), function (c) {
+        return c.textContent.trim(); }).filter(function (t) { return /e\+0|p = 0\.000/.test(t); }),
+      underscore_headers: Array.prototype.map.call(document.querySelectorAll('main thead th'), function (c) {
+        return c.textContent.trim(); }).filter(function (t) { return t.indexOf('_') >= 0; }),
+      // every in-page link's target exists
+      broken_anchors: Array.prototype.map.call(document.querySelectorAll('a[href^="#"]'), function (a) {
+        return a.getAttribute('href'); }).filter(function (h) {
+          return h.length > 1 && !document.getElementById(decodeURIComponent(h.slice(1))); }),
+      images_without_alt: Array.prototype.filter.call(document.querySelectorAll('main img'), function (i) {
+        var alt = (i.getAttribute('alt') || '').trim();
+        return !alt || alt === 'chart' || alt.indexOf('No description') === 0 || alt.indexOf('without a title') >= 0;
+      }).length
     };
     var pre = document.createElement('pre');
     pre.id = 'rotation-probe';
@@ -143,7 +156,9 @@ def probe(page: Path, *, window: tuple[int, int] = WINDOW, chromium: str | None 
         (``top``/``bottom``/``height`` in CSS pixels from the top of the page, or None);
         ``code_blocks`` and ``code_visible`` (code ``<pre>`` elements, and how many are shown);
         ``toc`` (per contents link: ``href``, ``text``, ``resolves``, ``top``);
-        ``scorecard_rows`` and ``scorecard_claims``; ``images``.
+        ``scorecard_rows`` and ``scorecard_claims``; ``images``; ``bad_cells`` (table cells in scientific
+        notation or reading "p = 0.000"), ``underscore_headers`` (table headers with an underscore),
+        ``broken_anchors`` (in-page links without a target), ``images_without_alt`` (no real alt text).
     """
     page = Path(page).resolve()
     text = page.read_text(encoding="utf-8")

@@ -189,7 +189,7 @@ def _when_html(label: str, date: str, status: str, colour: str, effect: str, sam
     """One line of a state claim's then/now pair (as ``macros.html.j2``'s ``when`` renders it)."""
     return (f"<div class='rot-when'><span class='rot-when-label'>{_esc(label)} ({_esc(date)})</span> "
             f"{_badge_html(status, colour)}" + (f" <span class='rot-effect'>{_esc(effect)}</span>" if effect else "")
-            + (f" &middot; <span class='rot-sample'>{_esc(sample)}</span>" if sample else "")
+            + (f" <span class='rot-sample'>&middot; {_esc(sample)}</span>" if sample else "")
             + (f" <span class='rot-rule'>(rule {_esc(rule)})</span>" if rule else "") + "</div>")
 
 
@@ -215,7 +215,7 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         rows.append(
             f"<li>{_badge_html(r['status'], colour)} "
             f"<b>{_esc(closed(r['quote']))}</b> {_esc(answer_effect(r))}"
-            f"{' &middot; ' + _esc(where) if where else ''} "
+            f"{' <span class=' + chr(39) + 'rot-sample' + chr(39) + '>&middot; ' + _esc(where) + '</span>' if where else ''} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
             f"{note}</li>"
         )

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from rotation.stats.compound import compound
 
 __all__ = [
+    "figure_alt",
     "set_theme",
     "PALETTE",
     "caption",
@@ -56,6 +57,34 @@ def set_theme() -> None:
             "savefig.bbox": "tight",
         }
     )
+    try:  # in a kernel: figures as 2x PNGs (sharp on retina screens and when a phone zooms), shown at 1x size
+        from matplotlib_inline import backend_inline
+    except ImportError:  # no IPython kernel here (scripts, tests): nothing to set
+        return
+    backend_inline.set_matplotlib_formats("retina")
+    fetch = backend_inline._fetch_figure_metadata  # noqa: SLF001 - the inline backend's per-figure metadata hook
+    if not getattr(fetch, "with_alt", False):
+        def fetch_with_alt(fig):  # noqa: ANN001, ANN202
+            md = dict(fetch(fig) or {})
+            alt = figure_alt(fig)
+            return {**md, "alt": alt} if alt else (md or None)
+
+        fetch_with_alt.with_alt = True  # type: ignore[attr-defined]
+        backend_inline._fetch_figure_metadata = fetch_with_alt  # noqa: SLF001
+
+
+def figure_alt(fig) -> str:  # noqa: ANN001 - a matplotlib Figure
+    """The alt text of a figure: each panel's title and axis labels, in words ("" when it has none)."""
+    parts = []
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        parts.append(sup.get_text())
+    for ax in fig.axes:
+        words = [w for w in (ax.get_title(), ax.get_ylabel() and f"y: {ax.get_ylabel()}",
+                             ax.get_xlabel() and f"x: {ax.get_xlabel()}") if w]
+        if words:
+            parts.append("; ".join(words))
+    return ("Chart: " + " | ".join(parts)) if parts else ""
 
 
 def _ax(ax: Axes | None) -> Axes:
