@@ -203,6 +203,7 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         colour = STATUS_COLOURS.get(r["status"], "#444")
         where = answer_sample(r)
         note = f"<br><span class='rot-note'>{_esc(r['answer'])}</span>" if r.get("answer") else ""
+        sample = f" <span class='rot-sample'>&middot; {_esc(where)}</span>" if where else ""
         tn = then_now(r)
         if tn is not None:
             rows.append(
@@ -215,7 +216,7 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
         rows.append(
             f"<li>{_badge_html(r['status'], colour)} "
             f"<b>{_esc(closed(r['quote']))}</b> {_esc(answer_effect(r))}"
-            f"{' <span class=' + chr(39) + 'rot-sample' + chr(39) + '>&middot; ' + _esc(where) + '</span>' if where else ''} "
+            f"{sample} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
             f"{note}</li>"
         )
