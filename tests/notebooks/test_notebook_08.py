@@ -66,3 +66,30 @@ def test_08_signals_latest_and_as_of(snapshot_env: Path, tmp_path: Path, run_not
     assert past["board"]["extra"]["info"]["labour_robust"]["basis"] == "real-time vintage"
     assert past["forecast"]["forecast_date"] == "2019-12-31" and past["forecast"]["new_year"] == "January 2020"
     assert "is after this run's as_of" in past["forecast.commentary"]
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_08_pages_read_on_a_desktop_and_a_phone(snapshot_env: Path, tmp_path: Path, run_notebook):
+    """The real report and run page in headless Chromium at 1280 x 800 and on a 390 x 844 phone screen: no sideways
+    overflow, the Answer box on the first screen, no table cell in scientific notation or reading "p = 0.000", no
+    header with an underscore, every in-page link resolving, every chart with its alt text."""
+    from rotation.present import browser
+
+    if browser.find_chromium() is None:
+        pytest.skip("headless Chromium not installed (Debian: apt-get install -y chromium)")
+    run_notebook(NB, tmp_path / "a")
+    report, run_page = tmp_path / "a" / NB / f"{NB}.html", tmp_path / "a" / "index.html"
+    for window in ((1280, 800), (390, 844 + 143)):  # the window less Chromium's frame is the viewport
+        for page in (report, run_page):
+            seen = browser.probe(page, window=window)
+            where = (page.name, window)
+            assert seen["page_width"] <= seen["viewport"]["width"], where
+            assert seen["bad_cells"] == [] and seen["underscore_headers"] == [], (where, seen["bad_cells"],
+                                                                                seen["underscore_headers"])
+            assert seen["broken_anchors"] == [] and seen["images_without_alt"] == 0, where
+            if page == report:
+                assert seen["answer"]["bottom"] <= seen["viewport"]["height"], (where, seen["answer"])
+                assert seen["images"] >= 4
+            else:
+                assert seen["probs"]["bottom"] <= seen["viewport"]["height"], (where, seen["probs"])

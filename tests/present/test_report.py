@@ -266,7 +266,7 @@ def test_answer_box_shows_a_state_claim_then_and_now(tmp_path):
     assert then < now  # then above now
     assert "ff30_vw, 1926-07-31 to 2023-10-31" in under[then:now] and "ff30_vw, 1926-07-31 to 2026-02-28" in under[now:]
     assert "thresholds 33% / 67%" in under  # the effect with its units
-    assert "decided twice" in _text(box)
+    assert "is decided <i>then</i>, on the data published by its date, and <i>now</i>" in page
     # a pattern claim keeps its one line
     assert "then (" not in _text(box[box.index("January is traditionally"):])
     # the report's box says what rotation.present.findings composes

@@ -39,6 +39,10 @@ def _caveats() -> tuple[str, ...]:
             "Earnings, short interest and fund flows are not in the board: no free data.")
 
 
+def _pct(p: float) -> str:
+    return "under 1%" if 0 < p < 0.005 else f"{p:.0%}"
+
+
 def _gap(label: str, gap: dict, units: Units) -> Effect:
     return Effect(label=label, estimate=gap["estimate"], units=units, ci_lower=gap["ci_lower"],
                   ci_upper=gap["ci_upper"], nobs=gap["n_train"])
@@ -60,22 +64,24 @@ def forecast_evidence(proxy: str, alt: str, fc: study.BreakoutForecast, alt_fc: 
                          "signals' forecast minus the base rate")
     g = fc.gap
     blow = fc.probabilities.loc["blow-off"]
-    headline = _gap(f"a breakout by the end of January {year}, forecast {fc.forecast_date:%Y-%m-%d}: "
-                    f"{g['model']:.0%} by the signals against a base rate of {g['base']:.0%} ({proxy})", g, units)
+    headline = _gap(f"breakout by the end of January {year}, signals minus base rate ({proxy})", g, units)
     skill = Effect(label=f"Brier skill against the base rate, {s['n']} yearly forecasts out of sample",
                    estimate=s["brier_skill"], units=Units.number("Brier skill: 1 minus the ratio of mean Brier "
                                                                  "scores, signals to base rate"),
                    ci_lower=s["ci_lower"], ci_upper=s["ci_upper"], nobs=s["n"])
     with_skill = skill.ci_lower is not None and skill.ci_lower > 0
-    answer = (f"A breakout (sustained or blow-off) by the end of January {year}: {g['model']:.0%} by the signals "
-              f"against a base rate of {g['base']:.0%} (a blow-off alone {blow['model']:.0%} against "
-              f"{blow['base']:.0%}). " + (
-                  "The signals add out-of-sample skill." if with_skill else
-                  f"The signals add no out-of-sample skill, so the answer is the base rate: {g['base']:.0%}."))
+    if with_skill:
+        answer = (f"A breakout (sustained or blow-off) by the end of January {year}: {_pct(g['model'])} by the "
+                  f"signals, which add out-of-sample skill, against a base rate of {_pct(g['base'])}. A blow-off "
+                  f"alone: {_pct(blow['model'])} against {_pct(blow['base'])}.")
+    else:
+        answer = (f"The base rate: a breakout (sustained or blow-off) by the end of January {year} "
+                  f"{_pct(g['base'])}, as in other years; the signals say {_pct(g['model'])} but add no "
+                  f"out-of-sample skill. A blow-off alone: {_pct(blow['base'])}.")
     return Evidence(
         claim_id="breakout_new_year", headline=headline,
         sample=Sample(proxy, f"{first:%Y-%m-%d}", f"{fc.forecast_date:%Y-%m-%d}", int(s["n"]),
-                      unit="past yearly forecasts scored out of sample, then the forecast itself"),
+                      unit="past yearly forecasts scored"),
         method=(f"walk-forward forecast of {len(study.OUTCOMES)} outcomes to the end of the next January; base "
                 f"rate: the same month of every earlier year known by then; the signals: the years within "
                 f"{ev.neighbours} signal of the forecast date's share, shrunk to it with {ev.prior_weight:g} "

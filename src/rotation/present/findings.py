@@ -215,18 +215,17 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
             continue
         rows.append(
             f"<li>{_badge_html(r['status'], colour)} "
-            f"<b>{_esc(closed(r['quote']))}</b> {_esc(answer_effect(r))}"
+            f"<b>{_esc(closed(r['quote']))}</b> <span class='rot-effect'>{_esc(answer_effect(r))}</span>"
             f"{sample} "
             f"<span class='rot-rule'>(rule {_esc(r.get('rule', ''))})</span>"
             f"{note}</li>"
         )
     asof = f"<p class='rot-asof'>Data as of {_esc(data_as_of)}.</p>" if data_as_of else ""
-    dated = ("<p class='rot-how'>Claims about the state of things when the commentary was written are decided "
-             "twice: <i>then</i>, on the data published by its date, and <i>now</i>.</p>"
-             if any(then_now(r) for r in records) else "")
-    return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof + dated
-            + "<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md); details in the findings at the "
-              "end.</p></div>")
+    dated = ("; a claim about the state of things when the commentary was written is decided <i>then</i>, on the "
+             "data published by its date, and <i>now</i>" if any(then_now(r) for r in records) else "")
+    return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof
+            + f"<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md){dated}; details in the findings at "
+              "the end.</p></div>")
 
 
 def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
