@@ -93,3 +93,6 @@ def test_08_pages_read_on_a_desktop_and_a_phone(snapshot_env: Path, tmp_path: Pa
                 assert seen["images"] >= 4
             else:
                 assert seen["probs"]["bottom"] <= seen["viewport"]["height"], (where, seen["probs"])
+    # the scorecard's row of the question links to its verdict in the report's findings
+    assert f'href="{NB}/{NB}.html#claim-breakout_new_year"' in run_page.read_text(encoding="utf-8")
+    assert 'id="claim-breakout_new_year"' in report.read_text(encoding="utf-8")

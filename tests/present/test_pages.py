@@ -42,7 +42,7 @@ def test_run_page_scorecard_and_sections(tmp_path):
     assert rows == _ORDER  # one row per claim: the question first, then claim order
     jan = body[body.index("data-claim='january_effect'"):]
     jan = jan[:jan.index("</tr>")]
-    assert 'href="99_test/99_test.html#findings-and-caveats"' in jan
+    assert 'href="99_test/99_test.html#claim-january_effect"' in jan  # the claim's own verdict in the findings
     assert "+3.56%" in jan and "ff30_vw, 1926-07-31 to 2026-02-28" in jan
     # the notebook sections: question, answer, status, time, data as of, folded parameters
     assert "<b>Question.</b> Does the reader see the answer first?" in page

@@ -25,4 +25,4 @@ def publish(verdicts: Sequence[Verdict], *, title: str | None = None) -> None:
 
         display(Markdown(render_findings(verdicts, title=title)))
     except ImportError:  # pragma: no cover - IPython ships with the notebook stack
-        print(render_findings(verdicts, title=title))
+        print(render_findings(verdicts, title=title, anchors=False))

@@ -14,7 +14,7 @@ from rotation.evidence.rubric import Effect, Verdict, describe_effect
 
 __all__ = ["render_findings", "records_from_results", "answer_box_html", "answer_effect", "answer_sample",
            "scorecard_rows", "revision_line",
-           "STATUS_COLOURS", "effect_text", "brief_effect_text", "then_now", "dated_text"]
+           "STATUS_COLOURS", "claim_anchor", "effect_text", "brief_effect_text", "then_now", "dated_text"]
 
 _BADGE = {
     "supported": "✅ supported",
@@ -32,14 +32,20 @@ def closed(text: str) -> str:
     text = str(text).rstrip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
-def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None) -> str:
+def claim_anchor(claim_id: str) -> str:
+    """The id of a claim's verdict in its report's findings (the scorecard's rows link to it)."""
+    return f"claim-{claim_id}"
+
+
+def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, anchors: bool = True) -> str:
     """Markdown findings for a list of verdicts: one paragraph each, then the rubric line used.
 
     This is the only place findings text is composed; notebooks and the run page call it.
     """
     lines: list[str] = [f"### {title}", ""] if title else []
     for v in verdicts:
-        lines.append(f"**“{closed(v.quote)}”** {_BADGE[v.status]} (rule {v.rule})")
+        anchor = f'<a id="{claim_anchor(v.claim_id)}"></a>' if anchors else ""
+        lines.append(f"{anchor}**“{closed(v.quote)}”** {_BADGE[v.status]} (rule {v.rule})")
         lines.append("")
         if v.answer:
             lines.append(f"* In short: {v.answer}")

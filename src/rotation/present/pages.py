@@ -82,7 +82,8 @@ def _scorecard_row(row: Mapping[str, Any], nb: Mapping[str, Any] | None, depends
     return {"claim_id": row["claim_id"], "claim": row["claim"], "status": status,
             "colour": findings.STATUS_COLOURS.get(status, _GREY), "effect": row["effect"] or "",
             "sample": row["sample"] or "", "notebook": row["notebook"] or "",
-            "href": f"{link}#{FINDINGS_ANCHOR}" if link and decided else None, "depends_on_proxy": depends_on_proxy,
+            "href": f"{link}#{findings.claim_anchor(row['claim_id'])}" if link and decided else None,
+            "depends_on_proxy": depends_on_proxy,
             "dated": row.get("dated") if decided else None, "revision": row.get("revision", "") if decided else ""}
 
 
