@@ -273,3 +273,20 @@ def test_answer_box_shows_a_state_claim_then_and_now(tmp_path):
     end = page.index("</div>", page.index("<p class='rot-how'>Statuses", start)) + len("</div>")
     expected = findings.answer_box_html(findings.records_from_results(recs), data_as_of="2026-08-21")
     assert _text(page[start:end]) == _text(expected)
+
+
+def test_a_report_links_to_the_reports_before_and_after_it_in_the_run(tmp_path):
+    assert reports.neighbours("b", ["a", "b", "c"]) == {"prev": {"href": "../a/a.html", "label": "a"},
+                                                       "next": {"href": "../c/c.html", "label": "c"}}
+    assert reports.neighbours("a", ["a"]) == {"prev": None, "next": None}
+    assert reports.neighbours("x", ["a", "b"]) == {"prev": None, "next": None}  # not in the run: no guess
+    ipynb = tmp_path / "99_test.ipynb"
+    nbformat.write(notebook(), str(ipynb))
+    out = tmp_path / "99_test.html"
+    reports.render_report(ipynb, out, results={}, data_as_of=None, siblings=["98_before", "99_test", "a0_after"])
+    page = out.read_text(encoding="utf-8")
+    pager = page[page.index('<nav class="rot-pager"'):]
+    assert '<a class="rot-prev" href="../98_before/98_before.html">&larr; 98_before</a>' in pager
+    assert '<a class="rot-next" href="../a0_after/a0_after.html">a0_after &rarr;</a>' in pager
+    reports.render_report(ipynb, out, results={}, data_as_of=None)
+    assert '<nav class="rot-pager"' not in out.read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from rotation.present.nbhtml import Heading, anchor_headings, code_css, render_c
 from rotation.present.reader import ReaderNotebook, reader_notebook
 from rotation.present.templating import render, stylesheet
 
-__all__ = ["FINDINGS_ANCHOR", "render_report", "report_context", "answer_context", "data_as_of"]
+__all__ = ["FINDINGS_ANCHOR", "render_report", "report_context", "answer_context", "data_as_of", "neighbours"]
 
 FINDINGS_ANCHOR = "findings-and-caveats"
 """Anchor of the "Findings and caveats" section every notebook ends with (the verdicts live there)."""
@@ -75,7 +75,7 @@ def answer_context(stem: str, results: Mapping[str, Any], *, data_as_of: str | N
 
 def report_context(reader: ReaderNotebook, intro: str, body: str, headings: Sequence[Heading], *, stem: str,
                    results: Mapping[str, Any], data_as_of: str | None, code_open: bool = False,
-                   other_page: Mapping[str, str] | None = None) -> dict[str, Any]:
+                   other_page: Mapping[str, str] | None = None, siblings: Sequence[str] = ()) -> dict[str, Any]:
     """Everything ``report.html.j2`` renders: the page's title, toolbar, the nbconvert fragments ``intro`` and
     ``body`` (as :class:`~markupsafe.Markup`), the Answer box, the contents (level-2 ``headings``) and the
     parameters box."""
@@ -88,6 +88,7 @@ def report_context(reader: ReaderNotebook, intro: str, body: str, headings: Sequ
         "css": Markup(stylesheet()),
         "code_open": code_open,
         "other_page": other_page,
+        "neighbours": neighbours(stem, siblings),
         "intro": Markup(intro),
         "body": Markup(body),
         "answer": answer_context(stem, results, data_as_of=data_as_of, has_findings=has_findings,
@@ -98,12 +99,26 @@ def report_context(reader: ReaderNotebook, intro: str, body: str, headings: Sequ
     }
 
 
+def neighbours(stem: str, siblings: Sequence[str]) -> dict[str, dict[str, str] | None]:
+    """The reports before and after ``stem`` among the run's notebooks (``siblings``, in run order): ``prev`` and
+    ``next`` as ``{"href", "label"}`` relative to ``<stem>/<stem>.html``, None at either end or outside the run."""
+    order = list(siblings)
+    if stem not in order:
+        return {"prev": None, "next": None}
+    i = order.index(stem)
+
+    def link(j: int) -> dict[str, str] | None:
+        return {"href": f"../{order[j]}/{order[j]}.html", "label": order[j]} if 0 <= j < len(order) else None
+
+    return {"prev": link(i - 1), "next": link(i + 1)}
+
+
 def _page(reader: ReaderNotebook, stem: str, *, code_open: bool, other_page: Mapping[str, str] | None,
-          results: Mapping[str, Any], data_as_of: str | None) -> str:
+          results: Mapping[str, Any], data_as_of: str | None, siblings: Sequence[str] = ()) -> str:
     fragments, headings = anchor_headings([render_cells(reader.intro, name=stem, code_open=code_open),
                                            render_cells(reader.body, name=stem, code_open=code_open)])
     context = report_context(reader, *fragments, headings, stem=stem, results=results, data_as_of=data_as_of,
-                             code_open=code_open, other_page=other_page)
+                             code_open=code_open, other_page=other_page, siblings=siblings)
     return render("report.html.j2", **context)
 
 
@@ -114,6 +129,7 @@ def render_report(
     results: dict[str, Any],
     data_as_of: str | None,
     with_code_path: Path | None = None,
+    siblings: Sequence[str] = (),
 ) -> None:
     """Write the reader's HTML report of an executed notebook (and optionally a "with code" variant).
 
@@ -132,6 +148,8 @@ def render_report(
         Shown in the Answer box ("Data as of ..."); None leaves the line out.
     with_code_path : Path, optional
         Also write the same report with every code cell open (and the run's parameters shown).
+    siblings : sequence of str
+        The run's notebooks (stems, in run order): the report links to the ones before and after it.
 
     Notes
     -----
@@ -151,8 +169,8 @@ def render_report(
     with_code = Path(with_code_path) if with_code_path is not None else None
     other = {"href": with_code.name, "label": "Page with code"} if with_code is not None else None
     html_path.write_text(_page(reader, stem, code_open=False, other_page=other, results=results,
-                               data_as_of=data_as_of), encoding="utf-8")
+                               data_as_of=data_as_of, siblings=siblings), encoding="utf-8")
     if with_code is not None:
         back = {"href": html_path.name, "label": "Page without code"}
         with_code.write_text(_page(reader, stem, code_open=True, other_page=back, results=results,
-                                   data_as_of=data_as_of), encoding="utf-8")
+                                   data_as_of=data_as_of, siblings=siblings), encoding="utf-8")

@@ -126,6 +126,7 @@ class Job:
     git: dict[str, Any] | None
     env: dict[str, str]
     source_label: str
+    siblings: tuple[str, ...] = ()  # the run's notebooks (stems, in order): the report links to its neighbours
 
 
 @functools.cache
@@ -287,7 +288,7 @@ def execute(job: Job) -> NotebookResult:
     )
     manifest["store"] = _store_version(job.env)
     provenance.write_json(paths.manifest, manifest)
-    export_html(executed, paths.html, error, stem)
+    export_html(executed, paths.html, error, stem, siblings=job.siblings)
     return NotebookResult(name=stem, notebook=job.notebook, status=status, seconds=seconds, error=error, paths=paths,
                           parameters=dict(job.effective), values=values,
                           kernel_python=kernel.get("executable") if kernel else None)
@@ -464,5 +465,6 @@ def make_jobs(notebooks: Sequence[Path], plan: Sequence[tuple[dict[str, Any], di
               kernel: str, timeout: int | None, git: dict[str, Any] | None, env: Mapping[str, str]) -> list[Job]:
     """One :class:`Job` per notebook, each in ``out_dir/<stem>``."""
     return [Job(notebook=nb, folder=out_dir / nb.stem, overrides=overrides, effective=effective, kernel=kernel,
-                timeout=timeout, git=git, env=dict(env), source_label=label(nb))
+                timeout=timeout, git=git, env=dict(env), source_label=label(nb),
+                siblings=tuple(n.stem for n in notebooks))
             for nb, (overrides, effective) in zip(notebooks, plan, strict=False)]

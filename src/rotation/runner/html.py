@@ -11,6 +11,7 @@ run ends and again, with the grid's flags, when a robustness grid is complete.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,15 @@ RUN_PAGE = "index.html"
 """The run page's file name in a run folder."""
 
 
-def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: str) -> None:
-    """Render the executed notebook ``nb`` (a NotebookNode, or None if unreadable) to ``html_path``."""
+def export_html(nb: Any, html_path: Path, error: NotebookError | None, title: str,
+                siblings: Sequence[str] = ()) -> None:
+    """Render the executed notebook ``nb`` (a NotebookNode, or None if unreadable) to ``html_path``; ``siblings``:
+    the run's notebooks, for the links to the reports before and after it."""
     try:
         if nb is None:
             raise ValueError("the executed notebook could not be read")
-        render_report(nb, html_path, results=notebook_results(nb), data_as_of=data_as_of(notebook_reads(nb)))
+        render_report(nb, html_path, results=notebook_results(nb), data_as_of=data_as_of(notebook_reads(nb)),
+                      siblings=siblings)
         return
     except Exception as exc:  # noqa: BLE001 - always leave a page behind
         msg = f"Could not render {title}: {type(exc).__name__}: {exc}"
