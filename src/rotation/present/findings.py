@@ -230,7 +230,8 @@ def answer_box_html(records: Sequence[dict[str, Any]], *, data_as_of: str | None
     dated = ("; a claim about the state of things when the commentary was written is decided <i>then</i>, on the "
              "data published by its date, and <i>now</i>" if any(then_now(r) for r in records) else "")
     return ("<div class='rot-answer'><h2>Answer</h2><ul>" + "".join(rows) + "</ul>" + asof
-            + f"<p class='rot-how'>Statuses follow one rubric (docs/verdicts.md){dated}; details in the findings at "
+            + "<p class='rot-how'>Statuses follow one rubric (<a href='../verdicts.html'>how verdicts are decided</a>, "
+              f"terms in the\n<a href='../glossary.html'>glossary</a>){dated}; details in the findings at "
               "the end.</p></div>")
 
 

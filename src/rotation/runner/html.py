@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rotation.outputs import notebook_reads, notebook_results
+from rotation.present.docpages import write_doc_pages
 from rotation.present.pages import GridInfo, render_run_page
 from rotation.present.report import data_as_of, render_report
 from rotation.runner.folder import run_page_inputs
@@ -59,4 +60,5 @@ def write_run_page(out_dir: Path, grid: GridInfo | None = None) -> Path:
     notebooks, meta, given = run_page_inputs(out_dir)
     path = out_dir / RUN_PAGE
     write_text(path, render_run_page(out_dir, notebooks, meta=meta, given=given, grid=grid))
+    write_doc_pages(out_dir)  # how verdicts are decided and the glossary, beside the run page
     return path
