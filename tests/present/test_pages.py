@@ -301,3 +301,18 @@ def test_the_answer_is_on_the_first_screen_at_1280_and_390_px(tmp_path):
         # the probabilities, within the first screen (headless Chromium's viewport: the window less its frame)
         assert seen["probs"]["bottom"] <= seen["viewport"]["height"], (window, seen["probs"], seen["viewport"])
         assert seen["page_width"] <= seen["viewport"]["width"], window  # nothing sticks out sideways
+
+
+def test_every_scorecard_effect_says_its_units_and_horizon(tmp_path):
+    from rotation.present import findings
+    from rotation.stats.units import Units
+
+    nbs = run_notebooks()
+    page = render_run_page(tmp_path / "20260101-000000", nbs)
+    for rec in findings.records_from_results(nbs[0]["results"]):
+        brief = Units(rec["headline"]["units"], rec["headline"]["scale"]).brief()
+        row = page[page.index(f"data-claim='{rec['claim_id']}'"):]
+        assert f"<span class='rot-units'>{brief}</span>" in row[:row.index("</tr>")], rec["claim_id"]
+    assert Units("decimal relative return over the next 6 months, after breakouts minus all months").brief() == (
+        "relative return over the next 6 months")
+    assert Units("beta: monthly relative return per 1 pp rise").brief() == "monthly relative return per 1 pp rise"

@@ -253,6 +253,7 @@ def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[
             s = r.get("sample") or {}
             rows.append({"claim_id": c.id, "claim": c.quote, "status": r["status"], "rule": r.get("rule", ""),
                          "effect": effect_text(r.get("headline")),
+                         "units": (Effect.from_record(r["headline"]).units.brief() if r.get("headline") else ""),
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
                          "notebook": nb, "dated": then_now(r),
                          "revision": (f"revision-robust: {r['revision']['revision_robust']}"

@@ -81,6 +81,7 @@ def _scorecard_row(row: Mapping[str, Any], nb: Mapping[str, Any] | None, depends
         status = "notebook failed" if nb.get("status") != "ok" else "no verdict recorded"
     return {"claim_id": row["claim_id"], "claim": row["claim"], "status": status,
             "colour": findings.STATUS_COLOURS.get(status, _GREY), "effect": row["effect"] or "",
+            "units": row.get("units", "") if decided else "",
             "sample": row["sample"] or "", "notebook": row["notebook"] or "",
             "href": f"{link}#{findings.claim_anchor(row['claim_id'])}" if link and decided else None,
             "depends_on_proxy": depends_on_proxy,

@@ -148,6 +148,12 @@ class Units:
         """``"-0.40% to +3.00%"``."""
         return f"{self.format(lower)} to {self.format(upper)}"
 
+    def brief(self) -> str:
+        """The units in a few words for a table cell: the text without its bookkeeping words ("decimal ",
+        "beta: ") and without what follows its first ", " or ": " (the comparison spelled out elsewhere)."""
+        t = self.text.replace("beta: ", "").replace("decimal ", "")
+        return t.split(": ")[0].split(", ")[0].strip()
+
     def __str__(self) -> str:
         return self.text
 
