@@ -46,6 +46,7 @@ PIP_TO_CONDA: dict[str, str] = {
     "jinja2": "jinja2",
     "markupsafe": "markupsafe",
     "python-calamine": "python-calamine",
+    "plotly": "plotly",
     "pytest": "pytest",
     "ruff": "ruff",
     "responses": "responses",

@@ -116,6 +116,11 @@ _PROBE = r"""
       scorecard_claims: Array.prototype.map.call(document.querySelectorAll('table.rot-scorecard tbody tr'),
                                                  function (tr) { return tr.getAttribute('data-claim'); }),
       images: document.querySelectorAll('img').length,
+      // explorable charts, and how many Plotly drew (an svg inside) from the run folder's script
+      explorable: document.querySelectorAll('.rot-explore').length,
+      explorable_drawn: document.querySelectorAll('.rot-explore .plotly-graph-div .main-svg').length > 0 ?
+        Array.prototype.filter.call(document.querySelectorAll('.rot-explore'), function (el) {
+          return !!el.querySelector('.main-svg'); }).length : 0,
       // what a table shows a reader: cells in scientific notation or "p = 0.000", headers with an underscore
       bad_cells: Array.prototype.map.call(document.querySelectorAll('main td, main th'), function (c) {
         return c.textContent.trim(); }).filter(function (t) { return /e\+0|p = 0\.000/.test(t); }),
@@ -158,7 +163,8 @@ def probe(page: Path, *, window: tuple[int, int] = WINDOW, chromium: str | None 
         ``toc`` (per contents link: ``href``, ``text``, ``resolves``, ``top``);
         ``scorecard_rows`` and ``scorecard_claims``; ``images``; ``bad_cells`` (table cells in scientific
         notation or reading "p = 0.000"), ``underscore_headers`` (table headers with an underscore),
-        ``broken_anchors`` (in-page links without a target), ``images_without_alt`` (no real alt text).
+        ``broken_anchors`` (in-page links without a target), ``images_without_alt`` (no real alt text);
+        ``explorable`` and ``explorable_drawn`` (explorable charts, and how many Plotly drew).
     """
     page = Path(page).resolve()
     text = page.read_text(encoding="utf-8")

@@ -91,6 +91,7 @@ def report_context(reader: ReaderNotebook, intro: str, body: str, headings: Sequ
         "neighbours": neighbours(stem, siblings),
         "intro": Markup(intro),
         "body": Markup(body),
+        "explorable": "plotly-graph-div" in body,  # the page loads the run folder's shared script
         "answer": answer_context(stem, results, data_as_of=data_as_of, has_findings=has_findings,
                                  failed=reader.failed),
         "contents": [(h.slug, h.text) for h in headings if h.level == 2],

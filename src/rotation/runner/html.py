@@ -17,6 +17,7 @@ from typing import Any
 
 from rotation.outputs import notebook_reads, notebook_results
 from rotation.present.docpages import write_doc_pages
+from rotation.present.explore import write_plotly_js
 from rotation.present.pages import GridInfo, render_run_page
 from rotation.present.report import data_as_of, render_report
 from rotation.runner.folder import run_page_inputs
@@ -61,4 +62,5 @@ def write_run_page(out_dir: Path, grid: GridInfo | None = None) -> Path:
     path = out_dir / RUN_PAGE
     write_text(path, render_run_page(out_dir, notebooks, meta=meta, given=given, grid=grid))
     write_doc_pages(out_dir)  # how verdicts are decided and the glossary, beside the run page
+    write_plotly_js(out_dir)  # the one script the reports' explorable charts load (no network, no CDN)
     return path
