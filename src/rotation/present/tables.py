@@ -69,12 +69,9 @@ def _text(value: Any) -> str:
 
 def _plain_number(value: Any) -> str:
     """3 significant digits, levels of 1,000 and more in full with separators (never ``1e+03``)."""
-    if _is_missing(value):
-        return "-"
-    v = float(value)
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    if _is_missing(value) or abs(float(value)) < 1000:
+        return _number("{:.3g}")(value)
+    return _number("{:,.0f}")(value)
 
 
 def _p_value(value: Any) -> str:
