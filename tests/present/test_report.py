@@ -290,3 +290,15 @@ def test_a_report_links_to_the_reports_before_and_after_it_in_the_run(tmp_path):
     assert '<a class="rot-next" href="../a0_after/a0_after.html">a0_after &rarr;</a>' in pager
     reports.render_report(ipynb, out, results={}, data_as_of=None)
     assert '<nav class="rot-pager"' not in out.read_text(encoding="utf-8")
+
+
+def test_findings_on_a_page_carry_anchors_and_coloured_badges_not_emoji():
+    from rotation.evidence import rubric
+
+    rec = verdict_record()
+    v = rubric.Verdict(**{k: rec[k] for k in ("claim_id", "quote", "notebook", "status", "rule")},
+                       reasons=tuple(rec["reasons"]), headline=None, sample=None, method="", evidence="")
+    page, text = findings.render_findings([v], html=True), findings.render_findings([v])
+    assert page.startswith(f'<a id="claim-{v.claim_id}"></a>') and "<span class='rot-status'" in page
+    assert not any(mark in page for mark in ("✅", "🟡", "⚪", "❌", "❔", "➖"))
+    assert "<a id=" not in text and any(mark in text for mark in ("✅", "🟡", "⚪", "❌", "❔", "➖"))

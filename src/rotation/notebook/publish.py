@@ -23,6 +23,6 @@ def publish(verdicts: Sequence[Verdict], *, title: str | None = None) -> None:
     try:
         from IPython.display import Markdown, display
 
-        display(Markdown(render_findings(verdicts, title=title)))
+        display(Markdown(render_findings(verdicts, title=title, html=True)))
     except ImportError:  # pragma: no cover - IPython ships with the notebook stack
-        print(render_findings(verdicts, title=title, anchors=False))
+        print(render_findings(verdicts, title=title))

@@ -37,15 +37,17 @@ def claim_anchor(claim_id: str) -> str:
     return f"claim-{claim_id}"
 
 
-def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, anchors: bool = True) -> str:
+def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, html: bool = False) -> str:
     """Markdown findings for a list of verdicts: one paragraph each, then the rubric line used.
 
-    This is the only place findings text is composed; notebooks and the run page call it.
+    This is the only place findings text is composed; notebooks and the run page call it. ``html``: for a page
+    (a notebook's Markdown output): each verdict gets its anchor (:func:`claim_anchor`, the scorecard links to it)
+    and a coloured status badge; without it, plain text with emoji marks.
     """
     lines: list[str] = [f"### {title}", ""] if title else []
     for v in verdicts:
-        anchor = f'<a id="{claim_anchor(v.claim_id)}"></a>' if anchors else ""
-        lines.append(f"{anchor}**“{closed(v.quote)}”** {_BADGE[v.status]} (rule {v.rule})")
+        anchor = f'<a id="{claim_anchor(v.claim_id)}"></a>' if html else ""
+        lines.append(f"{anchor}**“{closed(v.quote)}”** {_mark(v.status, html)} (rule {v.rule})")
         lines.append("")
         if v.answer:
             lines.append(f"* In short: {v.answer}")
@@ -62,7 +64,7 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, an
         for cav in v.caveats:
             lines.append(f"* Caveat: {cav}")
         if v.then is not None:
-            lines.extend(_then_lines(v))
+            lines.extend(_then_lines(v, html))
         if v.revision is not None:
             lines.append(revision_line(v.revision.to_record()))
         lines.append("")
@@ -87,13 +89,17 @@ def revision_line(rec: dict[str, Any] | None) -> str:
             f"{eff('revised')}, {rec.get('revised_status', '')}.")
 
 
-def _then_lines(v: Verdict) -> list[str]:
+def _mark(status: str, html: bool) -> str:
+    return _badge_html(status, STATUS_COLOURS.get(status, "#444")) if html else _BADGE[status]
+
+
+def _then_lines(v: Verdict, html: bool = False) -> list[str]:
     """The "then" verdict of a state claim, under its "now" verdict."""
     t = v.then
     assert t is not None
     tv = t.verdict
-    now = f" Now ({v.sample.end}): {_BADGE[v.status]}." if v.sample is not None else ""
-    lines = [f"* **Then ({t.as_of}): {_BADGE[tv.status]}** (rule {tv.rule}).{now} The claim is about the state "
+    now = f" Now ({v.sample.end}): {_mark(v.status, html)}." if v.sample is not None else ""
+    lines = [f"* **Then ({t.as_of}): {_mark(tv.status, html)}** (rule {tv.rule}).{now} The claim is about the state "
              f"when the commentary was written; then means {t.meaning}."]
     if tv.headline is not None:
         lines.append(f"  * Then, headline: {tv.headline.label}: {describe_effect(tv.headline)}.")
@@ -105,7 +111,7 @@ def _then_lines(v: Verdict) -> list[str]:
 
 STATUS_COLOURS = {
     "supported": "#1b7837", "partly supported": "#b8860b", "not supported": "#6b6b6b",
-    "contradicted": "#b2182b", "inconclusive": "#4d4d9f", "not testable": "#8c8c8c",
+    "contradicted": "#b2182b", "inconclusive": "#4d4d9f", "not testable": "#7a5c3e",
 }
 
 

@@ -393,4 +393,4 @@ def register(shell: Any) -> None:
     html = shell.display_formatter.formatters["text/html"]
     html.for_type(Estimates, lambda r: styled(r).to_html())
     html.for_type(Results, results_html)
-    shell.display_formatter.formatters["text/markdown"].for_type(Verdict, lambda v: render_findings([v]))
+    shell.display_formatter.formatters["text/markdown"].for_type(Verdict, lambda v: render_findings([v], html=True))
