@@ -152,3 +152,29 @@ def test_a_figures_alt_text_is_its_titles_and_axis_labels():
     empty = plt.figure()
     assert figure_alt(empty) == ""
     plt.close(empty)
+
+
+def test_compact_png_keeps_the_picture_in_fewer_bytes():
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from rotation.present.plots import compact_png
+
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    x = np.arange(2000)
+    for k in range(8):
+        ax.plot(x, np.cumsum(np.random.default_rng(k).normal(size=x.size)), lw=0.8)
+    ax.set_title("Eight walks")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=200)
+    plt.close(fig)
+    raw = buf.getvalue()
+    small = compact_png(raw)
+    assert len(small) < 0.7 * len(raw)
+    with Image.open(io.BytesIO(raw)) as a, Image.open(io.BytesIO(small)) as b:
+        assert a.size == b.size and len(b.getcolors(maxcolors=1 << 16) or []) <= 256
+        diff = np.abs(np.asarray(a.convert("RGB"), dtype=float) - np.asarray(b.convert("RGB"), dtype=float))
+        assert diff.mean() < 2.0  # on a 0-255 scale: the same picture

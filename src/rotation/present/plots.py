@@ -62,6 +62,7 @@ def set_theme() -> None:
     except ImportError:  # no IPython kernel here (scripts, tests): nothing to set
         return
     backend_inline.set_matplotlib_formats("retina")
+    _register_compact_retina()
     fetch = backend_inline._fetch_figure_metadata  # noqa: SLF001 - the inline backend's per-figure metadata hook
     if not getattr(fetch, "with_alt", False):
         def fetch_with_alt(fig):  # noqa: ANN001, ANN202
@@ -71,6 +72,40 @@ def set_theme() -> None:
 
         fetch_with_alt.with_alt = True  # type: ignore[attr-defined]
         backend_inline._fetch_figure_metadata = fetch_with_alt  # noqa: SLF001
+
+
+def compact_png(png: bytes, colours: int = 256) -> bytes:
+    """``png`` with at most ``colours`` colours (an adaptive palette, no dithering) and optimised: a chart's
+    few flat colours and their anti-aliased edges survive, the file is a third to a half of the size."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        out = io.BytesIO()
+        im.convert("RGB").quantize(colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(png) else png
+
+
+def _register_compact_retina() -> None:
+    """Figures in a kernel as 2x PNGs (shown at 1x) made compact with :func:`compact_png`."""
+    from IPython import get_ipython
+    from IPython.core.pylabtools import retina_figure
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def png(fig: Figure) -> Any:
+        got = retina_figure(fig, bbox_inches="tight")
+        if got is None:
+            return None
+        data, md = got
+        return compact_png(data), md
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, png)
 
 
 def figure_alt(fig) -> str:  # noqa: ANN001 - a matplotlib Figure
