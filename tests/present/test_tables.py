@@ -29,3 +29,10 @@ def test_headers_are_words():
     assert header("p_holm") == "p (Holm)" and header("n_spells") == "spells"
     assert header("some_new_col") == "some new col"
     assert header(None) == ""
+
+
+def test_a_notebook_named_in_a_table_links_to_its_report():
+    df = pd.DataFrame({"decided in": ["01_relative_strength", "not testable with free data <x>"]})
+    html = fmt(df, {"decided in": "report"}).to_html()
+    assert '<a href="../01_relative_strength/01_relative_strength.html">01_relative_strength</a>' in html
+    assert "not testable with free data &lt;x&gt;" in html

@@ -79,6 +79,18 @@ def _p_value(value: Any) -> str:
     return "-" if _is_missing(value) else format_p(value, prefix="").replace("<", "&lt;")
 
 
+def _report_link(value: Any) -> str:
+    """A notebook's stem (``01_relative_strength``) as a link to its report in the same run folder; other text as
+    it is (escaped)."""
+    import html
+    import re
+
+    text = _text(value)
+    if re.fullmatch(r"\d\d_[a-z0-9_]+", text):
+        return f'<a href="../{text}/{text}.html">{text}</a>'
+    return html.escape(text)
+
+
 def _flag(value: Any) -> str:
     if _is_missing(value):
         return "-"
@@ -110,6 +122,7 @@ PRESETS: dict[str, Callable[[Any], str]] = {
     "month": _date("%Y-%m"),
     "text": _text,
     "flag": _flag,  # a 0/1 or True/False flag, shown as yes / no
+    "report": _report_link,  # a notebook's stem, linked to its report in the run folder
 }
 
 #: Column name -> preset, for the result vocabulary and the usual descriptive columns.
