@@ -47,6 +47,7 @@ PIP_TO_CONDA: dict[str, str] = {
     "markupsafe": "markupsafe",
     "python-calamine": "python-calamine",
     "plotly": "plotly",
+    "pypdf": "pypdf",
     "pytest": "pytest",
     "ruff": "ruff",
     "responses": "responses",

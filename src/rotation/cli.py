@@ -301,6 +301,14 @@ def _cmd_results(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from rotation.present.export import export_pdf
+
+    path = export_pdf(Path(args.run), args.out)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rotation", description="Small- vs large-cap research: data and notebooks.")
     p.add_argument("--offline", action="store_true", help="never touch the network (same as ROTATION_OFFLINE=1)")
@@ -310,6 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_commands(sub)
     _add_run_command(sub)
     _add_results_command(sub)
+    ex = sub.add_parser("export", help="share a run: one PDF of the run page and every report",
+                        description="Print the run page, every report and the reference pages of a run folder to "
+                                    "one PDF with headless Chromium (a clear message when it is not installed).")
+    ex.add_argument("run", metavar="RUN", help="a run folder written by `rotation run`")
+    ex.add_argument("--pdf", action="store_true", required=True, help="write a PDF (the only format for now)")
+    ex.add_argument("--out", metavar="FILE", help="where the PDF goes (default: RUN/rotation-<run>.pdf)")
+    ex.set_defaults(func=_cmd_export)
     return p
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from rotation.errors import RotationError
 
-__all__ = ["find_chromium", "screenshot", "probe", "WINDOW"]
+__all__ = ["find_chromium", "screenshot", "print_pdf", "probe", "WINDOW"]
 
 WINDOW: tuple[int, int] = (1400, 900)
 """Default window (width, height) in CSS pixels: the first screen a reader sees."""
@@ -65,6 +65,17 @@ def _run(args: list[str], *, chromium: str | None, window: tuple[int, int], time
         tail = "\n".join(done.stderr.strip().splitlines()[-5:])
         raise RotationError(f"Chromium failed (exit {done.returncode}) on {args[-1]}:\n{tail}")
     return done.stdout
+
+
+def print_pdf(page: Path, pdf: Path, *, chromium: str | None = None, timeout: float = 180) -> Path:
+    """Print ``page`` to ``pdf`` as Chromium prints it (the page's print styles, no header or footer line)."""
+    page, pdf = Path(page).resolve(), Path(pdf).resolve()
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    _run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()], chromium=chromium, window=WINDOW,
+         timeout=timeout)
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise RotationError(f"Chromium wrote no PDF of {page} to {pdf}")
+    return pdf
 
 
 def screenshot(page: Path, png: Path, *, window: tuple[int, int] = WINDOW, chromium: str | None = None,
