@@ -1,5 +1,8 @@
 """Explorable time-series charts: zoom, hover values and a "last 3 years" view, offline.
 
+Drag to zoom, double-click to see it all again; hover for the values; the buttons switch between all the history
+and the last three years.
+
 :func:`time_series` turns a Series or DataFrame into an :class:`Explorable` (a Plotly figure). In JupyterLab it
 shows through Plotly's own renderer; in a report it is a ``<div>`` and a call to ``Plotly.newPlot``, and the page
 loads the one shared script the run folder holds (:data:`PLOTLY_JS`, written by :func:`write_plotly_js`): no
@@ -38,7 +41,8 @@ class Explorable:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         html = self.figure.to_html(full_html=False, include_plotlyjs=False, div_id=self.element_id,
-                                   config={"displaylogo": False, "responsive": True})
+                                   config={"displaylogo": False, "responsive": True,
+                                                                      "displayModeBar": False})
         return {"text/html": f"<div class='rot-explore'>{html}</div>",
                 "application/vnd.plotly.v1+json": json.loads(self.figure.to_json()),
                 "text/plain": f"<explorable chart: {self.figure.layout.title.text}>"}
