@@ -302,3 +302,16 @@ def test_findings_on_a_page_carry_anchors_and_coloured_badges_not_emoji():
     assert page.startswith(f'<a id="claim-{v.claim_id}"></a>') and "<span class='rot-status'" in page
     assert not any(mark in page for mark in ("✅", "🟡", "⚪", "❌", "❔", "➖"))
     assert "<a id=" not in text and any(mark in text for mark in ("✅", "🟡", "⚪", "❌", "❔", "➖"))
+
+
+def test_method_terms_link_to_the_glossary_on_a_page_only():
+    from rotation.evidence import rubric
+
+    rec = verdict_record()
+    v = rubric.Verdict(**{k: rec[k] for k in ("claim_id", "quote", "notebook", "status", "rule")},
+                       reasons=(), headline=None, sample=rubric.Sample("ff30_vw", "1926-07-31", "2026-02-28", 10),
+                       method="OLS on a January dummy, HAC (6 lags); block bootstrap over years", evidence="x")
+    page, text = findings.render_findings([v], html=True), findings.render_findings([v])
+    assert "[HAC](../glossary.html#Statistics) (6 lags)" in page
+    assert "[block bootstrap](../glossary.html#Statistics) over years" in page
+    assert "glossary.html" not in text and "HAC (6 lags)" in text

@@ -32,6 +32,31 @@ def closed(text: str) -> str:
     text = str(text).rstrip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
+#: Terms of a method line a reader may not know, each linked once to the run folder's glossary (glossary.html).
+GLOSSARY_TERMS: tuple[str, ...] = ("HAC", "Hodrick 1B", "Holm", "block bootstrap", "bootstrap", "Clark-West",
+                                   "out-of-sample R2", "OOS R2", "Brier", "walk-forward", "base rate")
+
+
+def _glossary_links(text: str) -> str:
+    """``text`` (Markdown) with the first mention of each of :data:`GLOSSARY_TERMS` linked to the glossary."""
+    import re
+
+    done: set[int] = set()
+    for term in GLOSSARY_TERMS:
+        m = re.search(rf"(?<![\w\[/-]){re.escape(term)}(?![\w\]])", text)
+        if m is None or any(a <= m.start() < b for a, b in _link_spans(text)) or m.start() in done:
+            continue
+        text = f"{text[:m.start()]}[{m.group(0)}](../glossary.html#Statistics){text[m.end():]}"
+        done.add(m.start())
+    return text
+
+
+def _link_spans(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"\[[^\]]*\]\([^)]*\)", text)]
+
+
 def claim_anchor(claim_id: str) -> str:
     """The id of a claim's verdict in its report's findings (the scorecard's rows link to it)."""
     return f"claim-{claim_id}"
@@ -56,7 +81,8 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, ht
         if v.skill is not None:
             lines.append(f"* Out-of-sample skill: {v.skill.label}: {describe_effect(v.skill)}.")
         if v.sample is not None:
-            lines.append(f"* Sample: {v.sample.describe()}. Evidence: {v.evidence}. Method: {v.method}.")
+            method = _glossary_links(v.method) if html else v.method
+            lines.append(f"* Sample: {v.sample.describe()}. Evidence: {v.evidence}. Method: {method}.")
         for r in v.reasons:
             lines.append(f"* {r[0].upper() + r[1:]}.")
         for chk in v.checks:
