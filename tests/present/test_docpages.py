@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from rotation.evidence.rubric import RUBRIC
+from rotation.present import browser
 from rotation.present.docpages import DOC_PAGES, write_doc_pages
 
 
@@ -28,3 +31,13 @@ def test_without_the_docs_the_pages_say_where_to_read_them(tmp_path):
     write_doc_pages(tmp_path / "out", docs_dir=tmp_path / "none")
     page = (tmp_path / "out" / "glossary.html").read_text(encoding="utf-8")
     assert "has no <code>docs/glossary.md</code>" in page
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(browser.find_chromium() is None, reason="headless Chromium not installed")
+def test_the_reference_pages_fit_a_phone(tmp_path):
+    for page in write_doc_pages(tmp_path):
+        for window in ((1280, 800), (390, 987)):
+            seen = browser.probe(page, window=window)
+            assert seen["page_width"] <= seen["viewport"]["width"], (page.name, window)  # wide tables scroll inside
+            assert seen["broken_anchors"] == [], page.name
