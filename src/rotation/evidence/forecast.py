@@ -15,10 +15,11 @@ from rotation.stats.results import Sentence
 from rotation.studies import board
 from rotation.studies import forecast as study
 
-__all__ = ["declared_forecast", "commentary_forecast"]
+__all__ = ["declared_forecast", "commentary_forecast", "event_args"]
 
 
-def _event_args() -> dict:
+def event_args() -> dict:
+    """The declared event's outcome settings (BREAKOUT_EVENT) as keyword arguments of the study's functions."""
     ev = BREAKOUT_EVENT
     return {"lookback": ev.lookback, "k": ev.k, "blowoff_quantile": ev.blowoff_quantile,
             "publication_lag": ev.publication_lag}
@@ -33,7 +34,7 @@ def declared_forecast(log_ratio: pd.Series, states: pd.DataFrame, *, as_of=None,
     n = int(known.dropna(how="all").iloc[-1].notna().sum()) if not known.dropna(how="all").empty else 1
     return study.breakout_forecast(log_ratio, board.favourable_share(states), as_of=as_of,
                                    tolerance=ev.tolerance(max(n, 1)), prior_weight=ev.prior_weight,
-                                   min_train=ev.min_train, reps=reps, seed=seed, **_event_args())
+                                   min_train=ev.min_train, reps=reps, seed=seed, **event_args())
 
 
 def commentary_forecast(proxy: str, log_ratio: pd.Series, *, max_age: int, as_of=None, reps: int = 2000,
@@ -48,4 +49,4 @@ def commentary_forecast(proxy: str, log_ratio: pd.Series, *, max_age: int, as_of
     states = board.carried(raw, max_age)
     then = declared_forecast(then_cut(log_ratio.loc[:COMMENTARY_DATE], proxy), states, as_of=COMMENTARY_DATE,
                              reps=reps, seed=seed)
-    return study.scored(then, log_ratio, **_event_args())
+    return study.scored(then, log_ratio, **event_args())

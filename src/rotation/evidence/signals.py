@@ -16,6 +16,7 @@ import pandas as pd
 from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import BREAKOUT_EVENT, COMMENTARY_DATE, second_proxy
+from rotation.evidence.forecast import event_args
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide, revision_check
 from rotation.stats.checks import check_pandas
 from rotation.stats.results import Sentence
@@ -126,13 +127,10 @@ def verdicts(*, proxy: str, alt: str, forecast: study.BreakoutForecast, alt_log_
     if not isinstance(forecast, study.BreakoutForecast):
         raise ParameterError(f"forecast must be a BreakoutForecast (rotation.evidence.forecast.declared_forecast); "
                              f"got {type(forecast).__name__}")
-    ev = BREAKOUT_EVENT
-    args = {"lookback": ev.lookback, "k": ev.k, "blowoff_quantile": ev.blowoff_quantile,
-            "publication_lag": ev.publication_lag}
 
     def evidence(fc: study.BreakoutForecast, since=None, caveat: str = "") -> Evidence:
         alt_lr = alt_log_ratio.loc[: fc.forecast_date]
-        return forecast_evidence(proxy, alt, fc, study.on_line(fc, alt_lr, **args), since=since, caveat=caveat)
+        return forecast_evidence(proxy, alt, fc, study.on_line(fc, alt_lr, **event_args()), since=since, caveat=caveat)
 
     now = evidence(forecast)
     if isinstance(commentary, study.Scored):
