@@ -1,6 +1,6 @@
 """The Kenneth R. French Data Library format: a free-text header, then tables, each with optional
 title lines, a header line starting with ``","`` and dated rows, separated by blank lines, and a
-copyright footer.
+copyright footer (the US files; the international, Bloomberg-based files end after their last table).
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ class FFFile:
         The free text before the first table (lines right-stripped, joined by ``"\\n"``);
         ``""`` if the file starts with a table.
     vintage : str or None
-        The ``YYYYMM`` CRSP vintage stated in the header ("... the 202602 CRSP database"), if any.
+        The ``YYYYMM`` database vintage stated in the header, if any: CRSP for the US files ("... the 202602
+        CRSP database"), Bloomberg for the international ones ("... the 202512 Bloomberg database").
     tables : tuple of FFTable
         Every table in file order.
     source : str
@@ -111,7 +112,7 @@ class FFFile:
         )
 
 
-_VINTAGE_RE = re.compile(r"\b(\d{6})\s+CRSP\s+database", re.IGNORECASE)
+_VINTAGE_RE = re.compile(r"\b(\d{6})\s+(?:CRSP|Bloomberg)\s+database", re.IGNORECASE)
 _DEC_RE = re.compile(r"^(\d{1,2})-Dec$", re.IGNORECASE)
 _MISSING_MARKERS = (-99.99, -999.0)
 
@@ -177,10 +178,10 @@ def read_famafrench(data: bytes, source: str) -> FFFile:
     """Parse a Kenneth R. French Data Library CSV (or its ``*_CSV.zip``).
 
     Reads the library's layout (free-text header; tables, each with optional title lines
-    and a header line starting with ``","``; blank-line separated; copyright footer), the
-    2025+ layout (new titles, ``"2-Dec"`` decile labels), quoted or unquoted header cells,
-    and two re-saved variants: tables whose header starts with ``Date,`` (with no header
-    text at all, or with ISO ``YYYY-MM-DD`` dates).
+    and a header line starting with ``","``; blank-line separated; a copyright footer, or
+    none as in the international files), the 2025+ layout (new titles, ``"2-Dec"`` decile
+    labels), quoted or unquoted header cells, and two re-saved variants: tables whose header
+    starts with ``Date,`` (with no header text at all, or with ISO ``YYYY-MM-DD`` dates).
 
     Parameters
     ----------
@@ -193,7 +194,7 @@ def read_famafrench(data: bytes, source: str) -> FFFile:
     Returns
     -------
     FFFile
-        Header text, CRSP vintage and every table.
+        Header text, CRSP or Bloomberg vintage and every table.
 
     Raises
     ------
