@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from rotation.data.catalog_intl import FF_INTL
 from rotation.errors import DatasetNotFoundError
 
 __all__ = [
@@ -248,6 +249,7 @@ _ff("sbm_op_monthly", _SBM_FILE, "M", "ratio", "operating profitability (OP, rat
     f"{_SBM}: value-weight average operating profitability", r"average of OP", None, (-1e3, 1e3), True)
 _ff("sbm_inv_monthly", _SBM_FILE, "M", "growth", "asset growth, decimal (published percent / 100)",
     f"{_SBM}: value-weight average investment (asset growth)", r"average of investment", None, (-1e3, 1e3), True)
+_FF.extend(Dataset(**kw) for kw in FF_INTL)  # the library's international files (catalog_intl.py)
 
 # --------------------------------------------------------------------------- FRED
 _FRED: list[Dataset] = []
