@@ -7,8 +7,9 @@
 * :mod:`~rotation.data.store`: bytes, checksums, the manifest and its transactions (no catalog);
   :mod:`~rotation.data.advice`: the repair commands users are told;
 * :mod:`~rotation.data.ingest`: ``import_paths``, ``fetch`` and ``rebuild`` into the store;
-* :mod:`~rotation.data.api` (``load``, ``small_large``, ``coverage``, ``status``) and
-  :mod:`~rotation.data.timing` (publication lags): what notebooks read.
+* :mod:`~rotation.data.api` (``load``, ``small_large``, ``coverage``, ``status``),
+  :mod:`~rotation.data.timing` (publication lags) and :mod:`~rotation.data.regions` (the Ken French
+  international factors by region, ``regional_factors``): what notebooks read.
 
 Public API::
 
@@ -21,8 +22,9 @@ Units and alignment are documented once, in ``data/README.md``.
 
 from rotation.data.api import PROXIES, Proxy, coverage, load, small_large, store_summary
 from rotation.data.catalog import CATALOG, Dataset
+from rotation.data.regions import REGIONS, Region, regional_factors
 from rotation.data.store import Store
 from rotation.data.timing import as_known, load_known, release_lag
 
 __all__ = ["load", "small_large", "coverage", "PROXIES", "Proxy", "CATALOG", "Dataset", "Store", "store_summary",
-           "as_known", "load_known", "release_lag"]
+           "as_known", "load_known", "release_lag", "REGIONS", "Region", "regional_factors"]
