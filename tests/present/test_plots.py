@@ -178,3 +178,34 @@ def test_compact_png_keeps_the_picture_in_fewer_bytes():
         assert a.size == b.size and len(b.getcolors(maxcolors=1 << 16) or []) <= 256
         diff = np.abs(np.asarray(a.convert("RGB"), dtype=float) - np.asarray(b.convert("RGB"), dtype=float))
         assert diff.mean() < 2.0  # on a 0-255 scale: the same picture
+
+
+def test_robust_scale_keeps_one_plunge_from_flattening_the_rest_and_says_so():
+    idx = pd.date_range("1990-01-31", periods=400, freq="ME")
+    s = pd.Series(np.random.default_rng(1).normal(0, 0.1, 400), index=idx, name="gap")
+    s.iloc[350] = -12.0  # one plunge
+    ax = plots.line_chart(s, title="t", ylabel="y", source="", robust=True)
+    lo, hi = ax.get_ylim()
+    assert -2 < lo < -0.2 and 0.2 < hi < 2  # the scale fits the ordinary values, not the plunge
+    notes = [t.get_text() for t in ax.texts]
+    assert any("1 value(s) off the scale" in t and "-12" in t and f"{idx[350]:%Y-%m}" in t for t in notes)
+
+
+def test_robust_scale_cuts_nothing_from_ordinary_data():
+    s = pd.Series(np.random.default_rng(2).normal(0, 1, 600), index=pd.date_range("1970-01-31", periods=600,
+                                                                                   freq="ME"))
+    ax = plots.line_chart(s, title="t", ylabel="y", source="", robust=True)
+    lo, hi = ax.get_ylim()
+    assert lo <= s.min() and hi >= s.max()
+    assert not [t for t in ax.texts if "off the scale" in t.get_text()]
+
+
+def test_with_recent_adds_a_panel_of_the_last_years_only():
+    idx = pd.date_range("1950-01-31", "2026-06-30", freq="ME")
+    s = pd.Series(np.linspace(0, 1, len(idx)), index=idx, name="line")
+    ax, recent = plots.with_recent(s, years=3, title="History", ylabel="y", source="src")
+    assert ax.get_title() == "History" and recent.get_title() == "Last 3 years"
+    left, right = (plt.matplotlib.dates.num2date(v).replace(tzinfo=None) for v in recent.get_xlim())
+    assert left >= pd.Timestamp("2023-06-01") and right <= pd.Timestamp("2026-07-01")
+    ylo, yhi = recent.get_ylim()
+    assert ylo > 0.9  # scaled to the recent values, not the whole history

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -27,19 +28,21 @@ __all__ = [
     "shade_periods",
     "recession_periods",
     "line_chart",
+    "with_recent",
     "log_wealth_chart",
     "bar_with_ci",
     "hist_with_marker",
 ]
 
-#: Colours used for the same meaning in every notebook.
+#: Colours used for the same meaning in every notebook: Okabe-Ito hues (distinguishable with the common colour-vision
+#: deficiencies), the same as the explorable charts.
 PALETTE: dict[str, str] = {
-    "small": "#d95f02",
-    "large": "#1b9e77",
-    "relative": "#7570b3",
+    "small": "#D55E00",
+    "large": "#009E73",
+    "relative": "#0072B2",
     "neutral": "#666666",
     "recession": "#bbbbbb",
-    "highlight": "#e7298a",
+    "highlight": "#CC79A7",
 }
 
 
@@ -201,8 +204,13 @@ def line_chart(
     hline: float | None = None,
     shade: Sequence[tuple[pd.Timestamp, pd.Timestamp]] | None = None,
     percent: bool = False,
+    robust: bool = False,
 ) -> Axes:
     """Lines over time with title, y label (say the unit), source caption and optional shading.
+
+    ``robust=True`` scales the y axis to the 2nd-98th percentiles of the data, widened by half their distance on each
+    side (so one plunge does not flatten the rest) and writes the values off the scale, with their dates, in the
+    chart's corner.
 
     The x axis runs from the first to the last date where any column has data (leading and
     trailing NaNs, e.g. a series that starts later in a frame that starts in 1926, and shaded
@@ -223,6 +231,8 @@ def line_chart(
         ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     if percent:
         ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    if robust:
+        _robust_limits(ax, frame, percent)
     limits = _data_limits(frame)
     if limits is not None and limits[0] < limits[1]:
         ax.set_xlim(limits)  # the axis starts where the data start, not where shading or NaNs do
@@ -233,6 +243,44 @@ def line_chart(
         ax.legend(loc="best", fontsize=9)
     caption(ax, source)
     return ax
+
+
+def _robust_limits(ax: Axes, frame: pd.DataFrame, percent: bool) -> None:
+    values = frame.stack().dropna()
+    if values.empty:
+        return
+    lo, hi = values.quantile(0.02), values.quantile(0.98)
+    pad = (hi - lo) * 0.5 or 1.0  # normal data: about +-4 standard deviations, nothing cut
+    lo, hi = lo - pad, hi + pad
+    off = values[(values < lo) | (values > hi)]
+    if off.empty:
+        return
+    ax.set_ylim(lo, hi)
+    worst = off.loc[[off.idxmin(), off.idxmax()]].drop_duplicates()
+    text = ", ".join(f"{v:.1%}" if percent else f"{v:,.3g}" for v in worst)
+    when = ", ".join(f"{d[0]:%Y-%m}" if isinstance(d[0], pd.Timestamp) else str(d[0]) for d in worst.index)
+    ax.text(0.01, 0.02, f"{len(off)} value(s) off the scale; extremes {text} ({when})", transform=ax.transAxes,
+            fontsize=8, color=PALETTE["neutral"], va="bottom")
+
+
+def with_recent(data: pd.Series | pd.DataFrame, *, years: int = 3, title: str, source: str,
+                **kwargs: Any) -> tuple[Axes, Axes]:
+    """A :func:`line_chart` of the whole history beside a panel of the last ``years`` years (where recent action is
+    the point and the long history squeezes it). ``kwargs`` go to both panels; returns (history, recent) axes."""
+    fig, (ax, recent) = plt.subplots(1, 2, figsize=(12, 4.5), width_ratios=(2.2, 1))
+    line_chart(data, ax, title=title, source=source, **kwargs)
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    limits = _data_limits(frame)
+    if limits is None:
+        return ax, recent
+    tail = frame.loc[limits[1] - pd.DateOffset(years=years):limits[1]]
+    line_chart(tail, recent, title=f"Last {years} years", source="",
+               **{**kwargs, "shade": None, "robust": False, "ylabel": ""})
+    if recent.get_legend() is not None:
+        recent.get_legend().remove()
+    recent.xaxis.set_major_locator(mdates.YearLocator())
+    recent.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return ax, recent
 
 
 def log_wealth_chart(
