@@ -43,7 +43,8 @@ def test_run_page_scorecard_and_sections(tmp_path):
     jan = body[body.index("data-claim='january_effect'"):]
     jan = jan[:jan.index("</tr>")]
     assert 'href="99_test/99_test.html#claim-january_effect"' in jan  # the claim's own verdict in the findings
-    assert "+3.56%" in jan and "ff30_vw, 1926-07-31 to 2026-02-28" in jan
+    assert "+3.56%" in jan and "ff30_vw</a>, 1926-07-31 to 2026-02-28" in jan
+    assert "<a class='rot-term' href='glossary.html#Proxies'" in jan  # the proxy links to what it is
     # the notebook sections: question, answer, status, time, data as of, folded parameters
     assert "<b>Question.</b> Does the reader see the answer first?" in page
     assert "12.3 s" not in page and "3.2 s" in page and "data as of 2026-08-21" in page
@@ -99,7 +100,7 @@ def test_run_page_template_renders_every_field_from_data():
     assert f"{context['n_decided']} of {len(context['scorecard'])} claims decided" in page
     for row in context["scorecard"]:
         for key in ("claim_id", "claim", "status", "colour", "effect", "sample", "notebook"):
-            assert escape(row[key]) in page, (key, row[key])
+            assert escape(row[key]) in re.sub(r"<a class='rot-term'[^>]*>([^<]*)</a>", r"\1", page), (key, row[key])
         if row["href"]:
             assert f'href="{row["href"]}"' in page
     assert "depends on the proxy: FLAG_TEXT" in page
@@ -212,7 +213,8 @@ def test_scorecard_shows_a_state_claim_then_and_now(tmp_path):
     then, now = row.index("then (2023-11-30) supported"), row.index("now (latest data) contradicted")
     assert then < now
     assert "then 5% (thresholds 33% / 67%; n = 1168)" in row and "now 74% (thresholds 33% / 67%; n = 1196)" in row
-    assert "then ff30_vw, 1926-07-31 to 2023-10-31" in row and "now ff30_vw, 1926-07-31 to 2026-02-28" in row
+    assert re.search(r"then ff30_vw ?, 1926-07-31 to 2023-10-31", row)  # the proxy name is a link: a tag split it
+    assert re.search(r"now ff30_vw ?, 1926-07-31 to 2026-02-28", row)
     jan = body[body.index("data-claim='january_effect'"):]
     assert "then (" not in jan[:jan.index("</tr>")]  # a pattern claim is undated
     assert "decided twice: <i>then</i>" in page and "(2023-11-30)" in page

@@ -58,3 +58,14 @@ def test_a_quoted_claim_ends_as_a_sentence_once():
     assert closed("It does.") == "It does."
     out = environment().from_string("{{ q | closed }}").render(q="Into the new year?")
     assert out == "Into the new year?"
+
+
+def test_proxy_names_link_to_the_glossary_with_their_description():
+    from rotation.data import PROXIES
+    from rotation.present.templating import proxy_links
+
+    out = str(proxy_links("ff30_vw, 1927-07-31 to 2025-08-31; second: iwm_spy <b>", "../glossary.html"))
+    assert f"<a class='rot-term' href='../glossary.html#Proxies' title='{PROXIES['ff30_vw'].description}'" in out
+    assert ">ff30_vw</a>" in out and ">iwm_spy</a>" in out
+    assert "&lt;b&gt;" in out  # the rest is escaped
+    assert "x_ff30_vw_y" in str(proxy_links("x_ff30_vw_y"))  # only whole names

@@ -6,8 +6,8 @@ rendered whole from data by :func:`render` -- autoescape on, undefined names an 
 a page once it is rendered. The stylesheet is inlined into each page (``page.html.j2``), so a run folder
 is self-contained and works offline.
 
-Filters available to the templates: ``md_inline`` (the little markdown a question uses, escaped) and
-``json_value`` (a parameter value as JSON text).
+Filters available to the templates: ``md_inline`` (the little markdown a question uses, escaped),
+``json_value`` (a parameter value as JSON text) and ``proxy_links`` (proxy names linked to the glossary).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from rotation.present.findings import closed
 
-__all__ = ["environment", "render", "stylesheet", "template_source", "md_inline", "json_value"]
+__all__ = ["environment", "render", "stylesheet", "template_source", "md_inline", "json_value", "proxy_links"]
 
 _PACKAGE = "rotation.present"
 
@@ -36,6 +36,23 @@ def md_inline(text: str) -> Markup:
     out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", out)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     return Markup(re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1", out))
+
+
+def proxy_links(text: str, glossary: str = "glossary.html") -> Markup:
+    """Escape ``text`` and link each proxy name in it (``ff30_vw``, ``iwm_spy``...) to the glossary's proxies section,
+    with the proxy's description as its tooltip; ``glossary`` is the glossary page's address from the page."""
+    from rotation.data import PROXIES
+
+    out = html.escape(str(text), quote=False)
+    names = sorted(PROXIES, key=len, reverse=True)
+    if not names:
+        return Markup(out)
+
+    def link(m: re.Match[str]) -> str:
+        tip = html.escape(PROXIES[m.group(0)].description, quote=True)
+        return f"<a class='rot-term' href='{html.escape(glossary, quote=True)}#Proxies' title='{tip}'>{m.group(0)}</a>"
+
+    return Markup(re.sub(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])", link, out))
 
 
 def json_value(value: Any) -> str:
@@ -59,6 +76,7 @@ def environment() -> Any:
     env.filters["md_inline"] = md_inline
     env.filters["json_value"] = json_value
     env.filters["closed"] = closed
+    env.filters["proxy_links"] = proxy_links
     return env
 
 
