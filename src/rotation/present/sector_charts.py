@@ -83,8 +83,8 @@ def rotation_graph(coordinates: pd.DataFrame, weeks: int, *, title: str, source:
 
 
 def explorable_rotation_graph(coordinates: pd.DataFrame, weeks: int, *, title: str, source: str) -> Explorable:
-    """The rotation graph as an explorable chart: hover shows each week's date and coordinates; click a legend
-    entry to hide a ticker, double-click to show it alone."""
+    """The rotation graph as an explorable chart: each track labelled at its head, hover shows each week's date and
+    coordinates, drag to zoom into a crowded corner (double-click to see it all again)."""
     import plotly.graph_objects as go
 
     tails = rotation_tails(coordinates, weeks)
@@ -103,7 +103,8 @@ def explorable_rotation_graph(coordinates: pd.DataFrame, weeks: int, *, title: s
         symbols = ["circle"] * (len(tail) - 1) + ["arrow"]
         angle = _heading(tail)
         fig.add_trace(go.Scatter(
-            x=tail["level"], y=tail["momentum"], name=ticker, mode="lines+markers",
+            x=tail["level"], y=tail["momentum"], name=ticker, mode="lines+markers+text",
+            text=[""] * (len(tail) - 1) + [ticker], textposition="top right", textfont={"size": 10},
             line={"color": colour, "dash": "dash" if dash == "--" else "solid", "width": 1.5},
             marker={"size": sizes, "symbol": symbols, "angle": [0] * (len(tail) - 1) + [angle], "color": colour},
             customdata=[f"{d:%Y-%m-%d}" for d in tail.index],
@@ -111,11 +112,11 @@ def explorable_rotation_graph(coordinates: pd.DataFrame, weeks: int, *, title: s
     fig.add_hline(y=100, line={"color": "#666666", "width": 1})
     fig.add_vline(x=100, line={"color": "#666666", "width": 1})
     fig.update_layout(
-        title={"text": title}, template="simple_white", height=560, margin={"l": 60, "r": 20, "t": 60, "b": 90},
+        title={"text": title}, template="simple_white", height=560, margin={"l": 60, "r": 20, "t": 60, "b": 80},
         xaxis={"title": "relative-strength level (100 = average)", "range": list(xlim)},
         yaxis={"title": "relative-strength momentum (100 = average)", "range": list(ylim)},
-        legend={"orientation": "h", "y": -0.16},
-        annotations=[*fig.layout.annotations, {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.32,
+        showlegend=False,  # each track is labelled at its head; a legend would crowd a phone's width
+        annotations=[*fig.layout.annotations, {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.2,
                                                "showarrow": False, "font": {"size": 10, "color": "#57606a"},
                                                "xanchor": "left"}])
     return Explorable(fig, "explore-rotation-graph")
