@@ -95,6 +95,14 @@ class Decision:
         brings the forecast's out-of-sample Brier skill against the base rate with its interval, and the headline
         counts only when that interval lies above zero (otherwise the signals add no skill, the answer is the base
         rate and the claim is not supported, rule R5). None: no such gate.
+    international : bool
+        The claim is about small caps in general and the Ken French international files can test it: the evidence
+        brings the same test on each region's size spread (SMB) as an :class:`~rotation.evidence.effects.Abroad`
+        check. It counts the regions outside the United States (Europe, Japan, Asia Pacific ex Japan, Emerging;
+        Developed ex US for the daily files); Developed and North America hold the US and are shown, not counted.
+        The check *holds* when at least half of the counted regions have the headline's sign; when it does not,
+        "supported" becomes "partly supported" and "contradicted" becomes "not supported" (rules R6 and R4), as
+        any robustness check does. It never raises a verdict.
     """
 
     horizon: int | None = None
@@ -109,6 +117,7 @@ class Decision:
     conservative: tuple[str, ...] = ()
     revision: str | None = None
     skill: str | None = None
+    international: bool = False
 
     def __post_init__(self) -> None:
         bad = [k for k in self.checks if k not in CHECK_KINDS]
@@ -277,13 +286,13 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "partly supported.",
           "04_seasonality", "window returns against all other same-length windows, bootstrap over years; "
           "November-December alone (without January) as a control",
-          decision=Decision(checks=("proxy", "other", "subperiod", "control"))),
+          decision=Decision(checks=("proxy", "other", "subperiod", "control"), international=True)),
     Claim("january_effect", _SEASON,
           "January is traditionally a strong month for small caps (the January effect)",
           "Small-minus-large returns are higher in January than in other months, in recent eras too.",
           "04_seasonality", "January vs other months, month-dummy HAC regression, by era (the tax-loss "
           "channel only indirectly: January after a lagging year)",
-          decision=Decision(checks=("proxy", "subperiod"))),
+          decision=Decision(checks=("proxy", "subperiod"), international=True)),
     Claim("late_cycle", _ECON,
           "Small caps have often shown strong performance in late-cycle environments",
           "Small-minus-large returns are higher after months that a reader could have called late-cycle at the "
@@ -333,7 +342,7 @@ CLAIMS_LIST: tuple[Claim, ...] = (
           "Within small caps, profitable (quality) stocks beat the rest; the size premium survives quality "
           "controls.",
           "06_valuation_quality", "size premium with RMW/CMA controls; IJR (profitability screen) vs IWM",
-          decision=Decision(robustness_proxy="ff10_vw", checks=("other",))),
+          decision=Decision(robustness_proxy="ff10_vw", checks=("other",), international=True)),
     Claim("sector_rotation", _SECT,
           "A rotation out of large-cap tech into undervalued areas such as small caps could spark a broader rally",
           "Small-cap relative strength rises after tech's relative strength peaks and as breadth broadens.",

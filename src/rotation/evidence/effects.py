@@ -16,7 +16,7 @@ from rotation.errors import ParameterError
 from rotation.evidence import claims as _claims
 from rotation.stats.units import Units, format_p
 
-__all__ = ["Effect", "Check", "Sample", "Evidence", "describe_effect", "Direction"]
+__all__ = ["Effect", "Check", "Abroad", "Sample", "Evidence", "describe_effect", "Direction"]
 
 Direction = Literal["for", "against", "neutral"]
 
@@ -207,6 +207,48 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Abroad:
+    """The international check: the headline's test run on each region's size spread (Ken French's SMB).
+
+    ``counted`` are the regions outside the United States (data no US analysis was fitted to); ``shown`` are regions
+    that hold the US (Developed, North America), reported beside them and not counted. Each effect's label starts
+    with its region. The check *holds* when at least half of the counted regions have the headline's sign
+    (:meth:`holds`); how it enters the rubric: :class:`rotation.evidence.claims.Decision` (``international``).
+    """
+
+    test: str
+    counted: tuple[Effect, ...]
+    shown: tuple[Effect, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counted", tuple(self.counted))
+        object.__setattr__(self, "shown", tuple(self.shown))
+
+    def agreeing(self, sign: int) -> int:
+        """Counted regions whose effect has ``sign`` (the headline's)."""
+        return sum(e.sign() == sign for e in self.counted)
+
+    def significant(self, expected_sign: int, alpha: float = 0.05) -> int:
+        """Counted regions where the effect is significant for the claim."""
+        return sum(e.direction(expected_sign, alpha) == "for" for e in self.counted)
+
+    def holds(self, sign: int) -> bool:
+        """At least half of the counted regions have the headline's ``sign`` (False without counted regions)."""
+        return bool(self.counted) and 2 * self.agreeing(sign) >= len(self.counted)
+
+    def summary(self, sign: int, expected_sign: int, alpha: float = 0.05) -> str:
+        """``"same sign in 3 of 4 regions outside the US (significant for the claim in 1)"``."""
+        return (f"same sign in {self.agreeing(sign)} of {len(self.counted)} regions outside the US (significant for "
+                f"the claim in {self.significant(expected_sign, alpha)})")
+
+    def to_record(self, sign: int, expected_sign: int, alpha: float = 0.05) -> dict[str, Any]:
+        return {"test": self.test, "summary": self.summary(sign, expected_sign, alpha), "holds": self.holds(sign),
+                "agreeing": self.agreeing(sign), "significant": self.significant(expected_sign, alpha),
+                "n_regions": len(self.counted), "counted": [e.to_record() for e in self.counted],
+                "shown": [e.to_record() for e in self.shown]}
+
+
+@dataclass(frozen=True)
 class Sample:
     """What the evidence was computed on."""
 
@@ -248,6 +290,9 @@ class Evidence:
         What the Answer box says beside the headline, when the headline alone would mislead (a finding of
         the checks a reader must not miss); composed by the evidence builder from the results. Empty: the
         headline speaks for itself.
+    international : Abroad, optional
+        The international check a claim declares (``Decision.international``): the same test on each region's
+        size spread.
     skill : Effect, optional
         For a claim decided by a forecast (``Decision.skill``): the forecast's out-of-sample Brier skill against
         the base rate, with its interval and the number of forecasts scored. The headline counts only when this
@@ -266,6 +311,7 @@ class Evidence:
     caveats: tuple[str, ...] = ()
     answer: str = ""
     skill: Effect | None = None
+    international: Abroad | None = None
 
     def __post_init__(self) -> None:
         _claims.get(self.claim_id)  # raises with the valid ids

@@ -16,22 +16,25 @@ R1. not testable: the claim cannot be tested with free data (the claim says why)
 R2. inconclusive: the headline effect has fewer than ``min_n`` independent observations, or no
     interval where one is needed.
 R3. contradicted: the headline effect is significant against the claim, every robustness check
-    (sub-periods, proxies, controls) has the same sign as it, a claim about small caps in general is
-    significant in the same direction on a second proxy, and the evidence covers what the claim
-    names.
-R4. not supported: the headline effect is significant against the claim but a robustness check has
-    the other sign, or a claim about small caps in general is not significant in the same direction
-    on a second proxy, or the claim names a mechanism and the evidence is only an association (which
-    can neither confirm nor refute a channel).
+    (sub-periods, proxies, controls) has the same sign as it, a declared international check has its
+    sign in at least half of the regions outside the US, a claim about small caps in general is
+    significant in the same direction on a second proxy, and the evidence covers what the claim names.
+R4. not supported: the headline effect is significant against the claim but a robustness check has the
+    other sign, or a declared international check has its sign in fewer than half of the regions outside
+    the US, or a claim about small caps in general is not significant in the same direction on a second
+    proxy, or the claim names a mechanism and the evidence is only an association (which can neither
+    confirm nor refute a channel).
 R5. not supported: the headline effect is not significant (its interval includes the null, or its
     threshold is not reached), or, for a claim decided by a forecast, the forecast's out-of-sample skill
     interval does not lie above zero (the signals add no skill: the answer is the base rate).
-R6. partly supported: the headline effect is significant for the claim, but a robustness check has
-    the other sign, or a claim about small caps in general is not significant in the same direction
-    on a second proxy, or the claim names a mechanism and the evidence is only an association.
+R6. partly supported: the headline effect is significant for the claim, but a robustness check has the
+    other sign, or a declared international check has its sign in fewer than half of the regions outside
+    the US, or a claim about small caps in general is not significant in the same direction on a second
+    proxy, or the claim names a mechanism and the evidence is only an association.
 R7. supported: the headline effect is significant for the claim, every robustness check has the same
-    sign, a claim about small caps in general is significant in the same direction on a second
-    proxy, and the evidence covers what the claim names.
+    sign, a declared international check has its sign in at least half of the regions outside the US, a
+    claim about small caps in general is significant in the same direction on a second proxy, and the
+    evidence covers what the claim names.
 
 *Significant* means: the interval excludes the null value (0 unless stated), or, when the
 headline carries a p-value adjusted for the several tests that decide the claim
@@ -57,13 +60,14 @@ from typing import Any, Literal
 
 from rotation.errors import ParameterError
 from rotation.evidence import claims as _claims
-from rotation.evidence.effects import Check, Effect, Evidence, Sample, describe_effect
+from rotation.evidence.effects import Abroad, Check, Effect, Evidence, Sample, describe_effect
 
 __all__ = [
     "STATUSES",
     "RUBRIC",
     "Effect",
     "Check",
+    "Abroad",
     "Sample",
     "Evidence",
     "Verdict",
@@ -90,15 +94,16 @@ RUBRIC: dict[str, str] = {
         "where one is needed."
     ),
     "R3": (
-        "contradicted: the headline effect is significant against the claim, every robustness check "
-        "(sub-periods, proxies, controls) has the same sign as it, a claim about small caps in general is "
-        "significant in the same direction on a second proxy, and the evidence covers what the claim names."
+        "contradicted: the headline effect is significant against the claim, every robustness check (sub-periods, "
+        "proxies, controls) has the same sign as it, a declared international check has its sign in at least half of "
+        "the regions outside the US, a claim about small caps in general is significant in the same direction on a "
+        "second proxy, and the evidence covers what the claim names."
     ),
     "R4": (
-        "not supported: the headline effect is significant against the claim but a robustness check has the "
-        "other sign, or a claim about small caps in general is not significant in the same direction on a "
-        "second proxy, or the claim names a mechanism and the evidence is only an association (which can "
-        "neither confirm nor refute a channel)."
+        "not supported: the headline effect is significant against the claim but a robustness check has the other "
+        "sign, or a declared international check has its sign in fewer than half of the regions outside the US, or a "
+        "claim about small caps in general is not significant in the same direction on a second proxy, or the claim "
+        "names a mechanism and the evidence is only an association (which can neither confirm nor refute a channel)."
     ),
     "R5": (
         "not supported: the headline effect is not significant (its interval includes the null, or its "
@@ -106,14 +111,16 @@ RUBRIC: dict[str, str] = {
         "interval does not lie above zero (the signals add no skill: the answer is the base rate)."
     ),
     "R6": (
-        "partly supported: the headline effect is significant for the claim, but a robustness check has the "
-        "other sign, or a claim about small caps in general is not significant in the same direction on a "
-        "second proxy, or the claim names a mechanism and the evidence is only an association."
+        "partly supported: the headline effect is significant for the claim, but a robustness check has the other "
+        "sign, or a declared international check has its sign in fewer than half of the regions outside the US, or a "
+        "claim about small caps in general is not significant in the same direction on a second proxy, or the claim "
+        "names a mechanism and the evidence is only an association."
     ),
     "R7": (
-        "supported: the headline effect is significant for the claim, every robustness check has the same "
-        "sign, a claim about small caps in general is significant in the same direction on a second proxy, "
-        "and the evidence covers what the claim names."
+        "supported: the headline effect is significant for the claim, every robustness check has the same sign, a "
+        "declared international check has its sign in at least half of the regions outside the US, a claim about "
+        "small caps in general is significant in the same direction on a second proxy, and the evidence covers what "
+        "the claim names."
     ),
 }
 
@@ -139,6 +146,7 @@ class Verdict:
     then: Then | None = None
     revision: Revision | None = None
     skill: Effect | None = None
+    international: Abroad | None = None
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-able dict (recorded as ``verdicts.<claim_id>``); ``answer`` only when there is one, a state
@@ -167,6 +175,11 @@ class Verdict:
             rec["revision"] = self.revision.to_record()
         if self.skill is not None:
             rec["skill"] = self.skill.to_record()
+        if self.international is not None:
+            c = _claims.get(self.claim_id)
+            sign = self.headline.sign() if self.headline is not None else c.expected_sign
+            alpha = self.decision.alpha if self.decision is not None else 0.05
+            rec["international"] = self.international.to_record(sign or c.expected_sign, c.expected_sign, alpha)
         return rec
 
 
@@ -302,6 +315,12 @@ def check_declared(evidence: Evidence, decision: _claims.Decision) -> None:
                                                       if evidence.skill is None else
                                                       "brings an out-of-sample skill its decision does not declare")
             + f": the skill gate is declared in {where} (Decision.skill)")
+    if (evidence.international is None) == decision.international:
+        raise ParameterError(
+            f"evidence for {evidence.claim_id!r} " + ("lacks the declared international check (Evidence.international)"
+                                                      if decision.international else
+                                                      "brings an international check its decision does not declare")
+            + f": declared in {where} (Decision.international)")
     h = evidence.headline
     if h.thresholds is not None and h.thresholds != decision.thresholds:
         raise ParameterError(
@@ -368,7 +387,8 @@ def _decide(evidence: Evidence) -> Verdict:
         return Verdict(claim_id=c.id, quote=c.quote, notebook=c.notebook, status=status, rule=rule,
                        reasons=tuple(reasons), headline=h, sample=evidence.sample, method=evidence.method,
                        evidence=decision.evidence, checks=evidence.checks, caveats=evidence.caveats,
-                       decision=decision, answer=evidence.answer, skill=evidence.skill)
+                       decision=decision, answer=evidence.answer, skill=evidence.skill,
+                       international=evidence.international)
 
     n = h.nobs if h.nobs is not None else evidence.sample.n
     if n < decision.min_n or not math.isfinite(h.estimate):
@@ -388,8 +408,15 @@ def _decide(evidence: Evidence) -> Verdict:
     d = h.direction(sign, decision.alpha)
     hs = h.sign()
     flipped = [chk for chk in evidence.checks if chk.effect.sign() != hs]
+    holds_text: list[str] = []
     flip_text = [f"{chk.kind} check '{chk.effect.label}' has the other sign ({describe_effect(chk.effect)})"
                  for chk in flipped]
+    abroad = evidence.international
+    abroad_fails = abroad is not None and not abroad.holds(hs)
+    if abroad is not None:  # counted like a robustness check: it caps a verdict when it fails, never raises one
+        (flip_text if abroad_fails else holds_text).append(
+            f"the international check {'does not hold' if abroad_fails else 'holds'}: {abroad.test}: "
+            f"{abroad.summary(hs, sign, decision.alpha)}")
     untested = c.names_mechanism and decision.evidence != "mechanism"
     untested_text = ("the claim names a mechanism and the evidence is an association, not a test of that "
                      "mechanism")
@@ -405,11 +432,11 @@ def _decide(evidence: Evidence) -> Verdict:
                            [f"the headline effect is significant against the claim: {describe_effect(h)}"]
                            + ([untested_text] if untested else []) + ([one_proxy_text] if one_proxy else [])
                            + flip_text)
-        if not flipped:
+        if not flipped and not abroad_fails:
             return verdict("contradicted", "R3",
                            [f"the headline effect is significant against the claim: {describe_effect(h)}"]
                            + ([f"all {len(evidence.checks)} robustness checks share its sign"] if evidence.checks
-                              else []))
+                              else []) + holds_text)
         return verdict("not supported", "R4",
                        [f"the headline effect is significant against the claim: {describe_effect(h)}"] + flip_text)
     if d == "neutral":
@@ -422,7 +449,7 @@ def _decide(evidence: Evidence) -> Verdict:
     if untested:
         caps.append(untested_text)
     if caps:
-        return verdict("partly supported", "R6", reasons + caps)
+        return verdict("partly supported", "R6", reasons + caps + holds_text)
     return verdict("supported", "R7", reasons + ([f"all {len(evidence.checks)} robustness checks share its sign"]
-                                                   if evidence.checks else []))
+                                                   if evidence.checks else []) + holds_text)
 
