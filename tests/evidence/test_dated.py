@@ -21,7 +21,7 @@ from rotation.evidence import forecast as forecast_evidence
 from rotation.evidence import relative_strength as rs_evidence
 from rotation.evidence import signals as signals_evidence
 from rotation.evidence import valuation as valuation_evidence
-from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Then, decide, undecided_then
+from rotation.evidence.rubric import Abroad, Check, Effect, Evidence, Sample, Then, decide, undecided_then
 from rotation.stats.units import Units
 from rotation.studies import cycle_phases as cp
 from rotation.studies import economy as ec
@@ -30,6 +30,7 @@ from rotation.studies import macro_signals as ms
 from rotation.studies import quality as qu
 from rotation.studies import relative_strength as rs
 from rotation.studies import valuation as va
+from rotation.studies.international import international_study
 from rotation.studies.returns import relative_returns
 
 ARTICLE = Path("/work/shared/seed-article.txt")
@@ -73,7 +74,7 @@ def _state_evidence(estimate: float, end: str = "2026-02-28") -> Evidence:
 def _pattern_evidence() -> Evidence:
     e = Effect(label="january", estimate=0.03, units=Units.returns("decimal"), ci_lower=0.02, ci_upper=0.04, nobs=99)
     return Evidence(claim_id="january_effect", headline=e, sample=Sample("ff30_vw", "1926-07-31", "2026-02-28", 99),
-                    method="m", checks=(Check("proxy", e), Check("subperiod", e)))
+                    method="m", checks=(Check("proxy", e), Check("subperiod", e)), international=Abroad("t", (e,)))
 
 
 def test_decide_refuses_a_state_claim_without_then_and_a_pattern_claim_with_one():
@@ -229,7 +230,8 @@ def _valuation(rel_pair, alt_pair, spread):
                                  broad=rel_pair["small"]),
         earnings=qu.earnings_proxy_study(rel, qu.profitability_gap(op, size, nf), 12,
                                          horizon=claims.get("earnings_outlook").decision.horizon, min_train=240),
-        rel=rel, spread=spread, predictive_rules=rules)
+        rel=rel, spread=spread, predictive_rules=rules,
+        international=international_study({"Europe": ff5, "Japan": ff5 * 0.5}, reps=100))
 
 
 def test_valuation_then_does_not_move_with_data_after_the_date():

@@ -11,6 +11,7 @@ from rotation.evidence import seasonality as ev
 from rotation.studies import calendar as cal
 from rotation.studies import seasonality as ss
 from rotation.studies import year_end as ye
+from rotation.studies.international import international_study
 from rotation.studies.returns import relative_returns
 
 RULES = dict(days_before=5, days_after=2, start_month=11, end_month=1, reps=100, seed=0)
@@ -38,8 +39,12 @@ def verdicts_and_inputs():
     split = cal.window_split(daily, start_month=11, end_month=1, eras=ERAS, reps=100, seed=0)
     january = cal.january_study(pairs, ERAS, maxlags=12)
     rolling = cal.rolling_january(rel, years=10, cost=0.005)
+    regions = {name: pd.DataFrame({"SMB": relative_returns(m["small"], m["large"]), "Mkt-RF": m["large"],
+                                   "HML": m["small"] - m["large"]}) for name, m in (("Europe", pairs["main"]),
+                                                                                   ("Japan", pairs["other"]))}
+    abroad = international_study(regions, reps=100)
     out = ev.verdicts(proxy="main", alt="other", monthly=rel, daily_alt=daily_alt, windows=windows, split=split,
-                      january=january, rolling=rolling, window_rules=RULES)
+                      january=january, rolling=rolling, window_rules=RULES, international=abroad)
     return out, windows, january, rolling, daily_alt, split
 
 
@@ -95,6 +100,9 @@ def test_january_verdict_rests_on_the_full_sample_row(verdicts_and_inputs):
         ("proxy", "January minus other months (other)"), ("subperiod", "main, 1990-2004"),
         ("subperiod", "main, 2005-now")]
     assert jan.method == "OLS on a January dummy with Newey-West (HAC) errors, 12 lags"
+    # the international check: each region's full-sample January row (here the regions' SMB are the two pairs)
+    assert [e.estimate for e in jan.international.counted] == [
+        january.table.loc[(p, "full sample"), "estimate"] for p in ("main", "other")]
     main = january.table.xs("main", level="proxy")
     other = january.table.loc[("other", "full sample")]
     assert jan.caveats[0] == (

@@ -12,6 +12,7 @@ from rotation.evidence import claims
 from rotation.evidence import valuation as evidence
 from rotation.studies import quality as qu
 from rotation.studies import valuation as va
+from rotation.studies.international import international_study
 from rotation.studies.returns import relative_returns
 
 COLS = ["SMALL LoBM", "ME1 BM2", "SMALL HiBM", "BIG LoBM", "ME2 BM2", "BIG HiBM"]
@@ -44,6 +45,8 @@ def made_up():
         "quality": qu.quality_study(ff5, rel, "made-up", op=op, mktcap=size, nfirms=nf, screened=ijr, broad=iwm),
         "earnings": qu.earnings_proxy_study(rel, qu.profitability_gap(op, size, nf), 12, horizon=h_earn,
                                             min_train=240),
+        "international": international_study({"Europe": ff5, "Japan": ff5 * 0.5, "North America": ff5[["SMB"]]},
+                                             reps=200),
     }
     alt_rets = pd.DataFrame({"small": small, "large": large})
     return spread, alt_rets, results
@@ -81,6 +84,9 @@ def test_verdicts_rest_on_the_studies_rows(made_up):
     assert qual.headline.estimate == r["quality"]["ijr_minus_iwm"].estimate
     assert qual.headline.share_positive == r["quality"]["ijr_minus_iwm"].table.iloc[0]["share_positive"]
     assert qual.checks[0].effect.estimate == r["quality"]["alphas"].table.loc[("SMB", qu.FULL_CONTROLS), "estimate"]
+    alphas = r["international"]["alpha"].table
+    assert [e.estimate for e in qual.international.counted] == list(alphas.loc[["Europe", "Japan"], "estimate"])
+    assert [e.label.split(":")[0] for e in qual.international.shown] == ["North America"]  # holds the US
     assert qual.sample.n == N and reports.status == "not testable"
 
 

@@ -13,7 +13,7 @@ from statsmodels.stats.multitest import multipletests
 from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence import rubric as verdicts
-from rotation.evidence.rubric import Check, Effect, Evidence, Sample, decide
+from rotation.evidence.rubric import Abroad, Check, Effect, Evidence, Sample, decide
 from rotation.present.findings import answer_box_html, render_findings, scorecard_rows
 from rotation.stats.multiple import adjust_pvalues
 from rotation.stats.units import Units
@@ -365,3 +365,41 @@ def test_the_claims_resting_on_macro_signals_declare_the_real_time_check():
     assert declared == {"late_cycle", "economic_resilience", "breakout_new_year"}
     with pytest.raises(ParameterError, match="Decision.revision"):
         claims.Decision(revision="maybe")
+
+
+@pytest.mark.parametrize(("headline", "abroad", "status", "rule"), [
+    # significant for the claim; the regions outside the US: 2 of 4 share its sign (half: holds), 1 of 4 (fails)
+    ((0.02, 0.01, 0.03), (0.01, 0.02, -0.01, -0.02), "supported", "R7"),
+    ((0.02, 0.01, 0.03), (0.01, -0.02, -0.01, -0.02), "partly supported", "R6"),
+    # significant against the claim: a failing check keeps it from "contradicted"
+    ((-0.02, -0.03, -0.01), (-0.01, -0.02, 0.01, 0.02), "contradicted", "R3"),
+    ((-0.02, -0.03, -0.01), (-0.01, 0.02, 0.01, 0.02), "not supported", "R4"),
+    # not significant: the check never raises a verdict
+    ((0.01, -0.01, 0.03), (0.05, 0.05, 0.05, 0.05), "not supported", "R5"),
+])
+def test_the_international_check_caps_a_verdict_when_it_fails_and_never_raises_one(monkeypatch, headline, abroad,
+                                                                                     status, rule):
+    real = claims.CLAIMS[NARROW]
+    monkeypatch.setitem(claims.CLAIMS, NARROW, replace(real, decision=replace(
+        real.decision, checks=(), evidence="association", thresholds=None, international=True)))
+    regions = tuple(eff(x, x - 0.005, x + 0.005, label=f"region {i}: test") for i, x in enumerate(abroad))
+    shown = (eff(-0.05, -0.06, -0.04, label="North America: test"),)  # holds the US: never counted
+    v = decide_now(ev(NARROW, eff(*headline), international=Abroad("test", regions, shown))[0])
+    assert (v.status, v.rule) == (status, rule)
+    rec = v.to_record()["international"]
+    assert rec["n_regions"] == 4 and len(rec["shown"]) == 1
+    if rule in ("R6", "R4"):
+        assert any(r.startswith("the international check does not hold: test: same sign in") for r in v.reasons)
+
+
+def test_an_undeclared_or_missing_international_check_is_refused(monkeypatch):
+    real = claims.CLAIMS[NARROW]
+    e = eff(0.02, 0.01, 0.03)
+    monkeypatch.setitem(claims.CLAIMS, NARROW, replace(real, decision=replace(real.decision, checks=(),
+                                                                               thresholds=None)))
+    with pytest.raises(ParameterError, match="brings an international check its decision does not declare"):
+        decide_now(ev(NARROW, e, international=Abroad("t", (e,)))[0])
+    monkeypatch.setitem(claims.CLAIMS, NARROW, replace(real, decision=replace(real.decision, checks=(),
+                                                                               thresholds=None, international=True)))
+    with pytest.raises(ParameterError, match="lacks the declared international check"):
+        decide_now(ev(NARROW, e)[0])

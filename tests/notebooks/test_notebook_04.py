@@ -18,6 +18,17 @@ def test_04_seasonality_two_proxies_and_deterministic(snapshot_env: Path, tmp_pa
         v = res[f"verdicts.{claim}"]
         check_verdict(v)
         assert any(c["kind"] == "proxy" for c in v["checks"])
+    # beyond the US: each region's January and window rows are recorded, and each verdict carries its
+    # international check, counted over the four regions outside the US, with the recorded numbers
+    intl = res["international"]
+    regions = {"Developed markets", "Europe", "Japan", "Asia Pacific ex Japan", "Emerging markets", "North America"}
+    assert set(intl["january"]["rows"]) == regions and set(intl["window"]["rows"]) == regions
+    for claim, part in (("january_effect", "january"), ("santa_claus", "window")):
+        check = res[f"verdicts.{claim}"]["international"]
+        assert check["n_regions"] == 4 and len(check["shown"]) == 2
+        for e in check["counted"]:
+            rows = intl[part]["rows"][e["label"].split(":")[0]]
+            assert e["estimate"] == (rows["full sample"] if part == "january" else rows)["estimate"]
     cal = res["calendar"]
     assert sorted(cal["rows"]) == sorted(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                                           "Dec"])

@@ -20,6 +20,12 @@ def test_06_valuation_quality_two_proxies_and_deterministic(snapshot_env: Path, 
         v = res[f"verdicts.{claim}"]
         check_verdict(v)
     assert res["verdicts.earnings_reports"]["status"] == "not testable"
+    # the quality claim's international check: SMB's alpha in the four regions outside the US, as recorded
+    check, alphas = res["verdicts.quality"]["international"], res["international"]["alpha"]["rows"]
+    assert check["n_regions"] == 4 and [e["label"].split(":")[0] for e in check["shown"]] == [
+        "Developed markets", "North America"]
+    assert [e["estimate"] for e in check["counted"]] == [
+        alphas[r]["estimate"] for r in ("Europe", "Japan", "Asia Pacific ex Japan", "Emerging markets")]
     assert 0 <= res["spread"]["rows"]["overall"]["percentile"] <= 1
     assert set(res["predictive"]["slope"]["rows"]) == {"12", "36", "60"}
     # issue 27: the spread ends before the returns, and every window whose returns are complete counts

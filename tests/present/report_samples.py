@@ -48,6 +48,14 @@ def verdict_record() -> dict:
                                             ci_lower=0.001, ci_upper=0.007, nobs=313)),
                 vd.Check("subperiod", vd.Effect(label="2000-now", estimate=0.007, units=RETURNS,
                                                 ci_lower=-0.002, ci_upper=0.016, nobs=315))),
+        international=vd.Abroad(
+            test="January minus other months, each region's SMB (HAC)",
+            counted=tuple(vd.Effect(label=f"{name}: January", estimate=est, units=RETURNS, ci_lower=est - 0.009,
+                                    ci_upper=est + 0.009, nobs=418)
+                          for name, est in (("Europe", 0.0134), ("Japan", 0.0119), ("Asia Pacific ex Japan", 0.0019),
+                                            ("Emerging markets", -0.0021))),
+            shown=(vd.Effect(label="North America: January", estimate=0.0023, units=RETURNS, ci_lower=-0.0075,
+                             ci_upper=0.0122, nobs=359),)),
     )
     return vd.decide(ev).to_record()
 

@@ -318,3 +318,32 @@ def test_every_scorecard_effect_says_its_units_and_horizon(tmp_path):
     assert Units("decimal relative return over the next 6 months, after breakouts minus all months").brief() == (
         "relative return over the next 6 months")
     assert Units("beta: monthly relative return per 1 pp rise").brief() == "monthly relative return per 1 pp rise"
+
+
+def test_the_scorecard_and_the_findings_show_the_international_check(tmp_path):
+    from report_samples import verdict_record
+
+    from rotation.evidence.effects import Effect
+    from rotation.present import findings
+
+    rec = verdict_record()
+    intl = rec["international"]
+    # counted: Europe +1.34%, Japan +1.19%, Asia Pacific +0.19% (same sign as the +3.56% headline), Emerging -0.21%;
+    # significant (interval above 0): Europe and Japan only; North America is shown, not counted
+    assert (intl["agreeing"], intl["significant"], intl["n_regions"], intl["holds"]) == (3, 2, 4, True)
+    assert [e["label"].split(":")[0] for e in intl["shown"]] == ["North America"]
+    page = render_run_page(tmp_path / "20260101-000000", run_notebooks())
+    row = page[page.index("data-claim='january_effect'"):]
+    row = row[:row.index("</tr>")]
+    assert ("<span class='rot-abroad'>abroad: same sign in 3 of 4 regions outside the US (significant for the claim "
+            "in 2)</span>") in row
+    from rotation.evidence import rubric
+
+    v = rubric.Verdict(**{**{k: rec[k] for k in ("claim_id", "quote", "notebook", "status", "rule", "method",
+                                                 "evidence")},
+                          "reasons": (), "headline": Effect.from_record(rec["headline"]), "sample": None,
+                          "international": rubric.Abroad(intl["test"], tuple(Effect.from_record(e)
+                                                                             for e in intl["counted"]))})
+    line = findings.abroad_line(v)
+    assert line.startswith("* Check (international): January minus other months, each region's SMB (HAC): same sign "
+                           "in 3 of 4 regions outside the US (significant for the claim in 2) (holds): Europe +1.34%")

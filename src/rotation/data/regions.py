@@ -62,6 +62,9 @@ class Region:
         The library vintage the offline snapshot holds and how far it reaches (a live fetch gets the current one).
     definition : str
         What the region's factors are (:data:`SMB_DEFINITION` and the region's own caveats).
+    includes_us : bool
+        The region holds the United States (Developed, North America): its evidence is not independent of the US
+        evidence.
     """
 
     key: str
@@ -71,6 +74,7 @@ class Region:
     factors: tuple[str, ...]
     vintage_note: str
     definition: str
+    includes_us: bool = False
 
     @property
     def annual(self) -> str:
@@ -103,7 +107,8 @@ def _frequency(frequency: str) -> str:
 
 def _region(key: str, label: str, factors: tuple[str, ...], daily: str | None, note: str, extra: str) -> Region:
     return Region(key=key, label=label, monthly=f"intl_{key}_monthly", daily=daily, factors=factors,
-                  vintage_note=note, definition=f"{SMB_DEFINITION}. {extra}".strip())
+                  vintage_note=note, definition=f"{SMB_DEFINITION}. {extra}".strip(),
+                  includes_us=key in ("developed", "north_america"))
 
 
 #: The regions, keyed by :attr:`Region.key`.

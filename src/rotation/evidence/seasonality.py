@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from rotation.evidence.claims import second_proxy
+from rotation.evidence.international import abroad
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
@@ -70,7 +71,7 @@ def _split_caveat(split: Estimates) -> str:
 
 
 def _santa_claus(proxy: str, alt: str, windows: Results, alt_rows: Mapping[str, pd.Series], split: Estimates,
-                 nov_jan: pd.DataFrame) -> Verdict:
+                 nov_jan: pd.DataFrame, international: Results) -> Verdict:
     novjan = windows["nov_jan"]
     head = novjan.row("relative")
     era_checks = [Check("subperiod", Effect.from_row(f"November-January, {era}", row, _WINDOW))
@@ -95,6 +96,7 @@ def _santa_claus(proxy: str, alt: str, windows: Results, alt_rows: Mapping[str, 
                  f"Windows the data do not cover fully are left out ({windows.extra['incomplete']['nov_jan']} for "
                  "November-January)."),
         answer=_split_caveat(split),
+        international=abroad("santa_claus", international),
     ))
 
 
@@ -134,7 +136,8 @@ def _survives_caveat(proxy: str, alt: str, january: Estimates) -> str:
     return f"Where it survives in {latest}: {said}{corner}."
 
 
-def _january_effect(proxy: str, alt: str, january: Estimates, rolling: Estimates, monthly: pd.Series) -> Verdict:
+def _january_effect(proxy: str, alt: str, january: Estimates, rolling: Estimates, monthly: pd.Series,
+                    international: Results) -> Verdict:
     main = _rows(january, proxy)
     return decide(Evidence(
         claim_id="january_effect",
@@ -149,12 +152,13 @@ def _january_effect(proxy: str, alt: str, january: Estimates, rolling: Estimates
         caveats=(_decay_caveat(proxy, alt, january, rolling), _survives_caveat(proxy, alt, january),
                  "The tax-loss channel is examined only indirectly (January after a lagging year, section 4).",),
         answer=f"{_decay_caveat(proxy, alt, january, rolling)} {_survives_caveat(proxy, alt, january)}",
+        international=abroad("january_effect", international),
     ))
 
 
 def verdicts(*, proxy: str, alt: str, monthly: pd.Series, daily_alt: pd.DataFrame, windows: Results,
-             split: Estimates, january: Estimates, rolling: Estimates, window_rules: Mapping[str, Any]
-             ) -> list[Verdict]:
+             split: Estimates, january: Estimates, rolling: Estimates, window_rules: Mapping[str, Any],
+             international: Results) -> list[Verdict]:
     """The verdicts of the seasonality claims.
 
     Parameters
@@ -174,6 +178,9 @@ def verdicts(*, proxy: str, alt: str, monthly: pd.Series, daily_alt: pd.DataFram
         The keyword arguments the notebook passed to ``seasonal_windows`` besides ``eras``
         (``days_before``, ``days_after``, ``start_month``, ``end_month``, ``reps``, ``seed``): the second
         proxy is studied with the same rules.
+    international : Results
+        :func:`rotation.studies.international.international_study` on the regions' factors: both claims' declared
+        international check (:func:`rotation.evidence.international.abroad`).
 
     Returns
     -------
@@ -184,5 +191,5 @@ def verdicts(*, proxy: str, alt: str, monthly: pd.Series, daily_alt: pd.DataFram
     """
     alt_rows = alt_windows(daily_alt, **window_rules)
     nov_jan = seasonality.calendar_windows(windows.data.index, window_rules["start_month"], window_rules["end_month"])
-    return [_santa_claus(proxy, alt, windows, alt_rows, split, nov_jan),
-            _january_effect(proxy, alt, january, rolling, monthly)]
+    return [_santa_claus(proxy, alt, windows, alt_rows, split, nov_jan, international),
+            _january_effect(proxy, alt, january, rolling, monthly, international)]

@@ -18,6 +18,7 @@ from rotation.errors import ParameterError
 from rotation.evidence import claims
 from rotation.evidence.claims import second_proxy
 from rotation.evidence.dated import AS_OF, then_cut, then_or_undecided
+from rotation.evidence.international import abroad
 from rotation.evidence.rubric import (
     Check,
     Effect,
@@ -137,7 +138,7 @@ def _earnings(proxy: str, alt: str, rel_alt: pd.Series, earnings: Results) -> Ve
     ))
 
 
-def _quality(quality: Results) -> Verdict:
+def _quality(quality: Results, international: Results) -> Verdict:
     diff = quality["ijr_minus_iwm"]
     return decide(Evidence(
         claim_id="quality",
@@ -150,12 +151,13 @@ def _quality(quality: Results) -> Verdict:
                                                Units.returns("decimal return per month"))),),
         caveats=(("IJR and IWM also differ in index construction (S&P committee vs Russell rules), not only in "
                   "the earnings screen."),),
+        international=abroad("quality", international),
     ))
 
 
 def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimates, predictive: Results,
              quality: Results, earnings: Results, rel: pd.Series, spread: pd.DataFrame,
-             predictive_rules: Mapping[str, Any]) -> list[Verdict]:
+             predictive_rules: Mapping[str, Any], international: Results) -> list[Verdict]:
     """The verdicts of the valuation, earnings and quality claims (and the untestable earnings-reports claim).
 
     Parameters
@@ -175,6 +177,9 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
         and the other arguments it gave ``spread_predictability`` (``horizons``, ``min_train``, ``q``): the
         valuation claim, a claim about the state in late 2023, is decided again on the data published by the
         commentary's date (its verdict *then*).
+    international : Results
+        :func:`rotation.studies.international.international_study` on the regions' factors: the quality claim's
+        declared international check (SMB's alpha after each region's factors).
 
     Returns
     -------
@@ -194,6 +199,6 @@ def verdicts(*, proxy: str, alt: str, alt_rets: pd.DataFrame, standing: Estimate
             min_rows=2 * claims.get("valuation_discount").decision.horizon + 2,
             data=then_cut(rel, proxy))),
         _earnings(proxy, alt, rel_alt, earnings),
-        _quality(quality),
+        _quality(quality, international),
         not_testable("earnings_reports"),
     ]

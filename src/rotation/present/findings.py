@@ -87,6 +87,8 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, ht
             lines.append(f"* {r[0].upper() + r[1:]}.")
         for chk in v.checks:
             lines.append(f"* Check ({chk.kind}): {chk.effect.label}: {describe_effect(chk.effect)}.")
+        if v.international is not None:
+            lines.append(abroad_line(v))
         for cav in v.caveats:
             lines.append(f"* Caveat: {cav}")
         if v.then is not None:
@@ -95,6 +97,20 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, ht
             lines.append(revision_line(v.revision.to_record()))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def abroad_line(v: Verdict) -> str:
+    """``"* Check (international): <test>: same sign in 3 of 4 regions outside the US ...: Europe +1.34% (...)"``."""
+    a = v.international
+    if a is None:
+        return ""
+    sign = (v.headline.sign() if v.headline is not None else 0) or _claims.get(v.claim_id).expected_sign
+    alpha = v.decision.alpha if v.decision is not None else 0.05
+    each = "; ".join(f"{e.label.split(':')[0]} {describe_effect(e)}" for e in a.counted)
+    shown = "; ".join(f"{e.label.split(':')[0]} {describe_effect(e)}" for e in a.shown)
+    return (f"* Check (international): {a.test}: {a.summary(sign, _claims.get(v.claim_id).expected_sign, alpha)}"
+            f" ({'holds' if a.holds(sign) else 'does not hold'}): {each}."
+            + (f" Shown, not counted (they hold the US): {shown}." if shown else ""))
 
 
 def revision_line(rec: dict[str, Any] | None) -> str:
@@ -289,10 +305,12 @@ def scorecard_rows(results_by_notebook: dict[str, dict[str, Any]]) -> list[dict[
                          "sample": f"{s.get('proxy', '')}, {s.get('start', '')} to {s.get('end', '')}" if s else "",
                          "notebook": nb, "dated": then_now(r),
                          "revision": (f"revision-robust: {r['revision']['revision_robust']}"
-                                      if r.get("revision") else "")})
+                                      if r.get("revision") else ""),
+                         "abroad": (f"abroad: {r['international']['summary']}"
+                                    if r.get("international") else "")})
         else:
             rows.append({"claim_id": c.id, "claim": c.quote,
                          "status": "not testable" if not c.testable else "not run",
                          "rule": "R1" if not c.testable else "", "effect": "", "sample": "",
-                         "notebook": c.notebook or "", "dated": None, "revision": ""})
+                         "notebook": c.notebook or "", "dated": None, "revision": "", "abroad": ""})
     return rows

@@ -85,7 +85,8 @@ def _scorecard_row(row: Mapping[str, Any], nb: Mapping[str, Any] | None, depends
             "sample": row["sample"] or "", "notebook": row["notebook"] or "",
             "href": f"{link}#{findings.claim_anchor(row['claim_id'])}" if link and decided else None,
             "depends_on_proxy": depends_on_proxy,
-            "dated": row.get("dated") if decided else None, "revision": row.get("revision", "") if decided else ""}
+            "dated": row.get("dated") if decided else None, "revision": row.get("revision", "") if decided else "",
+            "abroad": row.get("abroad", "") if decided else ""}
 
 
 def _error(err: Mapping[str, Any]) -> dict[str, str]:

@@ -31,6 +31,7 @@ __all__ = [
     "with_recent",
     "log_wealth_chart",
     "bar_with_ci",
+    "regions_chart",
     "hist_with_marker",
 ]
 
@@ -331,6 +332,24 @@ def bar_with_ci(
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     caption(ax, source)
+    return ax
+
+
+def regions_chart(result: Any, ax: Axes | None = None, *, title: str, ylabel: str, source: str) -> Axes:
+    """One bar per region with its 95% interval, from a result with one row per region (``region`` in the index,
+    the full-sample rows when there is a ``sample`` level) and an ``includes_us`` column: the regions that hold the
+    United States are drawn hatched and pale, and the caption says they are not counted."""
+    table = result.table
+    if "sample" in table.index.names:
+        table = table.xs("full sample", level="sample")
+    rows = table.reset_index()
+    ax = bar_with_ci(rows, ax, x="region", y="estimate", lower="ci_lower", upper="ci_upper", title=title,
+                     ylabel=ylabel, source="")
+    for bar, us in zip(ax.patches, rows["includes_us"].astype(bool), strict=True):
+        if us:
+            bar.set_alpha(0.35)
+            bar.set_hatch("//")
+    caption(ax, f"{source} Hatched: regions that hold the US (shown, not counted). 95% intervals.".strip())
     return ax
 
 

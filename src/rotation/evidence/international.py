@@ -1,0 +1,44 @@
+"""The international check of the claims about small caps in general (``Decision.international``).
+
+:func:`abroad` turns one test's rows of :func:`rotation.studies.international.international_study` (one row per
+region) into the :class:`~rotation.evidence.effects.Abroad` record the rubric reads: the regions outside the United
+States counted, the ones holding it (``includes_us``) shown. How it enters a verdict: docs/verdicts.md,
+"International checks".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rotation.errors import ParameterError
+from rotation.evidence.effects import Abroad, Effect
+from rotation.stats.results import Results
+from rotation.stats.units import Units
+
+__all__ = ["abroad", "TESTS"]
+
+#: The test each claim runs abroad: (the study's part, what it is in words).
+TESTS: dict[str, tuple[str, str]] = {
+    "january_effect": ("january", "January minus other months, each region's SMB (HAC)"),
+    "santa_claus": ("window", "November-January window minus other windows, each region's SMB (bootstrap over years)"),
+    "quality": ("alpha", "SMB's alpha after the region's market and value factors (and RMW, CMA where published)"),
+}
+
+
+def abroad(claim_id: str, study: Results) -> Abroad:
+    """The international check of ``claim_id`` from the notebook's international study (full-sample rows)."""
+    if claim_id not in TESTS:
+        raise ParameterError(f"no international test is declared for {claim_id!r}; declared: {', '.join(TESTS)}")
+    part, test = TESTS[claim_id]
+    est = study[part]
+    table = est.table
+    if "sample" in table.index.names:
+        table = table.xs("full sample", level="sample")
+    if "includes_us" not in table:
+        raise ParameterError(f"the {part!r} rows have no includes_us column: pass the result of "
+                             "rotation.studies.international.international_study")
+    units: Units = est.units
+    effects = {name: Effect.from_row(f"{name}: {test}", row, units) for name, row in table.iterrows()}
+    flags = pd.Series(table["includes_us"].astype(bool).to_numpy(), index=table.index)
+    return Abroad(test=test, counted=tuple(e for n, e in effects.items() if not flags[n]),
+                  shown=tuple(e for n, e in effects.items() if flags[n]))
