@@ -90,3 +90,21 @@ def test_japans_january_effect_matches_the_raw_file_read_with_plain_pandas(snaps
     est = it.january_abroad({"Japan": regional_factors("japan")})
     assert est.table.loc[("Japan", "full sample"), "estimate"] == pytest.approx(expected, abs=1e-12)
     assert est.table.loc[("Japan", "full sample"), "nobs"] == len(smb)
+
+
+def test_daily_year_end_windows_are_the_us_window_study_on_each_regions_smb():
+    from rotation.studies.seasonality import year_end_windows
+    from rotation.studies.year_end import window_study
+
+    idx = pd.bdate_range("1995-01-02", "2020-12-31", name="date")
+    rng = np.random.default_rng(9)
+    daily = {name: pd.DataFrame({"SMB": rng.normal(0, 0.005, len(idx))}, index=idx)
+             for name in ("Europe", "Developed ex US")}
+    est = it.daily_windows_abroad(daily, days_before=5, days_after=2, reps=200, seed=3)
+    assert list(est.table.index) == [("Europe", "Santa Claus"), ("Europe", "November-January"),
+                                     ("Developed ex US", "Santa Claus"), ("Developed ex US", "November-January")]
+    r = daily["Developed ex US"][["SMB"]].rename(columns={"SMB": "Developed ex US"})
+    direct = window_study(r, year_end_windows(r.index, 5, 2), reps=200, seed=3 + 2)
+    assert est.table.loc[("Developed ex US", "Santa Claus"), "estimate"] == direct.table.iloc[0]["estimate"]
+    assert est.table.loc[("Developed ex US", "Santa Claus"), "ci_lower"] == direct.table.iloc[0]["ci_lower"]
+    assert not est.table["includes_us"].any()  # Developed ex US leaves the US out

@@ -81,6 +81,11 @@ class Region:
         """Catalog key of the annual (January-December) table (optional: a file may lack it)."""
         return self.monthly.removesuffix("_monthly") + "_annual"
 
+    @property
+    def daily_label(self) -> str:
+        """The daily file's region in words: "Developed ex US" for Developed (its daily file leaves the US out)."""
+        return "Developed ex US" if self.key == "developed" else self.label
+
     def key_for(self, frequency: str = "M") -> str:
         """The catalog key of ``frequency`` (``"M"``, ``"A"`` or ``"D"``); ParameterError when there is none."""
         code = _frequency(frequency)

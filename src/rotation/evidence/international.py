@@ -15,7 +15,7 @@ from rotation.evidence.effects import Abroad, Effect
 from rotation.stats.results import Results
 from rotation.stats.units import Units
 
-__all__ = ["abroad", "TESTS"]
+__all__ = ["abroad", "daily_windows_caveat", "TESTS"]
 
 #: The test each claim runs abroad: (the study's part, what it is in words).
 TESTS: dict[str, tuple[str, str]] = {
@@ -42,3 +42,15 @@ def abroad(claim_id: str, study: Results) -> Abroad:
     flags = pd.Series(table["includes_us"].astype(bool).to_numpy(), index=table.index)
     return Abroad(test=test, counted=tuple(e for n, e in effects.items() if not flags[n]),
                   shown=tuple(e for n, e in effects.items() if flags[n]))
+
+
+def daily_windows_caveat(study: Results) -> str:
+    """The year-end windows on the daily files in words (a caveat of ``santa_claus``); "" without them."""
+    if "daily_windows" not in set(study):
+        return ""
+    est = study["daily_windows"]
+    said = "; ".join(f"{region}, {window} {est.units.format(r['estimate'])} (95% CI "
+                     f"{est.units.interval(r['ci_lower'], r['ci_upper'])}, {int(r['nobs'])} years)"
+                     for (region, window), r in est.table.iterrows())
+    return (f"Abroad on the daily files (each region's SMB, each window minus other windows of its length): {said}. "
+            "Described, not counted: the declared international check is the monthly November-January window.")

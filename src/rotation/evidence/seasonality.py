@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from rotation.evidence.claims import second_proxy
-from rotation.evidence.international import abroad
+from rotation.evidence.international import abroad, daily_windows_caveat
 from rotation.evidence.rubric import Check, Effect, Evidence, Sample, Verdict, decide
 from rotation.stats.results import Estimates, Results
 from rotation.stats.units import Units
@@ -92,9 +92,10 @@ def _santa_claus(proxy: str, alt: str, windows: Results, alt_rows: Mapping[str, 
                 *era_checks,
                 Check("control", Effect.from_row(f"{first} alone, without January ({proxy})",
                                                  split.table.loc[(first, "full sample")], _WINDOW, p_value=None))),
-        caveats=(_split_caveat(split),
-                 f"Windows the data do not cover fully are left out ({windows.extra['incomplete']['nov_jan']} for "
-                 "November-January)."),
+        caveats=tuple(c for c in (
+            _split_caveat(split),
+            f"Windows the data do not cover fully are left out ({windows.extra['incomplete']['nov_jan']} for "
+            "November-January).", daily_windows_caveat(international)) if c),
         answer=_split_caveat(split),
         international=abroad("santa_claus", international),
     ))

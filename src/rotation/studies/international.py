@@ -31,11 +31,12 @@ from rotation.errors import ParameterError
 from rotation.stats.results import Estimates, Method, Results
 from rotation.stats.units import Units
 from rotation.studies.eras import era_bounds
-from rotation.studies.seasonality import by_era, calendar_windows
+from rotation.studies.seasonality import by_era, calendar_windows, year_end_windows
 from rotation.studies.valuation import factor_alphas
 from rotation.studies.year_end import window_study
 
-__all__ = ["smb", "january_abroad", "window_abroad", "alpha_abroad", "international_study", "CONTROLS"]
+__all__ = ["smb", "january_abroad", "window_abroad", "daily_windows_abroad", "alpha_abroad", "international_study",
+           "CONTROLS"]
 
 #: The controls of :func:`alpha_abroad`, in the order they enter when a region's file has them.
 CONTROLS: tuple[str, ...] = ("Mkt-RF", "HML", "RMW", "CMA")
@@ -104,6 +105,29 @@ def window_abroad(factors: Mapping[str, pd.DataFrame], *, start_month: int = 11,
         title="the year-end window minus other windows, each region's SMB")
 
 
+def daily_windows_abroad(daily: Mapping[str, pd.DataFrame], *, days_before: int = 5, days_after: int = 2,
+                         start_month: int = 11, end_month: int = 1, reps: int = 2000, seed: int = 0,
+                         alpha: float = 0.05) -> Estimates:
+    """The year-end windows on the daily files (``{region label: daily factor table}``): Hirsch's Santa Claus window
+    (the last ``days_before`` trading days of December and the first ``days_after`` of January) and the
+    ``start_month``-``end_month`` window, each year minus the other windows of its length, bootstrap over years.
+    Rows (``region``, ``window``)."""
+    rows = {}
+    for i, (name, f) in enumerate(_checked(daily).items()):
+        r = f[["SMB"]].rename(columns={"SMB": name})
+        for j, (window, frame) in enumerate((
+                ("Santa Claus", year_end_windows(r.index, days_before, days_after)),
+                (_months(start_month, end_month), calendar_windows(r.index, start_month, end_month)))):
+            est = window_study(r, frame, reps=reps, seed=seed + 2 * i + j, alpha=alpha)
+            rows[(name, window)] = est.table.iloc[0]
+            method = est.method
+    table = _with_us_flag(pd.DataFrame(rows).T.rename_axis(["region", "window"]).astype(
+        {"nobs": int}).infer_objects())
+    return Estimates(table, method, units=Units.returns("decimal SMB return over the window minus other windows of "
+                                                        "its length (trading days)"),
+                     title="the year-end windows on the daily files, each region's SMB")
+
+
 def _months(start_month: int, end_month: int) -> str:
     names = pd.date_range("2001-01-01", periods=12, freq="MS").strftime("%B")
     return f"{names[start_month - 1]}-{names[end_month - 1]}"
@@ -127,14 +151,21 @@ def alpha_abroad(factors: Mapping[str, pd.DataFrame], *, maxlags: int = 12, alph
                      title="SMB's alpha after market and value (and quality) controls, each region")
 
 
-def international_study(factors: Mapping[str, pd.DataFrame], *, start_month: int = 11, end_month: int = 1,
+def international_study(factors: Mapping[str, pd.DataFrame], *, daily: Mapping[str, pd.DataFrame] | None = None,
+                        start_month: int = 11, end_month: int = 1, days_before: int = 5, days_after: int = 2,
                         era_break: str = "2007-12-31", reps: int = 2000, seed: int = 0,
                         maxlags: int = 12) -> Results:
-    """:func:`january_abroad`, :func:`window_abroad` and :func:`alpha_abroad` on the same regions, with a sentence
-    giving each test's estimates by region."""
+    """:func:`january_abroad`, :func:`window_abroad` and :func:`alpha_abroad` on the same regions (and, with
+    ``daily``, :func:`daily_windows_abroad` on the daily files), with a sentence giving each test's estimates by
+    region."""
     january = january_abroad(factors, era_break=era_break, maxlags=maxlags)
     window = window_abroad(factors, start_month=start_month, end_month=end_month, reps=reps, seed=seed)
     alphas = alpha_abroad(factors, maxlags=maxlags)
+    parts = {"january": january, "window": window, "alpha": alphas}
+    if daily:
+        parts["daily_windows"] = daily_windows_abroad(daily, days_before=days_before, days_after=days_after,
+                                                      start_month=start_month, end_month=end_month, reps=reps,
+                                                      seed=seed)
     full = january.table.xs("full sample", level="sample")
 
     def listing(t: pd.DataFrame, units: Units) -> str:
@@ -144,6 +175,10 @@ def international_study(factors: Mapping[str, pd.DataFrame], *, start_month: int
     sentence = (f"Each region's SMB, in US dollars. January minus other months: {listing(full, january.units)}. "
                 f"The {_months(start_month, end_month)} window minus other windows: "
                 f"{listing(window.table, window.units)}. SMB's monthly alpha after the region's factors: "
-                f"{listing(alphas.table, alphas.units)}. In brackets: 95% intervals.")
-    return Results({"january": january, "window": window, "alpha": alphas},
-                   title="The claims about small caps in general, region by region", sentence=sentence)
+                f"{listing(alphas.table, alphas.units)}.")
+    if "daily_windows" in parts:
+        d = parts["daily_windows"].table
+        d = d.set_axis([f"{r}, {w}" for r, w in d.index], axis=0)
+        sentence += f" On the daily files, each window minus other windows of its length: {listing(d, window.units)}."
+    sentence += " In brackets: 95% intervals."
+    return Results(parts, title="The claims about small caps in general, region by region", sentence=sentence)
