@@ -108,3 +108,16 @@ def test_daily_year_end_windows_are_the_us_window_study_on_each_regions_smb():
     assert est.table.loc[("Developed ex US", "Santa Claus"), "estimate"] == direct.table.iloc[0]["estimate"]
     assert est.table.loc[("Developed ex US", "Santa Claus"), "ci_lower"] == direct.table.iloc[0]["ci_lower"]
     assert not est.table["includes_us"].any()  # Developed ex US leaves the US out
+
+
+def test_the_overview_puts_each_tests_estimate_and_interval_side_by_side():
+    regions = _regions(bump=0.02)
+    res = it.international_study(regions, reps=100)
+    o = it.overview(res, ("january", "alpha"))
+    jan = res["january"].table.xs("full sample", level="sample")
+    assert list(o.index) == ["Europe", "Japan", "North America"]
+    assert o[("January minus other months", "estimate")].tolist() == jan["estimate"].tolist()
+    assert o.loc["Europe", ("January minus other months", "95% CI")] == res["january"].units.interval(
+        jan.loc["Europe", "ci_lower"], jan.loc["Europe", "ci_upper"])
+    assert o[("holds the US", "")].tolist() == [False, False, True]
+    assert "positive in 2 of 2" in res.sentence  # the sentence counts the regions outside the US only

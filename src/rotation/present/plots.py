@@ -349,7 +349,8 @@ def regions_chart(result: Any, ax: Axes | None = None, *, title: str, ylabel: st
         if us:
             bar.set_alpha(0.35)
             bar.set_hatch("//")
-    caption(ax, f"{source} Hatched: regions that hold the US (shown, not counted). 95% intervals.".strip())
+    if source:  # beside another panel, one caption says it for both
+        caption(ax, f"{source} Hatched: regions that hold the US (shown, not counted). 95% intervals.")
     return ax
 
 

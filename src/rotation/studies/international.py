@@ -36,7 +36,7 @@ from rotation.studies.valuation import factor_alphas
 from rotation.studies.year_end import window_study
 
 __all__ = ["smb", "january_abroad", "window_abroad", "daily_windows_abroad", "alpha_abroad", "international_study",
-           "CONTROLS"]
+           "overview", "CONTROLS"]
 
 #: The controls of :func:`alpha_abroad`, in the order they enter when a region's file has them.
 CONTROLS: tuple[str, ...] = ("Mkt-RF", "HML", "RMW", "CMA")
@@ -151,6 +151,41 @@ def alpha_abroad(factors: Mapping[str, pd.DataFrame], *, maxlags: int = 12, alph
                      title="SMB's alpha after market and value (and quality) controls, each region")
 
 
+def _tally(table: pd.DataFrame) -> str:
+    """``"positive in 3 of 4 (interval above zero in 2: Europe, Japan)"`` over the rows that do not hold the US."""
+    t = table[~table["includes_us"].astype(bool)]
+    up = t.index[t["ci_lower"] > 0].tolist()
+    down = t.index[t["ci_upper"] < 0].tolist()
+    text = f"positive in {int((t['estimate'] > 0).sum())} of {len(t)}"
+    if up:
+        text += f" (interval above zero in {len(up)}: {', '.join(map(str, up))})"
+    if down:
+        text += f" (below zero in {len(down)}: {', '.join(map(str, down))})"
+    return text
+
+
+def overview(study: Results, parts: tuple[str, ...] = ("january", "window", "alpha")) -> pd.DataFrame:
+    """One row per region: each part's full-sample ``estimate`` and its ``95% CI`` in words (two-level columns: the
+    test, then the quantity), and whether the region holds the US (a table for the notebooks)."""
+    names = {"january": "January minus other months", "window": "window minus other windows",
+             "alpha": "SMB alpha per month", "daily_windows": "window minus other windows"}
+    cols: dict[tuple[str, str], pd.Series] = {}
+    flags = []
+    for part in parts:
+        est = study[part]
+        t = est.table.xs("full sample", level="sample") if "sample" in est.table.index.names else est.table
+        pieces = ([(f"{w} {names[part]}", sub.droplevel("window")) for w, sub in t.groupby(level="window", sort=False)]
+                  if isinstance(t.index, pd.MultiIndex) else [(names[part], t)])
+        for name, sub in pieces:
+            cols[(name, "estimate")] = sub["estimate"]
+            cols[(name, "95% CI")] = pd.Series([est.units.interval(a, b) for a, b in
+                                                zip(sub["ci_lower"], sub["ci_upper"], strict=True)], index=sub.index)
+            flags.append(sub["includes_us"].astype(bool))
+    out = pd.DataFrame(cols)
+    out[("holds the US", "")] = pd.concat(flags).groupby(level=0).first().reindex(out.index)
+    return out.rename_axis("region")
+
+
 def international_study(factors: Mapping[str, pd.DataFrame], *, daily: Mapping[str, pd.DataFrame] | None = None,
                         start_month: int = 11, end_month: int = 1, days_before: int = 5, days_after: int = 2,
                         era_break: str = "2007-12-31", reps: int = 2000, seed: int = 0,
@@ -166,19 +201,12 @@ def international_study(factors: Mapping[str, pd.DataFrame], *, daily: Mapping[s
         parts["daily_windows"] = daily_windows_abroad(daily, days_before=days_before, days_after=days_after,
                                                       start_month=start_month, end_month=end_month, reps=reps,
                                                       seed=seed)
-    full = january.table.xs("full sample", level="sample")
-
-    def listing(t: pd.DataFrame, units: Units) -> str:
-        return "; ".join(f"{name} {units.format(r['estimate'])} ({units.interval(r['ci_lower'], r['ci_upper'])})"
-                         for name, r in t.iterrows())
-
-    sentence = (f"Each region's SMB, in US dollars. January minus other months: {listing(full, january.units)}. "
-                f"The {_months(start_month, end_month)} window minus other windows: "
-                f"{listing(window.table, window.units)}. SMB's monthly alpha after the region's factors: "
-                f"{listing(alphas.table, alphas.units)}.")
+    rows = {"January minus other months": january.table.xs("full sample", level="sample"),
+            f"the {_months(start_month, end_month)} window minus other windows": window.table,
+            "SMB's alpha after the region's factors": alphas.table}
     if "daily_windows" in parts:
-        d = parts["daily_windows"].table
-        d = d.set_axis([f"{r}, {w}" for r, w in d.index], axis=0)
-        sentence += f" On the daily files, each window minus other windows of its length: {listing(d, window.units)}."
-    sentence += " In brackets: 95% intervals."
+        for w, t in parts["daily_windows"].table.groupby(level="window", sort=False):
+            rows[f"on the daily files, the {w} window minus other windows"] = t.droplevel("window")
+    sentence = "Each region's SMB, in US dollars, counting the regions outside the US: " + "; ".join(
+        f"{label}: {_tally(t)}" for label, t in rows.items()) + "."
     return Results(parts, title="The claims about small caps in general, region by region", sentence=sentence)
