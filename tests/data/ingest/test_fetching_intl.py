@@ -33,10 +33,7 @@ def library_zip(csv_path: Path) -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def _online(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_DATA_DIR", str(tmp_path / "default_store"))
-    monkeypatch.delenv("ROTATION_OFFLINE", raising=False)
+pytestmark = pytest.mark.usefixtures("online")
 
 
 @pytest.fixture

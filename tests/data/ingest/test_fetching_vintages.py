@@ -17,10 +17,7 @@ from rotation.data.store import Store
 RTDSM = ("employMvMd", "rucQvMd")
 
 
-@pytest.fixture(autouse=True)
-def _online(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_DATA_DIR", str(tmp_path / "default_store"))
-    monkeypatch.delenv("ROTATION_OFFLINE", raising=False)
+pytestmark = pytest.mark.usefixtures("online")
 
 
 @pytest.fixture
