@@ -121,3 +121,5 @@ def test_the_overview_puts_each_tests_estimate_and_interval_side_by_side():
         jan.loc["Europe", "ci_lower"], jan.loc["Europe", "ci_upper"])
     assert o[("holds the US", "")].tolist() == [False, False, True]
     assert "positive in 2 of 2" in res.sentence  # the sentence counts the regions outside the US only
+    assert res["alpha"].describe().startswith("SMB's alpha after the region's factors, each region's SMB in US "
+                                              "dollars, counting the regions outside the US: positive in")

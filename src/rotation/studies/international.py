@@ -22,6 +22,7 @@ A calendar month is known in advance and every regression is contemporaneous, so
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import pandas as pd
@@ -209,4 +210,11 @@ def international_study(factors: Mapping[str, pd.DataFrame], *, daily: Mapping[s
             rows[f"on the daily files, the {w} window minus other windows"] = t.droplevel("window")
     sentence = "Each region's SMB, in US dollars, counting the regions outside the US: " + "; ".join(
         f"{label}: {_tally(t)}" for label, t in rows.items()) + "."
+    for part, label in (("january", "January minus other months"),
+                        ("window", f"The {_months(start_month, end_month)} window minus other windows"),
+                        ("alpha", "SMB's alpha after the region's factors")):  # each part says its own count
+        t = parts[part].table
+        t = t.xs("full sample", level="sample") if "sample" in t.index.names else t
+        parts[part] = dataclasses.replace(parts[part], sentence=(
+            f"{label}, each region's SMB in US dollars, counting the regions outside the US: {_tally(t)}."))
     return Results(parts, title="The claims about small caps in general, region by region", sentence=sentence)
