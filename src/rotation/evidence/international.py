@@ -8,8 +8,6 @@ States counted, the ones holding it (``includes_us``) shown. How it enters a ver
 
 from __future__ import annotations
 
-import pandas as pd
-
 from rotation.errors import ParameterError
 from rotation.evidence.effects import Abroad, Effect
 from rotation.stats.results import Results
@@ -38,10 +36,10 @@ def abroad(claim_id: str, study: Results) -> Abroad:
         raise ParameterError(f"the {part!r} rows have no includes_us column: pass the result of "
                              "rotation.studies.international.international_study")
     units: Units = est.units
-    effects = {name: Effect.from_row(f"{name}: {test}", row, units) for name, row in table.iterrows()}
-    flags = pd.Series(table["includes_us"].astype(bool).to_numpy(), index=table.index)
-    return Abroad(test=test, counted=tuple(e for n, e in effects.items() if not flags[n]),
-                  shown=tuple(e for n, e in effects.items() if flags[n]))
+    effects = [(bool(row["includes_us"]), Effect.from_row(f"{name}: {test}", row, units))
+               for name, row in table.iterrows()]
+    return Abroad(test=test, counted=tuple(e for us, e in effects if not us),
+                  shown=tuple(e for us, e in effects if us))
 
 
 def daily_windows_caveat(study: Results) -> str:

@@ -176,11 +176,17 @@ class Verdict:
         if self.skill is not None:
             rec["skill"] = self.skill.to_record()
         if self.international is not None:
-            c = _claims.get(self.claim_id)
-            sign = self.headline.sign() if self.headline is not None else c.expected_sign
-            alpha = self.decision.alpha if self.decision is not None else 0.05
-            rec["international"] = self.international.to_record(sign or c.expected_sign, c.expected_sign, alpha)
+            rec["international"] = self.international_record()
         return rec
+
+    def international_record(self) -> dict[str, Any] | None:
+        """The international check's record, judged against the headline's sign (the claim's without a headline)."""
+        if self.international is None:
+            return None
+        c = _claims.get(self.claim_id)
+        sign = (self.headline.sign() if self.headline is not None else 0) or c.expected_sign
+        alpha = self.decision.alpha if self.decision is not None else 0.05
+        return self.international.to_record(sign, c.expected_sign, alpha)
 
 
 @dataclass(frozen=True)

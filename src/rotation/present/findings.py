@@ -101,15 +101,13 @@ def render_findings(verdicts: Sequence[Verdict], *, title: str | None = None, ht
 
 def abroad_line(v: Verdict) -> str:
     """``"* Check (international): <test>: same sign in 3 of 4 regions outside the US ...: Europe +1.34% (...)"``."""
-    a = v.international
-    if a is None:
+    a, rec = v.international, v.international_record()
+    if a is None or rec is None:
         return ""
-    sign = (v.headline.sign() if v.headline is not None else 0) or _claims.get(v.claim_id).expected_sign
-    alpha = v.decision.alpha if v.decision is not None else 0.05
     each = "; ".join(f"{e.label.split(':')[0]} {describe_effect(e)}" for e in a.counted)
     shown = "; ".join(f"{e.label.split(':')[0]} {describe_effect(e)}" for e in a.shown)
-    return (f"* Check (international): {a.test}: {a.summary(sign, _claims.get(v.claim_id).expected_sign, alpha)}"
-            f" ({'holds' if a.holds(sign) else 'does not hold'}): {each}."
+    return (f"* Check (international): {a.test}: {rec['summary']}"
+            f" ({'holds' if rec['holds'] else 'does not hold'}): {each}."
             + (f" Shown, not counted (they hold the US): {shown}." if shown else ""))
 
 
